@@ -1,0 +1,80 @@
+package dev.slipstream.core.model;
+
+import dev.slipstream.api.v1alpha1.FlinkJobSpec;
+import dev.slipstream.api.v1alpha1.ModelVersion;
+import dev.slipstream.api.v1alpha1.StreamingPipeline;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** The pipeline's Flink job as a Flink Kubernetes Operator {@code FlinkDeployment} in application mode. */
+public final class FlinkDeploymentModel {
+  public static final String COMPONENT = "flink-job";
+
+  private FlinkDeploymentModel() {}
+
+  public static String name(StreamingPipeline pipeline) {
+    return pipeline.getMetadata().getName();
+  }
+
+  public static GenericKubernetesResource from(StreamingPipeline pipeline, ModelVersion model, String endpoint) {
+    FlinkJobSpec flink = pipeline.getSpec().flink;
+    // user keys first, then the contract: the contract's keys win (the schema also forbids slipstream.* keys)
+    Map<String, String> configuration = new TreeMap<>(flink.flinkConfiguration == null ? Map.of() : flink.flinkConfiguration);
+    configuration.putAll(JobContract.keys(pipeline, model, endpoint));
+
+    Map<String, Object> job = new LinkedHashMap<>();
+    job.put("jarURI", flink.jarURI);
+    if (flink.entryClass != null) {
+      job.put("entryClass", flink.entryClass);
+    }
+    if (flink.args != null && !flink.args.isEmpty()) {
+      job.put("args", List.copyOf(flink.args));
+    }
+    job.put("parallelism", flink.parallelism);
+    job.put("upgradeMode", flink.upgradeMode.wireName());
+    job.put("state", "running");
+
+    Map<String, Object> spec = new LinkedHashMap<>();
+    spec.put("image", flink.image);
+    spec.put("flinkVersion", flink.flinkVersion.name());
+    spec.put("serviceAccount", flink.serviceAccount);
+    spec.put("flinkConfiguration", configuration);
+    spec.put("jobManager", Map.of("resource", resource(flink.jobManager)));
+    spec.put("taskManager", Map.of("resource", resource(flink.taskManager)));
+    var secret = pipeline.getSpec().kafka.clientSecretRef;
+    if (secret != null) {
+      spec.put("podTemplate", kafkaSecretPodTemplate(secret.name));
+    }
+    spec.put("job", job);
+
+    GenericKubernetesResource deployment = new GenericKubernetesResource();
+    deployment.setApiVersion(ThirdPartyKinds.FLINK_DEPLOYMENT.apiVersion());
+    deployment.setKind(ThirdPartyKinds.FLINK_DEPLOYMENT.kind);
+    deployment.setMetadata(Owned.meta(pipeline, name(pipeline), COMPONENT));
+    deployment.setAdditionalProperty("spec", spec);
+    return deployment;
+  }
+
+  private static Map<String, Object> resource(FlinkJobSpec.ProcessResources r) {
+    Map<String, Object> resource = new LinkedHashMap<>();
+    resource.put("cpu", r.cpu);
+    resource.put("memory", r.memory);
+    return resource;
+  }
+
+  /** The Kafka client Secret mounted read-only as one file per property; its values never enter the spec. */
+  private static Map<String, Object> kafkaSecretPodTemplate(String secretName) {
+    Map<String, Object> container = new LinkedHashMap<>();
+    container.put("name", "flink-main-container");
+    container.put("volumeMounts", List.of(Map.of(
+        "name", "slipstream-kafka-client", "mountPath", JobContract.CLIENT_PROPERTIES_MOUNT, "readOnly", true)));
+    Map<String, Object> podSpec = new LinkedHashMap<>();
+    podSpec.put("containers", List.of(container));
+    podSpec.put("volumes", List.of(Map.of(
+        "name", "slipstream-kafka-client", "secret", Map.of("secretName", secretName))));
+    return Map.of("spec", podSpec);
+  }
+}

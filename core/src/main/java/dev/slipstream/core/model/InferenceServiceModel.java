@@ -1,0 +1,72 @@
+package dev.slipstream.core.model;
+
+import dev.slipstream.api.v1alpha1.ModelFormat;
+import dev.slipstream.api.v1alpha1.ModelVersion;
+import dev.slipstream.api.v1alpha1.StreamingPipeline;
+import dev.slipstream.core.time.Durations;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The KServe InferenceService ({@code serving.kserve.io/v1beta1}) serving a pipeline's ModelVersion. */
+public final class InferenceServiceModel {
+  public static final String COMPONENT = "serving";
+
+  private InferenceServiceModel() {}
+
+  /** One InferenceService per pipeline, named after it: a new ModelVersion is a new revision of it. */
+  public static String name(StreamingPipeline pipeline) {
+    return pipeline.getMetadata().getName();
+  }
+
+  public static DesiredServing from(StreamingPipeline pipeline, ModelVersion model, OperatorDefaults defaults) {
+    var mv = model.getSpec();
+    String name = name(pipeline);
+    Map<String, String> labels = Labels.owned(pipeline.getMetadata().getName(), COMPONENT);
+    labels.put(Labels.MODEL_VERSION, model.getMetadata().getName());
+
+    Map<String, Object> modelFormat = new LinkedHashMap<>();
+    modelFormat.put("name", kserveFormat(mv.format));
+    Map<String, Object> modelSpec = new LinkedHashMap<>();
+    modelSpec.put("modelFormat", modelFormat);
+    modelSpec.put("protocolVersion", "v2");
+    if (mv.servingRuntime != null) {
+      modelSpec.put("runtime", mv.servingRuntime);
+    }
+    modelSpec.put("storageUri", mv.storageUri);
+    Map<String, String> amounts = Resources.amounts(mv.resources);
+    modelSpec.put("resources", Map.of("requests", amounts, "limits", amounts));
+
+    Map<String, Object> predictor = new LinkedHashMap<>();
+    predictor.put("minReplicas", mv.minReplicas);
+    predictor.put("maxReplicas", mv.maxReplicas);
+    predictor.put("model", modelSpec);
+    if (mv.batching != null) {
+      predictor.put("batcher", Map.of(
+          "maxBatchSize", mv.batching.maxBatchSize,
+          "maxLatency", Durations.parse(mv.batching.maxQueueDelay).toMillis()));
+    }
+    Map<String, String> nodeSelector = Resources.nodeSelector(mv.resources);
+    if (!nodeSelector.isEmpty()) {
+      predictor.put("nodeSelector", nodeSelector);
+    }
+    if (mv.resources.tolerations != null && !mv.resources.tolerations.isEmpty()) {
+      predictor.put("tolerations", Serialization.jsonMapper().convertValue(mv.resources.tolerations, List.class));
+    }
+
+    GenericKubernetesResource isvc = new GenericKubernetesResource();
+    isvc.setApiVersion(ThirdPartyKinds.INFERENCE_SERVICE.apiVersion());
+    isvc.setKind(ThirdPartyKinds.INFERENCE_SERVICE.kind);
+    isvc.setMetadata(Owned.meta(pipeline, name, labels));
+    isvc.setAdditionalProperty("spec", Map.of("predictor", predictor));
+    String endpoint = "http://" + name + "." + pipeline.getMetadata().getNamespace() + ".svc." + defaults.clusterDomain();
+    return new DesiredServing(List.of(isvc), endpoint);
+  }
+
+  /** KServe's model format names; tensorrt is served by KServe's Triton runtime under the name tensorrt. */
+  static String kserveFormat(ModelFormat format) {
+    return format.wireName();
+  }
+}

@@ -1,0 +1,29 @@
+package dev.slipstream.core.model;
+
+/** The third-party kinds Slipstream writes, as group, version and kind. */
+public enum ThirdPartyKinds {
+  INFERENCE_SERVICE("serving.kserve.io", "v1beta1", "InferenceService", "inferenceservices"),
+  FLINK_DEPLOYMENT("flink.apache.org", "v1beta1", "FlinkDeployment", "flinkdeployments"),
+  KAFKA_TOPIC("kafka.strimzi.io", "v1", "KafkaTopic", "kafkatopics");
+
+  public final String group;
+  public final String version;
+  public final String kind;
+  public final String plural;
+
+  ThirdPartyKinds(String group, String version, String kind, String plural) {
+    this.group = group;
+    this.version = version;
+    this.kind = kind;
+    this.plural = plural;
+  }
+
+  public String apiVersion() {
+    return group + "/" + version;
+  }
+
+  /** The name of this kind's CustomResourceDefinition. */
+  public String crdName() {
+    return plural + "." + group;
+  }
+}

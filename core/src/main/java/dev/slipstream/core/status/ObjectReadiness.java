@@ -1,0 +1,127 @@
+package dev.slipstream.core.status;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/** Reads readiness from owned objects' status, the way their own controllers report it. */
+public final class ObjectReadiness {
+  private ObjectReadiness() {}
+
+  /** KServe: the Ready condition; a model that failed to load is a failure, not a wait. */
+  public static Readiness inferenceService(GenericKubernetesResource isvc) {
+    if (isvc == null) {
+      return Readiness.pending("ServingPending", "InferenceService not created yet");
+    }
+    String name = isvc.getMetadata().getName();
+    Map<String, Object> status = map(isvc.getAdditionalProperties().get("status"));
+    Optional<Map<String, Object>> failure = path(status, "modelStatus", "lastFailureInfo");
+    String targetState = path(status, "modelStatus", "states").map(s -> (String) s.get("targetModelState")).orElse(null);
+    if ("FailedToLoad".equals(targetState) && failure.isPresent()) {
+      return Readiness.failed("ServingFailed", "InferenceService " + name + " failed to load the model: "
+          + failure.get().getOrDefault("message", failure.get().getOrDefault("reason", "no reason given")));
+    }
+    Optional<Map<String, Object>> ready = condition(status, "Ready");
+    if (ready.isPresent() && "True".equals(ready.get().get("status"))) {
+      return Readiness.ready("ServingReady", "InferenceService " + name + " is ready");
+    }
+    String detail = ready.map(c -> (String) c.get("message")).filter(Objects::nonNull)
+        .orElse("waiting for KServe to report Ready");
+    return Readiness.pending("ServingPending", "InferenceService " + name + " is not ready: " + detail);
+  }
+
+  /** A Deployment is ready when its current generation has all replicas available. */
+  public static Readiness deployment(Deployment deployment) {
+    if (deployment == null) {
+      return Readiness.pending("ServingPending", "Deployment not created yet");
+    }
+    String name = deployment.getMetadata().getName();
+    var status = deployment.getStatus();
+    int wanted = Optional.ofNullable(deployment.getSpec().getReplicas()).orElse(1);
+    if (status != null && status.getConditions() != null) {
+      for (var c : status.getConditions()) {
+        if ("Progressing".equals(c.getType()) && "False".equals(c.getStatus())
+            && "ProgressDeadlineExceeded".equals(c.getReason())) {
+          return Readiness.failed("ServingFailed", "Deployment " + name + " exceeded its progress deadline: " + c.getMessage());
+        }
+      }
+    }
+    long generation = Optional.ofNullable(deployment.getMetadata().getGeneration()).orElse(0L);
+    boolean current = status != null && Optional.ofNullable(status.getObservedGeneration()).orElse(0L) >= generation;
+    int available = status == null ? 0 : Optional.ofNullable(status.getAvailableReplicas()).orElse(0);
+    if (current && available >= wanted) {
+      return Readiness.ready("ServingReady", "Deployment " + name + " has " + available + "/" + wanted + " replicas available");
+    }
+    return Readiness.pending("ServingPending", "Deployment " + name + " has " + available + "/" + wanted + " replicas available");
+  }
+
+  /** Flink Kubernetes Operator: the job is ready when RUNNING; FAILED or a reported error is a failure. */
+  public static Readiness flinkDeployment(GenericKubernetesResource deployment) {
+    if (deployment == null) {
+      return Readiness.pending("JobPending", "FlinkDeployment not created yet");
+    }
+    String name = deployment.getMetadata().getName();
+    Map<String, Object> status = map(deployment.getAdditionalProperties().get("status"));
+    String state = jobState(deployment);
+    Object error = status.get("error");
+    if ("FAILED".equals(state) || (error != null && !"RUNNING".equals(state))) {
+      return Readiness.failed("JobFailed", "Flink job " + name + " is " + (state == null ? "failing" : state)
+          + (error == null ? "" : ": " + error));
+    }
+    if ("RUNNING".equals(state)) {
+      return Readiness.ready("JobRunning", "Flink job " + name + " is RUNNING");
+    }
+    return Readiness.pending("JobPending", "Flink job " + name + " is " + (state == null ? "not started yet" : state));
+  }
+
+  public static String jobState(GenericKubernetesResource deployment) {
+    if (deployment == null) {
+      return null;
+    }
+    return path(map(deployment.getAdditionalProperties().get("status")), "jobStatus")
+        .map(j -> (String) j.get("state")).orElse(null);
+  }
+
+  /** Strimzi: a KafkaTopic is ready when its Ready condition is True. */
+  public static Readiness kafkaTopic(GenericKubernetesResource topic) {
+    if (topic == null) {
+      return Readiness.pending("TopicsPending", "KafkaTopic not created yet");
+    }
+    Map<String, Object> status = map(topic.getAdditionalProperties().get("status"));
+    Optional<Map<String, Object>> ready = condition(status, "Ready");
+    if (ready.isPresent() && "True".equals(ready.get().get("status"))) {
+      return Readiness.ready("TopicsReady", "KafkaTopic " + topic.getMetadata().getName() + " is ready");
+    }
+    String detail = ready.map(c -> (String) c.get("message")).filter(Objects::nonNull).orElse("waiting for the Strimzi topic operator");
+    return ready.isPresent() && "False".equals(ready.get().get("status"))
+        ? Readiness.failed("TopicError", "KafkaTopic " + topic.getMetadata().getName() + ": " + detail)
+        : Readiness.pending("TopicsPending", "KafkaTopic " + topic.getMetadata().getName() + ": " + detail);
+  }
+
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> map(Object value) {
+    return value instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+  }
+
+  static Optional<Map<String, Object>> path(Map<String, Object> root, String... keys) {
+    Map<String, Object> current = root;
+    for (String key : keys) {
+      Object next = current.get(key);
+      if (!(next instanceof Map<?, ?>)) {
+        return Optional.empty();
+      }
+      current = map(next);
+    }
+    return Optional.of(current);
+  }
+
+  static Optional<Map<String, Object>> condition(Map<String, Object> status, String type) {
+    if (!(status.get("conditions") instanceof List<?> conditions)) {
+      return Optional.empty();
+    }
+    return conditions.stream().map(ObjectReadiness::map).filter(c -> type.equals(c.get("type"))).findFirst();
+  }
+}

@@ -1,0 +1,81 @@
+package dev.slipstream.core.status;
+
+import dev.slipstream.api.v1alpha1.StreamingPipelineStatus;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Computes a pipeline's next status from what was observed. Pure: same inputs, same status. */
+public final class PipelineStatusDecider {
+  public static final String INVALID_SPEC = "InvalidSpec";
+
+  private PipelineStatusDecider() {}
+
+  public static StreamingPipelineStatus decide(StreamingPipelineStatus previous, PipelineObservation seen,
+      long generation, Instant now) {
+    StreamingPipelineStatus next = copyOf(previous);
+    next.observedGeneration = generation;
+    if (!seen.problems().isEmpty()) {
+      // leave everything that runs as it is; only say what is wrong and how to fix it
+      next.conditions = Conditions.with(next.conditions, Conditions.READY, false, INVALID_SPEC,
+          "The spec cannot be applied: " + String.join("; ", seen.problems()), generation, now);
+      next.phase = "Failed";
+      return next;
+    }
+    List<io.fabric8.kubernetes.api.model.Condition> c = next.conditions;
+    c = set(c, Conditions.TOPICS_READY, seen.topics(), generation, now);
+    c = set(c, Conditions.SERVING_READY, seen.serving(), generation, now);
+    c = set(c, Conditions.FLINK_JOB_READY, seen.flinkJob(), generation, now);
+    List<Readiness> parts = List.of(seen.topics(), seen.serving(), seen.flinkJob(), seen.policy());
+    Readiness first = parts.stream().filter(r -> !r.isReady()).findFirst().orElse(null);
+    if (first == null) {
+      c = Conditions.with(c, Conditions.READY, true, "Ready",
+          "Topics exist, " + seen.model() + " is serving and the Flink job is running", generation, now);
+      next.phase = "Ready";
+    } else {
+      List<String> waiting = new ArrayList<>();
+      parts.stream().filter(r -> !r.isReady()).forEach(r -> waiting.add(r.message()));
+      c = Conditions.with(c, Conditions.READY, false, first.reason(), String.join("; ", waiting), generation, now);
+      next.phase = phase(parts);
+    }
+    next.conditions = c;
+    next.topics = seen.topicStatuses();
+    next.model = seen.model();
+    next.endpoint = seen.endpoint();
+    next.flinkJobState = seen.flinkJobState();
+    next.consumerGroup = seen.consumerGroup();
+    next.consumerLag = seen.consumerLag();
+    return next;
+  }
+
+  private static String phase(List<Readiness> parts) {
+    if (parts.stream().anyMatch(r -> r.state() == Readiness.State.FAILED)) {
+      return "Failed";
+    }
+    if (parts.stream().anyMatch(r -> "KafkaUnavailable".equals(r.reason()))) {
+      return "Degraded";
+    }
+    return "Provisioning";
+  }
+
+  private static List<io.fabric8.kubernetes.api.model.Condition> set(
+      List<io.fabric8.kubernetes.api.model.Condition> conditions, String type, Readiness r, long generation, Instant now) {
+    return Conditions.with(conditions, type, r.isReady(), r.reason(), r.message(), generation, now);
+  }
+
+  private static StreamingPipelineStatus copyOf(StreamingPipelineStatus previous) {
+    StreamingPipelineStatus next = new StreamingPipelineStatus();
+    if (previous != null) {
+      next.observedGeneration = previous.observedGeneration;
+      next.phase = previous.phase;
+      next.conditions = new ArrayList<>(previous.conditions == null ? List.of() : previous.conditions);
+      next.model = previous.model;
+      next.endpoint = previous.endpoint;
+      next.consumerLag = previous.consumerLag;
+      next.consumerGroup = previous.consumerGroup;
+      next.topics = new ArrayList<>(previous.topics == null ? List.of() : previous.topics);
+      next.flinkJobState = previous.flinkJobState;
+    }
+    return next;
+  }
+}

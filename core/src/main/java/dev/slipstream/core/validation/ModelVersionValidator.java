@@ -1,0 +1,52 @@
+package dev.slipstream.core.validation;
+
+import dev.slipstream.api.v1alpha1.ModelFormat;
+import dev.slipstream.api.v1alpha1.ModelVersion;
+import dev.slipstream.api.v1alpha1.ServingRuntime;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/** A ModelVersion's consistency, the same rules as the CRD's CEL, for clusters that do not evaluate CEL. */
+public final class ModelVersionValidator {
+  static final Set<ModelFormat> TRITON_FORMATS = EnumSet.of(
+      ModelFormat.ONNX, ModelFormat.PYTORCH, ModelFormat.TENSORFLOW, ModelFormat.TENSORRT,
+      ModelFormat.XGBOOST, ModelFormat.CUSTOM);
+
+  private ModelVersionValidator() {}
+
+  public static List<String> validate(ModelVersion model) {
+    List<String> problems = new ArrayList<>();
+    var spec = model.getSpec();
+    if (spec == null || PipelineValidator.blank(spec.modelName) || PipelineValidator.blank(spec.version)
+        || spec.format == null || PipelineValidator.blank(spec.storageUri)) {
+      problems.add("spec.modelName, spec.version, spec.format and spec.storageUri are required");
+      return problems;
+    }
+    if (spec.runtime == ServingRuntime.TRITON) {
+      if (!TRITON_FORMATS.contains(spec.format)) {
+        problems.add("spec.format " + spec.format.wireName() + " cannot be served by runtime triton; use runtime kserve");
+      }
+      if (!spec.storageUri.matches("^(s3|gs|pvc)://.+")) {
+        problems.add("spec.storageUri must be s3://, gs:// or pvc:// for runtime triton");
+      }
+    }
+    if (spec.format == ModelFormat.CUSTOM && spec.runtime == ServingRuntime.KSERVE && spec.servingRuntime == null) {
+      problems.add("spec.servingRuntime is required for format custom on kserve: name the ServingRuntime that serves it");
+    }
+    if (spec.minReplicas != null && spec.maxReplicas != null && spec.minReplicas > spec.maxReplicas) {
+      problems.add("spec.minReplicas (" + spec.minReplicas + ") must not exceed spec.maxReplicas (" + spec.maxReplicas + ")");
+    }
+    if (spec.minReplicas != null && spec.minReplicas == 0 && spec.runtime == ServingRuntime.TRITON) {
+      problems.add("spec.minReplicas 0 (scale to zero) needs runtime kserve; a Triton Deployment keeps at least 1");
+    }
+    if (spec.resources != null && spec.resources.gpuProduct != null && (spec.resources.gpu == null || spec.resources.gpu == 0)) {
+      problems.add("spec.resources.gpuProduct is set but spec.resources.gpu is 0");
+    }
+    if (spec.batching != null) {
+      PipelineValidator.duration(problems, "spec.batching.maxQueueDelay", spec.batching.maxQueueDelay);
+    }
+    return problems;
+  }
+}

@@ -1,0 +1,99 @@
+package dev.slipstream.core.validation;
+
+import dev.slipstream.api.v1alpha1.KafkaConnection;
+import dev.slipstream.api.v1alpha1.StreamingPipeline;
+import dev.slipstream.api.v1alpha1.TopicSpec;
+import dev.slipstream.core.model.DesiredTopic;
+import dev.slipstream.core.time.Durations;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What a StreamingPipeline must satisfy before anything is changed for it. The CRD schema refuses most of
+ * this at admission; the operator checks again because a cluster may run without CEL or hold objects from
+ * before a rule existed. Each message names the field and the fix.
+ */
+public final class PipelineValidator {
+  /** Owned objects are named after the pipeline; KServe and Flink add suffixes and Services allow 63. */
+  public static final int MAX_NAME = 45;
+
+  private PipelineValidator() {}
+
+  public static List<String> validate(StreamingPipeline pipeline) {
+    List<String> problems = new ArrayList<>();
+    String name = pipeline.getMetadata().getName();
+    if (name.length() > MAX_NAME || !name.matches("^[a-z]([-a-z0-9]*[a-z0-9])?$")) {
+      problems.add("metadata.name '" + name + "' must be a DNS label of at most " + MAX_NAME
+          + " characters starting with a letter, because the InferenceService and FlinkDeployment take its name");
+    }
+    var spec = pipeline.getSpec();
+    if (spec == null) {
+      problems.add("spec is missing");
+      return problems;
+    }
+    if (spec.kafka == null || blank(spec.kafka.bootstrapServers)) {
+      problems.add("spec.kafka.bootstrapServers is required: host:port of the Kafka brokers");
+    } else if (spec.kafka.topicManagement == KafkaConnection.TopicManagement.STRIMZI && blank(spec.kafka.strimziCluster)) {
+      problems.add("spec.kafka.strimziCluster is required with topicManagement strimzi: name the Strimzi Kafka cluster");
+    }
+    if (spec.topics == null || spec.topics.inputs == null || spec.topics.inputs.isEmpty() || spec.topics.output == null) {
+      problems.add("spec.topics needs at least one input topic and an output topic");
+    } else {
+      Set<String> seen = new HashSet<>();
+      for (DesiredTopic topic : DesiredTopic.of(pipeline)) {
+        if (!seen.add(topic.name())) {
+          problems.add("topic '" + topic.name() + "' is declared twice in spec.topics; each role needs its own topic");
+        }
+      }
+      List<TopicSpec> all = new ArrayList<>(spec.topics.inputs);
+      all.add(spec.topics.output);
+      if (spec.topics.lateEvents != null) {
+        all.add(spec.topics.lateEvents);
+      }
+      for (TopicSpec t : all) {
+        if (t.name == null || !t.name.matches("^[a-zA-Z0-9._-]{1,249}$") || t.name.equals(".") || t.name.equals("..")) {
+          problems.add("topic name '" + t.name + "' is not a Kafka topic name (letters, digits, '.', '_', '-', at most 249)");
+        }
+        if (t.partitions == null || t.partitions < 1) {
+          problems.add("spec.topics '" + t.name + "' partitions must be at least 1");
+        }
+        if (t.replicationFactor == null || t.replicationFactor < 1) {
+          problems.add("spec.topics '" + t.name + "' replicationFactor must be at least 1");
+        }
+      }
+    }
+    if (spec.flink == null) {
+      problems.add("spec.flink is required: the job image and jarURI");
+    } else {
+      var eventTime = spec.flink.eventTime;
+      if (eventTime != null) {
+        duration(problems, "spec.flink.eventTime.maxOutOfOrderness", eventTime.maxOutOfOrderness);
+        duration(problems, "spec.flink.eventTime.allowedLateness", eventTime.allowedLateness);
+        duration(problems, "spec.flink.eventTime.idleTimeout", eventTime.idleTimeout);
+      }
+      if (spec.flink.flinkConfiguration != null) {
+        spec.flink.flinkConfiguration.keySet().stream().filter(k -> k.startsWith("slipstream."))
+            .forEach(k -> problems.add("spec.flink.flinkConfiguration key '" + k
+                + "' is reserved for the job contract; remove it (the operator sets slipstream.* keys)"));
+      }
+    }
+    if (spec.serving == null || spec.serving.modelVersionRef == null || blank(spec.serving.modelVersionRef.name)) {
+      problems.add("spec.serving.modelVersionRef.name is required: the ModelVersion to serve");
+    }
+    return problems;
+  }
+
+  static void duration(List<String> problems, String field, String value) {
+    try {
+      Durations.parse(value);
+    } catch (IllegalArgumentException e) {
+      problems.add(field + ": " + e.getMessage());
+    }
+  }
+
+  static boolean blank(String s) {
+    return s == null || s.isBlank();
+  }
+}

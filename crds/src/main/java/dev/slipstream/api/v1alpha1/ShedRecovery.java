@@ -1,0 +1,27 @@
+package dev.slipstream.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class ShedRecovery {
+  @Default("5m")
+  @Pattern(ApiGroup.DURATION_PATTERN)
+  @JsonPropertyDescription("Every trigger of the current level must stay clear this long before stepping back one level.")
+  public String cooldown = "5m";
+
+  @Default("4")
+  @Min(1)
+  @Max(100)
+  @JsonPropertyDescription("Most level changes allowed within one window, against flapping.")
+  public Integer maxChangesPerWindow = 4;
+
+  @Default("30m")
+  @Pattern(ApiGroup.DURATION_PATTERN)
+  @JsonPropertyDescription("The window maxChangesPerWindow counts over.")
+  public String window = "30m";
+}

@@ -1,0 +1,37 @@
+package dev.slipstream.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Required;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class StreamingPipelineSpec {
+  @Required
+  @JsonPropertyDescription("How to reach the Kafka cluster and how its topics are managed.")
+  public KafkaConnection kafka;
+
+  @Required
+  @JsonPropertyDescription("The topics this pipeline reads and writes; created and kept at the declared shape.")
+  public PipelineTopics topics;
+
+  @Required
+  @JsonPropertyDescription("The Flink job that computes features and calls the model (a FlinkDeployment).")
+  public FlinkJobSpec flink;
+
+  @Required
+  @JsonPropertyDescription("Which ModelVersion serves predictions, and the service levels it must hold.")
+  public ServingSpec serving;
+
+  @JsonPropertyDescription("Progressive delivery of a new ModelVersion: shadow, canary and automatic rollback.")
+  public RolloutSpec rollout;
+
+  @Default("Retain")
+  @JsonPropertyDescription("What happens to the Kafka topics when this pipeline is deleted: Retain (default) keeps them and their data; Delete removes them.")
+  public DeletionPolicy deletionPolicy = DeletionPolicy.Retain;
+
+  public enum DeletionPolicy {
+    Retain,
+    Delete
+  }
+}
