@@ -1,0 +1,28 @@
+package dev.slipstream.controllers;
+
+import dev.slipstream.core.model.OperatorDefaults;
+import dev.slipstream.core.model.ThirdPartyKinds;
+import dev.slipstream.core.port.KafkaAccess;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * What the controllers need from the operator process.
+ *
+ * @param defaults installation-wide settings the desired state depends on
+ * @param installedKinds third-party kinds whose CRDs are installed; the others are never watched or written
+ * @param kafka opens Kafka clusters (AdminClient in production)
+ * @param resync how often a pipeline is looked at without any event, to refresh lag and catch drift
+ * @param kafkaRetryMin first retry delay after Kafka was unreachable
+ * @param kafkaRetryMax largest retry delay while Kafka stays unreachable
+ * @param clock time source for condition transitions and backoff
+ */
+public record ControllersConfig(
+    OperatorDefaults defaults,
+    Set<ThirdPartyKinds> installedKinds,
+    KafkaAccess kafka,
+    Duration resync,
+    Duration kafkaRetryMin,
+    Duration kafkaRetryMax,
+    Clock clock) {}

@@ -1,0 +1,53 @@
+package dev.slipstream.controllers.common;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The one writer of status. Unchanged status is not written. A change is sent as a JSON merge patch of the
+ * status subresource holding only the status, with explicit nulls for fields that went away, so it needs no
+ * resourceVersion (no 409 on a stale cache) and never touches the spec a user owns.
+ */
+public final class StatusRecorder {
+  private static final ObjectMapper MAPPER = Serialization.jsonMapper();
+  private final KubernetesClient client;
+
+  public StatusRecorder(KubernetesClient client) {
+    this.client = client;
+  }
+
+  /** Writes {@code next} as the status of {@code resource} unless it equals the current status. Returns whether it wrote. */
+  @SuppressWarnings("unchecked")
+  public <S, R extends CustomResource<?, S>> boolean record(R resource, S next) {
+    S current = resource.getStatus();
+    if (Objects.equals(current, next)) {
+      return false;
+    }
+    Map<String, Object> body = MAPPER.convertValue(next, Map.class);
+    Map<String, Object> patch = new LinkedHashMap<>(body);
+    if (current != null) {
+      Map<String, Object> before = MAPPER.convertValue(current, Map.class);
+      before.keySet().stream().filter(k -> !body.containsKey(k)).forEach(k -> patch.put(k, null));
+    }
+    Map<String, Object> whole = new LinkedHashMap<>();
+    whole.put("status", patch);
+    try {
+      client.resources((Class<R>) resource.getClass())
+          .inNamespace(resource.getMetadata().getNamespace())
+          .withName(resource.getMetadata().getName())
+          .subresource("status")
+          .patch(PatchContext.of(PatchType.JSON_MERGE), MAPPER.writeValueAsString(whole));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("status of " + resource.getMetadata().getName() + " cannot be serialised", e);
+    }
+    resource.setStatus(next);
+    return true;
+  }
+}

@@ -1,0 +1,436 @@
+package dev.slipstream.controllers.pipeline;
+
+import dev.slipstream.api.v1alpha1.KafkaConnection.TopicManagement;
+import dev.slipstream.api.v1alpha1.ModelVersion;
+import dev.slipstream.api.v1alpha1.ServingRuntime;
+import dev.slipstream.api.v1alpha1.ShedPolicy;
+import dev.slipstream.api.v1alpha1.StreamingPipeline;
+import dev.slipstream.api.v1alpha1.StreamingPipelineSpec.DeletionPolicy;
+import dev.slipstream.api.v1alpha1.StreamingPipelineStatus;
+import dev.slipstream.api.v1alpha1.TopicStatus;
+import dev.slipstream.controllers.ControllersConfig;
+import dev.slipstream.controllers.common.EventRecorder;
+import dev.slipstream.controllers.common.Kinds;
+import dev.slipstream.controllers.common.OwnedWriter;
+import dev.slipstream.controllers.common.StatusRecorder;
+import dev.slipstream.core.model.DesiredServing;
+import dev.slipstream.core.model.DesiredTopic;
+import dev.slipstream.core.model.FlinkDeploymentModel;
+import dev.slipstream.core.model.JobContract;
+import dev.slipstream.core.model.KafkaTopicModel;
+import dev.slipstream.core.model.Labels;
+import dev.slipstream.core.model.ServingModel;
+import dev.slipstream.core.model.ThirdPartyKinds;
+import dev.slipstream.core.port.KafkaAccess;
+import dev.slipstream.core.port.KafkaUnavailableException;
+import dev.slipstream.core.port.ObservedTopic;
+import dev.slipstream.core.status.Conditions;
+import dev.slipstream.core.status.ObjectReadiness;
+import dev.slipstream.core.status.PipelineObservation;
+import dev.slipstream.core.status.PipelineStatusDecider;
+import dev.slipstream.core.status.Readiness;
+import dev.slipstream.core.status.RetryBackoff;
+import dev.slipstream.core.status.TopicReadiness;
+import dev.slipstream.core.topics.TopicPlan;
+import dev.slipstream.core.topics.TopicPlanner;
+import dev.slipstream.core.validation.ModelVersionValidator;
+import dev.slipstream.core.validation.PipelineValidator;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reconciles a StreamingPipeline into Kafka topics, the serving layer for its ModelVersion and its Flink job,
+ * in a fixed order: validate, topics, serving, job, then status. Decisions are made in core; this class
+ * observes, acts through the writer and the Kafka port, and records status.
+ */
+@ControllerConfiguration(name = "streamingpipeline")
+public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline>, Cleaner<StreamingPipeline> {
+  private static final Logger LOG = LoggerFactory.getLogger(StreamingPipelineReconciler.class);
+
+  private final ControllersConfig config;
+  private final KubernetesClient client;
+  private final OwnedWriter writer;
+  private final StatusRecorder statusRecorder;
+  private final EventRecorder events;
+
+  private InformerEventSource<GenericKubernetesResource, StreamingPipeline> inferenceServices;
+  private InformerEventSource<GenericKubernetesResource, StreamingPipeline> flinkDeployments;
+  private InformerEventSource<GenericKubernetesResource, StreamingPipeline> kafkaTopics;
+  private InformerEventSource<Deployment, StreamingPipeline> deployments;
+  private InformerEventSource<Service, StreamingPipeline> services;
+  private InformerEventSource<ModelVersion, StreamingPipeline> modelVersions;
+  private InformerEventSource<ShedPolicy, StreamingPipeline> shedPolicies;
+
+  public StreamingPipelineReconciler(KubernetesClient client, ControllersConfig config) {
+    this.client = client;
+    this.config = config;
+    this.writer = new OwnedWriter(client);
+    this.statusRecorder = new StatusRecorder(client);
+    this.events = new EventRecorder(client, config.clock());
+  }
+
+  @Override
+  public List<EventSource<?, StreamingPipeline>> prepareEventSources(EventSourceContext<StreamingPipeline> context) {
+    List<EventSource<?, StreamingPipeline>> sources = new ArrayList<>();
+    inferenceServices = ownedThirdParty(ThirdPartyKinds.INFERENCE_SERVICE, context, sources);
+    flinkDeployments = ownedThirdParty(ThirdPartyKinds.FLINK_DEPLOYMENT, context, sources);
+    kafkaTopics = ownedThirdParty(ThirdPartyKinds.KAFKA_TOPIC, context, sources);
+    deployments = owned(Deployment.class, "deployments", context, sources);
+    services = owned(Service.class, "services", context, sources);
+    modelVersions = referenced(ModelVersion.class, "modelversions", context, sources,
+        p -> p.getSpec().serving == null || p.getSpec().serving.modelVersionRef == null ? null : p.getSpec().serving.modelVersionRef.name);
+    shedPolicies = referenced(ShedPolicy.class, "shedpolicies", context, sources,
+        p -> p.getSpec().serving == null || p.getSpec().serving.shedPolicyRef == null ? null : p.getSpec().serving.shedPolicyRef.name);
+    return sources;
+  }
+
+  @Override
+  public UpdateControl<StreamingPipeline> reconcile(StreamingPipeline pipeline, Context<StreamingPipeline> context) {
+    Instant now = config.clock().instant();
+    long generation = Optional.ofNullable(pipeline.getMetadata().getGeneration()).orElse(0L);
+    StreamingPipelineStatus previous = pipeline.getStatus() == null ? new StreamingPipelineStatus() : pipeline.getStatus();
+
+    List<String> problems = PipelineValidator.validate(pipeline);
+    if (!problems.isEmpty()) {
+      record(pipeline, previous, new PipelineObservation(problems, null, null, null, null, null, null, null, null, null, null), generation, now);
+      return UpdateControl.noUpdate();
+    }
+
+    String namespace = pipeline.getMetadata().getNamespace();
+    Optional<ModelVersion> model = modelVersions.get(new ResourceID(pipeline.getSpec().serving.modelVersionRef.name, namespace));
+    TopicsOutcome topics = pipeline.getSpec().kafka.topicManagement == TopicManagement.STRIMZI
+        ? strimziTopics(pipeline) : adminTopics(pipeline, previous);
+    ServingOutcome serving = serving(pipeline, model);
+    JobOutcome job = flinkJob(pipeline, model, serving, topics);
+    Readiness policy = shedPolicy(pipeline);
+
+    PipelineObservation seen = new PipelineObservation(List.of(), topics.readiness, topics.statuses, serving.readiness,
+        job.readiness, policy, serving.model, serving.endpoint, job.state, JobContract.consumerGroup(pipeline), topics.lag);
+    StreamingPipelineStatus next = record(pipeline, previous, seen, generation, now);
+
+    if ("KafkaUnavailable".equals(topics.readiness.reason())) {
+      Instant since = Conditions.find(next.conditions, Conditions.TOPICS_READY)
+          .map(c -> Instant.parse(c.getLastTransitionTime())).orElse(now);
+      return UpdateControl.<StreamingPipeline>noUpdate()
+          .rescheduleAfter(RetryBackoff.after(since, now, config.kafkaRetryMin(), config.kafkaRetryMax()));
+    }
+    if (topics.readiness.state() == Readiness.State.PENDING) {
+      return UpdateControl.<StreamingPipeline>noUpdate().rescheduleAfter(config.kafkaRetryMin());
+    }
+    return UpdateControl.<StreamingPipeline>noUpdate().rescheduleAfter(config.resync());
+  }
+
+  @Override
+  public DeleteControl cleanup(StreamingPipeline pipeline, Context<StreamingPipeline> context) {
+    var spec = pipeline.getSpec();
+    if (spec == null || spec.kafka == null || spec.topics == null || spec.topics.output == null) {
+      return DeleteControl.defaultDelete();
+    }
+    List<String> names = DesiredTopic.of(pipeline).stream().map(DesiredTopic::name).toList();
+    boolean delete = spec.deletionPolicy == DeletionPolicy.Delete;
+    if (spec.kafka.topicManagement == TopicManagement.STRIMZI) {
+      if (!delete && kafkaTopics != null) {
+        // Strimzi deletes the Kafka topic with its KafkaTopic; unmanaged first, so the data stays
+        ownedBy(kafkaTopics, pipeline).forEach(kt -> client.genericKubernetesResources(Kinds.context(ThirdPartyKinds.KAFKA_TOPIC))
+            .inNamespace(kt.getMetadata().getNamespace()).withName(kt.getMetadata().getName())
+            .edit(o -> {
+              o.getMetadata().getAnnotations().put(KafkaTopicModel.STRIMZI_MANAGED_ANNOTATION, "false");
+              return o;
+            }));
+      }
+      return DeleteControl.defaultDelete();
+    }
+    if (!delete) {
+      LOG.info("pipeline {}/{} deleted; its topics {} are retained (deletionPolicy Retain)",
+          pipeline.getMetadata().getNamespace(), pipeline.getMetadata().getName(), names);
+      return DeleteControl.defaultDelete();
+    }
+    try {
+      Secret secret = clientSecret(pipeline).orElse(null);
+      config.kafka().connect(KafkaClientProperties.of(pipeline, secret)).topics().delete(names);
+      LOG.info("pipeline {}/{} deleted with deletionPolicy Delete; deleted topics {}",
+          pipeline.getMetadata().getNamespace(), pipeline.getMetadata().getName(), names);
+      return DeleteControl.defaultDelete();
+    } catch (KafkaUnavailableException e) {
+      events.warning(pipeline, "KafkaUnavailable", "Cannot delete topics " + names + " yet (deletionPolicy Delete): "
+          + e.getMessage() + "; retrying. Remove the finalizer to give up and keep the topics.");
+      return DeleteControl.noFinalizerRemoval().rescheduleAfter(config.kafkaRetryMin());
+    }
+  }
+
+  // ---- topics
+
+  private record TopicsOutcome(Readiness readiness, List<TopicStatus> statuses, Long lag) {}
+
+  private TopicsOutcome adminTopics(StreamingPipeline pipeline, StreamingPipelineStatus previous) {
+    var kafka = pipeline.getSpec().kafka;
+    Optional<Secret> secret = clientSecret(pipeline);
+    if (kafka.clientSecretRef != null && secret.isEmpty()) {
+      return new TopicsOutcome(Readiness.pending("KafkaSecretNotFound", "Secret " + kafka.clientSecretRef.name
+          + " named in spec.kafka.clientSecretRef does not exist; create it with the Kafka client properties"),
+          previous.topics, null);
+    }
+    List<DesiredTopic> desired = DesiredTopic.of(pipeline);
+    List<String> names = desired.stream().map(DesiredTopic::name).toList();
+    try {
+      KafkaAccess.KafkaCluster cluster = config.kafka().connect(KafkaClientProperties.of(pipeline, secret.orElse(null)));
+      var configKeys = TopicPlanner.configKeys(desired);
+      Map<String, ObservedTopic> observed = cluster.topics().describe(names, configKeys);
+      TopicPlan plan = TopicPlanner.plan(desired, observed);
+      Map<String, String> refused = Map.of();
+      if (!plan.isNoop()) {
+        LOG.info("pipeline {}/{}: applying topic changes {}", pipeline.getMetadata().getNamespace(),
+            pipeline.getMetadata().getName(), plan.actions());
+        refused = cluster.topics().apply(plan.actions());
+        observed = cluster.topics().describe(names, configKeys);
+      }
+      List<TopicStatus> statuses = TopicPlanner.status(desired, observed, plan.notes(), refused);
+      var inputs = desired.stream().filter(t -> t.role() == DesiredTopic.Role.INPUT).map(DesiredTopic::name).toList();
+      Long lag = observed.keySet().containsAll(inputs)
+          ? boxed(cluster.lag().lag(JobContract.consumerGroup(pipeline), inputs)) : null;
+      return new TopicsOutcome(TopicReadiness.of(statuses, !refused.isEmpty()), statuses, lag);
+    } catch (KafkaUnavailableException e) {
+      return new TopicsOutcome(Readiness.pending("KafkaUnavailable", "Kafka at " + kafka.bootstrapServers
+          + " is unreachable (" + e.getMessage() + "); retrying with backoff, nothing is deleted"), previous.topics, null);
+    }
+  }
+
+  private TopicsOutcome strimziTopics(StreamingPipeline pipeline) {
+    if (kafkaTopics == null) {
+      return new TopicsOutcome(crdMissing(ThirdPartyKinds.KAFKA_TOPIC, "topicManagement strimzi"), List.of(), null);
+    }
+    List<TopicStatus> statuses = new ArrayList<>();
+    List<Readiness> parts = new ArrayList<>();
+    for (DesiredTopic topic : DesiredTopic.of(pipeline)) {
+      var written = writer.ensure(KafkaTopicModel.from(pipeline, topic), kafkaTopics, Kinds.context(ThirdPartyKinds.KAFKA_TOPIC));
+      Readiness r = ObjectReadiness.kafkaTopic(written.object());
+      parts.add(r);
+      statuses.add(new TopicStatus(topic.name(), topic.role().wireName, r.isReady() ? topic.partitions() : null,
+          r.isReady() ? topic.replicationFactor() : null, r.isReady(), r.isReady() ? null : r.message()));
+    }
+    Readiness readiness = parts.stream().filter(r -> r.state() == Readiness.State.FAILED).findFirst()
+        .orElseGet(() -> parts.stream().allMatch(Readiness::isReady)
+            ? Readiness.ready("TopicsReady", parts.size() + " KafkaTopics are ready")
+            : TopicReadiness.of(statuses, false));
+    return new TopicsOutcome(readiness, statuses, null);
+  }
+
+  // ---- serving
+
+  private record ServingOutcome(Readiness readiness, String model, String endpoint) {}
+
+  private ServingOutcome serving(StreamingPipeline pipeline, Optional<ModelVersion> found) {
+    String ref = pipeline.getSpec().serving.modelVersionRef.name;
+    if (found.isEmpty()) {
+      return new ServingOutcome(Readiness.pending("ModelVersionNotFound", "ModelVersion " + ref
+          + " (spec.serving.modelVersionRef) does not exist in namespace " + pipeline.getMetadata().getNamespace()), null, null);
+    }
+    ModelVersion model = found.get();
+    String label = ref + "@" + model.getSpec().version;
+    List<String> problems = ModelVersionValidator.validate(model);
+    if (!problems.isEmpty()) {
+      return new ServingOutcome(Readiness.failed("ModelVersionInvalid", "ModelVersion " + ref + " is invalid: "
+          + String.join("; ", problems)), label, null);
+    }
+    boolean kserve = model.getSpec().runtime == ServingRuntime.KSERVE;
+    if (kserve && inferenceServices == null) {
+      return new ServingOutcome(crdMissing(ThirdPartyKinds.INFERENCE_SERVICE, "runtime kserve"), label, null);
+    }
+    DesiredServing desired = ServingModel.from(pipeline, model, config.defaults());
+    Readiness readiness = null;
+    for (HasMetadata object : desired.objects()) {
+      if (object instanceof GenericKubernetesResource isvc) {
+        readiness = ObjectReadiness.inferenceService(
+            writer.ensure(isvc, inferenceServices, Kinds.context(ThirdPartyKinds.INFERENCE_SERVICE)).object());
+      } else if (object instanceof Deployment deployment) {
+        readiness = ObjectReadiness.deployment(writer.ensure(deployment, deployments, null).object());
+      } else if (object instanceof Service service) {
+        writer.ensure(service, services, null);
+      }
+    }
+    if (readiness != null && readiness.isReady()) {
+      pruneServing(pipeline, desired);
+    }
+    return new ServingOutcome(Objects.requireNonNull(readiness), label, desired.endpoint());
+  }
+
+  /** Serving objects of an earlier version or runtime go once the current one serves. */
+  private void pruneServing(StreamingPipeline pipeline, DesiredServing desired) {
+    Set<String> keep = desired.objects().stream().map(o -> o.getKind() + "/" + o.getMetadata().getName()).collect(Collectors.toSet());
+    Stream.of(inferenceServices, deployments, services).filter(Objects::nonNull)
+        .flatMap(source -> ownedBy(source, pipeline).stream())
+        .filter(o -> "serving".equals(o.getMetadata().getLabels().get(Labels.COMPONENT)))
+        .filter(o -> !keep.contains(o.getKind() + "/" + o.getMetadata().getName()))
+        .forEach(o -> {
+          LOG.info("pipeline {}/{}: deleting {} {}, no longer serving", pipeline.getMetadata().getNamespace(),
+              pipeline.getMetadata().getName(), o.getKind(), o.getMetadata().getName());
+          if (o instanceof GenericKubernetesResource) {
+            client.genericKubernetesResources(Kinds.context(ThirdPartyKinds.INFERENCE_SERVICE))
+                .inNamespace(o.getMetadata().getNamespace()).withName(o.getMetadata().getName()).delete();
+          } else {
+            client.resource(o).delete();
+          }
+        });
+  }
+
+  // ---- the Flink job
+
+  private record JobOutcome(Readiness readiness, String state) {}
+
+  private JobOutcome flinkJob(StreamingPipeline pipeline, Optional<ModelVersion> model, ServingOutcome serving,
+      TopicsOutcome topics) {
+    if (flinkDeployments == null) {
+      return new JobOutcome(crdMissing(ThirdPartyKinds.FLINK_DEPLOYMENT, "the pipeline's Flink job"), null);
+    }
+    Optional<GenericKubernetesResource> existing = flinkDeployments.get(
+        new ResourceID(FlinkDeploymentModel.name(pipeline), pipeline.getMetadata().getNamespace()));
+    boolean canWrite = serving.endpoint() != null && model.isPresent() && topics.readiness.isReady();
+    if (!canWrite) {
+      if (existing.isPresent()) {
+        // a running job keeps running while Kafka or the model is away; it is updated when they are back
+        Readiness r = ObjectReadiness.flinkDeployment(existing.get());
+        return new JobOutcome(r, ObjectReadiness.jobState(existing.get()));
+      }
+      return new JobOutcome(Readiness.pending("JobPending",
+          "the Flink job starts once the topics are ready and the ModelVersion is known"), null);
+    }
+    var written = writer.ensure(FlinkDeploymentModel.from(pipeline, model.get(), serving.endpoint()),
+        flinkDeployments, Kinds.context(ThirdPartyKinds.FLINK_DEPLOYMENT));
+    return new JobOutcome(ObjectReadiness.flinkDeployment(written.object()), ObjectReadiness.jobState(written.object()));
+  }
+
+  private Readiness shedPolicy(StreamingPipeline pipeline) {
+    var ref = pipeline.getSpec().serving.shedPolicyRef;
+    if (ref == null) {
+      return Readiness.ready("NoShedPolicy", "no ShedPolicy referenced");
+    }
+    Optional<ShedPolicy> policy = shedPolicies.get(new ResourceID(ref.name, pipeline.getMetadata().getNamespace()));
+    if (policy.isEmpty()) {
+      return Readiness.pending("ShedPolicyNotFound", "ShedPolicy " + ref.name
+          + " (spec.serving.shedPolicyRef) does not exist; without it the pipeline has no degradation policy");
+    }
+    var status = policy.get().getStatus();
+    var ready = status == null ? Optional.<io.fabric8.kubernetes.api.model.Condition>empty()
+        : Conditions.find(status.conditions, Conditions.READY);
+    if (ready.isPresent() && "False".equals(ready.get().getStatus())) {
+      return Readiness.failed("ShedPolicyInvalid", "ShedPolicy " + ref.name + " is not usable: " + ready.get().getMessage());
+    }
+    return Readiness.ready("ShedPolicyReady", "ShedPolicy " + ref.name + " is in force");
+  }
+
+  // ---- status
+
+  private StreamingPipelineStatus record(StreamingPipeline pipeline, StreamingPipelineStatus previous,
+      PipelineObservation seen, long generation, Instant now) {
+    StreamingPipelineStatus next = PipelineStatusDecider.decide(previous, seen, generation, now);
+    var before = Conditions.find(previous.conditions, Conditions.READY);
+    var after = Conditions.find(next.conditions, Conditions.READY).orElseThrow();
+    boolean readyChanged = before.isEmpty() || !before.get().getStatus().equals(after.getStatus())
+        || !before.get().getReason().equals(after.getReason());
+    statusRecorder.record(pipeline, next);
+    if (readyChanged) {
+      if ("True".equals(after.getStatus())) {
+        events.normal(pipeline, after.getReason(), after.getMessage());
+      } else if ("Failed".equals(next.phase) || "Degraded".equals(next.phase)) {
+        events.warning(pipeline, after.getReason(), after.getMessage());
+      } else {
+        events.normal(pipeline, after.getReason(), after.getMessage());
+      }
+    }
+    return next;
+  }
+
+  // ---- helpers
+
+  private Optional<Secret> clientSecret(StreamingPipeline pipeline) {
+    var ref = pipeline.getSpec().kafka.clientSecretRef;
+    if (ref == null) {
+      return Optional.empty();
+    }
+    return Optional.ofNullable(client.secrets().inNamespace(pipeline.getMetadata().getNamespace()).withName(ref.name).get());
+  }
+
+  private Readiness crdMissing(ThirdPartyKinds kind, String neededFor) {
+    return Readiness.failed("CrdMissing", neededFor + " needs the " + kind.kind + " CRD (" + kind.crdName()
+        + "), which is not installed in this cluster; install it and restart the operator");
+  }
+
+  private static <R extends HasMetadata> List<R> ownedBy(InformerEventSource<R, StreamingPipeline> source, StreamingPipeline pipeline) {
+    String uid = pipeline.getMetadata().getUid();
+    return source.list(pipeline.getMetadata().getNamespace(),
+        o -> o.getMetadata().getOwnerReferences().stream().anyMatch(r -> Objects.equals(uid, r.getUid()))).toList();
+  }
+
+  private static Long boxed(java.util.OptionalLong value) {
+    return value.isPresent() ? value.getAsLong() : null;
+  }
+
+  private InformerEventSource<GenericKubernetesResource, StreamingPipeline> ownedThirdParty(ThirdPartyKinds kind,
+      EventSourceContext<StreamingPipeline> context, List<EventSource<?, StreamingPipeline>> sources) {
+    if (!config.installedKinds().contains(kind)) {
+      LOG.warn("{} CRD ({}) is not installed: pipelines that need it will report CrdMissing", kind.kind, kind.crdName());
+      return null;
+    }
+    var source = new InformerEventSource<>(Kinds.informer(kind, StreamingPipeline.class)
+        .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(StreamingPipeline.class)).build(), context);
+    sources.add(source);
+    return source;
+  }
+
+  private static <R extends HasMetadata> InformerEventSource<R, StreamingPipeline> owned(Class<R> type, String name,
+      EventSourceContext<StreamingPipeline> context, List<EventSource<?, StreamingPipeline>> sources) {
+    var source = new InformerEventSource<>(InformerEventSourceConfiguration.from(type, StreamingPipeline.class)
+        .withName(name)
+        .withLabelSelector(Labels.managedSelector())
+        .withSecondaryToPrimaryMapper(Mappers.<R>fromOwnerReferences(StreamingPipeline.class))
+        .build(), context);
+    sources.add(source);
+    return source;
+  }
+
+  /** Objects pipelines refer to by name: a change to one re-reconciles every pipeline that names it. */
+  private static <R extends HasMetadata> InformerEventSource<R, StreamingPipeline> referenced(Class<R> type, String name,
+      EventSourceContext<StreamingPipeline> context, List<EventSource<?, StreamingPipeline>> sources,
+      Function<StreamingPipeline, String> reference) {
+    var source = new InformerEventSource<>(InformerEventSourceConfiguration.from(type, StreamingPipeline.class)
+        .withName(name)
+        .withSecondaryToPrimaryMapper((R object) -> context.getPrimaryCache()
+            .list(object.getMetadata().getNamespace(),
+                p -> p.getSpec() != null && object.getMetadata().getName().equals(reference.apply(p)))
+            .map(ResourceID::fromResource)
+            .collect(Collectors.toCollection(HashSet::new)))
+        .build(), context);
+    sources.add(source);
+    return source;
+  }
+}

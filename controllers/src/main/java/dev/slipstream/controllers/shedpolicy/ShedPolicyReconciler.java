@@ -1,0 +1,71 @@
+package dev.slipstream.controllers.shedpolicy;
+
+import dev.slipstream.api.v1alpha1.ModelVersion;
+import dev.slipstream.api.v1alpha1.ShedPolicy;
+import dev.slipstream.api.v1alpha1.ShedPolicyStatus;
+import dev.slipstream.controllers.ControllersConfig;
+import dev.slipstream.controllers.common.StatusRecorder;
+import dev.slipstream.core.status.Conditions;
+import dev.slipstream.core.validation.ShedPolicyValidator;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/** Validates a ShedPolicy's ladder, including that every downgrade target exists. */
+@ControllerConfiguration(name = "shedpolicy")
+public class ShedPolicyReconciler implements Reconciler<ShedPolicy> {
+  private final ControllersConfig config;
+  private final StatusRecorder statusRecorder;
+  private InformerEventSource<ModelVersion, ShedPolicy> modelVersions;
+
+  public ShedPolicyReconciler(KubernetesClient client, ControllersConfig config) {
+    this.config = config;
+    this.statusRecorder = new StatusRecorder(client);
+  }
+
+  @Override
+  public List<EventSource<?, ShedPolicy>> prepareEventSources(EventSourceContext<ShedPolicy> context) {
+    modelVersions = new InformerEventSource<>(InformerEventSourceConfiguration.from(ModelVersion.class, ShedPolicy.class)
+        .withName("modelversions")
+        .withSecondaryToPrimaryMapper((ModelVersion mv) -> context.getPrimaryCache()
+            .list(mv.getMetadata().getNamespace(), policy -> policy.getSpec() != null && policy.getSpec().levels != null
+                && policy.getSpec().levels.stream().anyMatch(l -> l.downgrade != null && l.downgrade.modelVersionRef != null
+                    && mv.getMetadata().getName().equals(l.downgrade.modelVersionRef.name)))
+            .map(ResourceID::fromResource)
+            .collect(Collectors.toSet()))
+        .build(), context);
+    return List.of(modelVersions);
+  }
+
+  @Override
+  public UpdateControl<ShedPolicy> reconcile(ShedPolicy policy, Context<ShedPolicy> context) {
+    Instant now = config.clock().instant();
+    long generation = Optional.ofNullable(policy.getMetadata().getGeneration()).orElse(0L);
+    String namespace = policy.getMetadata().getNamespace();
+    ShedPolicyStatus previous = policy.getStatus() == null ? new ShedPolicyStatus() : policy.getStatus();
+    List<String> problems = ShedPolicyValidator.validate(policy,
+        name -> modelVersions.get(new ResourceID(name, namespace)).isPresent());
+    ShedPolicyStatus next = new ShedPolicyStatus();
+    next.observedGeneration = generation;
+    next.levels = policy.getSpec() == null || policy.getSpec().levels == null ? 0 : policy.getSpec().levels.size();
+    next.conditions = problems.isEmpty()
+        ? Conditions.with(new ArrayList<>(previous.conditions), Conditions.READY, true, "Valid",
+            next.levels + " levels, mildest first", generation, now)
+        : Conditions.with(new ArrayList<>(previous.conditions), Conditions.READY, false, "InvalidSpec",
+            String.join("; ", problems), generation, now);
+    statusRecorder.record(policy, next);
+    return UpdateControl.noUpdate();
+  }
+}

@@ -1,0 +1,78 @@
+package dev.slipstream.core.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Whether an object on the API server already holds what we want. What the server or another controller
+ * added (defaults, status, annotations, other labels) is not a difference: only what we declare counts.
+ * This is what keeps an unchanged pipeline from causing any write on resync.
+ */
+public final class DesiredState {
+  private static final ObjectMapper MAPPER = Serialization.jsonMapper();
+
+  private DesiredState() {}
+
+  public static boolean isSatisfiedBy(HasMetadata desired, HasMetadata actual) {
+    if (actual == null) {
+      return false;
+    }
+    Map<String, String> wantedLabels = desired.getMetadata().getLabels();
+    Map<String, String> labels = actual.getMetadata().getLabels();
+    if (wantedLabels != null && !wantedLabels.isEmpty()
+        && (labels == null || !labels.entrySet().containsAll(wantedLabels.entrySet()))) {
+      return false;
+    }
+    for (OwnerReference ref : desired.getMetadata().getOwnerReferences()) {
+      if (actual.getMetadata().getOwnerReferences().stream().noneMatch(r -> Objects.equals(r.getUid(), ref.getUid()))) {
+        return false;
+      }
+    }
+    JsonNode want = MAPPER.valueToTree(desired).get("spec");
+    JsonNode have = MAPPER.valueToTree(actual).get("spec");
+    return want == null || contains(have, want);
+  }
+
+  /** {@code have} contains {@code want}: objects by key, arrays element by element, numbers by value. */
+  static boolean contains(JsonNode have, JsonNode want) {
+    if (want == null || want.isNull()) {
+      return true;
+    }
+    if (have == null || have.isNull()) {
+      return false;
+    }
+    if (want.isObject()) {
+      if (!have.isObject()) {
+        return false;
+      }
+      for (Iterator<Map.Entry<String, JsonNode>> it = want.fields(); it.hasNext(); ) {
+        var field = it.next();
+        if (!contains(have.get(field.getKey()), field.getValue())) {
+          return false;
+        }
+      }
+      return true;
+    }
+    if (want.isArray()) {
+      if (!have.isArray() || have.size() != want.size()) {
+        return false;
+      }
+      for (int i = 0; i < want.size(); i++) {
+        if (!contains(have.get(i), want.get(i))) {
+          return false;
+        }
+      }
+      return true;
+    }
+    if (want.isNumber() && have.isNumber()) {
+      return want.decimalValue().compareTo(have.decimalValue()) == 0;
+    }
+    return want.asText().equals(have.asText()) && want.getNodeType() == have.getNodeType();
+  }
+}

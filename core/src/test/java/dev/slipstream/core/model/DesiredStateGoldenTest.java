@@ -1,0 +1,77 @@
+package dev.slipstream.core.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.slipstream.core.Examples;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every owned kind as its builder writes it for the examples, compared with golden YAML under
+ * src/test/resources/golden. After an intended change, run with -Dgolden.update=true and review the diff.
+ */
+class DesiredStateGoldenTest {
+  private static final Path GOLDEN = Path.of("src/test/resources/golden");
+  private static final OperatorDefaults DEFAULTS = OperatorDefaults.STANDARD;
+
+  @Test
+  void kserveInferenceServiceForTheFraudExample() throws IOException {
+    var pipeline = Examples.pipeline("fraud-scoring.yaml", "fraud-scoring");
+    var model = Examples.model("fraud-scoring.yaml", "fraud-v1");
+    DesiredServing serving = ServingModel.from(pipeline, model, DEFAULTS);
+    assertThat(serving.endpoint()).isEqualTo("http://fraud-scoring.payments.svc.cluster.local");
+    matchesGolden("inferenceservice-fraud-scoring.yaml", serving.objects());
+  }
+
+  @Test
+  void tritonDeploymentAndServiceForTheGpuExample() throws IOException {
+    var pipeline = Examples.pipeline("triton-gpu.yaml", "image-embeddings");
+    var model = Examples.model("triton-gpu.yaml", "embedder-v3");
+    DesiredServing serving = ServingModel.from(pipeline, model, DEFAULTS);
+    assertThat(serving.endpoint()).isEqualTo("http://image-embeddings-triton.vision.svc.cluster.local:8000");
+    matchesGolden("triton-image-embeddings.yaml", serving.objects());
+  }
+
+  @Test
+  void flinkDeploymentCarriesTheJobContract() throws IOException {
+    var pipeline = Examples.pipeline("fraud-scoring.yaml", "fraud-scoring");
+    var model = Examples.model("fraud-scoring.yaml", "fraud-v1");
+    matchesGolden("flinkdeployment-fraud-scoring.yaml",
+        List.of(FlinkDeploymentModel.from(pipeline, model, "http://fraud-scoring.payments.svc.cluster.local")));
+  }
+
+  @Test
+  void flinkDeploymentMountsTheKafkaSecretWithoutCopyingIt() throws IOException {
+    var pipeline = Examples.pipeline("triton-gpu.yaml", "image-embeddings");
+    var model = Examples.model("triton-gpu.yaml", "embedder-v3");
+    matchesGolden("flinkdeployment-image-embeddings.yaml",
+        List.of(FlinkDeploymentModel.from(pipeline, model, "http://image-embeddings-triton.vision.svc.cluster.local:8000")));
+  }
+
+  @Test
+  void strimziKafkaTopicsForEveryTopicOfThePipeline() throws IOException {
+    var pipeline = Examples.pipeline("strimzi-topics.yaml", "churn-risk");
+    List<HasMetadata> topics = DesiredTopic.of(pipeline).stream()
+        .map(t -> (HasMetadata) KafkaTopicModel.from(pipeline, t)).toList();
+    matchesGolden("kafkatopics-churn-risk.yaml", topics);
+  }
+
+  private static void matchesGolden(String file, List<? extends HasMetadata> objects) throws IOException {
+    StringBuilder yaml = new StringBuilder();
+    for (HasMetadata o : objects) {
+      yaml.append(Serialization.asYaml(o));
+    }
+    Path golden = GOLDEN.resolve(file);
+    if (Boolean.getBoolean("golden.update")) {
+      Files.createDirectories(GOLDEN);
+      Files.writeString(golden, yaml.toString());
+    }
+    assertThat(yaml.toString()).as("golden file %s (regenerate with -Dgolden.update=true)", golden)
+        .isEqualTo(Files.readString(golden));
+  }
+}

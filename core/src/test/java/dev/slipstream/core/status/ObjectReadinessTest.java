@@ -1,0 +1,75 @@
+package dev.slipstream.core.status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import org.junit.jupiter.api.Test;
+
+/** Readiness read from status shaped as KServe, Kubernetes, the Flink operator and Strimzi write it. */
+class ObjectReadinessTest {
+  private static GenericKubernetesResource withStatus(String json) {
+    return Serialization.unmarshal("{\"apiVersion\":\"x/v1\",\"kind\":\"X\",\"metadata\":{\"name\":\"fraud\"},\"status\":"
+        + json + "}", GenericKubernetesResource.class);
+  }
+
+  @Test
+  void inferenceServiceReadyPendingAndFailedToLoad() {
+    assertThat(ObjectReadiness.inferenceService(withStatus(
+        "{\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\"}]}")).isReady()).isTrue();
+    Readiness pending = ObjectReadiness.inferenceService(withStatus(
+        "{\"conditions\":[{\"type\":\"Ready\",\"status\":\"False\",\"message\":\"Revision fraud-00001 not ready\"}]}"));
+    assertThat(pending.state()).isEqualTo(Readiness.State.PENDING);
+    assertThat(pending.message()).contains("Revision fraud-00001 not ready");
+    Readiness failed = ObjectReadiness.inferenceService(withStatus("{\"modelStatus\":{\"states\":{\"targetModelState\":"
+        + "\"FailedToLoad\"},\"lastFailureInfo\":{\"reason\":\"ModelLoadFailed\",\"message\":\"no model.onnx\"}}}"));
+    assertThat(failed.state()).isEqualTo(Readiness.State.FAILED);
+    assertThat(failed.reason()).isEqualTo("ServingFailed");
+    assertThat(failed.message()).contains("no model.onnx");
+    assertThat(ObjectReadiness.inferenceService(null).state()).isEqualTo(Readiness.State.PENDING);
+  }
+
+  @Test
+  void deploymentReadyOnlyWhenTheCurrentGenerationHasAllReplicas() {
+    Deployment d = new DeploymentBuilder().withNewMetadata().withName("triton").withGeneration(2L).endMetadata()
+        .withNewSpec().withReplicas(2).endSpec()
+        .withNewStatus().withObservedGeneration(1L).withAvailableReplicas(2).endStatus().build();
+    assertThat(ObjectReadiness.deployment(d).isReady()).as("status of an older generation").isFalse();
+    d.getStatus().setObservedGeneration(2L);
+    d.getStatus().setAvailableReplicas(1);
+    assertThat(ObjectReadiness.deployment(d).message()).contains("1/2");
+    d.getStatus().setAvailableReplicas(2);
+    assertThat(ObjectReadiness.deployment(d).isReady()).isTrue();
+  }
+
+  @Test
+  void deploymentPastItsProgressDeadlineHasFailed() {
+    Deployment d = new DeploymentBuilder().withNewMetadata().withName("triton").endMetadata().withNewSpec().endSpec()
+        .withNewStatus().addNewCondition().withType("Progressing").withStatus("False")
+        .withReason("ProgressDeadlineExceeded").withMessage("ReplicaSet has timed out progressing.").endCondition()
+        .endStatus().build();
+    assertThat(ObjectReadiness.deployment(d).state()).isEqualTo(Readiness.State.FAILED);
+  }
+
+  @Test
+  void flinkJobRunningDeployingAndFailed() {
+    assertThat(ObjectReadiness.flinkDeployment(withStatus("{\"jobStatus\":{\"state\":\"RUNNING\"}}")).isReady()).isTrue();
+    assertThat(ObjectReadiness.flinkDeployment(withStatus("{\"jobStatus\":{\"state\":\"CREATED\"}}")).state())
+        .isEqualTo(Readiness.State.PENDING);
+    Readiness failed = ObjectReadiness.flinkDeployment(withStatus(
+        "{\"jobStatus\":{\"state\":\"RECONCILING\"},\"error\":\"ClassNotFoundException: dev.slipstream.job.ScoringJob\"}"));
+    assertThat(failed.state()).isEqualTo(Readiness.State.FAILED);
+    assertThat(failed.message()).contains("ClassNotFoundException");
+  }
+
+  @Test
+  void kafkaTopicReadyAndRefusedByStrimzi() {
+    assertThat(ObjectReadiness.kafkaTopic(withStatus("{\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\"}]}")).isReady()).isTrue();
+    Readiness refused = ObjectReadiness.kafkaTopic(withStatus(
+        "{\"conditions\":[{\"type\":\"Ready\",\"status\":\"False\",\"message\":\"Number of partitions cannot be decreased\"}]}"));
+    assertThat(refused.state()).isEqualTo(Readiness.State.FAILED);
+    assertThat(refused.message()).contains("cannot be decreased");
+  }
+}

@@ -1,0 +1,104 @@
+package dev.slipstream.core.status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.slipstream.api.v1alpha1.StreamingPipelineStatus;
+import dev.slipstream.api.v1alpha1.TopicStatus;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PipelineStatusDeciderTest {
+  private static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
+  private static final Instant T1 = T0.plusSeconds(60);
+  private static final List<TopicStatus> TOPICS = List.of(new TopicStatus("events", "input", 6, 1, true, null));
+
+  private static PipelineObservation seen(Readiness topics, Readiness serving, Readiness job, Readiness policy, Long lag) {
+    return new PipelineObservation(List.of(), topics, TOPICS, serving, job, policy, "fraud-v1@1",
+        "http://fraud.payments.svc.cluster.local", "RUNNING", "slipstream.payments.fraud", lag);
+  }
+
+  private static PipelineObservation allReady(Long lag) {
+    return seen(Readiness.ready("TopicsReady", "3 topics exist as declared"), Readiness.ready("ServingReady", "ok"),
+        Readiness.ready("JobRunning", "RUNNING"), Readiness.ready("NoShedPolicy", "none"), lag);
+  }
+
+  @Test
+  void readyOnlyWhenTopicsServingAndJobAreAllReady() {
+    StreamingPipelineStatus status = PipelineStatusDecider.decide(null, allReady(0L), 3, T0);
+    assertThat(status.phase).isEqualTo("Ready");
+    assertThat(status.observedGeneration).isEqualTo(3);
+    assertThat(status.conditions).extracting(c -> c.getType() + "=" + c.getStatus())
+        .containsExactly("TopicsReady=True", "ServingReady=True", "FlinkJobReady=True", "Ready=True");
+    assertThat(status.conditions).allSatisfy(c -> assertThat(c.getObservedGeneration()).isEqualTo(3));
+    assertThat(status.consumerLag).isZero();
+  }
+
+  @Test
+  void theFirstThingNotReadyNamesTheReasonAndEveryWaitIsInTheMessage() {
+    var observation = seen(Readiness.pending("TopicsPending", "events: does not exist yet"),
+        Readiness.pending("ModelVersionNotFound", "ModelVersion fraud-v1 does not exist"),
+        Readiness.pending("JobPending", "the Flink job starts once the topics are ready"),
+        Readiness.ready("NoShedPolicy", "none"), null);
+    StreamingPipelineStatus status = PipelineStatusDecider.decide(null, observation, 1, T0);
+    var ready = Conditions.find(status.conditions, "Ready").orElseThrow();
+    assertThat(ready.getStatus()).isEqualTo("False");
+    assertThat(ready.getReason()).isEqualTo("TopicsPending");
+    assertThat(ready.getMessage()).contains("does not exist yet").contains("ModelVersion fraud-v1 does not exist")
+        .contains("the Flink job starts");
+    assertThat(status.phase).isEqualTo("Provisioning");
+  }
+
+  @Test
+  void aFailureMakesThePhaseFailedAndKafkaUnavailableMakesItDegraded() {
+    var failed = seen(Readiness.ready("TopicsReady", "ok"), Readiness.failed("ServingFailed", "model did not load"),
+        Readiness.ready("JobRunning", "ok"), Readiness.ready("NoShedPolicy", "none"), 0L);
+    assertThat(PipelineStatusDecider.decide(null, failed, 1, T0).phase).isEqualTo("Failed");
+    var kafkaDown = seen(Readiness.pending("KafkaUnavailable", "unreachable"), Readiness.ready("ServingReady", "ok"),
+        Readiness.ready("JobRunning", "ok"), Readiness.ready("NoShedPolicy", "none"), null);
+    assertThat(PipelineStatusDecider.decide(null, kafkaDown, 1, T0).phase).isEqualTo("Degraded");
+  }
+
+  @Test
+  void lastTransitionTimeMovesOnlyWhenAConditionsStatusChanges() {
+    StreamingPipelineStatus first = PipelineStatusDecider.decide(null, allReady(0L), 1, T0);
+    StreamingPipelineStatus again = PipelineStatusDecider.decide(first, allReady(5L), 1, T1);
+    assertThat(Conditions.find(again.conditions, "Ready").orElseThrow().getLastTransitionTime()).isEqualTo(T0.toString());
+    assertThat(again.consumerLag).isEqualTo(5L);
+
+    var down = seen(Readiness.pending("KafkaUnavailable", "unreachable"), Readiness.ready("ServingReady", "ok"),
+        Readiness.ready("JobRunning", "ok"), Readiness.ready("NoShedPolicy", "none"), null);
+    StreamingPipelineStatus after = PipelineStatusDecider.decide(again, down, 1, T1);
+    assertThat(Conditions.find(after.conditions, "Ready").orElseThrow().getLastTransitionTime()).isEqualTo(T1.toString());
+    assertThat(Conditions.find(after.conditions, "ServingReady").orElseThrow().getLastTransitionTime()).isEqualTo(T0.toString());
+  }
+
+  @Test
+  void anUnchangedObservationGivesAnEqualStatusSoNothingIsWritten() {
+    StreamingPipelineStatus first = PipelineStatusDecider.decide(null, allReady(0L), 1, T0);
+    assertThat(PipelineStatusDecider.decide(first, allReady(0L), 1, T1)).isEqualTo(first);
+  }
+
+  @Test
+  void anInvalidSpecKeepsWhatWasObservedAndSaysWhatToFix() {
+    StreamingPipelineStatus ready = PipelineStatusDecider.decide(null, allReady(0L), 1, T0);
+    var invalid = new PipelineObservation(List.of("spec.flink.eventTime.allowedLateness: '1 minute' is not a duration"),
+        null, null, null, null, null, null, null, null, null, null);
+    StreamingPipelineStatus status = PipelineStatusDecider.decide(ready, invalid, 2, T1);
+    var condition = Conditions.find(status.conditions, "Ready").orElseThrow();
+    assertThat(condition.getReason()).isEqualTo("InvalidSpec");
+    assertThat(condition.getMessage()).contains("allowedLateness").contains("not a duration");
+    assertThat(status.phase).isEqualTo("Failed");
+    assertThat(status.topics).as("what runs is left as it was").isEqualTo(ready.topics);
+    assertThat(status.endpoint).isEqualTo(ready.endpoint);
+  }
+
+  @Test
+  void retryBackoffGrowsWithTheOutageWithinItsBounds() {
+    var min = java.time.Duration.ofSeconds(2);
+    var max = java.time.Duration.ofSeconds(60);
+    assertThat(RetryBackoff.after(T0, T0, min, max)).isEqualTo(min);
+    assertThat(RetryBackoff.after(T0, T0.plusSeconds(10), min, max)).hasSeconds(10);
+    assertThat(RetryBackoff.after(T0, T0.plusSeconds(3600), min, max)).isEqualTo(max);
+  }
+}

@@ -1,0 +1,107 @@
+package dev.slipstream.operator;
+
+import dev.slipstream.core.model.OperatorDefaults;
+import dev.slipstream.core.time.Durations;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The operator's settings, each from a command-line flag ({@code --name=value}) or an environment variable
+ * ({@code SLIPSTREAM_NAME}), else its default. A bad value stops start-up with a message naming the setting.
+ */
+public record OperatorConfig(
+    Set<String> namespaces,
+    Duration kafkaApiTimeout,
+    Duration resync,
+    Duration kafkaRetryMin,
+    Duration kafkaRetryMax,
+    String tritonImage,
+    String clusterDomain) {
+
+  /** Every setting: flag name, environment variable, default and what it does (the README reference is built from this). */
+  public enum Setting {
+    NAMESPACES("namespaces", "", "Namespaces to watch, comma-separated; empty watches all."),
+    KAFKA_API_TIMEOUT("kafka-api-timeout", "10s", "How long one batched Kafka AdminClient call may take before Kafka counts as unavailable."),
+    RESYNC("resync", "60s", "How often each pipeline is looked at without any event (refreshes lag, repairs drift)."),
+    KAFKA_RETRY_MIN("kafka-retry-min", "2s", "First retry delay while Kafka is unreachable or topics are being created."),
+    KAFKA_RETRY_MAX("kafka-retry-max", "60s", "Largest retry delay while Kafka stays unreachable."),
+    TRITON_IMAGE("triton-image", OperatorDefaults.STANDARD.tritonImage(), "tritonserver image for ModelVersions that name none."),
+    CLUSTER_DOMAIN("cluster-domain", OperatorDefaults.STANDARD.clusterDomain(), "DNS suffix of Services in endpoints.");
+
+    public final String flag;
+    public final String defaultValue;
+    public final String description;
+
+    Setting(String flag, String defaultValue, String description) {
+      this.flag = flag;
+      this.defaultValue = defaultValue;
+      this.description = description;
+    }
+
+    public String env() {
+      return "SLIPSTREAM_" + name();
+    }
+  }
+
+  public OperatorDefaults defaults() {
+    return new OperatorDefaults(tritonImage, clusterDomain);
+  }
+
+  /** Settings from flags first, then the environment, then defaults. */
+  public static OperatorConfig from(String[] args, Map<String, String> env) {
+    Map<String, String> flags = new LinkedHashMap<>();
+    for (String arg : args) {
+      if (!arg.startsWith("--") || !arg.contains("=")) {
+        throw new IllegalArgumentException("argument '" + arg + "' is not of the form --name=value; settings: "
+            + Arrays.stream(Setting.values()).map(s -> "--" + s.flag).collect(Collectors.joining(", ")));
+      }
+      String name = arg.substring(2, arg.indexOf('='));
+      if (Arrays.stream(Setting.values()).noneMatch(s -> s.flag.equals(name))) {
+        throw new IllegalArgumentException("unknown setting --" + name + "; settings: "
+            + Arrays.stream(Setting.values()).map(s -> "--" + s.flag).collect(Collectors.joining(", ")));
+      }
+      flags.put(name, arg.substring(arg.indexOf('=') + 1));
+    }
+    Function<Setting, String> value = s -> flags.getOrDefault(s.flag, env.getOrDefault(s.env(), s.defaultValue));
+    Duration retryMin = duration(Setting.KAFKA_RETRY_MIN, value);
+    Duration retryMax = duration(Setting.KAFKA_RETRY_MAX, value);
+    if (retryMin.compareTo(retryMax) > 0) {
+      throw new IllegalArgumentException("--kafka-retry-min (" + retryMin + ") must not exceed --kafka-retry-max (" + retryMax + ")");
+    }
+    String namespaces = value.apply(Setting.NAMESPACES).trim();
+    return new OperatorConfig(
+        namespaces.isEmpty() ? Set.of() : Arrays.stream(namespaces.split(",")).map(String::trim).filter(n -> !n.isEmpty())
+            .collect(Collectors.toUnmodifiableSet()),
+        duration(Setting.KAFKA_API_TIMEOUT, value),
+        duration(Setting.RESYNC, value),
+        retryMin,
+        retryMax,
+        nonBlank(Setting.TRITON_IMAGE, value),
+        nonBlank(Setting.CLUSTER_DOMAIN, value));
+  }
+
+  private static Duration duration(Setting s, Function<Setting, String> value) {
+    try {
+      Duration d = Durations.parse(value.apply(s));
+      if (d.isZero()) {
+        throw new IllegalArgumentException("must be more than 0");
+      }
+      return d;
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--" + s.flag + " (" + s.env() + "): " + e.getMessage(), e);
+    }
+  }
+
+  private static String nonBlank(Setting s, Function<Setting, String> value) {
+    String v = value.apply(s);
+    if (v == null || v.isBlank()) {
+      throw new IllegalArgumentException("--" + s.flag + " (" + s.env() + ") must not be empty");
+    }
+    return v.trim();
+  }
+}

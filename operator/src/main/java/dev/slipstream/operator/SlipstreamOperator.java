@@ -1,0 +1,56 @@
+package dev.slipstream.operator;
+
+import dev.slipstream.controllers.Controllers;
+import dev.slipstream.controllers.ControllersConfig;
+import dev.slipstream.core.model.ThirdPartyKinds;
+import dev.slipstream.operator.kafka.AdminClientKafkaAccess;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.monitoring.Metrics;
+import java.time.Clock;
+import java.util.EnumSet;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The operator: Slipstream's controllers on a Kubernetes client, with the Kafka adapters wired in. */
+public final class SlipstreamOperator implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(SlipstreamOperator.class);
+  private final Operator operator;
+  private final AdminClientKafkaAccess kafka;
+
+  public SlipstreamOperator(KubernetesClient client, OperatorConfig config, Clock clock, Metrics metrics) {
+    this.kafka = new AdminClientKafkaAccess(config.kafkaApiTimeout());
+    Set<ThirdPartyKinds> installed = installedKinds(client);
+    LOG.info("third-party CRDs installed: {}", installed);
+    ControllersConfig controllers = new ControllersConfig(config.defaults(), installed, kafka, config.resync(),
+        config.kafkaRetryMin(), config.kafkaRetryMax(), clock);
+    // plain JSON patches for the primary (finalizers): they work on every API server, including the test server
+    this.operator = new Operator(o -> o.withKubernetesClient(client)
+        .withCloseClientOnStop(false)
+        .withUseSSAToPatchPrimaryResource(false)
+        .withMetrics(metrics));
+    Controllers.register(operator, client, controllers, config.namespaces());
+  }
+
+  /** Which optional third-party CRDs the cluster has; controllers never watch or write the others. */
+  public static Set<ThirdPartyKinds> installedKinds(KubernetesClient client) {
+    Set<ThirdPartyKinds> installed = EnumSet.noneOf(ThirdPartyKinds.class);
+    for (ThirdPartyKinds kind : ThirdPartyKinds.values()) {
+      if (client.apiextensions().v1().customResourceDefinitions().withName(kind.crdName()).get() != null) {
+        installed.add(kind);
+      }
+    }
+    return installed;
+  }
+
+  public void start() {
+    operator.start();
+  }
+
+  @Override
+  public void close() {
+    operator.stop();
+    kafka.close();
+  }
+}

@@ -1,0 +1,59 @@
+package dev.slipstream.operator.kafka;
+
+import dev.slipstream.core.port.KafkaAccess;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+
+/**
+ * One AdminClient per distinct Kafka connection (bootstrap servers and security properties), shared by
+ * every pipeline on that cluster and kept across reconciles; it reconnects by itself after an outage.
+ */
+public final class AdminClientKafkaAccess implements KafkaAccess, AutoCloseable {
+  private final Duration apiTimeout;
+  private final Map<Map<String, String>, Cluster> clusters = new ConcurrentHashMap<>();
+
+  /**
+   * @param apiTimeout how long one batched call may take before Kafka counts as unavailable
+   */
+  public AdminClientKafkaAccess(Duration apiTimeout) {
+    this.apiTimeout = apiTimeout;
+  }
+
+  @Override
+  public KafkaCluster connect(Map<String, String> clientProperties) {
+    return clusters.computeIfAbsent(Map.copyOf(clientProperties), this::open);
+  }
+
+  private Cluster open(Map<String, String> clientProperties) {
+    Map<String, Object> config = new HashMap<>(clientProperties);
+    int timeout = (int) apiTimeout.toMillis();
+    config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeout);
+    config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.max(1000, timeout / 2));
+    config.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 2000);
+    config.putIfAbsent(AdminClientConfig.CLIENT_ID_CONFIG, "slipstream-operator");
+    Admin admin = Admin.create(config);
+    return new Cluster(admin, apiTimeout);
+  }
+
+  @Override
+  public void close() {
+    clusters.values().forEach(c -> c.admin().close(Duration.ofSeconds(5)));
+    clusters.clear();
+  }
+
+  private record Cluster(Admin admin, Duration timeout) implements KafkaCluster {
+    @Override
+    public AdminClientTopicGateway topics() {
+      return new AdminClientTopicGateway(admin, timeout);
+    }
+
+    @Override
+    public AdminClientLagSource lag() {
+      return new AdminClientLagSource(admin, timeout);
+    }
+  }
+}

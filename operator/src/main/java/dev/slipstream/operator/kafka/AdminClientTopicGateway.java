@@ -1,0 +1,126 @@
+package dev.slipstream.operator.kafka;
+
+import dev.slipstream.core.port.KafkaUnavailableException;
+import dev.slipstream.core.port.ObservedTopic;
+import dev.slipstream.core.port.TopicAction;
+import dev.slipstream.core.port.TopicGateway;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewPartitions;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+
+/** Topics through the Kafka AdminClient: each method is one batched request per kind of change. */
+public final class AdminClientTopicGateway implements TopicGateway {
+  private final Admin admin;
+  private final Duration timeout;
+
+  AdminClientTopicGateway(Admin admin, Duration timeout) {
+    this.admin = admin;
+    this.timeout = timeout;
+  }
+
+  @Override
+  public Map<String, ObservedTopic> describe(Collection<String> names, Collection<String> configKeys) {
+    Map<String, TopicDescription> found = new LinkedHashMap<>();
+    for (var entry : admin.describeTopics(names).topicNameValues().entrySet()) {
+      try {
+        found.put(entry.getKey(), KafkaCalls.await(entry.getValue(), timeout, "describing topic " + entry.getKey()));
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+          throw new KafkaUnavailableException("describing topic " + entry.getKey() + " failed: " + e.getCause().getMessage(), e);
+        }
+      }
+    }
+    Map<String, Map<String, String>> configs = new HashMap<>();
+    if (!found.isEmpty() && !configKeys.isEmpty()) {
+      List<ConfigResource> resources = found.keySet().stream().map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n)).toList();
+      try {
+        Map<ConfigResource, Config> all = KafkaCalls.await(admin.describeConfigs(resources).all(), timeout, "describing topic configs");
+        all.forEach((resource, config) -> {
+          Map<String, String> values = new HashMap<>();
+          for (String key : configKeys) {
+            Optional.ofNullable(config.get(key)).map(ConfigEntry::value).ifPresent(v -> values.put(key, v));
+          }
+          configs.put(resource.name(), values);
+        });
+      } catch (ExecutionException e) {
+        throw new KafkaUnavailableException("describing topic configs failed: " + e.getCause().getMessage(), e);
+      }
+    }
+    Map<String, ObservedTopic> observed = new LinkedHashMap<>();
+    found.forEach((name, d) -> observed.put(name, new ObservedTopic(name, d.partitions().size(),
+        d.partitions().isEmpty() ? 0 : d.partitions().get(0).replicas().size(), configs.getOrDefault(name, Map.of()))));
+    return observed;
+  }
+
+  @Override
+  public Map<String, String> apply(List<TopicAction> actions) {
+    List<NewTopic> creates = new ArrayList<>();
+    Map<String, NewPartitions> partitions = new HashMap<>();
+    Map<ConfigResource, Collection<AlterConfigOp>> configs = new HashMap<>();
+    for (TopicAction action : actions) {
+      if (action instanceof TopicAction.Create c) {
+        creates.add(new NewTopic(c.topic(), c.partitions(), (short) c.replicationFactor()).configs(c.configs()));
+      } else if (action instanceof TopicAction.IncreasePartitions p) {
+        partitions.put(p.topic(), NewPartitions.increaseTo(p.to()));
+      } else if (action instanceof TopicAction.SetConfigs s) {
+        configs.put(new ConfigResource(ConfigResource.Type.TOPIC, s.topic()), s.configs().entrySet().stream()
+            .map(e -> new AlterConfigOp(new ConfigEntry(e.getKey(), e.getValue()), AlterConfigOp.OpType.SET)).toList());
+      }
+    }
+    Map<String, String> refused = new LinkedHashMap<>();
+    if (!creates.isEmpty()) {
+      collect(admin.createTopics(creates).values(), refused, "create");
+    }
+    if (!partitions.isEmpty()) {
+      collect(admin.createPartitions(partitions).values(), refused, "add partitions");
+    }
+    if (!configs.isEmpty()) {
+      Map<String, KafkaFuture<Void>> byTopic = new LinkedHashMap<>();
+      admin.incrementalAlterConfigs(configs).values().forEach((r, f) -> byTopic.put(r.name(), f));
+      collect(byTopic, refused, "set configs");
+    }
+    return refused;
+  }
+
+  @Override
+  public void delete(Collection<String> names) {
+    for (var entry : admin.deleteTopics(names).topicNameValues().entrySet()) {
+      try {
+        KafkaCalls.await(entry.getValue(), timeout, "deleting topic " + entry.getKey());
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+          throw new KafkaUnavailableException("deleting topic " + entry.getKey() + " failed: " + e.getCause().getMessage(), e);
+        }
+      }
+    }
+  }
+
+  private void collect(Map<String, KafkaFuture<Void>> futures, Map<String, String> refused, String what) {
+    futures.forEach((topic, future) -> {
+      try {
+        KafkaCalls.await(future, timeout, what + " of " + topic);
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof TopicExistsException)) {
+          refused.put(topic, "Kafka refused to " + what + ": " + e.getCause().getMessage());
+        }
+      }
+    });
+  }
+}

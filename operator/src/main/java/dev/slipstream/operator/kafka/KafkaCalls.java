@@ -1,0 +1,36 @@
+package dev.slipstream.operator.kafka;
+
+import dev.slipstream.core.port.KafkaUnavailableException;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.errors.DisconnectException;
+import org.apache.kafka.common.errors.RetriableException;
+
+/** Waiting on AdminClient futures, with unreachability turned into KafkaUnavailableException. */
+final class KafkaCalls {
+  private KafkaCalls() {}
+
+  static <T> T await(KafkaFuture<T> future, Duration timeout, String what) throws ExecutionException {
+    try {
+      return future.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new KafkaUnavailableException(what + " timed out after " + timeout.toSeconds() + "s", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new KafkaUnavailableException(what + " was interrupted", e);
+    } catch (ExecutionException e) {
+      if (isUnavailable(e.getCause())) {
+        throw new KafkaUnavailableException(what + " failed: " + e.getCause().getMessage(), e.getCause());
+      }
+      throw e;
+    }
+  }
+
+  static boolean isUnavailable(Throwable cause) {
+    return cause instanceof org.apache.kafka.common.errors.TimeoutException
+        || cause instanceof DisconnectException
+        || (cause instanceof RetriableException && !(cause instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException));
+  }
+}

@@ -1,0 +1,112 @@
+package dev.slipstream.operator;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.slipstream.api.v1alpha1.ModelVersion;
+import dev.slipstream.api.v1alpha1.ShedPolicy;
+import dev.slipstream.api.v1alpha1.StreamingPipeline;
+import dev.slipstream.core.status.Conditions;
+import dev.slipstream.testkit.EmbeddedKafka;
+import dev.slipstream.testkit.Manifests;
+import dev.slipstream.testkit.StandInControllers;
+import dev.slipstream.testkit.TestApiServer;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** The real operator against the test API server, the real Kafka broker and the stand-in controllers. */
+final class OperatorFixture implements AutoCloseable {
+  final EmbeddedKafka kafka;
+  final TestApiServer api;
+  final KubernetesClient client;
+  final StandInControllers standIns;
+  /** The User-Agent of the operator's requests, to tell its writes from the test's own. */
+  static final String OPERATOR_AGENT = "slipstream-operator-under-test";
+  final ReconcileCounter reconciles = new ReconcileCounter();
+  private final KubernetesClient operatorClient;
+  private SlipstreamOperator operator;
+
+  OperatorFixture() {
+    this.kafka = EmbeddedKafka.start();
+    this.api = TestApiServer.startWithAllCrds();
+    this.client = api.client();
+    this.standIns = StandInControllers.startAll(api.newClient());
+    this.operatorClient = api.newClient(OPERATOR_AGENT);
+    startOperator();
+  }
+
+  static OperatorConfig config() {
+    return new OperatorConfig(Set.of(), Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofMillis(500),
+        Duration.ofSeconds(4), "nvcr.io/nvidia/tritonserver:25.01-py3", "cluster.local");
+  }
+
+  void startOperator() {
+    operator = new SlipstreamOperator(operatorClient, config(), Clock.systemUTC(), reconciles);
+    operator.start();
+  }
+
+  void stopOperator() {
+    operator.close();
+  }
+
+  /** The objects of an example file, with the pipelines pointed at the test broker. */
+  List<GenericKubernetesResource> example(String file) {
+    List<GenericKubernetesResource> objects = Manifests.read(Manifests.examples().resolve(file));
+    for (GenericKubernetesResource o : objects) {
+      if ("StreamingPipeline".equals(o.getKind())) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> kafkaSpec = (Map<String, Object>) ((Map<String, Object>) o.getAdditionalProperties().get("spec")).get("kafka");
+        kafkaSpec.put("bootstrapServers", kafka.bootstrapServers());
+      }
+    }
+    return objects;
+  }
+
+  /** Creates each object as kubectl apply would the first time: typed, through admission. */
+  void apply(List<GenericKubernetesResource> objects) {
+    for (GenericKubernetesResource o : objects) {
+      client.resource(typed(o)).create();
+    }
+  }
+
+  static HasMetadata typed(GenericKubernetesResource o) {
+    Class<? extends HasMetadata> type = switch (o.getKind()) {
+      case "StreamingPipeline" -> StreamingPipeline.class;
+      case "ModelVersion" -> ModelVersion.class;
+      case "ShedPolicy" -> ShedPolicy.class;
+      default -> throw new IllegalArgumentException(o.getKind());
+    };
+    return Serialization.jsonMapper().convertValue(o, type);
+  }
+
+  StreamingPipeline pipeline(String namespace, String name) {
+    return client.resources(StreamingPipeline.class).inNamespace(namespace).withName(name).get();
+  }
+
+  /** Waits until the pipeline reports the Ready condition with that status and reason. */
+  StreamingPipeline awaitReady(String namespace, String name, boolean ready, String reason) {
+    await("pipeline " + name + " Ready=" + ready + " " + reason).atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+      StreamingPipeline p = pipeline(namespace, name);
+      var c = p.getStatus() == null ? null : Conditions.find(p.getStatus().conditions, Conditions.READY).orElse(null);
+      if (c == null || !c.getStatus().equals(ready ? "True" : "False") || !c.getReason().equals(reason)) {
+        throw new AssertionError("Ready condition is " + (c == null ? "absent" : c.getStatus() + "/" + c.getReason() + ": " + c.getMessage()));
+      }
+    });
+    return pipeline(namespace, name);
+  }
+
+  @Override
+  public void close() {
+    stopOperator();
+    operatorClient.close();
+    standIns.close();
+    api.close();
+    kafka.close();
+  }
+}

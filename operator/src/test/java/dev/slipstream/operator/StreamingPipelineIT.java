@@ -1,0 +1,340 @@
+package dev.slipstream.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.slipstream.api.v1alpha1.ModelVersion;
+import dev.slipstream.api.v1alpha1.ShedPolicy;
+import dev.slipstream.api.v1alpha1.StreamingPipeline;
+import dev.slipstream.core.status.Conditions;
+import dev.slipstream.testkit.StandInControllers;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The operator end to end: real operator, test API server with admission, real Kafka broker, stand-in controllers. */
+class StreamingPipelineIT {
+  private static OperatorFixture env;
+
+  @BeforeAll
+  static void start() {
+    env = new OperatorFixture();
+  }
+
+  @AfterAll
+  static void stop() {
+    try {
+      assertThat(env.api.writes()).as("operator writes").anyMatch(w -> OperatorFixture.OPERATOR_AGENT.equals(w.userAgent()));
+      assertThat(env.api.refusedWrites()).as("operator writes a real API server would refuse")
+          .filteredOn(w -> OperatorFixture.OPERATOR_AGENT.equals(w.userAgent())).isEmpty();
+    } finally {
+      env.close();
+    }
+  }
+
+  @Test
+  void fraudScoringExampleCreatesTopicsServingAndJobAndBecomesReady() throws Exception {
+    env.apply(env.example("fraud-scoring.yaml"));
+    StreamingPipeline p = env.awaitReady("payments", "fraud-scoring", true, "Ready");
+
+    Map<String, TopicDescription> topics = describe(List.of("card-transactions", "fraud-scores", "fraud-scores.late"));
+    assertThat(topics.get("card-transactions").partitions()).hasSize(6);
+    assertThat(topics.get("fraud-scores").partitions()).hasSize(6);
+    assertThat(topics.get("fraud-scores.late").partitions()).hasSize(6);
+    assertThat(config("card-transactions", "retention.ms")).isEqualTo("604800000");
+    assertThat(config("fraud-scores", "retention.ms")).isEqualTo("259200000");
+
+    GenericKubernetesResource isvc = get("serving.kserve.io/v1beta1", "InferenceService", "payments", "fraud-scoring");
+    Map<String, Object> predictor = map(map(isvc.getAdditionalProperties().get("spec")).get("predictor"));
+    Map<String, Object> model = map(predictor.get("model"));
+    assertThat(model.get("storageUri")).isEqualTo("s3://models/fraud/1");
+    assertThat(map(model.get("modelFormat")).get("name")).isEqualTo("onnx");
+    assertThat(predictor.get("minReplicas")).isEqualTo(2);
+    assertThat(isvc.getMetadata().getOwnerReferences()).singleElement()
+        .satisfies(ref -> assertThat(ref.getUid()).isEqualTo(p.getMetadata().getUid()));
+    assertThat(isvc.getMetadata().getLabels()).containsEntry("app.kubernetes.io/managed-by", "slipstream")
+        .containsEntry("slipstream.dev/pipeline", "fraud-scoring");
+
+    GenericKubernetesResource flink = get("flink.apache.org/v1beta1", "FlinkDeployment", "payments", "fraud-scoring");
+    Map<String, Object> flinkSpec = map(flink.getAdditionalProperties().get("spec"));
+    Map<String, Object> contract = map(flinkSpec.get("flinkConfiguration"));
+    assertThat(contract).containsEntry("slipstream.kafka.bootstrap-servers", env.kafka.bootstrapServers())
+        .containsEntry("slipstream.topics.inputs", "card-transactions")
+        .containsEntry("slipstream.topics.output", "fraud-scores")
+        .containsEntry("slipstream.topics.late-events", "fraud-scores.late")
+        .containsEntry("slipstream.kafka.consumer-group", "slipstream.payments.fraud-scoring")
+        .containsEntry("slipstream.serving.endpoint", "http://fraud-scoring.payments.svc.cluster.local")
+        .containsEntry("slipstream.event-time.max-out-of-orderness", "5000 ms")
+        .containsEntry("slipstream.event-time.timestamp-field", "event_time");
+    assertThat(map(flinkSpec.get("job"))).containsEntry("upgradeMode", "savepoint").containsEntry("parallelism", 2);
+
+    var status = p.getStatus();
+    assertThat(status.observedGeneration).isEqualTo(p.getMetadata().getGeneration());
+    assertThat(status.phase).isEqualTo("Ready");
+    assertThat(status.model).isEqualTo("fraud-v1@1");
+    assertThat(status.consumerGroup).isEqualTo("slipstream.payments.fraud-scoring");
+    assertThat(status.consumerLag).isZero();
+    assertThat(status.topics).extracting(t -> t.name + "/" + t.partitions + "/" + t.ready)
+        .containsExactly("card-transactions/6/true", "fraud-scores/6/true", "fraud-scores.late/6/true");
+    for (String type : List.of("TopicsReady", "ServingReady", "FlinkJobReady", "Ready")) {
+      assertThat(Conditions.isTrue(status.conditions, type)).as(type).isTrue();
+    }
+
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      ModelVersion mv = env.client.resources(ModelVersion.class).inNamespace("payments").withName("fraud-v1").get();
+      assertThat(Conditions.find(mv.getStatus().conditions, "Ready").orElseThrow().getReason()).isEqualTo("Serving");
+      assertThat(mv.getStatus().servedBy).containsExactly("fraud-scoring");
+      assertThat(mv.getStatus().endpoints).containsExactly("http://fraud-scoring.payments.svc.cluster.local");
+      ShedPolicy shed = env.client.resources(ShedPolicy.class).inNamespace("payments").withName("fraud-shed").get();
+      assertThat(Conditions.isTrue(shed.getStatus().conditions, "Ready")).isTrue();
+      assertThat(shed.getStatus().levels).isEqualTo(3);
+    });
+  }
+
+  @Test
+  void consumerLagInStatusIsTheBrokersLag() throws Exception {
+    var objects = env.example("fraud-scoring.yaml");
+    OperatorFixtures.moveTo(objects, "lag");
+    env.apply(objects);
+    env.awaitReady("lag", "fraud-scoring", true, "Ready");
+    Properties props = new Properties();
+    props.put("bootstrap.servers", env.kafka.bootstrapServers());
+    try (var producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+      for (int i = 0; i < 25; i++) {
+        producer.send(new ProducerRecord<>("lag-card-transactions", "card-" + i, "{\"amount\": " + i + "}"));
+      }
+      producer.flush();
+    }
+    await().atMost(Duration.ofSeconds(30))
+        .untilAsserted(() -> assertThat(env.pipeline("lag", "fraud-scoring").getStatus().consumerLag).isEqualTo(25L));
+  }
+
+  @Test
+  void specUpdateRaisesPartitionsChangesConfigsAndMovesToAnotherModelVersion() throws Exception {
+    var objects = env.example("fraud-scoring.yaml");
+    OperatorFixtures.moveTo(objects, "update");
+    env.apply(objects);
+    StreamingPipeline p = env.awaitReady("update", "fraud-scoring", true, "Ready");
+
+    ModelVersion v2 = env.client.resources(ModelVersion.class).inNamespace("update").withName("fraud-v1").get();
+    v2.getMetadata().setName("fraud-v2");
+    v2.getMetadata().setResourceVersion(null);
+    v2.getMetadata().setUid(null);
+    v2.setStatus(null);
+    v2.getSpec().version = "2";
+    v2.getSpec().storageUri = "s3://models/fraud/2";
+    env.client.resource(v2).create();
+
+    p.getSpec().topics.inputs.get(0).partitions = 9;
+    p.getSpec().topics.output.config.put("retention.ms", "86400000");
+    p.getSpec().serving.modelVersionRef.name = "fraud-v2";
+    p.setStatus(null);
+    env.client.resource(p).update();
+
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+      assertThat(describe(List.of("update-card-transactions")).get("update-card-transactions").partitions()).hasSize(9);
+      assertThat(config("update-fraud-scores", "retention.ms")).isEqualTo("86400000");
+      StreamingPipeline now = env.pipeline("update", "fraud-scoring");
+      assertThat(now.getStatus().model).isEqualTo("fraud-v2@2");
+      assertThat(now.getStatus().observedGeneration).isEqualTo(now.getMetadata().getGeneration());
+      assertThat(Conditions.isTrue(now.getStatus().conditions, "Ready")).isTrue();
+    });
+    GenericKubernetesResource isvc = get("serving.kserve.io/v1beta1", "InferenceService", "update", "fraud-scoring");
+    assertThat(map(map(map(isvc.getAdditionalProperties().get("spec")).get("predictor")).get("model")).get("storageUri"))
+        .isEqualTo("s3://models/fraud/2");
+
+    StreamingPipeline lower = env.pipeline("update", "fraud-scoring");
+    lower.getSpec().topics.inputs.get(0).partitions = 3;
+    lower.setStatus(null);
+    assertThatThrownBy(() -> env.client.resource(lower).update())
+        .isInstanceOf(KubernetesClientException.class)
+        .hasMessageContaining("partitions may not decrease");
+    assertThat(describe(List.of("update-card-transactions")).get("update-card-transactions").partitions()).hasSize(9);
+  }
+
+  @Test
+  void tritonExampleServesFromADeploymentAndDeletesItsTopicsWithThePipeline() throws Exception {
+    String secretValue = "hunter2-do-not-leak";
+    env.client.resource(new SecretBuilder().withNewMetadata().withName("kafka-client").withNamespace("vision").endMetadata()
+        .withStringData(Map.of("security.protocol", "PLAINTEXT", "ssl.key.password", secretValue)).build()).create();
+    env.apply(env.example("triton-gpu.yaml"));
+    StreamingPipeline p = env.awaitReady("vision", "image-embeddings", true, "Ready");
+
+    Deployment triton = env.client.apps().deployments().inNamespace("vision").withName("image-embeddings-embedder-v3").get();
+    var container = triton.getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(container.getResources().getLimits().get("nvidia.com/gpu").toString()).isEqualTo("1");
+    assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/v2/health/ready");
+    assertThat(container.getArgs()).contains("--model-repository=s3://models/embedder/repository");
+    assertThat(triton.getSpec().getTemplate().getSpec().getNodeSelector()).containsEntry("nvidia.com/gpu.product", "NVIDIA-A10G");
+    assertThat(triton.getSpec().getTemplate().getSpec().getTolerations()).extracting("key").containsExactly("nvidia.com/gpu");
+    var service = env.client.services().inNamespace("vision").withName("image-embeddings-triton").get();
+    assertThat(service.getSpec().getPorts()).extracting("port").containsExactly(8000, 8001, 8002);
+    assertThat(p.getStatus().endpoint).isEqualTo("http://image-embeddings-triton.vision.svc.cluster.local:8000");
+    assertThat(describe(List.of("image-embeddings-late")).get("image-embeddings-late").partitions()).hasSize(3);
+
+    GenericKubernetesResource flink = get("flink.apache.org/v1beta1", "FlinkDeployment", "vision", "image-embeddings");
+    String flinkJson = Serialization.asJson(flink);
+    assertThat(flinkJson).contains("\"secretName\":\"kafka-client\"").contains("slipstream.kafka.client-properties-dir");
+    String everythingVisible = flinkJson + Serialization.asJson(env.pipeline("vision", "image-embeddings"))
+        + Serialization.asJson(env.client.v1().events().inNamespace("vision").list());
+    assertThat(everythingVisible).doesNotContain(secretValue);
+
+    env.client.resource(env.pipeline("vision", "image-embeddings")).delete();
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      assertThat(env.pipeline("vision", "image-embeddings")).isNull();
+      try (Admin admin = env.kafka.admin()) {
+        assertThat(admin.listTopics().names().get(10, TimeUnit.SECONDS))
+            .doesNotContain("uploaded-images", "image-embeddings", "image-embeddings-late");
+      }
+    });
+  }
+
+  @Test
+  void deletingAPipelineWithRetainKeepsItsTopicsAndTheirData() throws Exception {
+    var objects = env.example("fraud-scoring.yaml");
+    OperatorFixtures.moveTo(objects, "retain");
+    env.apply(objects);
+    env.awaitReady("retain", "fraud-scoring", true, "Ready");
+    env.client.resource(env.pipeline("retain", "fraud-scoring")).delete();
+    await().atMost(Duration.ofSeconds(30)).until(() -> env.pipeline("retain", "fraud-scoring") == null);
+    assertThat(describe(List.of("retain-card-transactions", "retain-fraud-scores", "retain-fraud-scores.late"))).hasSize(3);
+  }
+
+  @Test
+  void strimziModeWritesKafkaTopicsAndUnmanagesThemOnRetainDelete() {
+    env.apply(env.example("strimzi-topics.yaml"));
+    env.awaitReady("growth", "churn-risk", true, "Ready");
+    List<GenericKubernetesResource> kafkaTopics = env.client.genericKubernetesResources("kafka.strimzi.io/v1", "KafkaTopic")
+        .inNamespace("growth").list().getItems();
+    assertThat(kafkaTopics).extracting(kt -> map(kt.getAdditionalProperties().get("spec")).get("topicName"))
+        .containsExactlyInAnyOrder("app_events", "churn-risk-scores", "churn-risk-scores.late");
+    assertThat(kafkaTopics).allSatisfy(kt -> {
+      assertThat(kt.getMetadata().getLabels()).containsEntry("strimzi.io/cluster", "my-cluster");
+      assertThat(map(kt.getAdditionalProperties().get("spec"))).containsEntry("replicas", 3).containsEntry("partitions", 6);
+    });
+    env.client.resource(env.pipeline("growth", "churn-risk")).delete();
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+        env.client.genericKubernetesResources("kafka.strimzi.io/v1", "KafkaTopic").inNamespace("growth").list().getItems())
+        .allSatisfy(kt -> assertThat(kt.getMetadata().getAnnotations()).containsEntry("strimzi.io/managed", "false")));
+  }
+
+  @Test
+  void idleResyncOfAReadyPipelineWritesNothing() {
+    var objects = env.example("fraud-scoring.yaml");
+    OperatorFixtures.moveTo(objects, "idle");
+    env.apply(objects);
+    env.awaitReady("idle", "fraud-scoring", true, "Ready");
+    // let the first status round (ModelVersion, ShedPolicy) settle before counting
+    await().atMost(Duration.ofSeconds(30)).until(() -> {
+      var mv = env.client.resources(ModelVersion.class).inNamespace("idle").withName("fraud-v1").get();
+      return mv.getStatus() != null && Conditions.isTrue(mv.getStatus().conditions, "Ready");
+    });
+    long writesBefore = writesIn("idle");
+    long reconcilesBefore = env.reconciles.finished("StreamingPipeline", "idle", "fraud-scoring");
+    await().atMost(Duration.ofSeconds(30))
+        .until(() -> env.reconciles.finished("StreamingPipeline", "idle", "fraud-scoring") >= reconcilesBefore + 3);
+    assertThat(writesIn("idle")).as("write requests during three resyncs of a Ready pipeline").isEqualTo(writesBefore);
+  }
+
+  @Test
+  void aMissingModelVersionIsReportedAndThePipelineRecoversWhenItAppears() {
+    var objects = env.example("fraud-scoring.yaml");
+    OperatorFixtures.moveTo(objects, "missing");
+    objects.removeIf(o -> "ModelVersion".equals(o.getKind()) && "fraud-v1".equals(o.getMetadata().getName()));
+    env.apply(objects);
+    StreamingPipeline p = env.awaitReady("missing", "fraud-scoring", false, "ModelVersionNotFound");
+    assertThat(Conditions.find(p.getStatus().conditions, "Ready").orElseThrow().getMessage())
+        .contains("ModelVersion fraud-v1 (spec.serving.modelVersionRef) does not exist");
+    assertThat(get("serving.kserve.io/v1beta1", "InferenceService", "missing", "fraud-scoring")).isNull();
+
+    var mv = env.example("fraud-scoring.yaml");
+    OperatorFixtures.moveTo(mv, "missing");
+    mv.removeIf(o -> !("ModelVersion".equals(o.getKind()) && "fraud-v1".equals(o.getMetadata().getName())));
+    env.apply(mv);
+    env.awaitReady("missing", "fraud-scoring", true, "Ready");
+  }
+
+  @Test
+  void aModelThatFailsToLoadIsReportedAsServingFailed() {
+    var objects = env.example("fraud-scoring.yaml");
+    OperatorFixtures.moveTo(objects, "failing");
+    env.standIns.behave(StandInControllers.Kind.INFERENCE_SERVICE, "failing", "fraud-scoring",
+        StandInControllers.Behaviour.fail("storage s3://models/fraud/1 holds no model.onnx"));
+    env.apply(objects);
+    StreamingPipeline p = env.awaitReady("failing", "fraud-scoring", false, "ServingFailed");
+    assertThat(p.getStatus().phase).isEqualTo("Failed");
+    assertThat(Conditions.find(p.getStatus().conditions, "ServingReady").orElseThrow().getMessage())
+        .contains("holds no model.onnx");
+    assertThat(env.client.v1().events().inNamespace("failing").list().getItems())
+        .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("ServingFailed"));
+  }
+
+  @Test
+  void aSpecTheSchemaCannotJudgeIsReportedAsInvalidSpecAndNothingIsCreated() {
+    var objects = env.example("fraud-scoring.yaml");
+    OperatorFixtures.moveTo(objects, "invalid");
+    String longName = "fraud-scoring-for-the-european-card-network-eu-west";
+    objects.stream().filter(o -> "StreamingPipeline".equals(o.getKind())).forEach(o -> o.getMetadata().setName(longName));
+    env.apply(objects);
+    StreamingPipeline p = env.awaitReady("invalid", longName, false, "InvalidSpec");
+    assertThat(Conditions.find(p.getStatus().conditions, "Ready").orElseThrow().getMessage())
+        .contains("metadata.name").contains("at most 45 characters");
+    assertThat(env.client.genericKubernetesResources("flink.apache.org/v1beta1", "FlinkDeployment").inNamespace("invalid").list().getItems()).isEmpty();
+  }
+
+  @Test
+  void anInvalidPipelineIsRefusedAtAdmission() {
+    var objects = env.example("fraud-scoring.yaml");
+    OperatorFixtures.moveTo(objects, "refused");
+    GenericKubernetesResource sp = objects.stream().filter(o -> "StreamingPipeline".equals(o.getKind())).findFirst().orElseThrow();
+    map(map(map(sp.getAdditionalProperties().get("spec")).get("topics")).get("output")).put("partitions", 0);
+    assertThatThrownBy(() -> env.apply(List.of(sp)))
+        .isInstanceOf(KubernetesClientException.class)
+        .hasMessageContaining("spec.topics.output.partitions")
+        .hasMessageContaining("greater than or equal to 1");
+    assertThat(env.pipeline("refused", "fraud-scoring")).isNull();
+  }
+
+  private static long writesIn(String namespace) {
+    return env.api.writes().stream().filter(w -> w.path().contains("/namespaces/" + namespace + "/")).count();
+  }
+
+  private static GenericKubernetesResource get(String apiVersion, String kind, String namespace, String name) {
+    return env.client.genericKubernetesResources(apiVersion, kind).inNamespace(namespace).withName(name).get();
+  }
+
+  private static Map<String, TopicDescription> describe(List<String> names) throws Exception {
+    try (Admin admin = env.kafka.admin()) {
+      return admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private static String config(String topic, String key) throws Exception {
+    try (Admin admin = env.kafka.admin()) {
+      var resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+      return admin.describeConfigs(List.of(resource)).all().get(10, TimeUnit.SECONDS).get(resource).get(key).value();
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> map(Object o) {
+    return (Map<String, Object>) o;
+  }
+}

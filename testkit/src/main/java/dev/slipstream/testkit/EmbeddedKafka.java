@@ -1,0 +1,175 @@
+package dev.slipstream.testkit;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+
+/**
+ * A real single-node KRaft Kafka broker (broker and controller in one), run from the Kafka jars on this
+ * JVM's classpath as a child process on loopback. It keeps its ports and data across {@link #stop()} and
+ * {@link #start()}, so tests can take Kafka away and bring it back as an outage would.
+ */
+public final class EmbeddedKafka implements AutoCloseable {
+  private final Path dir;
+  private final int brokerPort;
+  private final int controllerPort;
+  private final Path config;
+  private Process process;
+
+  private EmbeddedKafka(Path dir) throws IOException {
+    this.dir = dir;
+    this.brokerPort = freePort();
+    this.controllerPort = freePort();
+    this.config = dir.resolve("server.properties");
+    Properties p = new Properties();
+    p.putAll(Map.ofEntries(
+        Map.entry("process.roles", "broker,controller"),
+        Map.entry("node.id", "1"),
+        Map.entry("controller.quorum.voters", "1@127.0.0.1:" + controllerPort),
+        Map.entry("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort),
+        Map.entry("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort),
+        Map.entry("controller.listener.names", "CONTROLLER"),
+        Map.entry("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"),
+        Map.entry("inter.broker.listener.name", "PLAINTEXT"),
+        Map.entry("log.dirs", dir.resolve("data").toString()),
+        Map.entry("num.partitions", "1"),
+        Map.entry("auto.create.topics.enable", "false"),
+        Map.entry("offsets.topic.replication.factor", "1"),
+        Map.entry("offsets.topic.num.partitions", "4"),
+        Map.entry("transaction.state.log.replication.factor", "1"),
+        Map.entry("transaction.state.log.min.isr", "1"),
+        Map.entry("group.initial.rebalance.delay.ms", "0"),
+        Map.entry("log.flush.interval.messages", "10000"),
+        Map.entry("controlled.shutdown.enable", "false")));
+    try (var out = Files.newOutputStream(config)) {
+      p.store(out, "Slipstream test broker");
+    }
+    run("kafka.tools.StorageTool", "format", "-t", clusterId(), "-c", config.toString());
+  }
+
+  /** Formats storage and starts the broker; returns once it answers an AdminClient. */
+  public static EmbeddedKafka start() {
+    try {
+      EmbeddedKafka kafka = new EmbeddedKafka(Files.createTempDirectory("slipstream-kafka"));
+      kafka.startProcess();
+      return kafka;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public String bootstrapServers() {
+    return "127.0.0.1:" + brokerPort;
+  }
+
+  /** Starts the broker again after {@link #stop()}, on the same ports and with the same data. */
+  public synchronized void restart() {
+    if (process == null || !process.isAlive()) {
+      startProcess();
+    }
+  }
+
+  /** Stops the broker as an outage would (SIGTERM, no controlled shutdown); data stays. */
+  public synchronized void stop() {
+    if (process != null && process.isAlive()) {
+      process.destroy();
+      try {
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+          process.destroyForcibly().waitFor();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  public Admin admin() {
+    return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000, AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000));
+  }
+
+  @Override
+  public void close() {
+    stop();
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+    } catch (IOException e) {
+      // a temp directory left behind is not worth failing a run for
+    }
+  }
+
+  private void startProcess() {
+    try {
+      process = new ProcessBuilder(command("kafka.Kafka", config.toString()))
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("broker.log").toFile()))
+          .start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    await("Kafka broker on " + bootstrapServers()).atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+        .ignoreExceptions()
+        .until(() -> {
+          if (!process.isAlive()) {
+            throw new IllegalStateException("the broker exited; see " + dir.resolve("broker.log"));
+          }
+          try (Admin admin = admin()) {
+            return !admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty();
+          }
+        });
+  }
+
+  private void run(String mainClass, String... args) throws IOException {
+    Process p = new ProcessBuilder(command(mainClass, args)).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("format.log").toFile())).start();
+    try {
+      if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        throw new IllegalStateException(mainClass + " failed; see " + dir.resolve("format.log"));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private List<String> command(String mainClass, String... args) {
+    List<String> cmd = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
+        "-Dlog4j2.level=WARN", "-Dkafka.logs.dir=" + dir.resolve("logs"),
+        "-cp", System.getProperty("java.class.path"), mainClass));
+    cmd.addAll(List.of(args));
+    return cmd;
+  }
+
+  private static String clusterId() {
+    // Kafka cluster ids are 16 bytes, URL-safe base64 without padding
+    UUID uuid = UUID.randomUUID();
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(16);
+    b.putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
+    return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+}

@@ -1,0 +1,266 @@
+package dev.slipstream.testkit;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Stand-ins for the controllers that cannot run here (KServe, the Flink Kubernetes Operator, Strimzi's
+ * topic operator, the Deployment controller). They report status in the shapes the real ones use, so the
+ * operator's readiness logic reads real-shaped status. Each object is made ready unless a test asks for
+ * it to hold (never ready) or fail.
+ */
+public final class StandInControllers implements AutoCloseable {
+  private static final ObjectMapper MAPPER = Serialization.jsonMapper();
+
+  public enum Kind {
+    INFERENCE_SERVICE("serving.kserve.io", "v1beta1", "InferenceService", "inferenceservices"),
+    FLINK_DEPLOYMENT("flink.apache.org", "v1beta1", "FlinkDeployment", "flinkdeployments"),
+    KAFKA_TOPIC("kafka.strimzi.io", "v1", "KafkaTopic", "kafkatopics"),
+    DEPLOYMENT("apps", "v1", "Deployment", "deployments");
+
+    final ResourceDefinitionContext context;
+
+    Kind(String group, String version, String kind, String plural) {
+      this.context = new ResourceDefinitionContext.Builder().withGroup(group).withVersion(version)
+          .withKind(kind).withPlural(plural).withNamespaced(true).build();
+    }
+  }
+
+  /** What a stand-in reports for an object. */
+  public sealed interface Behaviour {
+    Behaviour READY = new Ready();
+    Behaviour HOLD = new Hold();
+
+    static Behaviour fail(String message) {
+      return new Fail(message);
+    }
+
+    record Ready() implements Behaviour {}
+
+    record Hold() implements Behaviour {}
+
+    record Fail(String message) implements Behaviour {}
+  }
+
+  private final KubernetesClient client;
+  private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+  private final Map<String, Behaviour> behaviours = new ConcurrentHashMap<>();
+
+  private StandInControllers(KubernetesClient client, List<Kind> kinds) {
+    this.client = client;
+    for (Kind kind : kinds) {
+      ResourceEventHandler<HasMetadata> handler = new ResourceEventHandler<>() {
+        @Override
+        public void onAdd(HasMetadata obj) {
+          act(kind, obj);
+        }
+
+        @Override
+        public void onUpdate(HasMetadata oldObj, HasMetadata newObj) {
+          act(kind, newObj);
+        }
+
+        @Override
+        public void onDelete(HasMetadata obj, boolean deletedFinalStateUnknown) {}
+      };
+      @SuppressWarnings({"unchecked", "rawtypes"})
+      SharedIndexInformer<?> informer = kind == Kind.DEPLOYMENT
+          ? client.apps().deployments().inAnyNamespace().inform((ResourceEventHandler) handler)
+          : client.genericKubernetesResources(kind.context).inAnyNamespace().inform((ResourceEventHandler) handler);
+      informers.add(informer);
+    }
+  }
+
+  /** Stand-ins for the given kinds, watching all namespaces of the client's server. */
+  public static StandInControllers start(KubernetesClient client, Kind... kinds) {
+    return new StandInControllers(client, List.of(kinds));
+  }
+
+  public static StandInControllers startAll(KubernetesClient client) {
+    return start(client, Kind.values());
+  }
+
+  /** Sets how the stand-in reports the object of that kind, namespace and name, and applies it now. */
+  public void behave(Kind kind, String namespace, String name, Behaviour behaviour) {
+    behaviours.put(key(kind, namespace, name), behaviour);
+    HasMetadata current = kind == Kind.DEPLOYMENT
+        ? client.apps().deployments().inNamespace(namespace).withName(name).get()
+        : client.genericKubernetesResources(kind.context).inNamespace(namespace).withName(name).get();
+    if (current != null) {
+      act(kind, current);
+    }
+  }
+
+  @Override
+  public void close() {
+    informers.forEach(SharedIndexInformer::close);
+  }
+
+  private void act(Kind kind, HasMetadata obj) {
+    Behaviour behaviour = behaviours.getOrDefault(key(kind, obj.getMetadata().getNamespace(), obj.getMetadata().getName()), Behaviour.READY);
+    if (behaviour instanceof Behaviour.Hold) {
+      return;
+    }
+    Map<String, Object> status = switch (kind) {
+      case INFERENCE_SERVICE -> inferenceServiceStatus(obj, behaviour);
+      case FLINK_DEPLOYMENT -> flinkStatus(behaviour);
+      case KAFKA_TOPIC -> kafkaTopicStatus(obj, behaviour);
+      case DEPLOYMENT -> deploymentStatus((Deployment) obj, behaviour);
+    };
+    if (sameAs(currentStatus(obj), status)) {
+      return;
+    }
+    try {
+      String body = MAPPER.writeValueAsString(Map.of("status", status));
+      var patch = PatchContext.of(PatchType.JSON_MERGE);
+      if (kind == Kind.DEPLOYMENT) {
+        client.apps().deployments().inNamespace(obj.getMetadata().getNamespace()).withName(obj.getMetadata().getName())
+            .subresource("status").patch(patch, body);
+      } else {
+        client.genericKubernetesResources(kind.context).inNamespace(obj.getMetadata().getNamespace())
+            .withName(obj.getMetadata().getName()).subresource("status").patch(patch, body);
+      }
+    } catch (KubernetesClientException | com.fasterxml.jackson.core.JsonProcessingException e) {
+      // deleted meanwhile, or a conflict: the next event brings it back here
+    }
+  }
+
+  /** Only the keys we set count, and transition times are not compared, so an unchanged report writes nothing. */
+  @SuppressWarnings("unchecked")
+  private static boolean sameAs(Map<String, Object> current, Map<String, Object> wanted) {
+    Map<String, Object> a = MAPPER.convertValue(wanted, Map.class);
+    Map<String, Object> b = MAPPER.convertValue(current, Map.class);
+    stripTimes(a);
+    stripTimes(b);
+    return a.entrySet().stream().allMatch(e -> Objects.equals(e.getValue(), b.get(e.getKey())));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void stripTimes(Object node) {
+    if (node instanceof Map<?, ?> m) {
+      ((Map<String, Object>) m).remove("lastTransitionTime");
+      ((Map<String, Object>) m).remove("lastUpdateTime");
+      m.values().forEach(StandInControllers::stripTimes);
+    } else if (node instanceof List<?> l) {
+      l.forEach(StandInControllers::stripTimes);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> currentStatus(HasMetadata obj) {
+    Object status = obj instanceof GenericKubernetesResource g ? g.getAdditionalProperties().get("status")
+        : obj instanceof Deployment d ? d.getStatus() : null;
+    return status == null ? Map.of() : MAPPER.convertValue(status, Map.class);
+  }
+
+  private static Map<String, Object> inferenceServiceStatus(HasMetadata isvc, Behaviour behaviour) {
+    String now = now();
+    String name = isvc.getMetadata().getName();
+    String ns = isvc.getMetadata().getNamespace();
+    boolean ok = behaviour instanceof Behaviour.Ready;
+    Map<String, Object> status = new LinkedHashMap<>();
+    status.put("observedGeneration", isvc.getMetadata().getGeneration());
+    status.put("url", "http://" + name + "." + ns + ".example.com");
+    status.put("address", Map.of("url", "http://" + name + "." + ns + ".svc.cluster.local"));
+    List<Map<String, Object>> conditions = new ArrayList<>();
+    conditions.add(condition("PredictorReady", ok, ok ? null : "ModelLoadFailed", null, now));
+    conditions.add(condition("Ready", ok, ok ? null : "ModelLoadFailed",
+        ok ? null : ((Behaviour.Fail) behaviour).message(), now));
+    status.put("conditions", conditions);
+    Map<String, Object> modelStatus = new LinkedHashMap<>();
+    if (ok) {
+      modelStatus.put("states", Map.of("activeModelState", "Loaded", "targetModelState", "Loaded"));
+      modelStatus.put("transitionStatus", "UpToDate");
+    } else {
+      modelStatus.put("states", Map.of("activeModelState", "", "targetModelState", "FailedToLoad"));
+      modelStatus.put("transitionStatus", "BlockedByFailedLoad");
+      modelStatus.put("lastFailureInfo", Map.of("reason", "ModelLoadFailed", "message", ((Behaviour.Fail) behaviour).message()));
+    }
+    status.put("modelStatus", modelStatus);
+    return status;
+  }
+
+  private static Map<String, Object> flinkStatus(Behaviour behaviour) {
+    Map<String, Object> status = new LinkedHashMap<>();
+    boolean ok = behaviour instanceof Behaviour.Ready;
+    Map<String, Object> jobStatus = new LinkedHashMap<>();
+    jobStatus.put("state", ok ? "RUNNING" : "FAILED");
+    jobStatus.put("jobName", "slipstream-job");
+    status.put("jobStatus", jobStatus);
+    status.put("lifecycleState", ok ? "STABLE" : "FAILED");
+    status.put("jobManagerDeploymentStatus", ok ? "READY" : "ERROR");
+    if (!ok) {
+      status.put("error", ((Behaviour.Fail) behaviour).message());
+    }
+    return status;
+  }
+
+  private static Map<String, Object> kafkaTopicStatus(HasMetadata topic, Behaviour behaviour) {
+    boolean ok = behaviour instanceof Behaviour.Ready;
+    Map<String, Object> status = new LinkedHashMap<>();
+    status.put("observedGeneration", topic.getMetadata().getGeneration());
+    Object spec = ((GenericKubernetesResource) topic).getAdditionalProperties().get("spec");
+    if (spec instanceof Map<?, ?> m && m.get("topicName") != null) {
+      status.put("topicName", m.get("topicName"));
+    }
+    status.put("conditions", List.of(condition("Ready", ok, ok ? null : "KafkaError",
+        ok ? null : ((Behaviour.Fail) behaviour).message(), now())));
+    return status;
+  }
+
+  private static Map<String, Object> deploymentStatus(Deployment deployment, Behaviour behaviour) {
+    int replicas = Optional.ofNullable(deployment.getSpec().getReplicas()).orElse(1);
+    boolean ok = behaviour instanceof Behaviour.Ready;
+    Map<String, Object> status = new LinkedHashMap<>();
+    status.put("observedGeneration", deployment.getMetadata().getGeneration());
+    status.put("replicas", replicas);
+    status.put("updatedReplicas", replicas);
+    status.put("readyReplicas", ok ? replicas : 0);
+    status.put("availableReplicas", ok ? replicas : 0);
+    status.put("conditions", ok
+        ? List.of(condition("Available", true, "MinimumReplicasAvailable", "Deployment has minimum availability.", now()))
+        : List.of(condition("Progressing", false, "ProgressDeadlineExceeded", ((Behaviour.Fail) behaviour).message(), now())));
+    return status;
+  }
+
+  private static Map<String, Object> condition(String type, boolean ok, String reason, String message, String now) {
+    Map<String, Object> c = new LinkedHashMap<>();
+    c.put("type", type);
+    c.put("status", ok ? "True" : "False");
+    if (reason != null) {
+      c.put("reason", reason);
+    }
+    if (message != null) {
+      c.put("message", message);
+    }
+    c.put("lastTransitionTime", now);
+    return c;
+  }
+
+  private static String now() {
+    return Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+  }
+
+  private static String key(Kind kind, String namespace, String name) {
+    return kind + "/" + namespace + "/" + name;
+  }
+}

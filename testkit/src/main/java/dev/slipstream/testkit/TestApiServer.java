@@ -1,0 +1,233 @@
+package dev.slipstream.testkit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.dsl.HttpMethod;
+import io.fabric8.mockwebserver.http.Buffer;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A Kubernetes API server for tests and the demo: fabric8's mock server in CRUD mode, served over HTTP,
+ * with the CRDs installed and admission as a real API server does it for custom resources (schema
+ * defaults, structural schema and CEL validation, refusal with 422). It records every write request so
+ * tests can assert how many writes the operator made and that every object it wrote was valid.
+ */
+public final class TestApiServer implements AutoCloseable {
+  private static final ObjectMapper MAPPER = Serialization.jsonMapper();
+  /** The mock logs every request at INFO; tests count requests themselves. Held so the level sticks. */
+  private static final java.util.logging.Logger MOCK_LOG = quiet("io.fabric8.mockwebserver.MockWebServer");
+
+  private static java.util.logging.Logger quiet(String name) {
+    java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
+    logger.setLevel(java.util.logging.Level.WARNING);
+    return logger;
+  }
+
+  private final AdmissionValidator admission;
+  private final AdmittingDispatcher dispatcher;
+  private final KubernetesMockServer server;
+  private final KubernetesClient client;
+
+  /** A write the server received: method, path, and whether admission refused it (with why). */
+  public record Write(String method, String path, String kind, String name, List<String> refusals, String userAgent) {}
+
+  private TestApiServer(List<CustomResourceDefinition> crds) {
+    this.admission = new AdmissionValidator(crds);
+    this.dispatcher = new AdmittingDispatcher();
+    this.server = new KubernetesMockServer(new Context(MAPPER), new MockWebServer(), new HashMap<>(), dispatcher, false);
+    server.init(java.net.InetAddress.getLoopbackAddress(), 0);
+    this.client = server.createClient();
+    for (CustomResourceDefinition crd : crds) {
+      client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+    }
+  }
+
+  /** A server with Slipstream's CRDs and the given third-party CRDs (resource names from {@link Crds}). */
+  public static TestApiServer start(List<String> thirdPartyCrds) {
+    List<CustomResourceDefinition> crds = new ArrayList<>();
+    Crds.SLIPSTREAM.forEach(r -> crds.add(Crds.load(r)));
+    thirdPartyCrds.forEach(r -> crds.add(Crds.load(r)));
+    return new TestApiServer(crds);
+  }
+
+  /** A server with every CRD Slipstream can use installed. */
+  public static TestApiServer startWithAllCrds() {
+    return start(Crds.THIRD_PARTY);
+  }
+
+  public KubernetesClient client() {
+    return client;
+  }
+
+  /** A fresh client of this server (the operator under test gets its own, like a separate process would). */
+  public KubernetesClient newClient() {
+    return server.createClient();
+  }
+
+  /** A fresh client whose requests carry {@code userAgent}, so writes can be told apart by who sent them. */
+  public KubernetesClient newClient(String userAgent) {
+    var config = new io.fabric8.kubernetes.client.ConfigBuilder(server.createClient().getConfiguration())
+        .withUserAgent(userAgent).build();
+    return new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(config).build();
+  }
+
+  public String url() {
+    return server.url("/");
+  }
+
+  public List<Write> writes() {
+    return Collections.unmodifiableList(dispatcher.writes);
+  }
+
+  public long requestCount() {
+    return dispatcher.requests.get();
+  }
+
+  /** Writes refused at admission: each one an object Slipstream or a test tried to store that a real API server would refuse. */
+  public List<Write> refusedWrites() {
+    return dispatcher.writes.stream().filter(w -> !w.refusals().isEmpty()).toList();
+  }
+
+  @Override
+  public void close() {
+    client.close();
+    server.destroy();
+  }
+
+  private final class AdmittingDispatcher extends KubernetesCrudDispatcher {
+    final List<Write> writes = new CopyOnWriteArrayList<>();
+    final AtomicLong requests = new AtomicLong();
+
+    AdmittingDispatcher() {
+      super(Collections.emptyList());
+    }
+
+    @Override
+    public MockResponse dispatch(RecordedRequest request) {
+      requests.incrementAndGet();
+      HttpMethod method = request.method();
+      if (method != HttpMethod.POST && method != HttpMethod.PUT && method != HttpMethod.PATCH && method != HttpMethod.DELETE) {
+        return super.dispatch(request);
+      }
+      String path = request.getPath();
+      byte[] body = request.getBody() == null ? new byte[0] : request.getBody().getBytes();
+      if (method == HttpMethod.PATCH && isMergePatch(request)) {
+        RecordedRequest asJsonPatch = mergePatchAsJsonPatch(request, path, body);
+        if (asJsonPatch != null) {
+          writes.add(new Write(method.name(), path, null, null, List.of(), request.getHeader("User-Agent")));
+          return super.dispatch(asJsonPatch);
+        }
+      }
+      if ((method == HttpMethod.POST || method == HttpMethod.PUT) && body.length > 0 && !path.contains("/status")) {
+        try {
+          JsonNode parsed = MAPPER.readTree(body);
+          if (parsed instanceof ObjectNode object && admission.knows(object.path("apiVersion").asText(), object.path("kind").asText())) {
+            JsonNode old = method == HttpMethod.PUT ? stored(path) : null;
+            List<String> refusals = admission.admit(object, old);
+            writes.add(new Write(method.name(), path, object.path("kind").asText(), object.path("metadata").path("name").asText(), refusals,
+                request.getHeader("User-Agent")));
+            if (!refusals.isEmpty()) {
+              return invalid(object, refusals);
+            }
+            byte[] defaulted = MAPPER.writeValueAsBytes(object);
+            return super.dispatch(new RecordedRequest(request.getHttpVersion(), method, path, request.getHeaders(), new Buffer(defaulted)));
+          }
+        } catch (java.io.IOException e) {
+          // not JSON: let the CRUD server answer as it does
+        }
+      }
+      writes.add(new Write(method.name(), path, null, null, List.of(), request.getHeader("User-Agent")));
+      return super.dispatch(new RecordedRequest(request.getHttpVersion(), method, path, request.getHeaders(), new Buffer(body)));
+    }
+
+    private static boolean isMergePatch(RecordedRequest request) {
+      String type = request.getHeader("Content-Type");
+      return type != null && type.startsWith("application/merge-patch+json");
+    }
+
+    /**
+     * The mock applies a JSON merge patch with Jackson's readerForUpdating, which appends to arrays and
+     * stores nulls; RFC 7386 (and a real API server) replaces arrays and removes null fields. We apply
+     * the merge here and hand the mock an equivalent JSON Patch of the top-level fields, which it applies
+     * correctly. Returns null when there is nothing stored to patch (the mock then answers 404 itself).
+     */
+    private RecordedRequest mergePatchAsJsonPatch(RecordedRequest request, String path, byte[] body) {
+      String objectPath = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
+      if (objectPath.endsWith("/status")) {
+        objectPath = objectPath.substring(0, objectPath.length() - "/status".length());
+      }
+      JsonNode current = stored(objectPath);
+      JsonNode patch;
+      try {
+        patch = MAPPER.readTree(body);
+      } catch (java.io.IOException e) {
+        return null;
+      }
+      if (current == null || !patch.isObject()) {
+        return null;
+      }
+      ArrayNode ops = MAPPER.createArrayNode();
+      patch.fields().forEachRemaining(field -> {
+        String pointer = "/" + field.getKey().replace("~", "~0").replace("/", "~1");
+        if (field.getValue().isNull()) {
+          if (current.has(field.getKey())) {
+            ops.addObject().put("op", "remove").put("path", pointer);
+          }
+        } else {
+          ops.addObject().put("op", "add").put("path", pointer)
+              .set("value", MergePatch.apply(current.get(field.getKey()), field.getValue()));
+        }
+      });
+      var headers = request.getHeaders().newBuilder().set("Content-Type", "application/json-patch+json").build();
+      try {
+        return new RecordedRequest(request.getHttpVersion(), request.method(), path, headers,
+            new Buffer(MAPPER.writeValueAsBytes(ops)));
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    private JsonNode stored(String path) {
+      String resourcePath = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
+      MockResponse current = handleGet(resourcePath);
+      if (current.code() != 200 || current.getBody() == null) {
+        return null;
+      }
+      try {
+        return MAPPER.readTree(new String(current.getBody().getBytes(), StandardCharsets.UTF_8));
+      } catch (java.io.IOException e) {
+        return null;
+      }
+    }
+
+    private MockResponse invalid(ObjectNode object, List<String> refusals) throws java.io.IOException {
+      String kind = object.path("kind").asText();
+      String name = object.path("metadata").path("name").asText();
+      var status = new StatusBuilder()
+          .withStatus("Failure")
+          .withReason("Invalid")
+          .withCode(422)
+          .withMessage(kind + " \"" + name + "\" is invalid: " + String.join(", ", refusals))
+          .build();
+      return new MockResponse().setResponseCode(422).setBody(MAPPER.writeValueAsString(status));
+    }
+  }
+}
