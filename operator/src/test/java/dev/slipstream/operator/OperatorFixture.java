@@ -2,8 +2,6 @@ package dev.slipstream.operator;
 
 import static org.awaitility.Awaitility.await;
 
-import dev.slipstream.api.v1alpha1.ModelVersion;
-import dev.slipstream.api.v1alpha1.ShedPolicy;
 import dev.slipstream.api.v1alpha1.StreamingPipeline;
 import dev.slipstream.core.status.Conditions;
 import dev.slipstream.testkit.EmbeddedKafka;
@@ -11,13 +9,10 @@ import dev.slipstream.testkit.Manifests;
 import dev.slipstream.testkit.StandInControllers;
 import dev.slipstream.testkit.TestApiServer;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /** The real operator against the test API server, the real Kafka broker and the stand-in controllers. */
@@ -57,32 +52,14 @@ final class OperatorFixture implements AutoCloseable {
 
   /** The objects of an example file, with the pipelines pointed at the test broker. */
   List<GenericKubernetesResource> example(String file) {
-    List<GenericKubernetesResource> objects = Manifests.read(Manifests.examples().resolve(file));
-    for (GenericKubernetesResource o : objects) {
-      if ("StreamingPipeline".equals(o.getKind())) {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> kafkaSpec = (Map<String, Object>) ((Map<String, Object>) o.getAdditionalProperties().get("spec")).get("kafka");
-        kafkaSpec.put("bootstrapServers", kafka.bootstrapServers());
-      }
-    }
-    return objects;
+    return Manifests.withBootstrapServers(Manifests.read(Manifests.examples().resolve(file)), kafka.bootstrapServers());
   }
 
   /** Creates each object as kubectl apply would the first time: typed, through admission. */
   void apply(List<GenericKubernetesResource> objects) {
     for (GenericKubernetesResource o : objects) {
-      client.resource(typed(o)).create();
+      client.resource(Manifests.typed(o)).create();
     }
-  }
-
-  static HasMetadata typed(GenericKubernetesResource o) {
-    Class<? extends HasMetadata> type = switch (o.getKind()) {
-      case "StreamingPipeline" -> StreamingPipeline.class;
-      case "ModelVersion" -> ModelVersion.class;
-      case "ShedPolicy" -> ShedPolicy.class;
-      default -> throw new IllegalArgumentException(o.getKind());
-    };
-    return Serialization.jsonMapper().convertValue(o, type);
   }
 
   StreamingPipeline pipeline(String namespace, String name) {

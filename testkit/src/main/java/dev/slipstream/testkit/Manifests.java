@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** Multi-document YAML manifests, as kubectl reads them. */
 public final class Manifests {
@@ -40,6 +41,39 @@ public final class Manifests {
         .findFirst()
         .map(o -> Serialization.jsonMapper().convertValue(o, type))
         .orElseThrow(() -> new IllegalArgumentException("no " + kind + " " + name));
+  }
+
+  /** A manifest object as its Slipstream Java type, so the client sends it to the right API. */
+  public static HasMetadata typed(GenericKubernetesResource o) {
+    Class<? extends HasMetadata> type = switch (o.getKind()) {
+      case "StreamingPipeline" -> dev.slipstream.api.v1alpha1.StreamingPipeline.class;
+      case "ModelVersion" -> dev.slipstream.api.v1alpha1.ModelVersion.class;
+      case "ShedPolicy" -> dev.slipstream.api.v1alpha1.ShedPolicy.class;
+      default -> throw new IllegalArgumentException("not a Slipstream kind: " + o.getKind());
+    };
+    return Serialization.jsonMapper().convertValue(o, type);
+  }
+
+  /** Points every StreamingPipeline among {@code objects} at {@code bootstrapServers} (a local broker). */
+  @SuppressWarnings("unchecked")
+  public static List<GenericKubernetesResource> withBootstrapServers(List<GenericKubernetesResource> objects,
+      String bootstrapServers) {
+    for (GenericKubernetesResource o : objects) {
+      if ("StreamingPipeline".equals(o.getKind())) {
+        Map<String, Object> spec = (Map<String, Object>) o.getAdditionalProperties().get("spec");
+        ((Map<String, Object>) spec.get("kafka")).put("bootstrapServers", bootstrapServers);
+      }
+    }
+    return objects;
+  }
+
+  /** Every YAML file in examples/, in name order. */
+  public static List<Path> examplesFiles() {
+    try (var files = Files.list(examples())) {
+      return files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** The repository's examples/ folder, found from the module being built. */

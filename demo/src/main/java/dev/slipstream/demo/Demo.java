@@ -1,0 +1,180 @@
+package dev.slipstream.demo;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.slipstream.api.v1alpha1.ModelVersion;
+import dev.slipstream.api.v1alpha1.ShedPolicy;
+import dev.slipstream.api.v1alpha1.StreamingPipeline;
+import dev.slipstream.core.status.Conditions;
+import dev.slipstream.operator.OperatorConfig;
+import dev.slipstream.operator.SlipstreamOperator;
+import dev.slipstream.testkit.EmbeddedKafka;
+import dev.slipstream.testkit.Manifests;
+import dev.slipstream.testkit.StandInControllers;
+import dev.slipstream.testkit.TestApiServer;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.monitoring.Metrics;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Slipstream on one machine, no cluster: a Kubernetes API server (fabric8's, with the CRDs and admission),
+ * a real single-node Kafka broker, stand-ins for KServe, the Flink operator, Strimzi and the Deployment
+ * controller, and the real operator. It applies every file in examples/, writes events to an input topic,
+ * and prints what the operator made of it. {@code --keep-running} leaves it all up for kubectl.
+ */
+public final class Demo {
+  private static final PrintStream OUT = System.out;
+
+  private Demo() {}
+
+  public static void main(String[] args) throws Exception {
+    boolean keepRunning = List.of(args).contains("--keep-running");
+    try (EmbeddedKafka kafka = EmbeddedKafka.start();
+        TestApiServer api = TestApiServer.startWithAllCrds();
+        StandInControllers standIns = StandInControllers.startAll(api.newClient());
+        KubernetesClient operatorClient = api.newClient();
+        SlipstreamOperator operator = new SlipstreamOperator(operatorClient,
+            OperatorConfig.from(new String[0], Map.of("SLIPSTREAM_RESYNC", "2s")), Clock.systemUTC(), Metrics.NOOP)) {
+      operator.start();
+      KubernetesClient client = api.client();
+      OUT.printf("%nKafka broker %s and API server %s are up; the operator is running.%n", kafka.bootstrapServers(), api.url());
+
+      // the Triton example reads its Kafka client properties from a Secret
+      client.resource(new SecretBuilder().withNewMetadata().withName("kafka-client").withNamespace("vision").endMetadata()
+          .withStringData(Map.of("security.protocol", "PLAINTEXT")).build()).create();
+      List<StreamingPipeline> applied = new ArrayList<>();
+      for (var file : Manifests.examplesFiles()) {
+        OUT.printf("kubectl apply -f examples/%s%n", file.getFileName());
+        for (GenericKubernetesResource o : Manifests.withBootstrapServers(Manifests.read(file), kafka.bootstrapServers())) {
+          HasMetadata created = client.resource(Manifests.typed(o)).create();
+          OUT.printf("  %s/%s created in %s%n", o.getKind().toLowerCase(), o.getMetadata().getName(), o.getMetadata().getNamespace());
+          if (created instanceof StreamingPipeline p) {
+            applied.add(p);
+          }
+        }
+      }
+      for (StreamingPipeline p : applied) {
+        await("pipeline " + p.getMetadata().getName() + " Ready").atMost(Duration.ofSeconds(90))
+            .until(() -> ready(get(client, p)));
+      }
+      produce(kafka, "card-transactions", 250);
+      await("lag of 250 events on card-transactions").atMost(Duration.ofSeconds(30))
+          .until(() -> Long.valueOf(250).equals(get(client, applied.get(0)).getStatus().consumerLag)
+              || applied.stream().anyMatch(p -> Long.valueOf(250).equals(get(client, p).getStatus().consumerLag)));
+
+      OUT.printf("%n$ kubectl get streamingpipelines,modelversions,shedpolicies -A%n");
+      printPipelines(client);
+      printModels(client);
+      printPolicies(client);
+      for (StreamingPipeline p : applied) {
+        printDetail(client, get(client, p));
+      }
+      printTopics(kafka);
+      if (keepRunning) {
+        OUT.printf("%nStill running. Try: kubectl --server=%s --insecure-skip-tls-verify get sp -A   (Ctrl-C stops)%n", api.url());
+        CountDownLatch stop = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+        stop.await();
+      }
+    }
+    OUT.println("\nDemo finished: everything above was made by the operator against a real Kafka broker.");
+    System.exit(0);
+  }
+
+  private static StreamingPipeline get(KubernetesClient client, StreamingPipeline p) {
+    return client.resources(StreamingPipeline.class).inNamespace(p.getMetadata().getNamespace())
+        .withName(p.getMetadata().getName()).get();
+  }
+
+  private static boolean ready(StreamingPipeline p) {
+    return p != null && p.getStatus() != null && Conditions.isTrue(p.getStatus().conditions, Conditions.READY);
+  }
+
+  private static void produce(EmbeddedKafka kafka, String topic, int events) {
+    Properties props = new Properties();
+    props.put("bootstrap.servers", kafka.bootstrapServers());
+    try (var producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+      for (int i = 0; i < events; i++) {
+        producer.send(new ProducerRecord<>(topic, "card-" + (i % 17),
+            "{\"event_time\": " + (System.currentTimeMillis() - i * 10L) + ", \"amount\": " + (i % 90 + 10) + "}"));
+      }
+      producer.flush();
+    }
+    OUT.printf("%nProduced %d card transactions to %s; nothing consumes them here, so the pipeline's lag grows.%n", events, topic);
+  }
+
+  private static void printPipelines(KubernetesClient client) {
+    OUT.printf("%n%-12s %-34s %-6s %-10s %-14s %s%n", "NAMESPACE", "NAME", "READY", "PHASE", "MODEL", "LAG");
+    for (StreamingPipeline p : client.resources(StreamingPipeline.class).inAnyNamespace().list().getItems()) {
+      var s = p.getStatus();
+      OUT.printf("%-12s %-34s %-6s %-10s %-14s %s%n", p.getMetadata().getNamespace(), "streamingpipeline/" + p.getMetadata().getName(),
+          ready(p) ? "True" : "False", s == null ? "" : s.phase, s == null ? "" : s.model, s == null || s.consumerLag == null ? "" : s.consumerLag);
+    }
+  }
+
+  private static void printModels(KubernetesClient client) {
+    OUT.printf("%n%-12s %-34s %-6s %-12s %s%n", "NAMESPACE", "NAME", "READY", "RUNTIME", "SERVED BY");
+    for (ModelVersion m : client.resources(ModelVersion.class).inAnyNamespace().list().getItems()) {
+      var ready = m.getStatus() == null ? null : Conditions.find(m.getStatus().conditions, Conditions.READY).orElse(null);
+      OUT.printf("%-12s %-34s %-6s %-12s %s%n", m.getMetadata().getNamespace(), "modelversion/" + m.getMetadata().getName(),
+          ready == null ? "" : ready.getStatus(), m.getSpec().runtime.wireName(),
+          m.getStatus() == null ? "" : String.join(",", m.getStatus().servedBy));
+    }
+  }
+
+  private static void printPolicies(KubernetesClient client) {
+    OUT.printf("%n%-12s %-34s %-6s %s%n", "NAMESPACE", "NAME", "READY", "LEVELS");
+    for (ShedPolicy s : client.resources(ShedPolicy.class).inAnyNamespace().list().getItems()) {
+      var ready = s.getStatus() == null ? null : Conditions.find(s.getStatus().conditions, Conditions.READY).orElse(null);
+      OUT.printf("%-12s %-34s %-6s %s%n", s.getMetadata().getNamespace(), "shedpolicy/" + s.getMetadata().getName(),
+          ready == null ? "" : ready.getStatus(), s.getStatus() == null ? "" : s.getStatus().levels);
+    }
+  }
+
+  private static void printDetail(KubernetesClient client, StreamingPipeline p) {
+    String ns = p.getMetadata().getNamespace();
+    OUT.printf("%n$ kubectl describe streamingpipeline %s -n %s   (status)%n", p.getMetadata().getName(), ns);
+    for (Condition c : p.getStatus().conditions) {
+      OUT.printf("  %-14s %-6s %-18s %s%n", c.getType(), c.getStatus(), c.getReason(), c.getMessage());
+    }
+    OUT.printf("  endpoint: %s%n  consumer group: %s, lag %s%n", p.getStatus().endpoint, p.getStatus().consumerGroup,
+        p.getStatus().consumerLag);
+    OUT.printf("  owned objects:%n");
+    Map<String, String> owned = new TreeMap<>();
+    for (var kind : List.of(List.of("serving.kserve.io/v1beta1", "InferenceService"), List.of("flink.apache.org/v1beta1", "FlinkDeployment"),
+        List.of("kafka.strimzi.io/v1", "KafkaTopic"), List.of("apps/v1", "Deployment"), List.of("v1", "Service"))) {
+      for (var o : client.genericKubernetesResources(kind.get(0), kind.get(1)).inNamespace(ns).list().getItems()) {
+        if (o.getMetadata().getOwnerReferences().stream().anyMatch(r -> r.getUid().equals(p.getMetadata().getUid()))) {
+          owned.put(kind.get(1) + "/" + o.getMetadata().getName(), kind.get(0));
+        }
+      }
+    }
+    owned.forEach((name, apiVersion) -> OUT.printf("    %-50s %s%n", name, apiVersion));
+  }
+
+  private static void printTopics(EmbeddedKafka kafka) throws Exception {
+    OUT.printf("%n$ kafka-topics --describe   (the real broker at %s)%n", kafka.bootstrapServers());
+    try (Admin admin = kafka.admin()) {
+      var names = admin.listTopics().names().get(10, TimeUnit.SECONDS);
+      new TreeMap<>(admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS))
+          .forEach((name, d) -> OUT.printf("  %-28s partitions=%d%n", name, d.partitions().size()));
+    }
+  }
+}
