@@ -69,11 +69,11 @@ public final class FlinkDeploymentModel {
   private static Map<String, Object> kafkaSecretPodTemplate(String secretName) {
     Map<String, Object> container = new LinkedHashMap<>();
     container.put("name", "flink-main-container");
-    container.put("volumeMounts", List.of(Map.of(
+    container.put("volumeMounts", List.of(Ordered.map(
         "name", "slipstream-kafka-client", "mountPath", JobContract.CLIENT_PROPERTIES_MOUNT, "readOnly", true)));
     Map<String, Object> podSpec = new LinkedHashMap<>();
     podSpec.put("containers", List.of(container));
-    podSpec.put("volumes", List.of(Map.of(
+    podSpec.put("volumes", List.of(Ordered.map(
         "name", "slipstream-kafka-client", "secret", Map.of("secretName", secretName))));
     return Map.of("spec", podSpec);
   }

@@ -37,14 +37,14 @@ public final class InferenceServiceModel {
     }
     modelSpec.put("storageUri", mv.storageUri);
     Map<String, String> amounts = Resources.amounts(mv.resources);
-    modelSpec.put("resources", Map.of("requests", amounts, "limits", amounts));
+    modelSpec.put("resources", Ordered.map("requests", amounts, "limits", amounts));
 
     Map<String, Object> predictor = new LinkedHashMap<>();
     predictor.put("minReplicas", mv.minReplicas);
     predictor.put("maxReplicas", mv.maxReplicas);
     predictor.put("model", modelSpec);
     if (mv.batching != null) {
-      predictor.put("batcher", Map.of(
+      predictor.put("batcher", Ordered.map(
           "maxBatchSize", mv.batching.maxBatchSize,
           "maxLatency", Durations.parse(mv.batching.maxQueueDelay).toMillis()));
     }
