@@ -114,14 +114,7 @@ class StreamingPipelineIT {
     OperatorFixtures.moveTo(objects, "lag");
     env.apply(objects);
     env.awaitReady("lag", "fraud-scoring", true, "Ready");
-    Properties props = new Properties();
-    props.put("bootstrap.servers", env.kafka.bootstrapServers());
-    try (var producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
-      for (int i = 0; i < 25; i++) {
-        producer.send(new ProducerRecord<>("lag-card-transactions", "card-" + i, "{\"amount\": " + i + "}"));
-      }
-      producer.flush();
-    }
+    produce("lag-card-transactions", 25);
     await().atMost(Duration.ofSeconds(30))
         .untilAsserted(() -> assertThat(env.pipeline("lag", "fraud-scoring").getStatus().consumerLag).isEqualTo(25L));
   }
@@ -218,9 +211,17 @@ class StreamingPipelineIT {
   }
 
   @Test
-  void strimziModeWritesKafkaTopicsAndUnmanagesThemOnRetainDelete() {
+  void strimziModeWritesKafkaTopicsAndUnmanagesThemOnRetainDelete() throws Exception {
     env.apply(env.example("strimzi-topics.yaml"));
     env.awaitReady("growth", "churn-risk", true, "Ready");
+    // what the Strimzi topic operator would do for the input KafkaTopic; the lag is read from Kafka all the same
+    try (Admin admin = env.kafka.admin()) {
+      admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic("app_events", 6, (short) 1)))
+          .all().get(10, TimeUnit.SECONDS);
+    }
+    produce("app_events", 7);
+    await().atMost(Duration.ofSeconds(30))
+        .untilAsserted(() -> assertThat(env.pipeline("growth", "churn-risk").getStatus().consumerLag).isEqualTo(7L));
     List<GenericKubernetesResource> kafkaTopics = env.client.genericKubernetesResources("kafka.strimzi.io/v1", "KafkaTopic")
         .inNamespace("growth").list().getItems();
     assertThat(kafkaTopics).extracting(kt -> map(kt.getAdditionalProperties().get("spec")).get("topicName"))
@@ -310,6 +311,17 @@ class StreamingPipelineIT {
         .hasMessageContaining("spec.topics.output.partitions")
         .hasMessageContaining("greater than or equal to 1");
     assertThat(env.pipeline("refused", "fraud-scoring")).isNull();
+  }
+
+  private static void produce(String topic, int records) {
+    Properties props = new Properties();
+    props.put("bootstrap.servers", env.kafka.bootstrapServers());
+    try (var producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+      for (int i = 0; i < records; i++) {
+        producer.send(new ProducerRecord<>(topic, "key-" + i, "{\"amount\": " + i + "}"));
+      }
+      producer.flush();
+    }
   }
 
   private static long writesIn(String namespace) {

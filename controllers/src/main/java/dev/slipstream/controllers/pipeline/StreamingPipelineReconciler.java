@@ -242,7 +242,23 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
         .orElseGet(() -> parts.stream().allMatch(Readiness::isReady)
             ? Readiness.ready("TopicsReady", parts.size() + " KafkaTopics are ready")
             : TopicReadiness.of(statuses, false));
-    return new TopicsOutcome(readiness, statuses, null);
+    return new TopicsOutcome(readiness, statuses, readiness.isReady() ? strimziLag(pipeline) : null);
+  }
+
+  /** Strimzi owns the topics, but the lag is still read from Kafka; unknown (null) while Kafka is unreachable. */
+  private Long strimziLag(StreamingPipeline pipeline) {
+    var kafka = pipeline.getSpec().kafka;
+    Optional<Secret> secret = clientSecret(pipeline);
+    if (kafka.clientSecretRef != null && secret.isEmpty()) {
+      return null;
+    }
+    List<String> inputs = pipeline.getSpec().topics.inputs.stream().map(t -> t.name).toList();
+    try {
+      return boxed(config.kafka().connect(KafkaClientProperties.of(pipeline, secret.orElse(null)))
+          .lag().lag(JobContract.consumerGroup(pipeline), inputs));
+    } catch (KafkaUnavailableException e) {
+      return null;
+    }
   }
 
   // ---- serving
