@@ -110,10 +110,7 @@ class StreamingPipelineIT {
 
   @Test
   void consumerLagInStatusIsTheBrokersLag() throws Exception {
-    var objects = env.example("fraud-scoring.yaml");
-    OperatorFixtures.moveTo(objects, "lag");
-    env.apply(objects);
-    env.awaitReady("lag", "fraud-scoring", true, "Ready");
+    readyFraudScoringIn("lag");
     produce("lag-card-transactions", 25);
     await().atMost(Duration.ofSeconds(30))
         .untilAsserted(() -> assertThat(env.pipeline("lag", "fraud-scoring").getStatus().consumerLag).isEqualTo(25L));
@@ -121,10 +118,7 @@ class StreamingPipelineIT {
 
   @Test
   void specUpdateRaisesPartitionsChangesConfigsAndMovesToAnotherModelVersion() throws Exception {
-    var objects = env.example("fraud-scoring.yaml");
-    OperatorFixtures.moveTo(objects, "update");
-    env.apply(objects);
-    StreamingPipeline p = env.awaitReady("update", "fraud-scoring", true, "Ready");
+    StreamingPipeline p = readyFraudScoringIn("update");
 
     ModelVersion v2 = env.client.resources(ModelVersion.class).inNamespace("update").withName("fraud-v1").get();
     v2.getMetadata().setName("fraud-v2");
@@ -201,13 +195,20 @@ class StreamingPipelineIT {
 
   @Test
   void deletingAPipelineWithRetainKeepsItsTopicsAndTheirData() throws Exception {
-    var objects = env.example("fraud-scoring.yaml");
-    OperatorFixtures.moveTo(objects, "retain");
-    env.apply(objects);
-    env.awaitReady("retain", "fraud-scoring", true, "Ready");
+    readyFraudScoringIn("retain");
+    produce("retain-card-transactions", 5);
     env.client.resource(env.pipeline("retain", "fraud-scoring")).delete();
     await().atMost(Duration.ofSeconds(30)).until(() -> env.pipeline("retain", "fraud-scoring") == null);
     assertThat(describe(List.of("retain-card-transactions", "retain-fraud-scores", "retain-fraud-scores.late"))).hasSize(3);
+    try (Admin admin = env.kafka.admin()) {
+      var partitions = describe(List.of("retain-card-transactions")).get("retain-card-transactions").partitions().stream()
+          .collect(java.util.stream.Collectors.toMap(
+              p -> new org.apache.kafka.common.TopicPartition("retain-card-transactions", p.partition()),
+              p -> org.apache.kafka.clients.admin.OffsetSpec.latest()));
+      long records = admin.listOffsets(partitions).all().get(10, TimeUnit.SECONDS).values().stream()
+          .mapToLong(o -> o.offset()).sum();
+      assertThat(records).as("records still in the retained input topic").isEqualTo(5);
+    }
   }
 
   @Test
@@ -238,10 +239,7 @@ class StreamingPipelineIT {
 
   @Test
   void idleResyncOfAReadyPipelineWritesNothing() {
-    var objects = env.example("fraud-scoring.yaml");
-    OperatorFixtures.moveTo(objects, "idle");
-    env.apply(objects);
-    env.awaitReady("idle", "fraud-scoring", true, "Ready");
+    readyFraudScoringIn("idle");
     // let the first status round (ModelVersion, ShedPolicy) settle before counting
     await().atMost(Duration.ofSeconds(30)).until(() -> {
       var mv = env.client.resources(ModelVersion.class).inNamespace("idle").withName("fraud-v1").get();
@@ -256,8 +254,7 @@ class StreamingPipelineIT {
 
   @Test
   void aMissingModelVersionIsReportedAndThePipelineRecoversWhenItAppears() {
-    var objects = env.example("fraud-scoring.yaml");
-    OperatorFixtures.moveTo(objects, "missing");
+    var objects = fraudScoringIn("missing");
     objects.removeIf(o -> "ModelVersion".equals(o.getKind()) && "fraud-v1".equals(o.getMetadata().getName()));
     env.apply(objects);
     StreamingPipeline p = env.awaitReady("missing", "fraud-scoring", false, "ModelVersionNotFound");
@@ -274,8 +271,7 @@ class StreamingPipelineIT {
 
   @Test
   void aModelThatFailsToLoadIsReportedAsServingFailed() {
-    var objects = env.example("fraud-scoring.yaml");
-    OperatorFixtures.moveTo(objects, "failing");
+    var objects = fraudScoringIn("failing");
     env.standIns.behave(StandInControllers.Kind.INFERENCE_SERVICE, "failing", "fraud-scoring",
         StandInControllers.Behaviour.fail("storage s3://models/fraud/1 holds no model.onnx"));
     env.apply(objects);
@@ -289,8 +285,7 @@ class StreamingPipelineIT {
 
   @Test
   void aSpecTheSchemaCannotJudgeIsReportedAsInvalidSpecAndNothingIsCreated() {
-    var objects = env.example("fraud-scoring.yaml");
-    OperatorFixtures.moveTo(objects, "invalid");
+    var objects = fraudScoringIn("invalid");
     String longName = "fraud-scoring-for-the-european-card-network-eu-west";
     objects.stream().filter(o -> "StreamingPipeline".equals(o.getKind())).forEach(o -> o.getMetadata().setName(longName));
     env.apply(objects);
@@ -302,8 +297,7 @@ class StreamingPipelineIT {
 
   @Test
   void anInvalidPipelineIsRefusedAtAdmission() {
-    var objects = env.example("fraud-scoring.yaml");
-    OperatorFixtures.moveTo(objects, "refused");
+    var objects = fraudScoringIn("refused");
     GenericKubernetesResource sp = objects.stream().filter(o -> "StreamingPipeline".equals(o.getKind())).findFirst().orElseThrow();
     map(map(map(sp.getAdditionalProperties().get("spec")).get("topics")).get("output")).put("partitions", 0);
     assertThatThrownBy(() -> env.apply(List.of(sp)))
@@ -311,6 +305,18 @@ class StreamingPipelineIT {
         .hasMessageContaining("spec.topics.output.partitions")
         .hasMessageContaining("greater than or equal to 1");
     assertThat(env.pipeline("refused", "fraud-scoring")).isNull();
+  }
+
+  /** The fraud-scoring example in a namespace of its own, with its topics prefixed by the namespace. */
+  private static List<GenericKubernetesResource> fraudScoringIn(String namespace) {
+    var objects = env.example("fraud-scoring.yaml");
+    OperatorFixtures.moveTo(objects, namespace);
+    return objects;
+  }
+
+  private static StreamingPipeline readyFraudScoringIn(String namespace) {
+    env.apply(fraudScoringIn(namespace));
+    return env.awaitReady(namespace, "fraud-scoring", true, "Ready");
   }
 
   private static void produce(String topic, int records) {
