@@ -75,6 +75,7 @@ public final class PipelineStatusDecider {
       next.consumerGroup = previous.consumerGroup;
       next.topics = new ArrayList<>(previous.topics == null ? List.of() : previous.topics);
       next.flinkJobState = previous.flinkJobState;
+      next.rollout = previous.rollout;
     }
     return next;
   }

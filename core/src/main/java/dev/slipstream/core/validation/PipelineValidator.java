@@ -79,10 +79,30 @@ public final class PipelineValidator {
                 + "' is reserved for the job contract; remove it (the operator sets slipstream.* keys)"));
       }
     }
+    if (spec.rollout != null) {
+      rollout(spec.rollout, problems);
+    }
     if (spec.serving == null || spec.serving.modelVersionRef == null || blank(spec.serving.modelVersionRef.name)) {
       problems.add("spec.serving.modelVersionRef.name is required: the ModelVersion to serve");
     }
     return problems;
+  }
+
+  private static void rollout(dev.slipstream.api.v1alpha1.RolloutSpec rollout, List<String> problems) {
+    if (rollout.canary != null) {
+      List<Integer> steps = rollout.canary.steps;
+      for (int i = 1; steps != null && i < steps.size(); i++) {
+        if (steps.get(i) <= steps.get(i - 1)) {
+          problems.add("spec.rollout.canary.steps " + steps + " must rise strictly, for example [5, 25, 50, 100]");
+          break;
+        }
+      }
+      duration(problems, "spec.rollout.canary.interval", rollout.canary.interval);
+    }
+    duration(problems, "spec.rollout.progressDeadline", rollout.progressDeadline);
+    if (rollout.shadow != null) {
+      duration(problems, "spec.rollout.shadow.duration", rollout.shadow.duration);
+    }
   }
 
   static void duration(List<String> problems, String field, String value) {

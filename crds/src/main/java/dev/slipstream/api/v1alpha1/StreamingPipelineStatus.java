@@ -36,6 +36,9 @@ public class StreamingPipelineStatus {
   @JsonPropertyDescription("State of the Flink job as its operator reports it (RUNNING, FAILED, ...).")
   public String flinkJobState;
 
+  @JsonPropertyDescription("The rollout of a new ModelVersion: phase, weight, step and the checks that decided it.")
+  public RolloutStatus rollout;
+
   @Override
   public boolean equals(Object o) {
     return o instanceof StreamingPipelineStatus s
@@ -47,7 +50,8 @@ public class StreamingPipelineStatus {
         && Objects.equals(consumerLag, s.consumerLag)
         && Objects.equals(consumerGroup, s.consumerGroup)
         && Objects.equals(topics, s.topics)
-        && Objects.equals(flinkJobState, s.flinkJobState);
+        && Objects.equals(flinkJobState, s.flinkJobState)
+        && Objects.equals(rollout, s.rollout);
   }
 
   @Override

@@ -1,0 +1,18 @@
+package dev.slipstream.core.rollout;
+
+import dev.slipstream.api.v1alpha1.AnalysisResult;
+import dev.slipstream.core.status.Readiness;
+import java.util.List;
+
+/**
+ * What the reconciler saw for a rollout in one pass.
+ *
+ * @param desired the ModelVersion the spec names (spec.serving.modelVersionRef)
+ * @param candidate readiness of the candidate's serving; null when there is no candidate
+ * @param stable readiness of the stable version's serving
+ * @param analysis the results of a check measured in this pass, or null when no check was due
+ * @param degraded the pipeline's ShedPolicy has it degraded: hold, neither advance nor count failures
+ * @param command a manual command from the annotation, or NONE
+ */
+public record RolloutObservation(String desired, Readiness candidate, Readiness stable, List<AnalysisResult> analysis,
+    boolean degraded, RolloutCommand command) {}

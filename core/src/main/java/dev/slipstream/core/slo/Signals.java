@@ -1,0 +1,14 @@
+package dev.slipstream.core.slo;
+
+/**
+ * What was measured for one version over one analysis interval; null means the source had no data.
+ *
+ * @param target which version: candidate, shadow or stable
+ * @param consumerLag lag of the version's consumer group now, in messages
+ * @param previousLag the same lag one check earlier, or null on the first check
+ * @param p99LatencyMs p99 inference latency over the interval
+ * @param errorRatePercent share of failed inference requests over the interval
+ * @param requests inference requests the latency and error rate are computed over
+ */
+public record Signals(String target, Long consumerLag, Long previousLag, Double p99LatencyMs, Double errorRatePercent,
+    Long requests) {}

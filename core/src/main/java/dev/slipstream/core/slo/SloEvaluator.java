@@ -1,0 +1,88 @@
+package dev.slipstream.core.slo;
+
+import dev.slipstream.api.v1alpha1.AnalysisResult;
+import dev.slipstream.api.v1alpha1.AnalysisSpec;
+import dev.slipstream.api.v1alpha1.SloSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Holds measured signals against a pipeline's SLOs. Every result carries the measured value, the threshold
+ * and the verdict in words, so nobody has to guess why a check failed.
+ */
+public final class SloEvaluator {
+  public static final String CONSUMER_LAG = "consumerLag";
+  public static final String LAG_GROWTH = "lagGrowth";
+  public static final String P99_LATENCY = "p99LatencyMs";
+  public static final String ERROR_RATE = "errorRatePercent";
+  /** Lag growth counts only above this share of the lag SLO, so a small lag that wobbles is not a trend. */
+  static final double GROWTH_FLOOR_SHARE = 0.1;
+
+  private SloEvaluator() {}
+
+  public static List<AnalysisResult> evaluate(SloSpec slo, AnalysisSpec analysis, Signals s) {
+    List<AnalysisResult> results = new ArrayList<>();
+    double maxLag = slo.maxConsumerLag;
+    if (s.consumerLag() == null) {
+      results.add(noData(CONSUMER_LAG, s.target(), maxLag, "consumer lag: no data (Kafka did not answer)"));
+    } else {
+      double lag = s.consumerLag();
+      results.add(result(CONSUMER_LAG, s.target(), lag, maxLag, lag > maxLag,
+          "consumer lag " + count(lag) + (lag > maxLag ? " > " : " <= ") + count(maxLag)));
+      if (s.previousLag() != null) {
+        double growth = lag - s.previousLag();
+        double floor = Math.max(1, maxLag * GROWTH_FLOOR_SHARE);
+        boolean growing = growth > 0 && lag > floor;
+        results.add(result(LAG_GROWTH, s.target(), growth, 0.0, growing, growing
+            ? "consumer lag grew by " + count(growth) + " to " + count(lag) + " in one interval (above " + count(floor) + ")"
+            : "consumer lag not growing (" + signed(growth) + " to " + count(lag) + ")"));
+      }
+    }
+    boolean enough = s.requests() != null && s.requests() >= analysis.minSamples;
+    String few = s.requests() == null ? "no data" : "no data (" + s.requests() + " requests, fewer than " + analysis.minSamples + ")";
+    if (s.p99LatencyMs() == null || !enough) {
+      results.add(noData(P99_LATENCY, s.target(), slo.p99LatencyMs.doubleValue(), "p99 latency: " + few));
+    } else {
+      double p99 = s.p99LatencyMs();
+      boolean bad = p99 > slo.p99LatencyMs;
+      results.add(result(P99_LATENCY, s.target(), p99, slo.p99LatencyMs.doubleValue(), bad,
+          "p99 latency " + ms(p99) + (bad ? " > " : " <= ") + ms(slo.p99LatencyMs)));
+    }
+    if (s.errorRatePercent() == null || !enough) {
+      results.add(noData(ERROR_RATE, s.target(), slo.maxErrorRatePercent, "error rate: " + few));
+    } else {
+      double rate = s.errorRatePercent();
+      boolean bad = rate > slo.maxErrorRatePercent;
+      results.add(result(ERROR_RATE, s.target(), rate, slo.maxErrorRatePercent, bad,
+          "error rate " + percent(rate) + (bad ? " > " : " <= ") + percent(slo.maxErrorRatePercent)));
+    }
+    return results;
+  }
+
+  private static AnalysisResult result(String metric, String target, double value, double threshold, boolean failed,
+      String message) {
+    return new AnalysisResult(metric, target, value, threshold, (failed ? Verdict.Fail : Verdict.Pass).name(),
+        target + " " + message);
+  }
+
+  private static AnalysisResult noData(String metric, String target, double threshold, String message) {
+    return new AnalysisResult(metric, target, null, threshold, Verdict.NoData.name(), target + " " + message);
+  }
+
+  static String count(double v) {
+    return String.format(Locale.ROOT, "%d", Math.round(v));
+  }
+
+  private static String signed(double v) {
+    return String.format(Locale.ROOT, "%+d", Math.round(v));
+  }
+
+  static String ms(double v) {
+    return v == Math.rint(v) ? String.format(Locale.ROOT, "%dms", Math.round(v)) : String.format(Locale.ROOT, "%.1fms", v);
+  }
+
+  private static String percent(double v) {
+    return String.format(Locale.ROOT, "%.2f%%", v);
+  }
+}

@@ -1,0 +1,43 @@
+package dev.slipstream.core.validation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.slipstream.api.v1alpha1.RolloutSpec;
+import dev.slipstream.core.Examples;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** What the schema cannot say, said by the operator as InvalidSpec with the field and the fix. */
+class PipelineValidatorTest {
+  @Test
+  void theExamplesAreValid() {
+    assertThat(PipelineValidator.validate(Examples.pipeline("fraud-scoring.yaml", "fraud-scoring"))).isEmpty();
+    assertThat(PipelineValidator.validate(Examples.pipeline("triton-gpu.yaml", "image-embeddings"))).isEmpty();
+  }
+
+  @Test
+  void aNameTooLongForTheOwnedObjectsIsReported() {
+    var pipeline = Examples.pipeline("fraud-scoring.yaml", "fraud-scoring");
+    pipeline.getMetadata().setName("fraud-scoring-for-the-european-card-network-eu-west");
+    assertThat(PipelineValidator.validate(pipeline)).singleElement().asString()
+        .contains("metadata.name").contains("at most 45 characters");
+  }
+
+  @Test
+  void canaryStepsMustRiseStrictly() {
+    var pipeline = Examples.pipeline("fraud-scoring.yaml", "fraud-scoring");
+    pipeline.getSpec().rollout = new RolloutSpec();
+    pipeline.getSpec().rollout.canary.steps = List.of(5, 50, 25, 100);
+    assertThat(PipelineValidator.validate(pipeline)).singleElement().asString()
+        .contains("spec.rollout.canary.steps [5, 50, 25, 100] must rise strictly");
+  }
+
+  @Test
+  void aDurationTheSchemaLetThroughButJavaCannotReadIsReported() {
+    var pipeline = Examples.pipeline("fraud-scoring.yaml", "fraud-scoring");
+    pipeline.getSpec().rollout = new RolloutSpec();
+    pipeline.getSpec().rollout.progressDeadline = "99999999999h";
+    assertThat(PipelineValidator.validate(pipeline)).singleElement().asString()
+        .contains("spec.rollout.progressDeadline").contains("too long");
+  }
+}

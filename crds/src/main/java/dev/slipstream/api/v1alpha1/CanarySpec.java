@@ -1,0 +1,29 @@
+package dev.slipstream.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
+import java.util.ArrayList;
+import java.util.List;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class CanarySpec {
+  @Size(min = 1, max = 20)
+  @JsonPropertyDescription("Traffic weights (percent) given to the candidate, in order; one step per passing check. Default [5, 25, 50, 100].")
+  public List<@Min(1) @Max(100) Integer> steps = new ArrayList<>(List.of(5, 25, 50, 100));
+
+  @Default("60s")
+  @Pattern(ApiGroup.DURATION_PATTERN)
+  @JsonPropertyDescription("Time between checks: each step lasts one interval with a passing check (at least 5s).")
+  public String interval = "60s";
+
+  @Default("100")
+  @Min(1)
+  @Max(100)
+  @JsonPropertyDescription("Largest weight the candidate gets before promotion; steps above it are skipped.")
+  public Integer maxWeight = 100;
+}
