@@ -3,6 +3,7 @@ package dev.slipstream.controllers;
 import dev.slipstream.core.model.OperatorDefaults;
 import dev.slipstream.core.model.ThirdPartyKinds;
 import dev.slipstream.core.port.KafkaAccess;
+import dev.slipstream.core.port.LatencySource;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
@@ -13,6 +14,7 @@ import java.util.Set;
  * @param defaults installation-wide settings the desired state depends on
  * @param installedKinds third-party kinds whose CRDs are installed; the others are never watched or written
  * @param kafka opens Kafka clusters (AdminClient in production)
+ * @param latency inference latency and error rate per model version (Prometheus in production)
  * @param resync how often a pipeline is looked at without any event, to refresh lag and catch drift
  * @param kafkaRetryMin first retry delay after Kafka was unreachable
  * @param kafkaRetryMax largest retry delay while Kafka stays unreachable
@@ -22,6 +24,7 @@ public record ControllersConfig(
     OperatorDefaults defaults,
     Set<ThirdPartyKinds> installedKinds,
     KafkaAccess kafka,
+    LatencySource latency,
     Duration resync,
     Duration kafkaRetryMin,
     Duration kafkaRetryMax,

@@ -2,6 +2,8 @@ package dev.slipstream.operator;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.slipstream.api.v1alpha1.ModelVersion;
+import dev.slipstream.api.v1alpha1.RolloutSpec;
 import dev.slipstream.api.v1alpha1.StreamingPipeline;
 import dev.slipstream.core.status.Conditions;
 import dev.slipstream.testkit.EmbeddedKafka;
@@ -60,6 +62,26 @@ final class OperatorFixture implements AutoCloseable {
     for (GenericKubernetesResource o : objects) {
       client.resource(Manifests.typed(o)).create();
     }
+  }
+
+  /** fraud-v2: fraud-v1 of that namespace with version 2 and its own storage. */
+  ModelVersion createFraudV2(String namespace) {
+    ModelVersion v2 = client.resources(ModelVersion.class).inNamespace(namespace).withName("fraud-v1").get();
+    v2.getMetadata().setName("fraud-v2");
+    v2.getMetadata().setResourceVersion(null);
+    v2.getMetadata().setUid(null);
+    v2.setStatus(null);
+    v2.getSpec().version = "2";
+    v2.getSpec().storageUri = "s3://models/fraud/2";
+    return client.resource(v2).create();
+  }
+
+  /** A rollout fast enough for a test: a check every 5s over these steps, with the default analysis. */
+  static RolloutSpec fastRollout(Integer... steps) {
+    RolloutSpec rollout = new RolloutSpec();
+    rollout.canary.steps = List.of(steps);
+    rollout.canary.interval = "5s";
+    return rollout;
   }
 
   StreamingPipeline pipeline(String namespace, String name) {

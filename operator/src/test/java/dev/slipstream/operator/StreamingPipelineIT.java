@@ -120,15 +120,10 @@ class StreamingPipelineIT {
   void specUpdateRaisesPartitionsChangesConfigsAndMovesToAnotherModelVersion() throws Exception {
     StreamingPipeline p = readyFraudScoringIn("update");
 
-    ModelVersion v2 = env.client.resources(ModelVersion.class).inNamespace("update").withName("fraud-v1").get();
-    v2.getMetadata().setName("fraud-v2");
-    v2.getMetadata().setResourceVersion(null);
-    v2.getMetadata().setUid(null);
-    v2.setStatus(null);
-    v2.getSpec().version = "2";
-    v2.getSpec().storageUri = "s3://models/fraud/2";
-    env.client.resource(v2).create();
+    env.createFraudV2("update");
 
+    // a one-step rollout: the new version takes all traffic after one passing check
+    p.getSpec().rollout = OperatorFixture.fastRollout(100);
     p.getSpec().topics.inputs.get(0).partitions = 9;
     p.getSpec().topics.output.config.put("retention.ms", "86400000");
     p.getSpec().serving.modelVersionRef.name = "fraud-v2";

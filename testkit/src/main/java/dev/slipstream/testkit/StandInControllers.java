@@ -172,15 +172,61 @@ public final class StandInControllers implements AutoCloseable {
     return status == null ? Map.of() : MAPPER.convertValue(status, Map.class);
   }
 
+  /**
+   * KServe in serverless mode: each change of the predictor (other than canaryTrafficPercent) is a new
+   * revision; with canaryTrafficPercent below 100 the new revision gets that share and the last rolled-out
+   * revision keeps the rest; without it (or at 100) the new revision is rolled out.
+   */
+  @SuppressWarnings("unchecked")
   private static Map<String, Object> inferenceServiceStatus(HasMetadata isvc, Behaviour behaviour) {
     String now = now();
     String name = isvc.getMetadata().getName();
     String ns = isvc.getMetadata().getNamespace();
     boolean ok = behaviour instanceof Behaviour.Ready;
+    Map<String, Object> spec = MAPPER.convertValue(((GenericKubernetesResource) isvc).getAdditionalProperties().get("spec"), Map.class);
+    Map<String, Object> predictorSpec = new LinkedHashMap<>((Map<String, Object>) spec.getOrDefault("predictor", Map.of()));
+    Object canary = predictorSpec.remove("canaryTrafficPercent");
+    String revision = name + "-predictor-" + Integer.toHexString(MAPPER.valueToTree(predictorSpec).toString().hashCode());
+    Map<String, Object> prior = (Map<String, Object>) ((Map<String, Object>) currentStatus(isvc)
+        .getOrDefault("components", Map.of())).getOrDefault("predictor", Map.of());
+    String rolledOut = (String) prior.get("latestRolledoutRevision");
+    String previous = (String) prior.get("previousRolledoutRevision");
+
+    Map<String, Object> predictor = new LinkedHashMap<>();
+    predictor.put("latestCreatedRevision", revision);
+    predictor.put("url", "http://" + name + "-predictor." + ns + ".example.com");
+    List<Map<String, Object>> traffic = new ArrayList<>();
+    if (ok) {
+      predictor.put("latestReadyRevision", revision);
+      int percent = canary instanceof Number n ? n.intValue() : 100;
+      if (percent >= 100 || rolledOut == null || rolledOut.equals(revision)) {
+        if (rolledOut != null && !rolledOut.equals(revision)) {
+          previous = rolledOut;
+        }
+        rolledOut = revision;
+        traffic.add(Map.of("revisionName", revision, "percent", 100, "latestRevision", true, "tag", "latest"));
+      } else {
+        if (percent > 0) {
+          traffic.add(Map.of("revisionName", revision, "percent", percent, "latestRevision", true, "tag", "latest"));
+        }
+        traffic.add(Map.of("revisionName", rolledOut, "percent", 100 - percent, "latestRevision", false, "tag", "prev"));
+      }
+    } else if (prior.get("latestReadyRevision") != null) {
+      predictor.put("latestReadyRevision", prior.get("latestReadyRevision"));
+    }
+    if (rolledOut != null) {
+      predictor.put("latestRolledoutRevision", rolledOut);
+    }
+    if (previous != null) {
+      predictor.put("previousRolledoutRevision", previous);
+    }
+    predictor.put("traffic", traffic);
+
     Map<String, Object> status = new LinkedHashMap<>();
     status.put("observedGeneration", isvc.getMetadata().getGeneration());
     status.put("url", "http://" + name + "." + ns + ".example.com");
     status.put("address", Map.of("url", "http://" + name + "." + ns + ".svc.cluster.local"));
+    status.put("components", Map.of("predictor", predictor));
     List<Map<String, Object>> conditions = new ArrayList<>();
     conditions.add(condition("PredictorReady", ok, ok ? null : "ModelLoadFailed", null, now));
     conditions.add(condition("Ready", ok, ok ? null : "ModelLoadFailed",

@@ -82,6 +82,7 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
   private final OwnedWriter writer;
   private final StatusRecorder statusRecorder;
   private final EventRecorder events;
+  private final Rollouts rollouts;
 
   private InformerEventSource<GenericKubernetesResource, StreamingPipeline> inferenceServices;
   private InformerEventSource<GenericKubernetesResource, StreamingPipeline> flinkDeployments;
@@ -97,6 +98,8 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
     this.writer = new OwnedWriter(client);
     this.statusRecorder = new StatusRecorder(client);
     this.events = new EventRecorder(client, config.clock());
+    this.rollouts = new Rollouts(client, config, events, this::inferenceService,
+        (namespace, name) -> modelVersions.get(new ResourceID(name, namespace)));
   }
 
   @Override
@@ -122,7 +125,7 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
 
     List<String> problems = PipelineValidator.validate(pipeline);
     if (!problems.isEmpty()) {
-      record(pipeline, previous, new PipelineObservation(problems, null, null, null, null, null, null, null, null, null, null), generation, now);
+      record(pipeline, previous, PipelineObservation.invalid(problems), generation, now);
       return UpdateControl.noUpdate();
     }
 
@@ -130,13 +133,23 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
     Optional<ModelVersion> model = modelVersions.get(new ResourceID(pipeline.getSpec().serving.modelVersionRef.name, namespace));
     TopicsOutcome topics = pipeline.getSpec().kafka.topicManagement == TopicManagement.STRIMZI
         ? strimziTopics(pipeline) : adminTopics(pipeline, previous);
-    ServingOutcome serving = serving(pipeline, model);
-    JobOutcome job = flinkJob(pipeline, model, serving, topics);
+    Rollouts.RolloutStep rollout = model.map(m -> rollouts.step(pipeline, previous.rollout, m, topics.lag, now)).orElse(null);
+    ServingOutcome serving = serving(pipeline, model, rollout);
+    Optional<ModelVersion> jobModel = rollout == null ? model : Optional.of(rollout.stable());
+    JobOutcome job = flinkJob(pipeline, jobModel, serving, topics);
     Readiness policy = shedPolicy(pipeline);
 
     PipelineObservation seen = new PipelineObservation(List.of(), topics.readiness, topics.statuses, serving.readiness,
-        job.readiness, policy, serving.model, serving.endpoint, job.state, JobContract.consumerGroup(pipeline), topics.lag);
+        job.readiness, policy, serving.model, serving.endpoint, job.state, JobContract.consumerGroup(pipeline), topics.lag,
+        rollout == null ? null : rollout.decision().status());
     StreamingPipelineStatus next = record(pipeline, previous, seen, generation, now);
+    if (rollout != null) {
+      rollouts.after(pipeline, rollout);
+      Duration soon = rollout.decision().requeueAfter();
+      if (soon != null && soon.compareTo(config.resync()) < 0) {
+        return UpdateControl.<StreamingPipeline>noUpdate().rescheduleAfter(soon);
+      }
+    }
 
     if ("KafkaUnavailable".equals(topics.readiness.reason())) {
       Instant since = Conditions.find(next.conditions, Conditions.TOPICS_READY)
@@ -265,24 +278,27 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
 
   private record ServingOutcome(Readiness readiness, String model, String endpoint) {}
 
-  private ServingOutcome serving(StreamingPipeline pipeline, Optional<ModelVersion> found) {
+  private ServingOutcome serving(StreamingPipeline pipeline, Optional<ModelVersion> found, Rollouts.RolloutStep rollout) {
     String ref = pipeline.getSpec().serving.modelVersionRef.name;
     if (found.isEmpty()) {
       return new ServingOutcome(Readiness.pending("ModelVersionNotFound", "ModelVersion " + ref
           + " (spec.serving.modelVersionRef) does not exist in namespace " + pipeline.getMetadata().getNamespace()), null, null);
     }
-    ModelVersion model = found.get();
-    String label = ref + "@" + model.getSpec().version;
+    // outside a rollout the referenced version serves; during one, the candidate at its weight beside the stable
+    ModelVersion model = rollout == null ? found.get() : rollout.served();
+    String label = rollout == null ? ref + "@" + model.getSpec().version
+        : rollout.stable().getMetadata().getName() + "@" + rollout.stable().getSpec().version;
     List<String> problems = ModelVersionValidator.validate(model);
     if (!problems.isEmpty()) {
-      return new ServingOutcome(Readiness.failed("ModelVersionInvalid", "ModelVersion " + ref + " is invalid: "
-          + String.join("; ", problems)), label, null);
+      return new ServingOutcome(Readiness.failed("ModelVersionInvalid", "ModelVersion " + model.getMetadata().getName()
+          + " is invalid: " + String.join("; ", problems)), label, null);
     }
     boolean kserve = model.getSpec().runtime == ServingRuntime.KSERVE;
     if (kserve && inferenceServices == null) {
       return new ServingOutcome(crdMissing(ThirdPartyKinds.INFERENCE_SERVICE, "runtime kserve"), label, null);
     }
-    DesiredServing desired = ServingModel.from(pipeline, model, config.defaults());
+    DesiredServing desired = ServingModel.from(pipeline, model, config.defaults(),
+        rollout == null ? null : rollout.canaryPercent());
     Readiness readiness = null;
     for (HasMetadata object : desired.objects()) {
       if (object instanceof GenericKubernetesResource isvc) {
@@ -387,6 +403,11 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
   }
 
   // ---- helpers
+
+  private Optional<GenericKubernetesResource> inferenceService(StreamingPipeline pipeline) {
+    return inferenceServices == null ? Optional.empty() : inferenceServices.get(
+        new ResourceID(dev.slipstream.core.model.InferenceServiceModel.name(pipeline), pipeline.getMetadata().getNamespace()));
+  }
 
   private Optional<Secret> clientSecret(StreamingPipeline pipeline) {
     var ref = pipeline.getSpec().kafka.clientSecretRef;

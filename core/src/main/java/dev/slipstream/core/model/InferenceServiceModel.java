@@ -22,6 +22,15 @@ public final class InferenceServiceModel {
   }
 
   public static DesiredServing from(StreamingPipeline pipeline, ModelVersion model, OperatorDefaults defaults) {
+    return from(pipeline, model, defaults, null);
+  }
+
+  /**
+   * @param canaryTrafficPercent during a rollout, the share of traffic the revision of {@code model} gets;
+   *     KServe keeps the rest on the last rolled-out revision. Null outside a rollout: the model takes it all.
+   */
+  public static DesiredServing from(StreamingPipeline pipeline, ModelVersion model, OperatorDefaults defaults,
+      Integer canaryTrafficPercent) {
     var mv = model.getSpec();
     String name = name(pipeline);
     Map<String, String> labels = Labels.owned(pipeline.getMetadata().getName(), COMPONENT);
@@ -40,6 +49,9 @@ public final class InferenceServiceModel {
     modelSpec.put("resources", Ordered.map("requests", amounts, "limits", amounts));
 
     Map<String, Object> predictor = new LinkedHashMap<>();
+    if (canaryTrafficPercent != null) {
+      predictor.put("canaryTrafficPercent", canaryTrafficPercent);
+    }
     predictor.put("minReplicas", mv.minReplicas);
     predictor.put("maxReplicas", mv.maxReplicas);
     predictor.put("model", modelSpec);

@@ -9,6 +9,14 @@ package dev.slipstream.core.slo;
  * @param p99LatencyMs p99 inference latency over the interval
  * @param errorRatePercent share of failed inference requests over the interval
  * @param requests inference requests the latency and error rate are computed over
+ * @param latencyMeasured whether a latency source is configured at all; without one, latency and error rate
+ *     are not judged (rather than judged as missing data)
  */
 public record Signals(String target, Long consumerLag, Long previousLag, Double p99LatencyMs, Double errorRatePercent,
-    Long requests) {}
+    Long requests, boolean latencyMeasured) {
+
+  public Signals(String target, Long consumerLag, Long previousLag, Double p99LatencyMs, Double errorRatePercent,
+      Long requests) {
+    this(target, consumerLag, previousLag, p99LatencyMs, errorRatePercent, requests, true);
+  }
+}

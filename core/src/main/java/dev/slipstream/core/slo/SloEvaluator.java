@@ -39,6 +39,9 @@ public final class SloEvaluator {
             : "consumer lag not growing (" + signed(growth) + " to " + count(lag) + ")"));
       }
     }
+    if (!s.latencyMeasured()) {
+      return results;
+    }
     boolean enough = s.requests() != null && s.requests() >= analysis.minSamples;
     String few = s.requests() == null ? "no data" : "no data (" + s.requests() + " requests, fewer than " + analysis.minSamples + ")";
     if (s.p99LatencyMs() == null || !enough) {

@@ -33,6 +33,38 @@ public final class ObjectReadiness {
     return Readiness.pending("ServingPending", "InferenceService " + name + " is not ready: " + detail);
   }
 
+  /**
+   * KServe during a rollout: whether the revision of the spec as it is now (the candidate) serves. That
+   * is the latest created revision being also the latest ready one, for the generation KServe has seen.
+   */
+  public static Readiness inferenceServiceLatestRevision(GenericKubernetesResource isvc) {
+    if (isvc == null) {
+      return Readiness.pending("ServingPending", "InferenceService not created yet");
+    }
+    String name = isvc.getMetadata().getName();
+    Map<String, Object> status = map(isvc.getAdditionalProperties().get("status"));
+    Optional<Map<String, Object>> failure = path(status, "modelStatus", "lastFailureInfo");
+    String targetState = path(status, "modelStatus", "states").map(s -> (String) s.get("targetModelState")).orElse(null);
+    if ("FailedToLoad".equals(targetState) && failure.isPresent()) {
+      return Readiness.failed("ServingFailed", "InferenceService " + name + " failed to load the model: "
+          + failure.get().getOrDefault("message", failure.get().getOrDefault("reason", "no reason given")));
+    }
+    Object observed = status.get("observedGeneration");
+    Long generation = isvc.getMetadata().getGeneration();
+    if (generation != null && (!(observed instanceof Number n) || n.longValue() < generation)) {
+      return Readiness.pending("ServingPending", "InferenceService " + name + ": KServe has not processed generation "
+          + generation + " yet");
+    }
+    Optional<Map<String, Object>> predictor = path(status, "components", "predictor");
+    String created = predictor.map(p -> (String) p.get("latestCreatedRevision")).orElse(null);
+    String ready = predictor.map(p -> (String) p.get("latestReadyRevision")).orElse(null);
+    if (created != null && created.equals(ready)) {
+      return Readiness.ready("ServingReady", "revision " + created + " of InferenceService " + name + " is ready");
+    }
+    return Readiness.pending("ServingPending", "revision " + (created == null ? "(not created yet)" : created)
+        + " of InferenceService " + name + " is not ready yet");
+  }
+
   /** A Deployment is ready when its current generation has all replicas available. */
   public static Readiness deployment(Deployment deployment) {
     if (deployment == null) {

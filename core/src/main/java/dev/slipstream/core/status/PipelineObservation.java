@@ -1,5 +1,6 @@
 package dev.slipstream.core.status;
 
+import dev.slipstream.api.v1alpha1.RolloutStatus;
 import dev.slipstream.api.v1alpha1.TopicStatus;
 import java.util.List;
 
@@ -17,6 +18,7 @@ import java.util.List;
  * @param flinkJobState the job state as the Flink operator reports it
  * @param consumerGroup the job's consumer group
  * @param consumerLag lag of that group, or null when unknown
+ * @param rollout the rollout status decided in this pass, or null to keep the previous one
  */
 public record PipelineObservation(
     List<String> problems,
@@ -29,4 +31,11 @@ public record PipelineObservation(
     String endpoint,
     String flinkJobState,
     String consumerGroup,
-    Long consumerLag) {}
+    Long consumerLag,
+    RolloutStatus rollout) {
+
+  /** An observation of a spec that cannot be applied: only the problems count. */
+  public static PipelineObservation invalid(List<String> problems) {
+    return new PipelineObservation(problems, null, null, null, null, null, null, null, null, null, null, null);
+  }
+}

@@ -1,6 +1,8 @@
 package dev.slipstream.core.status;
 
+import dev.slipstream.api.v1alpha1.RolloutStatus;
 import dev.slipstream.api.v1alpha1.StreamingPipelineStatus;
+import dev.slipstream.core.rollout.RolloutPhase;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,6 +10,9 @@ import java.util.List;
 /** Computes a pipeline's next status from what was observed. Pure: same inputs, same status. */
 public final class PipelineStatusDecider {
   public static final String INVALID_SPEC = "InvalidSpec";
+  public static final String PROGRESSING = "Progressing";
+  public static final String ROLLED_BACK = "RolledBack";
+  public static final String DEGRADED = "Degraded";
 
   private PipelineStatusDecider() {}
 
@@ -38,6 +43,10 @@ public final class PipelineStatusDecider {
       c = Conditions.with(c, Conditions.READY, false, first.reason(), String.join("; ", waiting), generation, now);
       next.phase = phase(parts);
     }
+    if (seen.rollout() != null) {
+      next.rollout = seen.rollout();
+      c = rolloutConditions(c, seen.rollout(), generation, now);
+    }
     next.conditions = c;
     next.topics = seen.topicStatuses();
     next.model = seen.model();
@@ -46,6 +55,23 @@ public final class PipelineStatusDecider {
     next.consumerGroup = seen.consumerGroup();
     next.consumerLag = seen.consumerLag();
     return next;
+  }
+
+  /**
+   * Progressing while a rollout is under way; RolledBack and Degraded (reason RolloutFailed) after an
+   * automatic rollback, until the reference changes. Ready is about the stable version and is not touched.
+   */
+  static List<io.fabric8.kubernetes.api.model.Condition> rolloutConditions(List<io.fabric8.kubernetes.api.model.Condition> c,
+      RolloutStatus rollout, long generation, Instant now) {
+    RolloutPhase phase = RolloutPhase.of(rollout.phase);
+    String message = rollout.message == null ? phase.name() : rollout.message;
+    c = Conditions.with(c, PROGRESSING, phase.isActive(), phase.name(), message, generation, now);
+    boolean rolledBack = phase == RolloutPhase.RolledBack;
+    c = Conditions.with(c, ROLLED_BACK, rolledBack, rolledBack ? rollout.rollbackReason : "NoRollback",
+        rolledBack ? message : "no rollback in force", generation, now);
+    return Conditions.with(c, DEGRADED, rolledBack, rolledBack ? "RolloutFailed" : "AsDesigned",
+        rolledBack ? rollout.candidate + " was rolled back; " + rollout.stable + " serves all traffic until"
+            + " spec.serving.modelVersionRef changes" : "serving as declared", generation, now);
   }
 
   private static String phase(List<Readiness> parts) {

@@ -54,6 +54,13 @@ class SloEvaluatorTest {
   }
 
   @Test
+  void withoutALatencySourceOnlyTheLagIsJudged() {
+    var results = SloEvaluator.evaluate(SLO, ANALYSIS, new Signals("candidate", 60L, 50L, null, null, null, false));
+    assertThat(results).extracting(r -> r.metric).containsExactly("consumerLag", "lagGrowth");
+    assertThat(Verdict.of(results)).isEqualTo(Verdict.Pass);
+  }
+
+  @Test
   void theFirstCheckHasNoGrowthToJudge() {
     var results = SloEvaluator.evaluate(SLO, ANALYSIS, new Signals("candidate", 60L, null, 10.0, 0.0, 10L));
     assertThat(results).extracting(r -> r.metric).doesNotContain("lagGrowth");

@@ -15,7 +15,7 @@ class PipelineStatusDeciderTest {
 
   private static PipelineObservation seen(Readiness topics, Readiness serving, Readiness job, Readiness policy, Long lag) {
     return new PipelineObservation(List.of(), topics, TOPICS, serving, job, policy, "fraud-v1@1",
-        "http://fraud.payments.svc.cluster.local", "RUNNING", "slipstream.payments.fraud", lag);
+        "http://fraud.payments.svc.cluster.local", "RUNNING", "slipstream.payments.fraud", lag, null);
   }
 
   private static PipelineObservation allReady(Long lag) {
@@ -82,8 +82,7 @@ class PipelineStatusDeciderTest {
   @Test
   void anInvalidSpecKeepsWhatWasObservedAndSaysWhatToFix() {
     StreamingPipelineStatus ready = PipelineStatusDecider.decide(null, allReady(0L), 1, T0);
-    var invalid = new PipelineObservation(List.of("spec.flink.eventTime.allowedLateness: '1 minute' is not a duration"),
-        null, null, null, null, null, null, null, null, null, null);
+    var invalid = PipelineObservation.invalid(List.of("spec.flink.eventTime.allowedLateness: '1 minute' is not a duration"));
     StreamingPipelineStatus status = PipelineStatusDecider.decide(ready, invalid, 2, T1);
     var condition = Conditions.find(status.conditions, "Ready").orElseThrow();
     assertThat(condition.getReason()).isEqualTo("InvalidSpec");
@@ -91,6 +90,30 @@ class PipelineStatusDeciderTest {
     assertThat(status.phase).isEqualTo("Failed");
     assertThat(status.topics).as("what runs is left as it was").isEqualTo(ready.topics);
     assertThat(status.endpoint).isEqualTo(ready.endpoint);
+  }
+
+  @Test
+  void aRollbackKeepsTheStableVersionReadyAndSaysDegradedRolloutFailed() {
+    var rollout = new dev.slipstream.api.v1alpha1.RolloutStatus();
+    rollout.phase = "RolledBack";
+    rollout.stable = "fraud-v1";
+    rollout.candidate = "fraud-v2";
+    rollout.rollbackReason = "AnalysisFailed";
+    rollout.message = "all traffic on fraud-v1; fraud-v2 rolled back: candidate p99 latency 412ms > 250ms (3/3 consecutive)";
+    var ready = allReady(0L);
+    var seen = new PipelineObservation(ready.problems(), ready.topics(), ready.topicStatuses(), ready.serving(),
+        ready.flinkJob(), ready.policy(), ready.model(), ready.endpoint(), ready.flinkJobState(), ready.consumerGroup(),
+        ready.consumerLag(), rollout);
+    StreamingPipelineStatus status = PipelineStatusDecider.decide(null, seen, 4, T0);
+    assertThat(Conditions.isTrue(status.conditions, "Ready")).isTrue();
+    assertThat(Conditions.isTrue(status.conditions, "Progressing")).isFalse();
+    var rolledBack = Conditions.find(status.conditions, "RolledBack").orElseThrow();
+    assertThat(rolledBack.getStatus()).isEqualTo("True");
+    assertThat(rolledBack.getReason()).isEqualTo("AnalysisFailed");
+    assertThat(rolledBack.getMessage()).contains("412ms > 250ms");
+    var degraded = Conditions.find(status.conditions, "Degraded").orElseThrow();
+    assertThat(degraded.getReason()).isEqualTo("RolloutFailed");
+    assertThat(status.rollout).isSameAs(rollout);
   }
 
   @Test

@@ -1,0 +1,180 @@
+package dev.slipstream.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.slipstream.api.v1alpha1.StreamingPipeline;
+import dev.slipstream.core.status.Conditions;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** A new ModelVersion in Git becomes a KServe canary, judged on the real broker's consumer lag. */
+class RolloutIT {
+  private static OperatorFixture env;
+
+  @BeforeAll
+  static void start() {
+    env = new OperatorFixture();
+  }
+
+  @AfterAll
+  static void stop() {
+    env.close();
+  }
+
+  /** The example in its own namespace, Ready on fraud-v1, with fraud-v2 created and the reference moved to it. */
+  private static void rollOutFraudV2(String namespace, Integer... steps) {
+    var objects = env.example("fraud-scoring.yaml");
+    OperatorFixtures.moveTo(objects, namespace);
+    env.apply(objects);
+    env.awaitReady(namespace, "fraud-scoring", true, "Ready");
+    env.createFraudV2(namespace);
+    applySpec(namespace, Map.of("rollout", OperatorFixture.fastRollout(steps),
+        "serving", Map.of("modelVersionRef", Map.of("name", "fraud-v2"))));
+  }
+
+  @Test
+  void aHealthyCandidateWalksTheCanaryStepsOnTheInferenceServiceAndIsPromoted() {
+    rollOutFraudV2("canary-ok", 20, 60, 100);
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      Map<String, Object> predictor = predictor("canary-ok");
+      assertThat(predictor.get("canaryTrafficPercent")).isEqualTo(20);
+      assertThat(storageUri(predictor)).isEqualTo("s3://models/fraud/2");
+      StreamingPipeline p = env.pipeline("canary-ok", "fraud-scoring");
+      assertThat(p.getStatus().rollout.phase).isEqualTo("Canary");
+      assertThat(Conditions.isTrue(p.getStatus().conditions, "Progressing")).isTrue();
+      assertThat(Conditions.isTrue(p.getStatus().conditions, "Ready")).as("v1 keeps serving").isTrue();
+      assertThat(p.getStatus().model).isEqualTo("fraud-v1@1");
+    });
+    StreamingPipeline done = awaitRolloutPhase("canary-ok", "Succeeded", 60);
+    assertThat(done.getStatus().rollout.stable).isEqualTo("fraud-v2");
+    assertThat(done.getStatus().model).isEqualTo("fraud-v2@2");
+    assertThat(Conditions.isTrue(done.getStatus().conditions, "Progressing")).isFalse();
+    assertThat(storageUri(predictor("canary-ok"))).isEqualTo("s3://models/fraud/2");
+    assertThat(done.getStatus().rollout.lastAnalysis).anySatisfy(r -> {
+      assertThat(r.metric).isEqualTo("consumerLag");
+      assertThat(r.verdict).isEqualTo("Pass");
+    });
+    assertThat(events("canary-ok")).extracting(Event::getReason).containsSubsequence(
+        "RolloutStarted", "CanaryStepAdvanced", "CanaryStepAdvanced", "Promoting", "RolloutSucceeded");
+    assertThat(events("canary-ok")).filteredOn(e -> "CanaryStepAdvanced".equals(e.getReason()))
+        .extracting(Event::getMessage).anySatisfy(m -> assertThat(m).startsWith("canary at 60% (step 2/3)"));
+  }
+
+  @Test
+  void growingLagOnTheRealBrokerRollsTheCandidateBackAndSaysWhy() {
+    rollOutFraudV2("canary-lag", 20, 60, 100);
+    await().atMost(Duration.ofSeconds(30))
+        .until(() -> "Canary".equals(env.pipeline("canary-lag", "fraud-scoring").getStatus().rollout.phase));
+    // the input floods and nothing consumes it: far above the lag SLO of 10000
+    produce("canary-lag-card-transactions", 12_000);
+
+    StreamingPipeline p = awaitRolloutPhase("canary-lag", "RolledBack", 60);
+    assertThat(Conditions.isTrue(p.getStatus().conditions, "Ready")).as("the stable version serves").isTrue();
+    var rolledBack = Conditions.find(p.getStatus().conditions, "RolledBack").orElseThrow();
+    assertThat(rolledBack.getStatus()).isEqualTo("True");
+    assertThat(rolledBack.getReason()).isEqualTo("AnalysisFailed");
+    assertThat(rolledBack.getMessage()).contains("consumer lag 12000 > 10000").contains("(3/3 consecutive)");
+    assertThat(Conditions.find(p.getStatus().conditions, "Degraded").orElseThrow().getReason()).isEqualTo("RolloutFailed");
+    assertThat(p.getStatus().rollout.weight).isZero();
+    assertThat(p.getStatus().rollout.lastAnalysis).anySatisfy(r -> {
+      assertThat(r.metric).isEqualTo("consumerLag");
+      assertThat(r.value).isEqualTo(12000.0);
+      assertThat(r.threshold).isEqualTo(10000.0);
+      assertThat(r.verdict).isEqualTo("Fail");
+    });
+    assertThat(predictor("canary-lag").get("canaryTrafficPercent")).as("all traffic back on fraud-v1").isEqualTo(0);
+    assertThat(events("canary-lag")).anySatisfy(e -> {
+      assertThat(e.getReason()).isEqualTo("CanaryAnalysisFailed");
+      assertThat(e.getType()).isEqualTo("Warning");
+      assertThat(e.getMessage()).isEqualTo("candidate consumer lag 12000 > 10000 (3/3 consecutive)");
+    });
+  }
+
+  @Test
+  void revertingTheReferenceMidCanaryPutsAllTrafficBackAtOnce() {
+    rollOutFraudV2("canary-revert", 50, 100);
+    await().atMost(Duration.ofSeconds(30)).until(() -> Integer.valueOf(50).equals(predictor("canary-revert").get("canaryTrafficPercent")));
+    applySpec("canary-revert", Map.of("serving", Map.of("modelVersionRef", Map.of("name", "fraud-v1"))));
+
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      Map<String, Object> predictor = predictor("canary-revert");
+      assertThat(predictor).doesNotContainKey("canaryTrafficPercent");
+      assertThat(storageUri(predictor)).isEqualTo("s3://models/fraud/1");
+      assertThat(env.pipeline("canary-revert", "fraud-scoring").getStatus().rollout.phase).isEqualTo("Idle");
+    });
+    assertThat(events("canary-revert")).extracting(Event::getReason).contains("RolloutAborted");
+  }
+
+  @Test
+  void anOperatorRestartedMidCanaryResumesTheSameStep() {
+    rollOutFraudV2("canary-restart", 30, 60, 100);
+    await().atMost(Duration.ofSeconds(30)).until(() -> Integer.valueOf(60).equals(
+        env.pipeline("canary-restart", "fraud-scoring").getStatus().rollout.weight));
+    env.stopOperator();
+    var atStop = env.pipeline("canary-restart", "fraud-scoring").getStatus().rollout;
+    env.startOperator();
+    StreamingPipeline done = awaitRolloutPhase("canary-restart", "Succeeded", 60);
+    assertThat(atStop.weight).isEqualTo(60);
+    assertThat(done.getStatus().rollout.stable).isEqualTo("fraud-v2");
+    assertThat(events("canary-restart")).filteredOn(e -> "RolloutStarted".equals(e.getReason()))
+        .as("the rollout was resumed, not started again").hasSize(1);
+    assertThat(events("canary-restart")).filteredOn(e -> e.getMessage().startsWith("canary at 60%"))
+        .as("the 60% step was entered once").hasSize(1);
+  }
+
+  /** What a GitOps apply of a changed spec amounts to: a merge patch of the spec, no read-modify-write. */
+  private static void applySpec(String namespace, Map<String, Object> spec) {
+    env.client.resources(StreamingPipeline.class).inNamespace(namespace).withName("fraud-scoring")
+        .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+            io.fabric8.kubernetes.client.utils.Serialization.asJson(Map.of("spec", spec)));
+  }
+
+  private static StreamingPipeline awaitRolloutPhase(String namespace, String phase, int seconds) {
+    await("rollout " + phase + " in " + namespace).atMost(Duration.ofSeconds(seconds)).untilAsserted(() -> {
+      var rollout = env.pipeline(namespace, "fraud-scoring").getStatus().rollout;
+      assertThat(rollout.phase).as(rollout.message).isEqualTo(phase);
+    });
+    return env.pipeline(namespace, "fraud-scoring");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> predictor(String namespace) {
+    GenericKubernetesResource isvc = env.client.genericKubernetesResources("serving.kserve.io/v1beta1", "InferenceService")
+        .inNamespace(namespace).withName("fraud-scoring").get();
+    return (Map<String, Object>) ((Map<String, Object>) isvc.getAdditionalProperties().get("spec")).get("predictor");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static String storageUri(Map<String, Object> predictor) {
+    return (String) ((Map<String, Object>) predictor.get("model")).get("storageUri");
+  }
+
+  private static List<Event> events(String namespace) {
+    return env.client.v1().events().inNamespace(namespace).list().getItems().stream()
+        .sorted(java.util.Comparator.comparing(Event::getFirstTimestamp).thenComparing(e -> e.getMetadata().getResourceVersion(),
+            java.util.Comparator.comparingLong(Long::parseLong)))
+        .toList();
+  }
+
+  private static void produce(String topic, int records) {
+    Properties props = new Properties();
+    props.put("bootstrap.servers", env.kafka.bootstrapServers());
+    try (var producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+      for (int i = 0; i < records; i++) {
+        producer.send(new ProducerRecord<>(topic, "card-" + (i % 50), "{\"amount\": " + i + "}"));
+      }
+      producer.flush();
+    }
+  }
+}
