@@ -87,6 +87,7 @@ public final class Demo {
         printDetail(client, get(client, p));
       }
       printTopics(kafka);
+      rollouts(client);
       if (keepRunning) {
         OUT.printf("%nStill running. Try: kubectl --server=%s --insecure-skip-tls-verify get sp -A   (Ctrl-C stops)%n", api.url());
         CountDownLatch stop = new CountDownLatch(1);
@@ -96,6 +97,56 @@ public final class Demo {
     }
     OUT.println("\nDemo finished: everything above was made by the operator against a real Kafka broker.");
     System.exit(0);
+  }
+
+  /** Two rollouts of the fraud model, printed as a timeline: a healthy one, then one the lag SLO rolls back. */
+  private static void rollouts(KubernetesClient client) {
+    ModelVersion v1 = client.resources(ModelVersion.class).inNamespace("payments").withName("fraud-v1").get();
+    for (String version : List.of("2", "3")) {
+      ModelVersion next = new ModelVersion();
+      next.getMetadata().setName("fraud-v" + version);
+      next.getMetadata().setNamespace("payments");
+      next.setSpec(v1.getSpec());
+      next.getSpec().version = version;
+      next.getSpec().storageUri = "s3://models/fraud/" + version;
+      client.resource(next).create();
+    }
+    OUT.printf("%n$ kubectl patch sp fraud-scoring -n payments  (modelVersionRef fraud-v2; canary 25, 50, 100%% every 5s)%n");
+    patch(client, "{\"spec\":{\"rollout\":{\"canary\":{\"steps\":[25,50,100],\"interval\":\"5s\"}},"
+        + "\"serving\":{\"modelVersionRef\":{\"name\":\"fraud-v2\"}}}}");
+    timeline(client, "Succeeded");
+    OUT.printf("%n$ kubectl patch sp fraud-scoring -n payments  (modelVersionRef fraud-v3; lag SLO lowered to 100,"
+        + " below the 250 events waiting)%n");
+    patch(client, "{\"spec\":{\"serving\":{\"modelVersionRef\":{\"name\":\"fraud-v3\"},\"slo\":{\"maxConsumerLag\":100}}}}");
+    timeline(client, "RolledBack");
+    StreamingPipeline p = client.resources(StreamingPipeline.class).inNamespace("payments").withName("fraud-scoring").get();
+    for (String type : List.of("Ready", "Progressing", "RolledBack", "Degraded")) {
+      Conditions.find(p.getStatus().conditions, type).ifPresent(c ->
+          OUT.printf("  %-12s %-6s %-16s %s%n", c.getType(), c.getStatus(), c.getReason(), c.getMessage()));
+    }
+  }
+
+  private static void patch(KubernetesClient client, String json) {
+    client.resources(StreamingPipeline.class).inNamespace("payments").withName("fraud-scoring")
+        .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE), json);
+  }
+
+  /** Prints each change of the rollout's phase, weight or message until it reaches {@code phase}. */
+  private static void timeline(KubernetesClient client, String phase) {
+    long start = System.nanoTime();
+    String[] last = {""};
+    await("rollout " + phase).atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).until(() -> {
+      var r = client.resources(StreamingPipeline.class).inNamespace("payments").withName("fraud-scoring").get().getStatus().rollout;
+      if (r == null) {
+        return false;
+      }
+      String line = String.format("%-11s %4s  %s", r.phase, r.weight == null ? "" : r.weight + "%", r.message);
+      if (!line.equals(last[0])) {
+        OUT.printf("  +%5.1fs  %s%n", (System.nanoTime() - start) / 1e9, line);
+        last[0] = line;
+      }
+      return phase.equals(r.phase);
+    });
   }
 
   private static StreamingPipeline get(KubernetesClient client, StreamingPipeline p) {

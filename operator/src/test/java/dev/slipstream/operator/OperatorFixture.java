@@ -66,14 +66,19 @@ final class OperatorFixture implements AutoCloseable {
 
   /** fraud-v2: fraud-v1 of that namespace with version 2 and its own storage. */
   ModelVersion createFraudV2(String namespace) {
-    ModelVersion v2 = client.resources(ModelVersion.class).inNamespace(namespace).withName("fraud-v1").get();
-    v2.getMetadata().setName("fraud-v2");
-    v2.getMetadata().setResourceVersion(null);
-    v2.getMetadata().setUid(null);
-    v2.setStatus(null);
-    v2.getSpec().version = "2";
-    v2.getSpec().storageUri = "s3://models/fraud/2";
-    return client.resource(v2).create();
+    return createFraudVersion(namespace, 2);
+  }
+
+  /** fraud-v{n}: fraud-v1 of that namespace with version n and its own storage. */
+  ModelVersion createFraudVersion(String namespace, int version) {
+    ModelVersion next = client.resources(ModelVersion.class).inNamespace(namespace).withName("fraud-v1").get();
+    next.getMetadata().setName("fraud-v" + version);
+    next.getMetadata().setResourceVersion(null);
+    next.getMetadata().setUid(null);
+    next.setStatus(null);
+    next.getSpec().version = String.valueOf(version);
+    next.getSpec().storageUri = "s3://models/fraud/" + version;
+    return client.resource(next).create();
   }
 
   /** A rollout fast enough for a test: a check every 5s over these steps, with the default analysis. */

@@ -58,6 +58,8 @@ class RolloutIT {
     });
     StreamingPipeline done = awaitRolloutPhase("canary-ok", "Succeeded", 60);
     assertThat(done.getStatus().rollout.stable).isEqualTo("fraud-v2");
+    assertThat(done.getStatus().rollout.weight).as("no candidate weight once promoted").isNull();
+    assertThat(done.getStatus().rollout.stepStartedAt).isNull();
     assertThat(done.getStatus().model).isEqualTo("fraud-v2@2");
     assertThat(Conditions.isTrue(done.getStatus().conditions, "Progressing")).isFalse();
     assertThat(storageUri(predictor("canary-ok"))).isEqualTo("s3://models/fraud/2");
@@ -69,6 +71,19 @@ class RolloutIT {
         "RolloutStarted", "CanaryStepAdvanced", "CanaryStepAdvanced", "Promoting", "RolloutSucceeded");
     assertThat(events("canary-ok")).filteredOn(e -> "CanaryStepAdvanced".equals(e.getReason()))
         .extracting(Event::getMessage).anySatisfy(m -> assertThat(m).startsWith("canary at 60% (step 2/3)"));
+
+    // the next rollout starts clean: nothing of the last one's steps or checks carries over
+    env.createFraudVersion("canary-ok", 3);
+    applySpec("canary-ok", Map.of("serving", Map.of("modelVersionRef", Map.of("name", "fraud-v3"))));
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      Map<String, Object> predictor = predictor("canary-ok");
+      assertThat(predictor.get("canaryTrafficPercent")).isEqualTo(20);
+      assertThat(storageUri(predictor)).isEqualTo("s3://models/fraud/3");
+      var rollout = env.pipeline("canary-ok", "fraud-scoring").getStatus().rollout;
+      assertThat(rollout.stable).isEqualTo("fraud-v2");
+      assertThat(rollout.candidate).isEqualTo("fraud-v3");
+      assertThat(rollout.consecutiveFailures).isZero();
+    });
   }
 
   @Test

@@ -12,7 +12,8 @@ import java.util.Objects;
 
 /**
  * The one writer of status. Unchanged status is not written. A change is sent as a JSON merge patch of the
- * status subresource holding only the status, with explicit nulls for fields that went away, so it needs no
+ * status subresource holding only what changed, with explicit nulls for fields that went away at any depth
+ * (a field left out of a merge patch is kept, so a nested field that went away must be nulled), so it needs no
  * resourceVersion (no 409 on a stale cache) and never touches the spec a user owns.
  */
 public final class StatusRecorder {
@@ -31,11 +32,8 @@ public final class StatusRecorder {
       return false;
     }
     Map<String, Object> body = MAPPER.convertValue(next, Map.class);
-    Map<String, Object> patch = new LinkedHashMap<>(body);
-    if (current != null) {
-      Map<String, Object> before = MAPPER.convertValue(current, Map.class);
-      before.keySet().stream().filter(k -> !body.containsKey(k)).forEach(k -> patch.put(k, null));
-    }
+    Map<String, Object> patch = current == null ? body
+        : MergePatchDiff.between(MAPPER.convertValue(current, Map.class), body);
     Map<String, Object> whole = new LinkedHashMap<>();
     whole.put("status", patch);
     try {
