@@ -89,6 +89,19 @@ final class OperatorFixture implements AutoCloseable {
     return rollout;
   }
 
+  /** Writes {@code records} small JSON events to {@code topic} on the test broker. */
+  void produce(String topic, int records) {
+    java.util.Properties props = new java.util.Properties();
+    props.put("bootstrap.servers", kafka.bootstrapServers());
+    var serializer = new org.apache.kafka.common.serialization.StringSerializer();
+    try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<>(props, serializer, serializer)) {
+      for (int i = 0; i < records; i++) {
+        producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, "key-" + (i % 50), "{\"amount\": " + i + "}"));
+      }
+      producer.flush();
+    }
+  }
+
   StreamingPipeline pipeline(String namespace, String name) {
     return client.resources(StreamingPipeline.class).inNamespace(namespace).withName(name).get();
   }

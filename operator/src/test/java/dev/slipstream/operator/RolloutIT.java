@@ -10,10 +10,6 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -92,7 +88,7 @@ class RolloutIT {
     await().atMost(Duration.ofSeconds(30))
         .until(() -> "Canary".equals(env.pipeline("canary-lag", "fraud-scoring").getStatus().rollout.phase));
     // the input floods and nothing consumes it: far above the lag SLO of 10000
-    produce("canary-lag-card-transactions", 12_000);
+    env.produce("canary-lag-card-transactions", 12_000);
 
     StreamingPipeline p = awaitRolloutPhase("canary-lag", "RolledBack", 60);
     assertThat(Conditions.isTrue(p.getStatus().conditions, "Ready")).as("the stable version serves").isTrue();
@@ -182,14 +178,5 @@ class RolloutIT {
         .toList();
   }
 
-  private static void produce(String topic, int records) {
-    Properties props = new Properties();
-    props.put("bootstrap.servers", env.kafka.bootstrapServers());
-    try (var producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
-      for (int i = 0; i < records; i++) {
-        producer.send(new ProducerRecord<>(topic, "card-" + (i % 50), "{\"amount\": " + i + "}"));
-      }
-      producer.flush();
-    }
-  }
+
 }

@@ -17,14 +17,10 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigResource;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -111,7 +107,7 @@ class StreamingPipelineIT {
   @Test
   void consumerLagInStatusIsTheBrokersLag() throws Exception {
     readyFraudScoringIn("lag");
-    produce("lag-card-transactions", 25);
+    env.produce("lag-card-transactions", 25);
     await().atMost(Duration.ofSeconds(30))
         .untilAsserted(() -> assertThat(env.pipeline("lag", "fraud-scoring").getStatus().consumerLag).isEqualTo(25L));
   }
@@ -191,7 +187,7 @@ class StreamingPipelineIT {
   @Test
   void deletingAPipelineWithRetainKeepsItsTopicsAndTheirData() throws Exception {
     readyFraudScoringIn("retain");
-    produce("retain-card-transactions", 5);
+    env.produce("retain-card-transactions", 5);
     env.client.resource(env.pipeline("retain", "fraud-scoring")).delete();
     await().atMost(Duration.ofSeconds(30)).until(() -> env.pipeline("retain", "fraud-scoring") == null);
     assertThat(describe(List.of("retain-card-transactions", "retain-fraud-scores", "retain-fraud-scores.late"))).hasSize(3);
@@ -215,7 +211,7 @@ class StreamingPipelineIT {
       admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic("app_events", 6, (short) 1)))
           .all().get(10, TimeUnit.SECONDS);
     }
-    produce("app_events", 7);
+    env.produce("app_events", 7);
     await().atMost(Duration.ofSeconds(30))
         .untilAsserted(() -> assertThat(env.pipeline("growth", "churn-risk").getStatus().consumerLag).isEqualTo(7L));
     List<GenericKubernetesResource> kafkaTopics = env.client.genericKubernetesResources("kafka.strimzi.io/v1", "KafkaTopic")
@@ -314,16 +310,7 @@ class StreamingPipelineIT {
     return env.awaitReady(namespace, "fraud-scoring", true, "Ready");
   }
 
-  private static void produce(String topic, int records) {
-    Properties props = new Properties();
-    props.put("bootstrap.servers", env.kafka.bootstrapServers());
-    try (var producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
-      for (int i = 0; i < records; i++) {
-        producer.send(new ProducerRecord<>(topic, "key-" + i, "{\"amount\": " + i + "}"));
-      }
-      producer.flush();
-    }
-  }
+
 
   private static long writesIn(String namespace) {
     return env.api.writes().stream().filter(w -> w.path().contains("/namespaces/" + namespace + "/")).count();

@@ -18,11 +18,9 @@ public final class ObjectReadiness {
     }
     String name = isvc.getMetadata().getName();
     Map<String, Object> status = map(isvc.getAdditionalProperties().get("status"));
-    Optional<Map<String, Object>> failure = path(status, "modelStatus", "lastFailureInfo");
-    String targetState = path(status, "modelStatus", "states").map(s -> (String) s.get("targetModelState")).orElse(null);
-    if ("FailedToLoad".equals(targetState) && failure.isPresent()) {
-      return Readiness.failed("ServingFailed", "InferenceService " + name + " failed to load the model: "
-          + failure.get().getOrDefault("message", failure.get().getOrDefault("reason", "no reason given")));
+    Optional<Readiness> failed = failedToLoad(name, status);
+    if (failed.isPresent()) {
+      return failed.get();
     }
     Optional<Map<String, Object>> ready = condition(status, "Ready");
     if (ready.isPresent() && "True".equals(ready.get().get("status"))) {
@@ -43,11 +41,9 @@ public final class ObjectReadiness {
     }
     String name = isvc.getMetadata().getName();
     Map<String, Object> status = map(isvc.getAdditionalProperties().get("status"));
-    Optional<Map<String, Object>> failure = path(status, "modelStatus", "lastFailureInfo");
-    String targetState = path(status, "modelStatus", "states").map(s -> (String) s.get("targetModelState")).orElse(null);
-    if ("FailedToLoad".equals(targetState) && failure.isPresent()) {
-      return Readiness.failed("ServingFailed", "InferenceService " + name + " failed to load the model: "
-          + failure.get().getOrDefault("message", failure.get().getOrDefault("reason", "no reason given")));
+    Optional<Readiness> failed = failedToLoad(name, status);
+    if (failed.isPresent()) {
+      return failed.get();
     }
     Object observed = status.get("observedGeneration");
     Long generation = isvc.getMetadata().getGeneration();
@@ -63,6 +59,17 @@ public final class ObjectReadiness {
     }
     return Readiness.pending("ServingPending", "revision " + (created == null ? "(not created yet)" : created)
         + " of InferenceService " + name + " is not ready yet");
+  }
+
+  /** KServe reports a model that cannot load in modelStatus; that is a failure, not a wait. */
+  private static Optional<Readiness> failedToLoad(String name, Map<String, Object> status) {
+    Optional<Map<String, Object>> failure = path(status, "modelStatus", "lastFailureInfo");
+    String targetState = path(status, "modelStatus", "states").map(s -> (String) s.get("targetModelState")).orElse(null);
+    if ("FailedToLoad".equals(targetState) && failure.isPresent()) {
+      return Optional.of(Readiness.failed("ServingFailed", "InferenceService " + name + " failed to load the model: "
+          + failure.get().getOrDefault("message", failure.get().getOrDefault("reason", "no reason given"))));
+    }
+    return Optional.empty();
   }
 
   /** A Deployment is ready when its current generation has all replicas available. */
