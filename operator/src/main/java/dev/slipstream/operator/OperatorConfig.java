@@ -21,7 +21,9 @@ public record OperatorConfig(
     Duration kafkaRetryMin,
     Duration kafkaRetryMax,
     String tritonImage,
-    String clusterDomain) {
+    String clusterDomain,
+    String prometheusUrl,
+    Duration prometheusTimeout) {
 
   /** Every setting: flag name, environment variable, default and what it does (the README reference is built from this). */
   public enum Setting {
@@ -31,7 +33,9 @@ public record OperatorConfig(
     KAFKA_RETRY_MIN("kafka-retry-min", "2s", "First retry delay while Kafka is unreachable or topics are being created."),
     KAFKA_RETRY_MAX("kafka-retry-max", "60s", "Largest retry delay while Kafka stays unreachable."),
     TRITON_IMAGE("triton-image", OperatorDefaults.STANDARD.tritonImage(), "tritonserver image for ModelVersions that name none."),
-    CLUSTER_DOMAIN("cluster-domain", OperatorDefaults.STANDARD.clusterDomain(), "DNS suffix of Services in endpoints.");
+    CLUSTER_DOMAIN("cluster-domain", OperatorDefaults.STANDARD.clusterDomain(), "DNS suffix of Services in endpoints."),
+    PROMETHEUS_URL("prometheus-url", "", "Prometheus base URL for rollout latency and error-rate checks; empty: those are not judged (a pipeline can name its own)."),
+    PROMETHEUS_TIMEOUT("prometheus-timeout", "5s", "How long one Prometheus query may take before it counts as no data.");
 
     public final String flag;
     public final String defaultValue;
@@ -82,7 +86,9 @@ public record OperatorConfig(
         retryMin,
         retryMax,
         nonBlank(Setting.TRITON_IMAGE, value),
-        nonBlank(Setting.CLUSTER_DOMAIN, value));
+        nonBlank(Setting.CLUSTER_DOMAIN, value),
+        prometheusUrl(value.apply(Setting.PROMETHEUS_URL).trim()),
+        duration(Setting.PROMETHEUS_TIMEOUT, value));
   }
 
   private static Duration duration(Setting s, Function<Setting, String> value) {
@@ -95,6 +101,14 @@ public record OperatorConfig(
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("--" + s.flag + " (" + s.env() + "): " + e.getMessage(), e);
     }
+  }
+
+  private static String prometheusUrl(String url) {
+    if (!url.isEmpty() && !url.matches("^https?://[^\\s]+$")) {
+      throw new IllegalArgumentException("--prometheus-url (SLIPSTREAM_PROMETHEUS_URL) '" + url
+          + "' is not an http(s) URL such as http://prometheus.monitoring:9090");
+    }
+    return url;
   }
 
   private static String nonBlank(Setting s, Function<Setting, String> value) {

@@ -3,7 +3,7 @@ package dev.slipstream.operator;
 import dev.slipstream.controllers.Controllers;
 import dev.slipstream.controllers.ControllersConfig;
 import dev.slipstream.core.model.ThirdPartyKinds;
-import dev.slipstream.core.port.LatencySource;
+import dev.slipstream.operator.prometheus.PrometheusLatencySource;
 import dev.slipstream.operator.kafka.AdminClientKafkaAccess;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
@@ -24,7 +24,8 @@ public final class SlipstreamOperator implements AutoCloseable {
     this.kafka = new AdminClientKafkaAccess(config.kafkaApiTimeout());
     Set<ThirdPartyKinds> installed = installedKinds(client);
     LOG.info("third-party CRDs installed: {}", installed);
-    ControllersConfig controllers = new ControllersConfig(config.defaults(), installed, kafka, LatencySource.NONE, config.resync(),
+    ControllersConfig controllers = new ControllersConfig(config.defaults(), installed, kafka,
+        new PrometheusLatencySource(config.prometheusUrl(), config.prometheusTimeout()), config.resync(),
         config.kafkaRetryMin(), config.kafkaRetryMax(), clock);
     // plain JSON patches for the primary (finalizers): they work on every API server, including the test server
     this.operator = new Operator(o -> o.withKubernetesClient(client)

@@ -30,6 +30,8 @@ class OperatorConfigTest {
     assertThatThrownBy(() -> OperatorConfig.from(new String[0], Map.of("SLIPSTREAM_KAFKA_RETRY_MIN", "5m")))
         .hasMessageContaining("must not exceed --kafka-retry-max");
     assertThatThrownBy(() -> OperatorConfig.from(new String[] {"--resync=0s"}, Map.of())).hasMessageContaining("more than 0");
+    assertThatThrownBy(() -> OperatorConfig.from(new String[] {"--prometheus-url=prometheus:9090"}, Map.of()))
+        .hasMessageContaining("not an http(s) URL");
   }
 
   @Test
@@ -37,7 +39,8 @@ class OperatorConfigTest {
     Path readme = Path.of("..", "README.md");
     String text = Files.readString(readme);
     for (OperatorConfig.Setting s : OperatorConfig.Setting.values()) {
-      String defaultShown = s.defaultValue.isEmpty() ? "(all)" : "`" + s.defaultValue + "`";
+      String defaultShown = !s.defaultValue.isEmpty() ? "`" + s.defaultValue + "`"
+          : s == OperatorConfig.Setting.NAMESPACES ? "(all)" : "(none)";
       assertThat(text).as("README row for --%s", s.flag)
           .contains("| `--" + s.flag + "` | `" + s.env() + "` | " + defaultShown + " | " + s.description + " |");
     }

@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** The real operator against the test API server, the real Kafka broker and the stand-in controllers. */
@@ -29,7 +30,15 @@ final class OperatorFixture implements AutoCloseable {
   private final KubernetesClient operatorClient;
   private SlipstreamOperator operator;
 
+  private final String prometheusUrl;
+
   OperatorFixture() {
+    this("");
+  }
+
+  /** @param prometheusUrl the operator's --prometheus-url; empty for none */
+  OperatorFixture(String prometheusUrl) {
+    this.prometheusUrl = prometheusUrl;
     this.kafka = EmbeddedKafka.start();
     this.api = TestApiServer.startWithAllCrds();
     this.client = api.client();
@@ -38,9 +47,9 @@ final class OperatorFixture implements AutoCloseable {
     startOperator();
   }
 
-  static OperatorConfig config() {
-    return new OperatorConfig(Set.of(), Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofMillis(500),
-        Duration.ofSeconds(4), "nvcr.io/nvidia/tritonserver:25.01-py3", "cluster.local");
+  OperatorConfig config() {
+    return OperatorConfig.from(new String[] {"--resync=2s", "--kafka-api-timeout=3s", "--kafka-retry-min=500ms",
+        "--kafka-retry-max=4s", "--prometheus-url=" + prometheusUrl, "--prometheus-timeout=2s"}, Map.of());
   }
 
   void startOperator() {

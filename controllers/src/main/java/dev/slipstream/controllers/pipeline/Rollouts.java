@@ -15,6 +15,7 @@ import dev.slipstream.core.rollout.RolloutDecision;
 import dev.slipstream.core.rollout.RolloutObservation;
 import dev.slipstream.core.rollout.RolloutPhase;
 import dev.slipstream.core.rollout.RolloutStateMachine;
+import dev.slipstream.core.slo.LatencyQueries;
 import dev.slipstream.core.slo.Signals;
 import dev.slipstream.core.slo.SloEvaluator;
 import dev.slipstream.core.status.ObjectReadiness;
@@ -82,11 +83,11 @@ final class Rollouts {
         .orElse(Readiness.pending("ServingPending", "InferenceService not created yet"));
     List<AnalysisResult> analysis = null;
     if (RolloutStateMachine.checkDue(spec, before, now)) {
-      LatencySource.Sample latency = config.latency().measure(namespace, pipeline.getMetadata().getName(), candidate,
-          ServingRuntime.KSERVE.wireName(), RolloutStateMachine.interval(spec));
+      LatencySource.Target target = latencyTarget(pipeline, spec, candidate);
+      LatencySource.Sample latency = config.latency().measure(target);
       analysis = SloEvaluator.evaluate(pipeline.getSpec().serving.slo, spec.analysis, new Signals("candidate", lag,
           previousLag(before), latency.p99LatencyMs(), latency.errorRatePercent(), latency.requests(),
-          config.latency().configured()));
+          config.latency().configured(target)));
     }
     String annotation = pipeline.getMetadata().getAnnotations() == null ? null
         : pipeline.getMetadata().getAnnotations().get(RolloutCommand.ANNOTATION);
@@ -133,6 +134,14 @@ final class Rollouts {
             pipeline.getMetadata().getNamespace(), pipeline.getMetadata().getName(), e.getMessage());
       }
     }
+  }
+
+  private static LatencySource.Target latencyTarget(StreamingPipeline pipeline, RolloutSpec spec, String version) {
+    var prometheus = spec.analysis.prometheus;
+    LatencyQueries queries = prometheus == null ? LatencyQueries.DEFAULT : LatencyQueries.DEFAULT.overriddenBy(
+        prometheus.p99LatencyQuery, prometheus.errorRateQuery, prometheus.requestsQuery);
+    return new LatencySource.Target(pipeline.getMetadata().getNamespace(), pipeline.getMetadata().getName(), version,
+        prometheus == null ? null : prometheus.address, queries, RolloutStateMachine.interval(spec));
   }
 
   /** The candidate serves once the InferenceService carries it and its latest revision is ready. */

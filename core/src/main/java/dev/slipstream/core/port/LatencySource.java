@@ -1,5 +1,6 @@
 package dev.slipstream.core.port;
 
+import dev.slipstream.core.slo.LatencyQueries;
 import java.time.Duration;
 
 /** Inference latency and errors of one model version of a pipeline, over a recent window (Prometheus in production). */
@@ -14,25 +15,31 @@ public interface LatencySource {
   }
 
   /**
-   * @param runtime kserve or triton, for the built-in queries
-   * @param model the ModelVersion name measured
+   * What to measure.
+   *
+   * @param version the ModelVersion name
+   * @param address the pipeline's own Prometheus address, or null for the operator's
    */
-  Sample measure(String namespace, String pipeline, String model, String runtime, Duration window);
+  record Target(String namespace, String pipeline, String version, String address, LatencyQueries queries,
+      Duration window) {}
 
-  /** Whether this source measures anything; checks do not judge latency without one. */
-  default boolean configured() {
+  /** Never throws: a source that cannot answer returns {@link Sample#NO_DATA}. */
+  Sample measure(Target target);
+
+  /** Whether this source measures anything for that target; checks do not judge latency without one. */
+  default boolean configured(Target target) {
     return true;
   }
 
   /** The source when no metrics backend is configured. */
   LatencySource NONE = new LatencySource() {
     @Override
-    public Sample measure(String namespace, String pipeline, String model, String runtime, Duration window) {
+    public Sample measure(Target target) {
       return Sample.NO_DATA;
     }
 
     @Override
-    public boolean configured() {
+    public boolean configured(Target target) {
       return false;
     }
   };

@@ -43,9 +43,11 @@ public final class SloEvaluator {
       return results;
     }
     boolean enough = s.requests() != null && s.requests() >= analysis.minSamples;
-    String few = s.requests() == null ? "no data" : "no data (" + s.requests() + " requests, fewer than " + analysis.minSamples + ")";
+    String few = enough || s.requests() == null ? "no data"
+        : "no data (" + s.requests() + " requests, fewer than " + analysis.minSamples + ")";
     if (s.p99LatencyMs() == null || !enough) {
-      results.add(noData(P99_LATENCY, s.target(), slo.p99LatencyMs.doubleValue(), "p99 latency: " + few));
+      results.add(noData(P99_LATENCY, s.target(), slo.p99LatencyMs.doubleValue(), "p99 latency: "
+          + (s.p99LatencyMs() == null ? "no data" : few)));
     } else {
       double p99 = s.p99LatencyMs();
       boolean bad = p99 > slo.p99LatencyMs;
@@ -53,7 +55,8 @@ public final class SloEvaluator {
           "p99 latency " + ms(p99) + (bad ? " > " : " <= ") + ms(slo.p99LatencyMs)));
     }
     if (s.errorRatePercent() == null || !enough) {
-      results.add(noData(ERROR_RATE, s.target(), slo.maxErrorRatePercent, "error rate: " + few));
+      results.add(noData(ERROR_RATE, s.target(), slo.maxErrorRatePercent, "error rate: "
+          + (s.errorRatePercent() == null ? "no data" : few)));
     } else {
       double rate = s.errorRatePercent();
       boolean bad = rate > slo.maxErrorRatePercent;

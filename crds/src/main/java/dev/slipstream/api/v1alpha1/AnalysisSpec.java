@@ -36,4 +36,7 @@ public class AnalysisSpec {
   @Max(1000)
   @JsonPropertyDescription("With noData hold: after this many intervals without data, each check without data fails.")
   public Integer noDataTimeoutIntervals = 5;
+
+  @JsonPropertyDescription("Latency and error-rate queries, and a Prometheus address for this pipeline.")
+  public PrometheusSpec prometheus;
 }

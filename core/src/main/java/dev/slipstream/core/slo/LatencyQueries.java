@@ -1,0 +1,69 @@
+package dev.slipstream.core.slo;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * PromQL for a version's latency, error rate and request count, from templates with the placeholders
+ * {@code {{namespace}}}, {@code {{pipeline}}}, {@code {{version}}} and {@code {{interval}}}. Substituted values
+ * are escaped as PromQL string contents, so a resource name can never close a quoted label value and
+ * inject query text; the interval is always written by Slipstream.
+ *
+ * <p>The default templates read the metrics the job contract asks every job to export, per model version:
+ * {@code slipstream_inference_latency_seconds} (histogram) and {@code slipstream_inference_requests_total}
+ * (counter with {@code outcome="ok"|"error"}), labelled {@code namespace}, {@code pipeline}, {@code model_version}.
+ */
+public record LatencyQueries(String p99LatencyMs, String errorRatePercent, String requests) {
+  private static final String SELECTOR =
+      "namespace=\"{{namespace}}\",pipeline=\"{{pipeline}}\",model_version=\"{{version}}\"";
+  public static final LatencyQueries DEFAULT = new LatencyQueries(
+      "1000 * histogram_quantile(0.99, sum by (le) (rate(slipstream_inference_latency_seconds_bucket{" + SELECTOR
+          + "}[{{interval}}])))",
+      // a version that never failed has no error series at all: that is 0%, not missing data
+      "100 * (sum(rate(slipstream_inference_requests_total{" + SELECTOR + ",outcome=\"error\"}[{{interval}}])) or vector(0))"
+          + " / sum(rate(slipstream_inference_requests_total{" + SELECTOR + "}[{{interval}}]))",
+      "sum(increase(slipstream_inference_requests_total{" + SELECTOR + "}[{{interval}}]))");
+  /** rate() needs at least two scrapes in its window; shorter windows are widened to this. */
+  public static final Duration MIN_WINDOW = Duration.ofSeconds(10);
+  private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{(namespace|pipeline|version|interval)}}");
+
+  /** These templates with any user template put in place of the default. */
+  public LatencyQueries overriddenBy(String p99, String errors, String count) {
+    return new LatencyQueries(p99 != null ? p99 : p99LatencyMs, errors != null ? errors : errorRatePercent,
+        count != null ? count : requests);
+  }
+
+  public static String render(String template, String namespace, String pipeline, String version, Duration window) {
+    Duration w = window.compareTo(MIN_WINDOW) < 0 ? MIN_WINDOW : window;
+    Map<String, String> values = new LinkedHashMap<>();
+    values.put("namespace", escape(namespace));
+    values.put("pipeline", escape(pipeline));
+    values.put("version", escape(version));
+    values.put("interval", w.toSeconds() + "s");
+    Matcher m = PLACEHOLDER.matcher(template);
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      m.appendReplacement(out, Matcher.quoteReplacement(values.get(m.group(1))));
+    }
+    m.appendTail(out);
+    return out.toString();
+  }
+
+  /** The contents of a PromQL double-quoted string: backslash, quote and line breaks escaped. */
+  static String escape(String value) {
+    StringBuilder out = new StringBuilder();
+    for (char c : (value == null ? "" : value).toCharArray()) {
+      switch (c) {
+        case '\\' -> out.append("\\\\");
+        case '"' -> out.append("\\\"");
+        case '\n' -> out.append("\\n");
+        case '\r' -> out.append("\\r");
+        default -> out.append(c);
+      }
+    }
+    return out.toString();
+  }
+}
