@@ -30,13 +30,72 @@ class RolloutIT {
 
   /** The example in its own namespace, Ready on fraud-v1, with fraud-v2 created and the reference moved to it. */
   private static void rollOutFraudV2(String namespace, Integer... steps) {
+    rollOutFraudV2(namespace, OperatorFixture.fastRollout(steps));
+  }
+
+  private static void rollOutFraudV2(String namespace, dev.slipstream.api.v1alpha1.RolloutSpec rollout) {
     var objects = env.example("fraud-scoring.yaml");
     OperatorFixtures.moveTo(objects, namespace);
     env.apply(objects);
     env.awaitReady(namespace, "fraud-scoring", true, "Ready");
     env.createFraudV2(namespace);
-    applySpec(namespace, Map.of("rollout", OperatorFixture.fastRollout(steps),
-        "serving", Map.of("modelVersionRef", Map.of("name", "fraud-v2"))));
+    applySpec(namespace, Map.of("rollout", rollout, "serving", Map.of("modelVersionRef", Map.of("name", "fraud-v2"))));
+  }
+
+  @Test
+  void aShadowRunsTheCandidateOnTheRealInputUnderItsOwnGroupThenTheCanaryTakesOver() throws Exception {
+    String ns = "canary-shadow";
+    var objects = env.example("fraud-scoring.yaml");
+    OperatorFixtures.moveTo(objects, ns);
+    env.apply(objects);
+    env.awaitReady(ns, "fraud-scoring", true, "Ready");
+    String mainJobVersion = flinkDeployment(ns, "fraud-scoring").getMetadata().getResourceVersion();
+    env.createFraudV2(ns);
+    var rollout = OperatorFixture.fastRollout(20, 100);
+    rollout.shadow = new dev.slipstream.api.v1alpha1.ShadowSpec();
+    rollout.shadow.duration = "15s";
+    applySpec(ns, Map.of("rollout", rollout, "serving", Map.of("modelVersionRef", Map.of("name", "fraud-v2"))));
+
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      GenericKubernetesResource shadow = flinkDeployment(ns, "fraud-scoring-shadow");
+      assertThat(shadow).isNotNull();
+      @SuppressWarnings("unchecked")
+      Map<String, Object> keys = (Map<String, Object>) ((Map<String, Object>) shadow.getAdditionalProperties().get("spec"))
+          .get("flinkConfiguration");
+      assertThat(keys).containsEntry("slipstream.role", "shadow")
+          .containsEntry("slipstream.kafka.consumer-group", "slipstream.canary-shadow.fraud-scoring.shadow")
+          .containsEntry("slipstream.topics.inputs", "canary-shadow-card-transactions")
+          .containsEntry("slipstream.topics.output", "canary-shadow-fraud-scores.shadow")
+          .containsEntry("slipstream.serving.endpoint", "http://latest-fraud-scoring-predictor.canary-shadow.svc.cluster.local");
+      assertThat(env.pipeline(ns, "fraud-scoring").getStatus().rollout.phase).isEqualTo("Shadowing");
+      assertThat(predictor(ns).get("canaryTrafficPercent")).as("the shadow takes no real traffic").isEqualTo(0);
+    });
+    try (var admin = env.kafka.admin()) {
+      assertThat(admin.listTopics().names().get(10, java.util.concurrent.TimeUnit.SECONDS))
+          .contains("canary-shadow-fraud-scores.shadow");
+    }
+    assertThat(flinkDeployment(ns, "fraud-scoring").getMetadata().getResourceVersion())
+        .as("the real job is not touched by the shadow").isEqualTo(mainJobVersion);
+
+    env.produce("canary-shadow-card-transactions", 40);
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        assertThat(env.pipeline(ns, "fraud-scoring").getStatus().rollout.lastAnalysis).anySatisfy(r -> {
+          assertThat(r.target).isEqualTo("shadow");
+          assertThat(r.metric).isEqualTo("consumerLag");
+          assertThat(r.value).as("the shadow group's own lag on the real input").isEqualTo(40.0);
+        }));
+
+    await().atMost(Duration.ofSeconds(40)).untilAsserted(() -> {
+      assertThat(env.pipeline(ns, "fraud-scoring").getStatus().rollout.phase).isIn("Canary", "Promoting", "Succeeded");
+      assertThat(flinkDeployment(ns, "fraud-scoring-shadow")).as("the shadow job ends with the shadow phase").isNull();
+    });
+    assertThat(events(ns)).extracting(Event::getReason).contains("ShadowSucceeded");
+    awaitRolloutPhase(ns, "Succeeded", 60);
+  }
+
+  private static GenericKubernetesResource flinkDeployment(String namespace, String name) {
+    return env.client.genericKubernetesResources("flink.apache.org/v1beta1", "FlinkDeployment").inNamespace(namespace)
+        .withName(name).get();
   }
 
   @Test

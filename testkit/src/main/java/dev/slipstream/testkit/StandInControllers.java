@@ -204,12 +204,11 @@ public final class StandInControllers implements AutoCloseable {
           previous = rolledOut;
         }
         rolledOut = revision;
-        traffic.add(Map.of("revisionName", revision, "percent", 100, "latestRevision", true, "tag", "latest"));
+        traffic.add(trafficTarget(isvc, revision, 100, true, "latest"));
       } else {
-        if (percent > 0) {
-          traffic.add(Map.of("revisionName", revision, "percent", percent, "latestRevision", true, "tag", "latest"));
-        }
-        traffic.add(Map.of("revisionName", rolledOut, "percent", 100 - percent, "latestRevision", false, "tag", "prev"));
+        // with tag routing KServe keeps a latest- URL for the candidate even at 0%
+        traffic.add(trafficTarget(isvc, revision, percent, true, "latest"));
+        traffic.add(trafficTarget(isvc, rolledOut, 100 - percent, false, "prev"));
       }
     } else if (prior.get("latestReadyRevision") != null) {
       predictor.put("latestReadyRevision", prior.get("latestReadyRevision"));
@@ -243,6 +242,20 @@ public final class StandInControllers implements AutoCloseable {
     }
     status.put("modelStatus", modelStatus);
     return status;
+  }
+
+  private static Map<String, Object> trafficTarget(HasMetadata isvc, String revision, int percent, boolean latest, String tag) {
+    Map<String, Object> target = new LinkedHashMap<>();
+    target.put("revisionName", revision);
+    target.put("percent", percent);
+    target.put("latestRevision", latest);
+    var annotations = isvc.getMetadata().getAnnotations();
+    if (annotations != null && "true".equals(annotations.get("serving.kserve.io/enable-tag-routing"))) {
+      target.put("tag", tag);
+      target.put("url", "http://" + tag + "-" + isvc.getMetadata().getName() + "-predictor." + isvc.getMetadata().getNamespace()
+          + ".svc.cluster.local");
+    }
+    return target;
   }
 
   private static Map<String, Object> flinkStatus(Behaviour behaviour) {

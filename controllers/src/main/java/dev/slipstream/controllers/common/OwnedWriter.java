@@ -50,13 +50,20 @@ public final class OwnedWriter {
     return new Written<>(written, true);
   }
 
-  /** Our labels, ownerReferences and spec over the observed object; everything else as observed. */
+  /** Our labels, annotations, ownerReferences and spec over the observed object; everything else as observed. */
   private static <R extends HasMetadata> R merge(R desired, R current) {
     R copy = io.fabric8.kubernetes.client.utils.Serialization.clone(desired);
     var meta = copy.getMetadata();
     var seen = current.getMetadata();
     meta.setResourceVersion(seen.getResourceVersion());
-    meta.setAnnotations(seen.getAnnotations());
+    var annotations = new java.util.LinkedHashMap<String, String>();
+    if (seen.getAnnotations() != null) {
+      annotations.putAll(seen.getAnnotations());
+    }
+    if (meta.getAnnotations() != null) {
+      annotations.putAll(meta.getAnnotations());
+    }
+    meta.setAnnotations(annotations);
     var labels = new java.util.LinkedHashMap<String, String>();
     if (seen.getLabels() != null) {
       labels.putAll(seen.getLabels());

@@ -28,8 +28,6 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.BiFunction;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,26 +41,35 @@ final class Rollouts {
   private final KubernetesClient client;
   private final ControllersConfig config;
   private final EventRecorder events;
-  private final Function<StreamingPipeline, Optional<GenericKubernetesResource>> inferenceService;
-  private final BiFunction<String, String, Optional<ModelVersion>> modelVersions;
+  private final World world;
 
-  Rollouts(KubernetesClient client, ControllersConfig config, EventRecorder events,
-      Function<StreamingPipeline, Optional<GenericKubernetesResource>> inferenceService,
-      BiFunction<String, String, Optional<ModelVersion>> modelVersions) {
+  /** What a rollout reads of the cluster and of Kafka, from the reconciler's caches and adapters. */
+  interface World {
+    Optional<GenericKubernetesResource> inferenceService(StreamingPipeline pipeline);
+
+    Optional<GenericKubernetesResource> shadowJob(StreamingPipeline pipeline);
+
+    Optional<ModelVersion> modelVersion(String namespace, String name);
+
+    /** Lag of the shadow job's consumer group; null while unknown. */
+    Long shadowLag(StreamingPipeline pipeline);
+  }
+
+  Rollouts(KubernetesClient client, ControllersConfig config, EventRecorder events, World world) {
     this.client = client;
     this.config = config;
     this.events = events;
-    this.inferenceService = inferenceService;
-    this.modelVersions = modelVersions;
+    this.world = world;
   }
 
   /**
    * @param served the ModelVersion the serving objects are built for
    * @param canaryPercent its share of traffic, or null when it serves everything
    * @param stable the version outside the rollout (the Flink job's model, the status' model)
+   * @param shadowEndpoint the candidate's own URL while a shadow job should run against it, else null
    */
   record RolloutStep(ModelVersion served, Integer canaryPercent, ModelVersion stable, RolloutDecision decision,
-      RolloutCommand command) {}
+      RolloutCommand command, String shadowEndpoint) {}
 
   RolloutStep step(StreamingPipeline pipeline, RolloutStatus before, ModelVersion desired, Long lag, Instant now) {
     String namespace = pipeline.getMetadata().getNamespace();
@@ -73,20 +80,30 @@ final class Rollouts {
       direct.phase = RolloutPhase.Idle.name();
       direct.stable = desiredName;
       direct.message = desiredName + " serves all traffic (runtime triton: a new version replaces the old once ready)";
-      return new RolloutStep(desired, null, desired, new RolloutDecision(direct, List.of(), null), RolloutCommand.NONE);
+      return new RolloutStep(desired, null, desired, new RolloutDecision(direct, List.of(), null), RolloutCommand.NONE, null);
     }
     RolloutSpec spec = pipeline.getSpec().rollout != null ? pipeline.getSpec().rollout : new RolloutSpec();
-    Optional<GenericKubernetesResource> isvc = inferenceService.apply(pipeline);
+    Optional<GenericKubernetesResource> isvc = world.inferenceService(pipeline);
     String candidate = before == null ? null : before.candidate;
+    boolean shadowing = shadowing(before);
+    String candidateUrl = isvc.map(Rollouts::latestUrl).orElse(null);
     Readiness candidateServing = candidate == null ? null : candidateReadiness(isvc, candidate);
+    if (shadowing && candidateServing != null && candidateServing.isReady()) {
+      candidateServing = candidateUrl == null
+          ? Readiness.pending("ServingPending", "waiting for KServe's latest- URL of " + candidate + " for the shadow job")
+          : world.shadowJob(pipeline).map(ObjectReadiness::flinkDeployment)
+              .orElse(Readiness.pending("JobPending", "the shadow job of " + candidate + " is starting"));
+    }
     Readiness stableServing = isvc.map(ObjectReadiness::inferenceService)
         .orElse(Readiness.pending("ServingPending", "InferenceService not created yet"));
     List<AnalysisResult> analysis = null;
     if (RolloutStateMachine.checkDue(spec, before, now)) {
       LatencySource.Target target = latencyTarget(pipeline, spec, candidate);
       LatencySource.Sample latency = config.latency().measure(target);
-      analysis = SloEvaluator.evaluate(pipeline.getSpec().serving.slo, spec.analysis, new Signals("candidate", lag,
-          previousLag(before), latency.p99LatencyMs(), latency.errorRatePercent(), latency.requests(),
+      String measured = shadowing ? "shadow" : "candidate";
+      Long measuredLag = shadowing ? world.shadowLag(pipeline) : lag;
+      analysis = SloEvaluator.evaluate(pipeline.getSpec().serving.slo, spec.analysis, new Signals(measured, measuredLag,
+          previousLag(before, measured), latency.p99LatencyMs(), latency.errorRatePercent(), latency.requests(),
           config.latency().configured(target)));
     }
     String annotation = pipeline.getMetadata().getAnnotations() == null ? null
@@ -96,15 +113,37 @@ final class Rollouts {
         before, new RolloutObservation(desiredName, candidateServing, stableServing, analysis, false, command), now);
 
     RolloutStatus after = decision.status();
-    ModelVersion stable = modelVersions.apply(namespace, after.stable).orElse(desired);
+    ModelVersion stable = world.modelVersion(namespace, after.stable).orElse(desired);
     RolloutPhase phase = RolloutPhase.of(after.phase);
     Optional<ModelVersion> candidateModel = after.candidate == null ? Optional.empty()
-        : modelVersions.apply(namespace, after.candidate);
+        : world.modelVersion(namespace, after.candidate);
+    RolloutCommand consumed = annotation == null ? RolloutCommand.NONE : command;
     if ((phase.isActive() || phase == RolloutPhase.RolledBack) && candidateModel.isPresent()) {
       int weight = after.weight == null ? 0 : after.weight;
-      return new RolloutStep(candidateModel.get(), weight, stable, decision, annotation == null ? RolloutCommand.NONE : command);
+      String shadowEndpoint = shadowing(after) && candidateUrl != null
+          && candidateModel.get().getMetadata().getName().equals(isvc.map(o -> o.getMetadata().getLabels()
+              .get(Labels.MODEL_VERSION)).orElse(null)) ? candidateUrl : null;
+      return new RolloutStep(candidateModel.get(), weight, stable, decision, consumed, shadowEndpoint);
     }
-    return new RolloutStep(stable, null, stable, decision, annotation == null ? RolloutCommand.NONE : command);
+    return new RolloutStep(stable, null, stable, decision, consumed, null);
+  }
+
+  private static boolean shadowing(RolloutStatus s) {
+    return s != null && (RolloutPhase.Shadowing.name().equals(s.phase)
+        || (RolloutPhase.Paused.name().equals(s.phase) && RolloutPhase.Shadowing.name().equals(s.pausedPhase)));
+  }
+
+  /** KServe's URL of the latest revision (tag routing), which reaches the candidate even at 0% of traffic. */
+  @SuppressWarnings("unchecked")
+  private static String latestUrl(GenericKubernetesResource isvc) {
+    Object status = isvc.getAdditionalProperties().get("status");
+    if (!(status instanceof java.util.Map<?, ?> s) || !(s.get("components") instanceof java.util.Map<?, ?> c)
+        || !(c.get("predictor") instanceof java.util.Map<?, ?> p) || !(p.get("traffic") instanceof List<?> traffic)) {
+      return null;
+    }
+    return traffic.stream().filter(t -> t instanceof java.util.Map<?, ?> m && "latest".equals(m.get("tag")))
+        .map(t -> (String) ((java.util.Map<String, Object>) t).get("url")).filter(java.util.Objects::nonNull)
+        .findFirst().orElse(null);
   }
 
   /** After the status is written: the decision's Events, and a manual command consumed. */
@@ -153,11 +192,13 @@ final class Rollouts {
     return ObjectReadiness.inferenceServiceLatestRevision(isvc.get());
   }
 
-  private static Long previousLag(RolloutStatus before) {
+  /** The lag the last check measured for the same target (shadow and canary lags are different groups'). */
+  private static Long previousLag(RolloutStatus before, String target) {
     if (before == null || before.lastAnalysis == null) {
       return null;
     }
-    return before.lastAnalysis.stream().filter(r -> SloEvaluator.CONSUMER_LAG.equals(r.metric) && r.value != null)
+    return before.lastAnalysis.stream().filter(r -> SloEvaluator.CONSUMER_LAG.equals(r.metric) && r.value != null
+            && target.equals(r.target))
         .map(r -> Math.round(r.value)).findFirst().orElse(null);
   }
 }

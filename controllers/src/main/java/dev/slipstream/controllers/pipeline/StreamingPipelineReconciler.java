@@ -98,8 +98,28 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
     this.writer = new OwnedWriter(client);
     this.statusRecorder = new StatusRecorder(client);
     this.events = new EventRecorder(client, config.clock());
-    this.rollouts = new Rollouts(client, config, events, this::inferenceService,
-        (namespace, name) -> modelVersions.get(new ResourceID(name, namespace)));
+    this.rollouts = new Rollouts(client, config, events, new Rollouts.World() {
+      @Override
+      public Optional<GenericKubernetesResource> inferenceService(StreamingPipeline pipeline) {
+        return StreamingPipelineReconciler.this.inferenceService(pipeline);
+      }
+
+      @Override
+      public Optional<GenericKubernetesResource> shadowJob(StreamingPipeline pipeline) {
+        return flinkDeployments == null ? Optional.empty() : flinkDeployments.get(
+            new ResourceID(FlinkDeploymentModel.shadowName(pipeline), pipeline.getMetadata().getNamespace()));
+      }
+
+      @Override
+      public Optional<ModelVersion> modelVersion(String namespace, String name) {
+        return modelVersions.get(new ResourceID(name, namespace));
+      }
+
+      @Override
+      public Long shadowLag(StreamingPipeline pipeline) {
+        return groupLag(pipeline, JobContract.shadowConsumerGroup(pipeline));
+      }
+    });
   }
 
   @Override
@@ -136,7 +156,7 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
     Rollouts.RolloutStep rollout = model.map(m -> rollouts.step(pipeline, previous.rollout, m, topics.lag, now)).orElse(null);
     ServingOutcome serving = serving(pipeline, model, rollout);
     Optional<ModelVersion> jobModel = rollout == null ? model : Optional.of(rollout.stable());
-    JobOutcome job = flinkJob(pipeline, jobModel, serving, topics);
+    JobOutcome job = flinkJob(pipeline, jobModel, serving, topics, rollout);
     Readiness policy = shedPolicy(pipeline);
 
     PipelineObservation seen = new PipelineObservation(List.of(), topics.readiness, topics.statuses, serving.readiness,
@@ -255,11 +275,13 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
         .orElseGet(() -> parts.stream().allMatch(Readiness::isReady)
             ? Readiness.ready("TopicsReady", parts.size() + " KafkaTopics are ready")
             : TopicReadiness.of(statuses, false));
-    return new TopicsOutcome(readiness, statuses, readiness.isReady() ? strimziLag(pipeline) : null);
+    // Strimzi owns the topics, but the lag is still read from Kafka
+    return new TopicsOutcome(readiness, statuses,
+        readiness.isReady() ? groupLag(pipeline, JobContract.consumerGroup(pipeline)) : null);
   }
 
-  /** Strimzi owns the topics, but the lag is still read from Kafka; unknown (null) while Kafka is unreachable. */
-  private Long strimziLag(StreamingPipeline pipeline) {
+  /** Lag of a consumer group of this pipeline on its input topics, read from Kafka; null while unknown. */
+  private Long groupLag(StreamingPipeline pipeline, String group) {
     var kafka = pipeline.getSpec().kafka;
     Optional<Secret> secret = clientSecret(pipeline);
     if (kafka.clientSecretRef != null && secret.isEmpty()) {
@@ -267,8 +289,7 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
     }
     List<String> inputs = pipeline.getSpec().topics.inputs.stream().map(t -> t.name).toList();
     try {
-      return boxed(config.kafka().connect(KafkaClientProperties.of(pipeline, secret.orElse(null)))
-          .lag().lag(JobContract.consumerGroup(pipeline), inputs));
+      return boxed(config.kafka().connect(KafkaClientProperties.of(pipeline, secret.orElse(null))).lag().lag(group, inputs));
     } catch (KafkaUnavailableException e) {
       return null;
     }
@@ -339,8 +360,24 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
 
   private record JobOutcome(Readiness readiness, String state) {}
 
+  /** The candidate's shadow job exists exactly while the rollout shadows it; it is removed, its topic kept. */
+  private void shadowJob(StreamingPipeline pipeline, Rollouts.RolloutStep rollout) {
+    if (rollout != null && rollout.shadowEndpoint() != null) {
+      writer.ensure(FlinkDeploymentModel.shadow(pipeline, rollout.served(), rollout.shadowEndpoint()),
+          flinkDeployments, Kinds.context(ThirdPartyKinds.FLINK_DEPLOYMENT));
+      return;
+    }
+    flinkDeployments.get(new ResourceID(FlinkDeploymentModel.shadowName(pipeline), pipeline.getMetadata().getNamespace()))
+        .ifPresent(shadow -> {
+          LOG.info("pipeline {}/{}: the shadow run is over; deleting FlinkDeployment {}", pipeline.getMetadata().getNamespace(),
+              pipeline.getMetadata().getName(), shadow.getMetadata().getName());
+          client.genericKubernetesResources(Kinds.context(ThirdPartyKinds.FLINK_DEPLOYMENT))
+              .inNamespace(shadow.getMetadata().getNamespace()).withName(shadow.getMetadata().getName()).delete();
+        });
+  }
+
   private JobOutcome flinkJob(StreamingPipeline pipeline, Optional<ModelVersion> model, ServingOutcome serving,
-      TopicsOutcome topics) {
+      TopicsOutcome topics, Rollouts.RolloutStep rollout) {
     if (flinkDeployments == null) {
       return new JobOutcome(crdMissing(ThirdPartyKinds.FLINK_DEPLOYMENT, "the pipeline's Flink job"), null);
     }
@@ -358,6 +395,7 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
     }
     var written = writer.ensure(FlinkDeploymentModel.from(pipeline, model.get(), serving.endpoint()),
         flinkDeployments, Kinds.context(ThirdPartyKinds.FLINK_DEPLOYMENT));
+    shadowJob(pipeline, rollout);
     return new JobOutcome(ObjectReadiness.flinkDeployment(written.object()), ObjectReadiness.jobState(written.object()));
   }
 

@@ -11,7 +11,7 @@ import java.util.Objects;
 
 /**
  * Whether an object on the API server already holds what we want. What the server or another controller
- * added (defaults, status, annotations, other labels) is not a difference: only what we declare counts.
+ * added (defaults, status, other annotations and labels) is not a difference: only what we declare counts.
  * This is what keeps an unchanged pipeline from causing any write on resync.
  */
 public final class DesiredState {
@@ -27,6 +27,12 @@ public final class DesiredState {
     Map<String, String> labels = actual.getMetadata().getLabels();
     if (wantedLabels != null && !wantedLabels.isEmpty()
         && (labels == null || !labels.entrySet().containsAll(wantedLabels.entrySet()))) {
+      return false;
+    }
+    Map<String, String> wantedAnnotations = desired.getMetadata().getAnnotations();
+    Map<String, String> annotations = actual.getMetadata().getAnnotations();
+    if (wantedAnnotations != null && !wantedAnnotations.isEmpty()
+        && (annotations == null || !annotations.entrySet().containsAll(wantedAnnotations.entrySet()))) {
       return false;
     }
     for (OwnerReference ref : desired.getMetadata().getOwnerReferences()) {

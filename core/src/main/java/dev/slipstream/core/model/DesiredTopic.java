@@ -12,7 +12,8 @@ public record DesiredTopic(String name, Role role, int partitions, int replicati
   public enum Role {
     INPUT("input"),
     OUTPUT("output"),
-    LATE_EVENTS("late-events");
+    LATE_EVENTS("late-events"),
+    SHADOW("shadow");
 
     public final String wireName;
 
@@ -25,7 +26,10 @@ public record DesiredTopic(String name, Role role, int partitions, int replicati
     configs = Map.copyOf(new TreeMap<>(configs));
   }
 
-  /** Every topic of a pipeline: its inputs, its output and its late-events topic (default {@code <output>.late}). */
+  /**
+   * Every topic of a pipeline: its inputs, its output, its late-events topic (default {@code <output>.late}) and,
+   * when the pipeline declares a shadow phase, the shadow topic (default {@code <output>.shadow}).
+   */
   public static List<DesiredTopic> of(StreamingPipeline pipeline) {
     var topics = pipeline.getSpec().topics;
     List<DesiredTopic> all = new ArrayList<>();
@@ -34,7 +38,20 @@ public record DesiredTopic(String name, Role role, int partitions, int replicati
     }
     all.add(from(topics.output, Role.OUTPUT));
     all.add(from(lateEvents(pipeline), Role.LATE_EVENTS));
+    var rollout = pipeline.getSpec().rollout;
+    if (rollout != null && rollout.shadow != null) {
+      TopicSpec shadow = new TopicSpec(shadowTopic(pipeline), topics.output.partitions, topics.output.replicationFactor);
+      shadow.config = topics.output.config;
+      all.add(from(shadow, Role.SHADOW));
+    }
     return all;
+  }
+
+  /** Where the shadow job writes: spec.rollout.shadow.outputTopic, default {@code <output>.shadow}. */
+  public static String shadowTopic(StreamingPipeline pipeline) {
+    var rollout = pipeline.getSpec().rollout;
+    String declared = rollout == null || rollout.shadow == null ? null : rollout.shadow.outputTopic;
+    return declared != null ? declared : pipeline.getSpec().topics.output.name + ".shadow";
   }
 
   public static TopicSpec lateEvents(StreamingPipeline pipeline) {

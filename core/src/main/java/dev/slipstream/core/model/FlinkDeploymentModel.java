@@ -19,11 +19,32 @@ public final class FlinkDeploymentModel {
     return pipeline.getMetadata().getName();
   }
 
+  public static final String SHADOW_COMPONENT = "shadow-job";
+
   public static GenericKubernetesResource from(StreamingPipeline pipeline, ModelVersion model, String endpoint) {
+    return build(pipeline, name(pipeline), COMPONENT, JobContract.keys(pipeline, model, endpoint),
+        pipeline.getSpec().flink.upgradeMode.wireName());
+  }
+
+  public static String shadowName(StreamingPipeline pipeline) {
+    return Names.join(pipeline.getMetadata().getName(), "shadow");
+  }
+
+  /**
+   * The candidate's shadow job: the same job on the same input topics under its own consumer group, calling
+   * the candidate's own endpoint and writing only to the shadow topic. It keeps no state worth a savepoint.
+   */
+  public static GenericKubernetesResource shadow(StreamingPipeline pipeline, ModelVersion candidate, String candidateEndpoint) {
+    return build(pipeline, shadowName(pipeline), SHADOW_COMPONENT, JobContract.shadowKeys(pipeline, candidate, candidateEndpoint),
+        "stateless");
+  }
+
+  private static GenericKubernetesResource build(StreamingPipeline pipeline, String name, String component,
+      Map<String, String> contract, String upgradeMode) {
     FlinkJobSpec flink = pipeline.getSpec().flink;
     // user keys first, then the contract: the contract's keys win (the schema also forbids slipstream.* keys)
     Map<String, String> configuration = new TreeMap<>(flink.flinkConfiguration == null ? Map.of() : flink.flinkConfiguration);
-    configuration.putAll(JobContract.keys(pipeline, model, endpoint));
+    configuration.putAll(contract);
 
     Map<String, Object> job = new LinkedHashMap<>();
     job.put("jarURI", flink.jarURI);
@@ -34,7 +55,7 @@ public final class FlinkDeploymentModel {
       job.put("args", List.copyOf(flink.args));
     }
     job.put("parallelism", flink.parallelism);
-    job.put("upgradeMode", flink.upgradeMode.wireName());
+    job.put("upgradeMode", upgradeMode);
     job.put("state", "running");
 
     Map<String, Object> spec = new LinkedHashMap<>();
@@ -53,7 +74,7 @@ public final class FlinkDeploymentModel {
     GenericKubernetesResource deployment = new GenericKubernetesResource();
     deployment.setApiVersion(ThirdPartyKinds.FLINK_DEPLOYMENT.apiVersion());
     deployment.setKind(ThirdPartyKinds.FLINK_DEPLOYMENT.kind);
-    deployment.setMetadata(Owned.meta(pipeline, name(pipeline), COMPONENT));
+    deployment.setMetadata(Owned.meta(pipeline, name, component));
     deployment.setAdditionalProperty("spec", spec);
     return deployment;
   }

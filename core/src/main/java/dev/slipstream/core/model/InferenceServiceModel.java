@@ -13,6 +13,7 @@ import java.util.Map;
 /** The KServe InferenceService ({@code serving.kserve.io/v1beta1}) serving a pipeline's ModelVersion. */
 public final class InferenceServiceModel {
   public static final String COMPONENT = "serving";
+  public static final String TAG_ROUTING = "serving.kserve.io/enable-tag-routing";
 
   private InferenceServiceModel() {}
 
@@ -72,6 +73,11 @@ public final class InferenceServiceModel {
     isvc.setApiVersion(ThirdPartyKinds.INFERENCE_SERVICE.apiVersion());
     isvc.setKind(ThirdPartyKinds.INFERENCE_SERVICE.kind);
     isvc.setMetadata(Owned.meta(pipeline, name, labels));
+    var rollout = pipeline.getSpec().rollout;
+    if (rollout != null && rollout.shadow != null) {
+      // the candidate's own URL (latest-...) for the shadow job, while it takes no real traffic
+      isvc.getMetadata().setAnnotations(Map.of(TAG_ROUTING, "true"));
+    }
     isvc.setAdditionalProperty("spec", Map.of("predictor", predictor));
     String endpoint = "http://" + name + "." + pipeline.getMetadata().getNamespace() + ".svc." + defaults.clusterDomain();
     return new DesiredServing(List.of(isvc), endpoint);

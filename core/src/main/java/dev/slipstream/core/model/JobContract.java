@@ -29,6 +29,7 @@ public final class JobContract {
   public static final String ALLOWED_LATENESS = "slipstream.event-time.allowed-lateness";
   public static final String IDLE_TIMEOUT = "slipstream.event-time.idle-timeout";
   public static final String TIMESTAMP_FIELD = "slipstream.event-time.timestamp-field";
+  public static final String ROLE = "slipstream.role";
 
   /** Where the Secret named by kafka.clientSecretRef is mounted: one file per client property. */
   public static final String CLIENT_PROPERTIES_MOUNT = "/etc/slipstream/kafka";
@@ -44,6 +45,7 @@ public final class JobContract {
     var eventTime = spec.flink.eventTime;
     Map<String, String> keys = new LinkedHashMap<>();
     keys.put(VERSION, "1");
+    keys.put(ROLE, "primary");
     keys.put(PIPELINE, pipeline.getMetadata().getNamespace() + "/" + pipeline.getMetadata().getName());
     keys.put(BOOTSTRAP_SERVERS, spec.kafka.bootstrapServers);
     if (spec.kafka.clientSecretRef != null) {
@@ -61,6 +63,21 @@ public final class JobContract {
     keys.put(IDLE_TIMEOUT, Durations.toFlink(eventTime.idleTimeout));
     keys.put(TIMESTAMP_FIELD, eventTime.timestampField);
     return keys;
+  }
+
+  /** The keys of the shadow job: its own group, the candidate's endpoint, and the shadow topic for every output. */
+  public static Map<String, String> shadowKeys(StreamingPipeline pipeline, ModelVersion candidate, String candidateEndpoint) {
+    Map<String, String> keys = keys(pipeline, candidate, candidateEndpoint);
+    String shadowTopic = DesiredTopic.shadowTopic(pipeline);
+    keys.put(ROLE, "shadow");
+    keys.put(CONSUMER_GROUP, shadowConsumerGroup(pipeline));
+    keys.put(OUTPUT_TOPIC, shadowTopic);
+    keys.put(LATE_EVENTS_TOPIC, shadowTopic);
+    return keys;
+  }
+
+  public static String shadowConsumerGroup(StreamingPipeline pipeline) {
+    return consumerGroup(pipeline) + ".shadow";
   }
 
   public static String consumerGroup(StreamingPipeline pipeline) {

@@ -54,6 +54,19 @@ class DesiredStateGoldenTest {
   }
 
   @Test
+  void shadowJobReadsTheSameInputsUnderItsOwnGroupAndWritesOnlyTheShadowTopic() throws IOException {
+    var pipeline = Examples.pipeline("fraud-scoring.yaml", "fraud-scoring");
+    pipeline.getSpec().rollout = new dev.slipstream.api.v1alpha1.RolloutSpec();
+    pipeline.getSpec().rollout.shadow = new dev.slipstream.api.v1alpha1.ShadowSpec();
+    var candidate = Examples.model("fraud-scoring.yaml", "fraud-v1");
+    var shadow = FlinkDeploymentModel.shadow(pipeline, candidate,
+        "http://latest-fraud-scoring-predictor.payments.svc.cluster.local");
+    matchesGolden("flinkdeployment-fraud-scoring-shadow.yaml", List.of(shadow));
+    assertThat(DesiredTopic.of(pipeline)).extracting(DesiredTopic::name)
+        .containsExactly("card-transactions", "fraud-scores", "fraud-scores.late", "fraud-scores.shadow");
+  }
+
+  @Test
   void strimziKafkaTopicsForEveryTopicOfThePipeline() throws IOException {
     var pipeline = Examples.pipeline("strimzi-topics.yaml", "churn-risk");
     List<HasMetadata> topics = DesiredTopic.of(pipeline).stream()
