@@ -4,6 +4,7 @@ import dev.slipstream.core.model.OperatorDefaults;
 import dev.slipstream.core.model.ThirdPartyKinds;
 import dev.slipstream.core.port.KafkaAccess;
 import dev.slipstream.core.port.LatencySource;
+import dev.slipstream.core.port.PipelineMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
@@ -15,6 +16,7 @@ import java.util.Set;
  * @param installedKinds third-party kinds whose CRDs are installed; the others are never watched or written
  * @param kafka opens Kafka clusters (AdminClient in production)
  * @param latency inference latency and error rate per model version (Prometheus in production)
+ * @param metrics the operator's own per-pipeline metrics
  * @param resync how often a pipeline is looked at without any event, to refresh lag and catch drift
  * @param kafkaRetryMin first retry delay after Kafka was unreachable
  * @param kafkaRetryMax largest retry delay while Kafka stays unreachable
@@ -25,6 +27,7 @@ public record ControllersConfig(
     Set<ThirdPartyKinds> installedKinds,
     KafkaAccess kafka,
     LatencySource latency,
+    PipelineMetrics metrics,
     Duration resync,
     Duration kafkaRetryMin,
     Duration kafkaRetryMax,

@@ -1,7 +1,9 @@
 package dev.slipstream.operator;
 
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import dev.slipstream.operator.metrics.OperatorHttpServer;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
 
@@ -19,10 +21,13 @@ public final class Main {
       return;
     }
     var client = new KubernetesClientBuilder().build();
-    var operator = new SlipstreamOperator(client, config, Clock.systemUTC(), Metrics.NOOP);
+    var registry = new PrometheusRegistry();
+    var operator = new SlipstreamOperator(client, config, Clock.systemUTC(), Metrics.NOOP, registry);
+    var http = new OperatorHttpServer(config.metricsPort(), registry, operator::isStarted);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       operator.close();
+      http.close();
       client.close();
       stopped.countDown();
     }, "slipstream-shutdown"));

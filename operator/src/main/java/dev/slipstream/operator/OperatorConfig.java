@@ -23,7 +23,8 @@ public record OperatorConfig(
     String tritonImage,
     String clusterDomain,
     String prometheusUrl,
-    Duration prometheusTimeout) {
+    Duration prometheusTimeout,
+    int metricsPort) {
 
   /** Every setting: flag name, environment variable, default and what it does (the README reference is built from this). */
   public enum Setting {
@@ -35,7 +36,8 @@ public record OperatorConfig(
     TRITON_IMAGE("triton-image", OperatorDefaults.STANDARD.tritonImage(), "tritonserver image for ModelVersions that name none."),
     CLUSTER_DOMAIN("cluster-domain", OperatorDefaults.STANDARD.clusterDomain(), "DNS suffix of Services in endpoints."),
     PROMETHEUS_URL("prometheus-url", "", "Prometheus base URL for rollout latency and error-rate checks; empty: those are not judged (a pipeline can name its own)."),
-    PROMETHEUS_TIMEOUT("prometheus-timeout", "5s", "How long one Prometheus query may take before it counts as no data.");
+    PROMETHEUS_TIMEOUT("prometheus-timeout", "5s", "How long one Prometheus query may take before it counts as no data."),
+    METRICS_PORT("metrics-port", "8080", "Port of /metrics, /healthz and /readyz; 0 picks a free one.");
 
     public final String flag;
     public final String defaultValue;
@@ -88,7 +90,8 @@ public record OperatorConfig(
         nonBlank(Setting.TRITON_IMAGE, value),
         nonBlank(Setting.CLUSTER_DOMAIN, value),
         prometheusUrl(value.apply(Setting.PROMETHEUS_URL).trim()),
-        duration(Setting.PROMETHEUS_TIMEOUT, value));
+        duration(Setting.PROMETHEUS_TIMEOUT, value),
+        port(Setting.METRICS_PORT, value));
   }
 
   private static Duration duration(Setting s, Function<Setting, String> value) {
@@ -100,6 +103,19 @@ public record OperatorConfig(
       return d;
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("--" + s.flag + " (" + s.env() + "): " + e.getMessage(), e);
+    }
+  }
+
+  private static int port(Setting s, Function<Setting, String> value) {
+    String text = value.apply(s).trim();
+    try {
+      int port = Integer.parseInt(text);
+      if (port < 0 || port > 65535) {
+        throw new NumberFormatException();
+      }
+      return port;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--" + s.flag + " (" + s.env() + ") '" + text + "' is not a port (0 to 65535)", e);
     }
   }
 

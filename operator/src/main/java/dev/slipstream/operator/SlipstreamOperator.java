@@ -3,7 +3,9 @@ package dev.slipstream.operator;
 import dev.slipstream.controllers.Controllers;
 import dev.slipstream.controllers.ControllersConfig;
 import dev.slipstream.core.model.ThirdPartyKinds;
+import dev.slipstream.operator.metrics.PrometheusPipelineMetrics;
 import dev.slipstream.operator.prometheus.PrometheusLatencySource;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import dev.slipstream.operator.kafka.AdminClientKafkaAccess;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
@@ -19,13 +21,21 @@ public final class SlipstreamOperator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SlipstreamOperator.class);
   private final Operator operator;
   private final AdminClientKafkaAccess kafka;
+  private volatile boolean started;
 
   public SlipstreamOperator(KubernetesClient client, OperatorConfig config, Clock clock, Metrics metrics) {
+    this(client, config, clock, metrics, new PrometheusRegistry());
+  }
+
+  /** @param registry where Slipstream's own metrics go (served on /metrics by the process) */
+  public SlipstreamOperator(KubernetesClient client, OperatorConfig config, Clock clock, Metrics metrics,
+      PrometheusRegistry registry) {
     this.kafka = new AdminClientKafkaAccess(config.kafkaApiTimeout());
     Set<ThirdPartyKinds> installed = installedKinds(client);
     LOG.info("third-party CRDs installed: {}", installed);
     ControllersConfig controllers = new ControllersConfig(config.defaults(), installed, kafka,
-        new PrometheusLatencySource(config.prometheusUrl(), config.prometheusTimeout()), config.resync(),
+        new PrometheusLatencySource(config.prometheusUrl(), config.prometheusTimeout()),
+        new PrometheusPipelineMetrics(registry), config.resync(),
         config.kafkaRetryMin(), config.kafkaRetryMax(), clock);
     // plain JSON patches for the primary (finalizers): they work on every API server, including the test server
     this.operator = new Operator(o -> o.withKubernetesClient(client)
@@ -48,6 +58,12 @@ public final class SlipstreamOperator implements AutoCloseable {
 
   public void start() {
     operator.start();
+    started = true;
+  }
+
+  /** Started and serving: what /readyz reports. */
+  public boolean isStarted() {
+    return started;
   }
 
   @Override

@@ -29,6 +29,7 @@ final class OperatorFixture implements AutoCloseable {
   final ReconcileCounter reconciles = new ReconcileCounter();
   private final KubernetesClient operatorClient;
   private SlipstreamOperator operator;
+  private io.prometheus.metrics.model.registry.PrometheusRegistry registry;
 
   private final String prometheusUrl;
 
@@ -53,8 +54,20 @@ final class OperatorFixture implements AutoCloseable {
   }
 
   void startOperator() {
-    operator = new SlipstreamOperator(operatorClient, config(), Clock.systemUTC(), reconciles);
+    registry = new io.prometheus.metrics.model.registry.PrometheusRegistry();
+    operator = new SlipstreamOperator(operatorClient, config(), Clock.systemUTC(), reconciles, registry);
     operator.start();
+  }
+
+  /** The running operator's own metrics, as /metrics serves them. */
+  String metrics() {
+    var out = new java.io.ByteArrayOutputStream();
+    try {
+      io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter.create().write(out, registry.scrape());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return out.toString(java.nio.charset.StandardCharsets.UTF_8);
   }
 
   void stopOperator() {

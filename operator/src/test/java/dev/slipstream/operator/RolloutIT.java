@@ -169,6 +169,10 @@ class RolloutIT {
       assertThat(e.getType()).isEqualTo("Warning");
       assertThat(e.getMessage()).isEqualTo("candidate consumer lag 12000 > 10000 (3/3 consecutive)");
     });
+    assertThat(env.metrics())
+        .contains("slipstream_rollbacks_total{namespace=\"canary-lag\",pipeline=\"fraud-scoring\",reason=\"AnalysisFailed\"} 1")
+        .contains("slipstream_analysis_checks_total{metric=\"consumerLag\",namespace=\"canary-lag\",pipeline=\"fraud-scoring\",result=\"Fail\"} 3")
+        .contains("slipstream_rollout_phase{namespace=\"canary-lag\",phase=\"RolledBack\",pipeline=\"fraud-scoring\"} 1");
   }
 
   @Test

@@ -67,9 +67,11 @@ final class Rollouts {
    * @param canaryPercent its share of traffic, or null when it serves everything
    * @param stable the version outside the rollout (the Flink job's model, the status' model)
    * @param shadowEndpoint the candidate's own URL while a shadow job should run against it, else null
+   * @param analysis the check measured in this pass, or null
+   * @param previousPhase the rollout's phase before this pass
    */
   record RolloutStep(ModelVersion served, Integer canaryPercent, ModelVersion stable, RolloutDecision decision,
-      RolloutCommand command, String shadowEndpoint) {}
+      RolloutCommand command, String shadowEndpoint, List<AnalysisResult> analysis, RolloutPhase previousPhase) {}
 
   RolloutStep step(StreamingPipeline pipeline, RolloutStatus before, ModelVersion desired, Long lag, Instant now) {
     String namespace = pipeline.getMetadata().getNamespace();
@@ -80,7 +82,8 @@ final class Rollouts {
       direct.phase = RolloutPhase.Idle.name();
       direct.stable = desiredName;
       direct.message = desiredName + " serves all traffic (runtime triton: a new version replaces the old once ready)";
-      return new RolloutStep(desired, null, desired, new RolloutDecision(direct, List.of(), null), RolloutCommand.NONE, null);
+      return new RolloutStep(desired, null, desired, new RolloutDecision(direct, List.of(), null), RolloutCommand.NONE, null,
+          null, RolloutPhase.Idle);
     }
     RolloutSpec spec = pipeline.getSpec().rollout != null ? pipeline.getSpec().rollout : new RolloutSpec();
     Optional<GenericKubernetesResource> isvc = world.inferenceService(pipeline);
@@ -123,9 +126,11 @@ final class Rollouts {
       String shadowEndpoint = shadowing(after) && candidateUrl != null
           && candidateModel.get().getMetadata().getName().equals(isvc.map(o -> o.getMetadata().getLabels()
               .get(Labels.MODEL_VERSION)).orElse(null)) ? candidateUrl : null;
-      return new RolloutStep(candidateModel.get(), weight, stable, decision, consumed, shadowEndpoint);
+      return new RolloutStep(candidateModel.get(), weight, stable, decision, consumed, shadowEndpoint, analysis,
+          RolloutPhase.of(before == null ? null : before.phase));
     }
-    return new RolloutStep(stable, null, stable, decision, consumed, null);
+    return new RolloutStep(stable, null, stable, decision, consumed, null, analysis,
+        RolloutPhase.of(before == null ? null : before.phase));
   }
 
   private static boolean shadowing(RolloutStatus s) {
@@ -146,8 +151,18 @@ final class Rollouts {
         .findFirst().orElse(null);
   }
 
-  /** After the status is written: the decision's Events, and a manual command consumed. */
+  /** After the status is written: the decision's Events and metrics, and a manual command consumed. */
   void after(StreamingPipeline pipeline, RolloutStep step) {
+    String namespace = pipeline.getMetadata().getNamespace();
+    String name = pipeline.getMetadata().getName();
+    RolloutStatus after = step.decision().status();
+    config.metrics().rollout(namespace, name, after);
+    if (step.analysis() != null) {
+      config.metrics().checked(namespace, name, step.analysis());
+    }
+    if (RolloutPhase.RollingBack.name().equals(after.phase) && step.previousPhase() != RolloutPhase.RollingBack) {
+      config.metrics().rolledBack(namespace, name, after.rollbackReason);
+    }
     for (RolloutDecision.Event e : step.decision().events()) {
       LOG.info("pipeline {}/{} rollout: {} {}", pipeline.getMetadata().getNamespace(), pipeline.getMetadata().getName(),
           e.reason(), e.message());

@@ -163,6 +163,7 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
         job.readiness, policy, serving.model, serving.endpoint, job.state, JobContract.consumerGroup(pipeline), topics.lag,
         rollout == null ? null : rollout.decision().status());
     StreamingPipelineStatus next = record(pipeline, previous, seen, generation, now);
+    config.metrics().consumerLag(namespace, pipeline.getMetadata().getName(), topics.lag);
     if (rollout != null) {
       rollouts.after(pipeline, rollout);
       Duration soon = rollout.decision().requeueAfter();
@@ -185,6 +186,7 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
 
   @Override
   public DeleteControl cleanup(StreamingPipeline pipeline, Context<StreamingPipeline> context) {
+    config.metrics().forget(pipeline.getMetadata().getNamespace(), pipeline.getMetadata().getName());
     var spec = pipeline.getSpec();
     if (spec == null || spec.kafka == null || spec.topics == null || spec.topics.output == null) {
       return DeleteControl.defaultDelete();

@@ -1,0 +1,80 @@
+package dev.slipstream.operator.metrics;
+
+import dev.slipstream.api.v1alpha1.AnalysisResult;
+import dev.slipstream.api.v1alpha1.RolloutStatus;
+import dev.slipstream.core.port.PipelineMetrics;
+import dev.slipstream.core.rollout.RolloutPhase;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.List;
+
+/** Slipstream's own per-pipeline metrics on a Prometheus registry. */
+public final class PrometheusPipelineMetrics implements PipelineMetrics {
+  private final Gauge phase;
+  private final Gauge weight;
+  private final Counter rollbacks;
+  private final Counter checks;
+  private final Gauge lastValue;
+  private final Gauge lag;
+
+  public PrometheusPipelineMetrics(PrometheusRegistry registry) {
+    phase = Gauge.builder().name("slipstream_rollout_phase")
+        .help("1 for the rollout phase each pipeline is in, 0 for the others")
+        .labelNames("namespace", "pipeline", "phase").register(registry);
+    weight = Gauge.builder().name("slipstream_rollout_weight_percent")
+        .help("Share of real traffic the rollout's candidate gets").labelNames("namespace", "pipeline").register(registry);
+    rollbacks = Counter.builder().name("slipstream_rollbacks_total")
+        .help("Rollbacks started, by reason").labelNames("namespace", "pipeline", "reason").register(registry);
+    checks = Counter.builder().name("slipstream_analysis_checks_total")
+        .help("Rollout check results, by metric and verdict").labelNames("namespace", "pipeline", "metric", "result")
+        .register(registry);
+    lastValue = Gauge.builder().name("slipstream_analysis_last_value")
+        .help("Last measured value of each rollout check metric").labelNames("namespace", "pipeline", "metric", "target")
+        .register(registry);
+    lag = Gauge.builder().name("slipstream_consumer_lag")
+        .help("Consumer lag of each pipeline's group, in messages").labelNames("namespace", "pipeline").register(registry);
+  }
+
+  @Override
+  public void rollout(String namespace, String pipeline, RolloutStatus rollout) {
+    RolloutPhase current = RolloutPhase.of(rollout.phase);
+    for (RolloutPhase p : RolloutPhase.values()) {
+      phase.labelValues(namespace, pipeline, p.name()).set(p == current ? 1 : 0);
+    }
+    weight.labelValues(namespace, pipeline).set(rollout.weight == null ? 0 : rollout.weight);
+  }
+
+  @Override
+  public void rolledBack(String namespace, String pipeline, String reason) {
+    rollbacks.labelValues(namespace, pipeline, reason == null ? "Unknown" : reason).inc();
+  }
+
+  @Override
+  public void checked(String namespace, String pipeline, List<AnalysisResult> results) {
+    for (AnalysisResult r : results) {
+      checks.labelValues(namespace, pipeline, r.metric, r.verdict).inc();
+      if (r.value != null) {
+        lastValue.labelValues(namespace, pipeline, r.metric, r.target).set(r.value);
+      }
+    }
+  }
+
+  @Override
+  public void consumerLag(String namespace, String pipeline, Long value) {
+    if (value == null) {
+      lag.remove(namespace, pipeline);
+    } else {
+      lag.labelValues(namespace, pipeline).set(value);
+    }
+  }
+
+  @Override
+  public void forget(String namespace, String pipeline) {
+    for (RolloutPhase p : RolloutPhase.values()) {
+      phase.remove(namespace, pipeline, p.name());
+    }
+    weight.remove(namespace, pipeline);
+    lag.remove(namespace, pipeline);
+  }
+}
