@@ -105,6 +105,8 @@ class RolloutIT {
       Map<String, Object> predictor = predictor("canary-ok");
       assertThat(predictor.get("canaryTrafficPercent")).isEqualTo(20);
       assertThat(storageUri(predictor)).isEqualTo("s3://models/fraud/2");
+      assertThat(predictor).as("replicas follow the weight: ceil(2 x 20%) and ceil(6 x 20%)")
+          .containsEntry("minReplicas", 1).containsEntry("maxReplicas", 2);
       StreamingPipeline p = env.pipeline("canary-ok", "fraud-scoring");
       assertThat(p.getStatus().rollout.phase).isEqualTo("Canary");
       assertThat(Conditions.isTrue(p.getStatus().conditions, "Progressing")).isTrue();
@@ -118,6 +120,7 @@ class RolloutIT {
     assertThat(done.getStatus().model).isEqualTo("fraud-v2@2");
     assertThat(Conditions.isTrue(done.getStatus().conditions, "Progressing")).isFalse();
     assertThat(storageUri(predictor("canary-ok"))).isEqualTo("s3://models/fraud/2");
+    assertThat(predictor("canary-ok")).as("all replicas once promoted").containsEntry("minReplicas", 2).containsEntry("maxReplicas", 6);
     assertThat(done.getStatus().rollout.lastAnalysis).anySatisfy(r -> {
       assertThat(r.metric).isEqualTo("consumerLag");
       assertThat(r.verdict).isEqualTo("Pass");
@@ -164,6 +167,7 @@ class RolloutIT {
       assertThat(r.verdict).isEqualTo("Fail");
     });
     assertThat(predictor("canary-lag").get("canaryTrafficPercent")).as("all traffic back on fraud-v1").isEqualTo(0);
+    assertThat(predictor("canary-lag").get("minReplicas")).as("the candidate is scaled down, not deleted").isEqualTo(0);
     assertThat(events("canary-lag")).anySatisfy(e -> {
       assertThat(e.getReason()).isEqualTo("CanaryAnalysisFailed");
       assertThat(e.getType()).isEqualTo("Warning");

@@ -69,9 +69,11 @@ final class Rollouts {
    * @param shadowEndpoint the candidate's own URL while a shadow job should run against it, else null
    * @param analysis the check measured in this pass, or null
    * @param previousPhase the rollout's phase before this pass
+   * @param replicaPercent the share of its replicas the served version runs, or null for all of them
    */
   record RolloutStep(ModelVersion served, Integer canaryPercent, ModelVersion stable, RolloutDecision decision,
-      RolloutCommand command, String shadowEndpoint, List<AnalysisResult> analysis, RolloutPhase previousPhase) {}
+      RolloutCommand command, String shadowEndpoint, List<AnalysisResult> analysis, RolloutPhase previousPhase,
+      Integer replicaPercent) {}
 
   RolloutStep step(StreamingPipeline pipeline, RolloutStatus before, ModelVersion desired, Long lag, Instant now) {
     String namespace = pipeline.getMetadata().getNamespace();
@@ -83,7 +85,7 @@ final class Rollouts {
       direct.stable = desiredName;
       direct.message = desiredName + " serves all traffic (runtime triton: a new version replaces the old once ready)";
       return new RolloutStep(desired, null, desired, new RolloutDecision(direct, List.of(), null), RolloutCommand.NONE, null,
-          null, RolloutPhase.Idle);
+          null, RolloutPhase.Idle, null);
     }
     RolloutSpec spec = pipeline.getSpec().rollout != null ? pipeline.getSpec().rollout : new RolloutSpec();
     Optional<GenericKubernetesResource> isvc = world.inferenceService(pipeline);
@@ -127,10 +129,26 @@ final class Rollouts {
           && candidateModel.get().getMetadata().getName().equals(isvc.map(o -> o.getMetadata().getLabels()
               .get(Labels.MODEL_VERSION)).orElse(null)) ? candidateUrl : null;
       return new RolloutStep(candidateModel.get(), weight, stable, decision, consumed, shadowEndpoint, analysis,
-          RolloutPhase.of(before == null ? null : before.phase));
+          RolloutPhase.of(before == null ? null : before.phase), replicaPercent(spec, after));
     }
     return new RolloutStep(stable, null, stable, decision, consumed, null, analysis,
-        RolloutPhase.of(before == null ? null : before.phase));
+        RolloutPhase.of(before == null ? null : before.phase), null);
+  }
+
+  /**
+   * The candidate's replicas follow its weight, so a canary does not double the GPU footprint: all of them
+   * in shadow (it scores every event) and on promotion, none after a rollback (scaled down, kept for
+   * inspection), and the first step's share while it comes up.
+   */
+  static Integer replicaPercent(RolloutSpec spec, RolloutStatus s) {
+    RolloutPhase phase = RolloutPhase.of(s.phase);
+    if (phase == RolloutPhase.RollingBack || phase == RolloutPhase.RolledBack) {
+      return 0;
+    }
+    if (shadowing(s) || phase == RolloutPhase.Promoting) {
+      return null;
+    }
+    return s.weight != null && s.weight > 0 ? s.weight : RolloutStateMachine.steps(spec).get(0);
   }
 
   private static boolean shadowing(RolloutStatus s) {

@@ -321,7 +321,7 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
       return new ServingOutcome(crdMissing(ThirdPartyKinds.INFERENCE_SERVICE, "runtime kserve"), label, null);
     }
     DesiredServing desired = ServingModel.from(pipeline, model, config.defaults(),
-        rollout == null ? null : rollout.canaryPercent());
+        rollout == null ? null : rollout.canaryPercent(), rollout == null ? null : rollout.replicaPercent());
     Readiness readiness = null;
     for (HasMetadata object : desired.objects()) {
       if (object instanceof GenericKubernetesResource isvc) {

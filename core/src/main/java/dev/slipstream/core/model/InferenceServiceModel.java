@@ -23,15 +23,17 @@ public final class InferenceServiceModel {
   }
 
   public static DesiredServing from(StreamingPipeline pipeline, ModelVersion model, OperatorDefaults defaults) {
-    return from(pipeline, model, defaults, null);
+    return from(pipeline, model, defaults, null, null);
   }
 
   /**
    * @param canaryTrafficPercent during a rollout, the share of traffic the revision of {@code model} gets;
    *     KServe keeps the rest on the last rolled-out revision. Null outside a rollout: the model takes it all.
+   * @param replicaPercent the share of its replicas the revision runs: the canary's weight, so a canary does not
+   *     double the GPU footprint; 0 scales a rolled-back candidate down; null for all of them
    */
   public static DesiredServing from(StreamingPipeline pipeline, ModelVersion model, OperatorDefaults defaults,
-      Integer canaryTrafficPercent) {
+      Integer canaryTrafficPercent, Integer replicaPercent) {
     var mv = model.getSpec();
     String name = name(pipeline);
     Map<String, String> labels = Labels.owned(pipeline.getMetadata().getName(), COMPONENT);
@@ -53,8 +55,8 @@ public final class InferenceServiceModel {
     if (canaryTrafficPercent != null) {
       predictor.put("canaryTrafficPercent", canaryTrafficPercent);
     }
-    predictor.put("minReplicas", mv.minReplicas);
-    predictor.put("maxReplicas", mv.maxReplicas);
+    predictor.put("minReplicas", share(mv.minReplicas, replicaPercent));
+    predictor.put("maxReplicas", Math.max(1, share(mv.maxReplicas, replicaPercent)));
     predictor.put("model", modelSpec);
     if (mv.batching != null) {
       predictor.put("batcher", Ordered.map(
@@ -81,6 +83,14 @@ public final class InferenceServiceModel {
     isvc.setAdditionalProperty("spec", Map.of("predictor", predictor));
     String endpoint = "http://" + name + "." + pipeline.getMetadata().getNamespace() + ".svc." + defaults.clusterDomain();
     return new DesiredServing(List.of(isvc), endpoint);
+  }
+
+  /** ceil(replicas x percent / 100): at least one replica for any share above 0, none for 0. */
+  public static int share(int replicas, Integer percent) {
+    if (percent == null || percent >= 100) {
+      return replicas;
+    }
+    return percent <= 0 ? 0 : Math.max(1, (int) Math.ceil(replicas * percent / 100.0));
   }
 
   /** KServe's model format names; tensorrt is served by KServe's Triton runtime under the name tensorrt. */

@@ -9,14 +9,17 @@ public final class ServingModel {
   private ServingModel() {}
 
   public static DesiredServing from(StreamingPipeline pipeline, ModelVersion model, OperatorDefaults defaults) {
-    return from(pipeline, model, defaults, null);
+    return from(pipeline, model, defaults, null, null);
   }
 
-  /** @param canaryTrafficPercent the candidate's share during a KServe rollout; null outside one */
+  /**
+   * @param canaryTrafficPercent the candidate's share of traffic during a KServe rollout; null outside one
+   * @param replicaPercent the share of its replicas the candidate runs; null for all
+   */
   public static DesiredServing from(StreamingPipeline pipeline, ModelVersion model, OperatorDefaults defaults,
-      Integer canaryTrafficPercent) {
+      Integer canaryTrafficPercent, Integer replicaPercent) {
     return model.getSpec().runtime == ServingRuntime.TRITON
         ? TritonDeploymentModel.from(pipeline, model, defaults)
-        : InferenceServiceModel.from(pipeline, model, defaults, canaryTrafficPercent);
+        : InferenceServiceModel.from(pipeline, model, defaults, canaryTrafficPercent, replicaPercent);
   }
 }
