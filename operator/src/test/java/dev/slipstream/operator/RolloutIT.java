@@ -93,6 +93,49 @@ class RolloutIT {
     awaitRolloutPhase(ns, "Succeeded", 60);
   }
 
+  @Test
+  void aGpuQuotaWithoutRoomHoldsTheRolloutWithoutDeployingTheCandidate() {
+    String ns = "canary-gpu";
+    var objects = env.example("fraud-scoring.yaml");
+    OperatorFixtures.moveTo(objects, ns);
+    env.apply(objects);
+    env.awaitReady(ns, "fraud-scoring", true, "Ready");
+    env.client.resource(new io.fabric8.kubernetes.api.model.ResourceQuotaBuilder().withNewMetadata().withName("gpu-quota")
+        .withNamespace(ns).endMetadata().withNewSpec()
+        .withHard(Map.of("requests.nvidia.com/gpu", new io.fabric8.kubernetes.api.model.Quantity("1"))).endSpec().build()).create();
+    quotaUsed(ns, "1");
+    var v2 = env.createFraudV2(ns);
+    v2.getSpec().resources.gpu = 1;
+    env.client.resource(v2).update();
+    applySpec(ns, Map.of("rollout", OperatorFixture.fastRollout(20, 100),
+        "serving", Map.of("modelVersionRef", Map.of("name", "fraud-v2"))));
+
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(env.pipeline(ns, "fraud-scoring").getStatus().rollout.message)
+        .contains("GPU quota gpu-quota (requests.nvidia.com/gpu) leaves 0 GPU(s) but fraud-v2 needs 1"));
+    assertThat(storageUri(predictor(ns))).as("no candidate pods to sit Pending").isEqualTo("s3://models/fraud/1");
+    assertThat(predictor(ns)).doesNotContainKey("canaryTrafficPercent");
+    assertThat(events(ns)).filteredOn(e -> "GpuQuotaExceeded".equals(e.getReason())).hasSize(1);
+    var progressing = Conditions.find(env.pipeline(ns, "fraud-scoring").getStatus().conditions, "Progressing").orElseThrow();
+    assertThat(progressing.getMessage()).contains("GPU quota");
+
+    quotaUsed(ns, "0");
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      assertThat(predictor(ns).get("canaryTrafficPercent")).isEqualTo(20);
+      assertThat(storageUri(predictor(ns))).isEqualTo("s3://models/fraud/2");
+    });
+  }
+
+  /** What the quota controller would report as used. */
+  private static void quotaUsed(String namespace, String gpus) {
+    var quota = env.client.resourceQuotas().inNamespace(namespace).withName("gpu-quota").get();
+    quota.setStatus(new io.fabric8.kubernetes.api.model.ResourceQuotaStatusBuilder()
+        .withHard(Map.of("requests.nvidia.com/gpu", new io.fabric8.kubernetes.api.model.Quantity("1")))
+        .withUsed(Map.of("requests.nvidia.com/gpu", new io.fabric8.kubernetes.api.model.Quantity(gpus))).build());
+    env.client.resource(quota).updateStatus();
+    assertThat(env.client.resourceQuotas().inNamespace(namespace).withName("gpu-quota").get().getStatus().getUsed())
+        .containsEntry("requests.nvidia.com/gpu", new io.fabric8.kubernetes.api.model.Quantity(gpus));
+  }
+
   private static GenericKubernetesResource flinkDeployment(String namespace, String name) {
     return env.client.genericKubernetesResources("flink.apache.org/v1beta1", "FlinkDeployment").inNamespace(namespace)
         .withName(name).get();

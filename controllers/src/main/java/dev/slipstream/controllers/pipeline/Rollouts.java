@@ -10,6 +10,7 @@ import dev.slipstream.controllers.ControllersConfig;
 import dev.slipstream.controllers.common.EventRecorder;
 import dev.slipstream.core.model.Labels;
 import dev.slipstream.core.port.LatencySource;
+import dev.slipstream.core.rollout.GpuQuota;
 import dev.slipstream.core.rollout.RolloutCommand;
 import dev.slipstream.core.rollout.RolloutDecision;
 import dev.slipstream.core.rollout.RolloutObservation;
@@ -53,6 +54,8 @@ final class Rollouts {
 
     /** Lag of the shadow job's consumer group; null while unknown. */
     Long shadowLag(StreamingPipeline pipeline);
+
+    List<io.fabric8.kubernetes.api.model.ResourceQuota> resourceQuotas(String namespace);
   }
 
   Rollouts(KubernetesClient client, ControllersConfig config, EventRecorder events, World world) {
@@ -93,6 +96,13 @@ final class Rollouts {
     boolean shadowing = shadowing(before);
     String candidateUrl = isvc.map(Rollouts::latestUrl).orElse(null);
     Readiness candidateServing = candidate == null ? null : candidateReadiness(isvc, candidate);
+    Optional<String> noRoom = gpuShortfall(pipeline, spec, before, isvc);
+    if (noRoom.isPresent()) {
+      candidateServing = Readiness.pending("GpuQuotaExceeded", noRoom.get());
+      if (before.message == null || !before.message.contains(noRoom.get())) {
+        events.warning(pipeline, "GpuQuotaExceeded", noRoom.get());
+      }
+    }
     if (shadowing && candidateServing != null && candidateServing.isReady()) {
       candidateServing = candidateUrl == null
           ? Readiness.pending("ServingPending", "waiting for KServe's latest- URL of " + candidate + " for the shadow job")
@@ -123,6 +133,14 @@ final class Rollouts {
     Optional<ModelVersion> candidateModel = after.candidate == null ? Optional.empty()
         : world.modelVersion(namespace, after.candidate);
     RolloutCommand consumed = annotation == null ? RolloutCommand.NONE : command;
+    // a rollout that starts in this pass is checked before its candidate is first deployed, too
+    Optional<String> noRoomNow = before != null && java.util.Objects.equals(before.candidate, after.candidate)
+        ? noRoom : gpuShortfall(pipeline, spec, after, isvc);
+    if (noRoomNow.isPresent() && phase.isJudging()) {
+      // the candidate is not deployed until the quota has room: no Pending pods, the stable version serves
+      return new RolloutStep(stable, null, stable, decision, consumed, null, analysis,
+          RolloutPhase.of(before == null ? null : before.phase), null);
+    }
     if ((phase.isActive() || phase == RolloutPhase.RolledBack) && candidateModel.isPresent()) {
       int weight = after.weight == null ? 0 : after.weight;
       String shadowEndpoint = shadowing(after) && candidateUrl != null
@@ -133,6 +151,28 @@ final class Rollouts {
     }
     return new RolloutStep(stable, null, stable, decision, consumed, null, analysis,
         RolloutPhase.of(before == null ? null : before.phase), null);
+  }
+
+  /**
+   * Before a candidate with GPUs is first deployed: whether the namespace's GPU quota leaves room for the
+   * replicas it starts with (all of them in shadow, the first step's share in a canary).
+   */
+  private Optional<String> gpuShortfall(StreamingPipeline pipeline, RolloutSpec spec, RolloutStatus rollout,
+      Optional<GenericKubernetesResource> isvc) {
+    if (rollout == null || rollout.candidate == null || !RolloutPhase.of(rollout.phase).isJudging()
+        || rollout.stepStartedAt != null
+        || rollout.candidate.equals(isvc.map(o -> o.getMetadata().getLabels().get(Labels.MODEL_VERSION)).orElse(null))) {
+      return Optional.empty();
+    }
+    Optional<ModelVersion> candidate = world.modelVersion(pipeline.getMetadata().getNamespace(), rollout.candidate);
+    if (candidate.isEmpty() || candidate.get().getSpec().resources == null
+        || candidate.get().getSpec().resources.gpu == null || candidate.get().getSpec().resources.gpu <= 0) {
+      return Optional.empty();
+    }
+    var mv = candidate.get().getSpec();
+    Integer share = RolloutPhase.Shadowing.name().equals(rollout.phase) ? null : RolloutStateMachine.steps(spec).get(0);
+    int needed = mv.resources.gpu * dev.slipstream.core.model.InferenceServiceModel.share(mv.minReplicas, share);
+    return GpuQuota.shortfall(world.resourceQuotas(pipeline.getMetadata().getNamespace()), needed, rollout.candidate);
   }
 
   /**

@@ -119,6 +119,11 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
       public Long shadowLag(StreamingPipeline pipeline) {
         return groupLag(pipeline, JobContract.shadowConsumerGroup(pipeline));
       }
+
+      @Override
+      public List<io.fabric8.kubernetes.api.model.ResourceQuota> resourceQuotas(String namespace) {
+        return client.resourceQuotas().inNamespace(namespace).list().getItems();
+      }
     });
   }
 
