@@ -2,7 +2,7 @@
 MVN ?= ./mvnw -B
 ARGS ?= --once
 
-.PHONY: demo test unit crds golden clean
+.PHONY: demo test unit bench crds golden clean
 
 ## demo: run the operator on an embedded API server and Kafka broker, apply examples/, print what it made
 demo:
@@ -12,6 +12,12 @@ demo:
 ## test: every test: unit tests, then the integration tests against the test API server and a real broker
 test:
 	$(MVN) verify
+
+## bench: figures measured against the embedded stack, printed beside their targets and written to demo/target/bench.json
+RUNS ?= 5
+bench:
+	$(MVN) -q install -DskipTests
+	$(MVN) -q -pl demo exec:exec -Ddemo.main=dev.slipstream.demo.Bench -Ddemo.args="$(RUNS)"
 
 ## unit: the fast unit tests only
 unit:

@@ -6,20 +6,15 @@ import dev.slipstream.api.v1alpha1.ModelVersion;
 import dev.slipstream.api.v1alpha1.ShedPolicy;
 import dev.slipstream.api.v1alpha1.StreamingPipeline;
 import dev.slipstream.core.status.Conditions;
-import dev.slipstream.operator.OperatorConfig;
-import dev.slipstream.operator.SlipstreamOperator;
 import dev.slipstream.testkit.EmbeddedKafka;
 import dev.slipstream.testkit.Manifests;
-import dev.slipstream.testkit.StandInControllers;
 import dev.slipstream.testkit.TestApiServer;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import java.io.PrintStream;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,13 +41,9 @@ public final class Demo {
 
   public static void main(String[] args) throws Exception {
     boolean keepRunning = List.of(args).contains("--keep-running");
-    try (EmbeddedKafka kafka = EmbeddedKafka.start();
-        TestApiServer api = TestApiServer.startWithAllCrds();
-        StandInControllers standIns = StandInControllers.startAll(api.newClient());
-        KubernetesClient operatorClient = api.newClient();
-        SlipstreamOperator operator = new SlipstreamOperator(operatorClient,
-            OperatorConfig.from(new String[0], Map.of("SLIPSTREAM_RESYNC", "2s")), Clock.systemUTC(), Metrics.NOOP)) {
-      operator.start();
+    try (EmbeddedStack stack = new EmbeddedStack(Map.of("SLIPSTREAM_RESYNC", "2s", "SLIPSTREAM_METRICS_PORT", "0"))) {
+      EmbeddedKafka kafka = stack.kafka;
+      TestApiServer api = stack.api;
       KubernetesClient client = api.client();
       OUT.printf("%nKafka broker %s and API server %s are up; the operator is running.%n", kafka.bootstrapServers(), api.url());
 

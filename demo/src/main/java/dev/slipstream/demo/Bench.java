@@ -1,0 +1,121 @@
+package dev.slipstream.demo;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.slipstream.api.v1alpha1.ModelVersion;
+import dev.slipstream.api.v1alpha1.StreamingPipeline;
+import dev.slipstream.core.status.Conditions;
+import dev.slipstream.testkit.Manifests;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * {@code make bench}: figures measured on this machine against the embedded stack (real broker, test API
+ * server, real operator), printed beside their targets and written to target/bench.json.
+ *
+ * <p>Reaction: a canary at its first step; the input topic floods, so the lag SLO is breached as soon as
+ * the records are on the broker; the time until the InferenceService sends all traffic back to the stable
+ * version (canaryTrafficPercent 0). Target: at most one analysis interval plus 1 s.
+ */
+public final class Bench {
+  private static final Duration INTERVAL = Duration.ofSeconds(5);
+
+  private Bench() {}
+
+  public static void main(String[] args) throws Exception {
+    int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+    List<Double> reactions = new ArrayList<>();
+    try (EmbeddedStack stack = new EmbeddedStack(Map.of("SLIPSTREAM_RESYNC", "30s", "SLIPSTREAM_METRICS_PORT", "0"))) {
+      for (int i = 0; i < runs; i++) {
+        double seconds = breachToRollback(stack, "bench-" + i);
+        reactions.add(seconds);
+        System.out.printf(Locale.ROOT, "  run %d: breach to traffic on stable %.2f s%n", i + 1, seconds);
+      }
+    }
+    double median = median(reactions);
+    double target = INTERVAL.toMillis() / 1000.0 + 1;
+    System.out.printf(Locale.ROOT, "%n%-46s %-12s %-12s %s%n", "figure", "median", "target", "runs");
+    System.out.printf(Locale.ROOT, "%-46s %-12s %-12s %s%n", "breach to rollback (interval " + INTERVAL.toSeconds() + "s)",
+        String.format(Locale.ROOT, "%.2f s", median), String.format(Locale.ROOT, "<= %.1f s", target), reactions.size());
+    Path out = Path.of("target", "bench.json");
+    Files.createDirectories(out.getParent());
+    Files.writeString(out, String.format(Locale.ROOT,
+        "{\"breachToRollbackSeconds\":{\"median\":%.3f,\"target\":%.1f,\"interval\":%d,\"runs\":%s,\"met\":%s}}%n",
+        median, target, INTERVAL.toSeconds(), reactions, median <= target));
+    System.out.println("\nwritten to " + out.toAbsolutePath());
+    System.exit(0);
+  }
+
+  private static double breachToRollback(EmbeddedStack stack, String namespace) throws IOException {
+    List<GenericKubernetesResource> objects = Manifests.withBootstrapServers(
+        Manifests.read(Manifests.examples().resolve("fraud-scoring.yaml")), stack.kafka.bootstrapServers());
+    String input = namespace + "-card-transactions";
+    for (GenericKubernetesResource o : objects) {
+      o.getMetadata().setNamespace(namespace);
+      if ("StreamingPipeline".equals(o.getKind())) {
+        StreamingPipeline p = (StreamingPipeline) Manifests.typed(o);
+        p.getSpec().topics.inputs.get(0).name = input;
+        p.getSpec().topics.output.name = namespace + "-fraud-scores";
+        stack.client.resource(p).create();
+      } else {
+        stack.client.resource(Manifests.typed(o)).create();
+      }
+    }
+    var pipelines = stack.client.resources(StreamingPipeline.class).inNamespace(namespace).withName("fraud-scoring");
+    await().atMost(Duration.ofSeconds(60)).until(() -> pipelines.get().getStatus() != null
+        && Conditions.isTrue(pipelines.get().getStatus().conditions, "Ready"));
+    ModelVersion v2 = stack.client.resources(ModelVersion.class).inNamespace(namespace).withName("fraud-v1").get();
+    v2.getMetadata().setName("fraud-v2");
+    v2.getMetadata().setResourceVersion(null);
+    v2.getMetadata().setUid(null);
+    v2.setStatus(null);
+    v2.getSpec().version = "2";
+    v2.getSpec().storageUri = "s3://models/fraud/2";
+    stack.client.resource(v2).create();
+    pipelines.patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"rollout\":{\"canary\":{\"steps\":[50,100],\"interval\":\""
+        + INTERVAL.toSeconds() + "s\"},\"analysis\":{\"failureThreshold\":1}},\"serving\":{\"modelVersionRef\":{\"name\":"
+        + "\"fraud-v2\"},\"slo\":{\"maxConsumerLag\":100}}}}");
+    var isvc = stack.client.genericKubernetesResources("serving.kserve.io/v1beta1", "InferenceService")
+        .inNamespace(namespace).withName("fraud-scoring");
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+        .until(() -> Integer.valueOf(50).equals(canaryPercent(isvc.get())));
+
+    Properties props = new Properties();
+    props.put("bootstrap.servers", stack.kafka.bootstrapServers());
+    try (var producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+      for (int i = 0; i < 1000; i++) {
+        producer.send(new ProducerRecord<>(input, "card-" + i, "{\"amount\": " + i + "}"));
+      }
+      producer.flush();
+    }
+    long breach = System.nanoTime();
+    await().atMost(INTERVAL.multipliedBy(4)).pollInterval(Duration.ofMillis(20))
+        .until(() -> Integer.valueOf(0).equals(canaryPercent(isvc.get())));
+    return (System.nanoTime() - breach) / 1e9;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Object canaryPercent(GenericKubernetesResource isvc) {
+    var spec = (Map<String, Object>) isvc.getAdditionalProperties().get("spec");
+    return ((Map<String, Object>) spec.get("predictor")).get("canaryTrafficPercent");
+  }
+
+  static double median(List<Double> values) {
+    List<Double> sorted = values.stream().sorted().toList();
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+  }
+}

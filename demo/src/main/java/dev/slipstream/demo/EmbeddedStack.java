@@ -1,0 +1,44 @@
+package dev.slipstream.demo;
+
+import dev.slipstream.operator.OperatorConfig;
+import dev.slipstream.operator.SlipstreamOperator;
+import dev.slipstream.testkit.EmbeddedKafka;
+import dev.slipstream.testkit.StandInControllers;
+import dev.slipstream.testkit.TestApiServer;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.monitoring.Metrics;
+import java.time.Clock;
+import java.util.Map;
+
+/**
+ * Slipstream on one machine: a real Kafka broker, the test API server with every CRD, stand-ins for the
+ * KServe, Flink, Strimzi and Deployment controllers, and the real operator with the given settings.
+ */
+final class EmbeddedStack implements AutoCloseable {
+  final EmbeddedKafka kafka;
+  final TestApiServer api;
+  final KubernetesClient client;
+  private final StandInControllers standIns;
+  private final KubernetesClient operatorClient;
+  private final SlipstreamOperator operator;
+
+  EmbeddedStack(Map<String, String> settings) {
+    kafka = EmbeddedKafka.start();
+    api = TestApiServer.startWithAllCrds();
+    client = api.client();
+    standIns = StandInControllers.startAll(api.newClient());
+    operatorClient = api.newClient();
+    operator = new SlipstreamOperator(operatorClient, OperatorConfig.from(new String[0], settings), Clock.systemUTC(),
+        Metrics.NOOP);
+    operator.start();
+  }
+
+  @Override
+  public void close() {
+    operator.close();
+    operatorClient.close();
+    standIns.close();
+    api.close();
+    kafka.close();
+  }
+}
