@@ -159,12 +159,12 @@ public final class EmbeddedKafka implements AutoCloseable {
     return cmd;
   }
 
+  /**
+   * A Kafka cluster id. Kafka's own generator never starts one with '-', which the storage tool's argument
+   * parser would take for an option (a random base64 id does, one time in 64).
+   */
   private static String clusterId() {
-    // Kafka cluster ids are 16 bytes, URL-safe base64 without padding
-    UUID uuid = UUID.randomUUID();
-    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(16);
-    b.putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
-    return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
+    return org.apache.kafka.common.Uuid.randomUuid().toString();
   }
 
   private static int freePort() throws IOException {
