@@ -94,6 +94,64 @@ class RolloutIT {
   }
 
   @Test
+  void aTritonCanaryRunsBothVersionsAndSplitsTrafficWithAnHttpRoute() {
+    String ns = "triton-canary";
+    env.client.resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata().withName("kafka-client")
+        .withNamespace(ns).endMetadata().withStringData(Map.of("security.protocol", "PLAINTEXT")).build()).create();
+    var objects = env.example("triton-gpu.yaml");
+    OperatorFixtures.moveTo(objects, ns);
+    env.apply(objects);
+    env.awaitReady(ns, "image-embeddings", true, "Ready");
+    var v4 = env.client.resources(dev.slipstream.api.v1alpha1.ModelVersion.class).inNamespace(ns).withName("embedder-v3").get();
+    v4.getMetadata().setName("embedder-v4");
+    v4.getMetadata().setResourceVersion(null);
+    v4.getMetadata().setUid(null);
+    v4.setStatus(null);
+    v4.getSpec().version = "4";
+    v4.getSpec().minReplicas = 4;
+    env.client.resource(v4).create();
+    env.client.resources(StreamingPipeline.class).inNamespace(ns).withName("image-embeddings")
+        .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+            io.fabric8.kubernetes.client.utils.Serialization.asJson(Map.of("spec", Map.of(
+                "rollout", OperatorFixture.fastRollout(25, 100),
+                "serving", Map.of("modelVersionRef", Map.of("name", "embedder-v4"))))));
+
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      assertThat(backendWeights(ns)).containsExactly(Map.entry("image-embeddings-embedder-v3", 75),
+          Map.entry("image-embeddings-embedder-v4", 25));
+      var candidate = env.client.apps().deployments().inNamespace(ns).withName("image-embeddings-embedder-v4").get();
+      assertThat(candidate.getSpec().getReplicas()).as("ceil(4 x 25%)").isEqualTo(1);
+      assertThat(env.client.services().inNamespace(ns).withName("image-embeddings-embedder-v4").get()).isNotNull();
+    });
+    awaitPhase(ns, "image-embeddings", "Succeeded");
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      assertThat(backendWeights(ns)).containsExactly(Map.entry("image-embeddings-embedder-v4", 100));
+      assertThat(env.client.apps().deployments().inNamespace(ns).withName("image-embeddings-embedder-v3").get())
+          .as("the old version goes once the new one serves everything").isNull();
+      assertThat(env.client.apps().deployments().inNamespace(ns).withName("image-embeddings-embedder-v4").get()
+          .getSpec().getReplicas()).isEqualTo(4);
+    });
+    assertThat(env.pipeline(ns, "image-embeddings").getStatus().endpoint)
+        .isEqualTo("http://image-embeddings-triton.triton-canary.svc.cluster.local:8000");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> backendWeights(String namespace) {
+    GenericKubernetesResource route = env.client.genericKubernetesResources("gateway.networking.k8s.io/v1", "HTTPRoute")
+        .inNamespace(namespace).withName("image-embeddings-triton").get();
+    var rules = (List<Map<String, Object>>) ((Map<String, Object>) route.getAdditionalProperties().get("spec")).get("rules");
+    Map<String, Object> weights = new java.util.LinkedHashMap<>();
+    ((List<Map<String, Object>>) rules.get(0).get("backendRefs"))
+        .forEach(b -> weights.put((String) b.get("name"), b.get("weight")));
+    return weights;
+  }
+
+  private static void awaitPhase(String namespace, String pipeline, String phase) {
+    await("rollout " + phase + " in " + namespace).atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+        assertThat(env.pipeline(namespace, pipeline).getStatus().rollout.phase).isEqualTo(phase));
+  }
+
+  @Test
   void aGpuQuotaWithoutRoomHoldsTheRolloutWithoutDeployingTheCandidate() {
     String ns = "canary-gpu";
     var objects = env.example("fraud-scoring.yaml");

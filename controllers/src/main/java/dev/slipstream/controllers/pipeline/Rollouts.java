@@ -9,6 +9,7 @@ import dev.slipstream.api.v1alpha1.StreamingPipeline;
 import dev.slipstream.controllers.ControllersConfig;
 import dev.slipstream.controllers.common.EventRecorder;
 import dev.slipstream.core.model.Labels;
+import dev.slipstream.core.model.TritonDeploymentModel;
 import dev.slipstream.core.port.LatencySource;
 import dev.slipstream.core.rollout.GpuQuota;
 import dev.slipstream.core.rollout.RolloutCommand;
@@ -56,6 +57,81 @@ final class Rollouts {
     Long shadowLag(StreamingPipeline pipeline);
 
     List<io.fabric8.kubernetes.api.model.ResourceQuota> resourceQuotas(String namespace);
+
+    Optional<io.fabric8.kubernetes.api.model.apps.Deployment> deployment(String namespace, String name);
+
+    /** Whether the Gateway API HTTPRoute CRD is installed: Triton canaries need it. */
+    boolean routesInstalled();
+  }
+
+  /** The serving layer as a rollout sees it: which version is deployed in the candidate's place, and how each serves. */
+  private interface ServingView {
+    boolean deployed(String candidate);
+
+    Readiness candidate(String candidate);
+
+    Readiness stable(String stable);
+
+    /** The candidate's own URL (for its shadow job) once it is deployed, else null. */
+    String candidateUrl(String candidate);
+  }
+
+  /** KServe: one InferenceService; the candidate is its latest revision, reached at the latest- URL. */
+  private static ServingView kserve(Optional<GenericKubernetesResource> isvc) {
+    return new ServingView() {
+      @Override
+      public boolean deployed(String candidate) {
+        return candidate.equals(isvc.map(o -> o.getMetadata().getLabels().get(Labels.MODEL_VERSION)).orElse(null));
+      }
+
+      @Override
+      public Readiness candidate(String candidate) {
+        return candidateReadiness(isvc, candidate);
+      }
+
+      @Override
+      public Readiness stable(String stable) {
+        return isvc.map(ObjectReadiness::inferenceService)
+            .orElse(Readiness.pending("ServingPending", "InferenceService not created yet"));
+      }
+
+      @Override
+      public String candidateUrl(String candidate) {
+        return deployed(candidate) ? isvc.map(Rollouts::latestUrl).orElse(null) : null;
+      }
+    };
+  }
+
+  /** Triton: a Deployment and Service per version; the candidate's Service is its own URL. */
+  private ServingView triton(StreamingPipeline pipeline) {
+    String namespace = pipeline.getMetadata().getNamespace();
+    return new ServingView() {
+      private Optional<io.fabric8.kubernetes.api.model.apps.Deployment> of(String version) {
+        return world.deployment(namespace, TritonDeploymentModel.deploymentName(pipeline, version));
+      }
+
+      @Override
+      public boolean deployed(String candidate) {
+        return of(candidate).isPresent();
+      }
+
+      @Override
+      public Readiness candidate(String candidate) {
+        return of(candidate).map(ObjectReadiness::deployment)
+            .orElse(Readiness.pending("ServingPending", candidate + " is not deployed yet"));
+      }
+
+      @Override
+      public Readiness stable(String stable) {
+        return of(stable).map(ObjectReadiness::deployment)
+            .orElse(Readiness.pending("ServingPending", stable + " is not deployed yet"));
+      }
+
+      @Override
+      public String candidateUrl(String candidate) {
+        return deployed(candidate) ? TritonDeploymentModel.versionEndpoint(pipeline, candidate, config.defaults()) : null;
+      }
+    };
   }
 
   Rollouts(KubernetesClient client, ControllersConfig config, EventRecorder events, World world) {
@@ -81,22 +157,29 @@ final class Rollouts {
   RolloutStep step(StreamingPipeline pipeline, RolloutStatus before, ModelVersion desired, Long lag, Instant now) {
     String namespace = pipeline.getMetadata().getNamespace();
     String desiredName = desired.getMetadata().getName();
-    if (desired.getSpec().runtime != ServingRuntime.KSERVE) {
-      // weighted routing for Triton (HTTPRoute) is not built yet: the new version replaces the old once ready
-      RolloutStatus direct = new RolloutStatus();
-      direct.phase = RolloutPhase.Idle.name();
-      direct.stable = desiredName;
-      direct.message = desiredName + " serves all traffic (runtime triton: a new version replaces the old once ready)";
-      return new RolloutStep(desired, null, desired, new RolloutDecision(direct, List.of(), null), RolloutCommand.NONE, null,
+    boolean triton = desired.getSpec().runtime == ServingRuntime.TRITON;
+    Optional<String> direct = before == null || before.stable == null ? Optional.empty()
+        : world.modelVersion(namespace, before.stable).filter(m -> m.getSpec().runtime != desired.getSpec().runtime)
+            .map(m -> "the runtime changes from " + m.getSpec().runtime.wireName() + " to "
+                + desired.getSpec().runtime.wireName() + ", which no canary can split");
+    if (triton && !world.routesInstalled()) {
+      direct = Optional.of("runtime triton needs the Gateway API HTTPRoute CRD for a canary, and it is not installed");
+    }
+    if (direct.isPresent()) {
+      // no weighted routing possible: the new version replaces the old once ready
+      RolloutStatus replaced = new RolloutStatus();
+      replaced.phase = RolloutPhase.Idle.name();
+      replaced.stable = desiredName;
+      replaced.message = desiredName + " serves all traffic (" + direct.get() + "; a new version replaces the old once ready)";
+      return new RolloutStep(desired, null, desired, new RolloutDecision(replaced, List.of(), null), RolloutCommand.NONE, null,
           null, RolloutPhase.Idle, null);
     }
     RolloutSpec spec = pipeline.getSpec().rollout != null ? pipeline.getSpec().rollout : new RolloutSpec();
-    Optional<GenericKubernetesResource> isvc = world.inferenceService(pipeline);
+    ServingView view = triton ? triton(pipeline) : kserve(world.inferenceService(pipeline));
     String candidate = before == null ? null : before.candidate;
     boolean shadowing = shadowing(before);
-    String candidateUrl = isvc.map(Rollouts::latestUrl).orElse(null);
-    Readiness candidateServing = candidate == null ? null : candidateReadiness(isvc, candidate);
-    Optional<String> noRoom = gpuShortfall(pipeline, spec, before, isvc);
+    Readiness candidateServing = candidate == null ? null : view.candidate(candidate);
+    Optional<String> noRoom = gpuShortfall(pipeline, spec, before, view);
     if (noRoom.isPresent()) {
       candidateServing = Readiness.pending("GpuQuotaExceeded", noRoom.get());
       if (before.message == null || !before.message.contains(noRoom.get())) {
@@ -104,13 +187,12 @@ final class Rollouts {
       }
     }
     if (shadowing && candidateServing != null && candidateServing.isReady()) {
-      candidateServing = candidateUrl == null
-          ? Readiness.pending("ServingPending", "waiting for KServe's latest- URL of " + candidate + " for the shadow job")
+      candidateServing = view.candidateUrl(candidate) == null
+          ? Readiness.pending("ServingPending", "waiting for the own URL of " + candidate + " for the shadow job")
           : world.shadowJob(pipeline).map(ObjectReadiness::flinkDeployment)
               .orElse(Readiness.pending("JobPending", "the shadow job of " + candidate + " is starting"));
     }
-    Readiness stableServing = isvc.map(ObjectReadiness::inferenceService)
-        .orElse(Readiness.pending("ServingPending", "InferenceService not created yet"));
+    Readiness stableServing = view.stable(before == null || before.stable == null ? desiredName : before.stable);
     List<AnalysisResult> analysis = null;
     if (RolloutStateMachine.checkDue(spec, before, now)) {
       LatencySource.Target target = latencyTarget(pipeline, spec, candidate);
@@ -135,7 +217,7 @@ final class Rollouts {
     RolloutCommand consumed = annotation == null ? RolloutCommand.NONE : command;
     // a rollout that starts in this pass is checked before its candidate is first deployed, too
     Optional<String> noRoomNow = before != null && java.util.Objects.equals(before.candidate, after.candidate)
-        ? noRoom : gpuShortfall(pipeline, spec, after, isvc);
+        ? noRoom : gpuShortfall(pipeline, spec, after, view);
     if (noRoomNow.isPresent() && phase.isJudging()) {
       // the candidate is not deployed until the quota has room: no Pending pods, the stable version serves
       return new RolloutStep(stable, null, stable, decision, consumed, null, analysis,
@@ -143,9 +225,7 @@ final class Rollouts {
     }
     if ((phase.isActive() || phase == RolloutPhase.RolledBack) && candidateModel.isPresent()) {
       int weight = after.weight == null ? 0 : after.weight;
-      String shadowEndpoint = shadowing(after) && candidateUrl != null
-          && candidateModel.get().getMetadata().getName().equals(isvc.map(o -> o.getMetadata().getLabels()
-              .get(Labels.MODEL_VERSION)).orElse(null)) ? candidateUrl : null;
+      String shadowEndpoint = shadowing(after) ? view.candidateUrl(candidateModel.get().getMetadata().getName()) : null;
       return new RolloutStep(candidateModel.get(), weight, stable, decision, consumed, shadowEndpoint, analysis,
           RolloutPhase.of(before == null ? null : before.phase), replicaPercent(spec, after));
     }
@@ -158,10 +238,9 @@ final class Rollouts {
    * replicas it starts with (all of them in shadow, the first step's share in a canary).
    */
   private Optional<String> gpuShortfall(StreamingPipeline pipeline, RolloutSpec spec, RolloutStatus rollout,
-      Optional<GenericKubernetesResource> isvc) {
+      ServingView view) {
     if (rollout == null || rollout.candidate == null || !RolloutPhase.of(rollout.phase).isJudging()
-        || rollout.stepStartedAt != null
-        || rollout.candidate.equals(isvc.map(o -> o.getMetadata().getLabels().get(Labels.MODEL_VERSION)).orElse(null))) {
+        || rollout.stepStartedAt != null || view.deployed(rollout.candidate)) {
       return Optional.empty();
     }
     Optional<ModelVersion> candidate = world.modelVersion(pipeline.getMetadata().getNamespace(), rollout.candidate);

@@ -21,6 +21,7 @@ import dev.slipstream.core.model.KafkaTopicModel;
 import dev.slipstream.core.model.Labels;
 import dev.slipstream.core.model.ServingModel;
 import dev.slipstream.core.model.ThirdPartyKinds;
+import dev.slipstream.core.model.TritonDeploymentModel;
 import dev.slipstream.core.port.KafkaAccess;
 import dev.slipstream.core.port.KafkaUnavailableException;
 import dev.slipstream.core.port.ObservedTopic;
@@ -87,6 +88,7 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
   private InformerEventSource<GenericKubernetesResource, StreamingPipeline> inferenceServices;
   private InformerEventSource<GenericKubernetesResource, StreamingPipeline> flinkDeployments;
   private InformerEventSource<GenericKubernetesResource, StreamingPipeline> kafkaTopics;
+  private InformerEventSource<GenericKubernetesResource, StreamingPipeline> httpRoutes;
   private InformerEventSource<Deployment, StreamingPipeline> deployments;
   private InformerEventSource<Service, StreamingPipeline> services;
   private InformerEventSource<ModelVersion, StreamingPipeline> modelVersions;
@@ -124,6 +126,16 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
       public List<io.fabric8.kubernetes.api.model.ResourceQuota> resourceQuotas(String namespace) {
         return client.resourceQuotas().inNamespace(namespace).list().getItems();
       }
+
+      @Override
+      public Optional<Deployment> deployment(String namespace, String name) {
+        return deployments.get(new ResourceID(name, namespace));
+      }
+
+      @Override
+      public boolean routesInstalled() {
+        return httpRoutes != null;
+      }
     });
   }
 
@@ -133,6 +145,7 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
     inferenceServices = ownedThirdParty(ThirdPartyKinds.INFERENCE_SERVICE, context, sources);
     flinkDeployments = ownedThirdParty(ThirdPartyKinds.FLINK_DEPLOYMENT, context, sources);
     kafkaTopics = ownedThirdParty(ThirdPartyKinds.KAFKA_TOPIC, context, sources);
+    httpRoutes = ownedThirdParty(ThirdPartyKinds.HTTP_ROUTE, context, sources);
     deployments = owned(Deployment.class, "deployments", context, sources);
     services = owned(Service.class, "services", context, sources);
     modelVersions = referenced(ModelVersion.class, "modelversions", context, sources,
@@ -325,17 +338,32 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
     if (kserve && inferenceServices == null) {
       return new ServingOutcome(crdMissing(ThirdPartyKinds.INFERENCE_SERVICE, "runtime kserve"), label, null);
     }
-    DesiredServing desired = ServingModel.from(pipeline, model, config.defaults(),
-        rollout == null ? null : rollout.canaryPercent(), rollout == null ? null : rollout.replicaPercent());
+    DesiredServing desired;
+    if (!kserve && httpRoutes != null && rollout != null) {
+      // Triton behind an HTTPRoute: both versions side by side during a rollout, all traffic to stable outside one
+      ModelVersion stable = rollout.stable();
+      boolean candidate = !model.getMetadata().getName().equals(stable.getMetadata().getName());
+      desired = TritonDeploymentModel.routed(pipeline, stable, candidate ? model : null,
+          candidate && rollout.canaryPercent() != null ? rollout.canaryPercent() : 0, rollout.replicaPercent(), config.defaults());
+    } else {
+      desired = ServingModel.from(pipeline, model, config.defaults(),
+          rollout == null ? null : rollout.canaryPercent(), rollout == null ? null : rollout.replicaPercent());
+    }
     Readiness readiness = null;
     for (HasMetadata object : desired.objects()) {
-      if (object instanceof GenericKubernetesResource isvc) {
-        readiness = ObjectReadiness.inferenceService(
+      Readiness seen = null;
+      if (object instanceof GenericKubernetesResource generic && ThirdPartyKinds.HTTP_ROUTE.kind.equals(generic.getKind())) {
+        writer.ensure(generic, httpRoutes, Kinds.context(ThirdPartyKinds.HTTP_ROUTE));
+      } else if (object instanceof GenericKubernetesResource isvc) {
+        seen = ObjectReadiness.inferenceService(
             writer.ensure(isvc, inferenceServices, Kinds.context(ThirdPartyKinds.INFERENCE_SERVICE)).object());
       } else if (object instanceof Deployment deployment) {
-        readiness = ObjectReadiness.deployment(writer.ensure(deployment, deployments, null).object());
+        seen = ObjectReadiness.deployment(writer.ensure(deployment, deployments, null).object());
       } else if (object instanceof Service service) {
         writer.ensure(service, services, null);
+      }
+      if (readiness == null && seen != null) {
+        readiness = seen; // the stable version comes first
       }
     }
     if (readiness != null && readiness.isReady()) {

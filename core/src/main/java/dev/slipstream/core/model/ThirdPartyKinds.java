@@ -4,7 +4,8 @@ package dev.slipstream.core.model;
 public enum ThirdPartyKinds {
   INFERENCE_SERVICE("serving.kserve.io", "v1beta1", "InferenceService", "inferenceservices"),
   FLINK_DEPLOYMENT("flink.apache.org", "v1beta1", "FlinkDeployment", "flinkdeployments"),
-  KAFKA_TOPIC("kafka.strimzi.io", "v1", "KafkaTopic", "kafkatopics");
+  KAFKA_TOPIC("kafka.strimzi.io", "v1", "KafkaTopic", "kafkatopics"),
+  HTTP_ROUTE("gateway.networking.k8s.io", "v1", "HTTPRoute", "httproutes");
 
   public final String group;
   public final String version;

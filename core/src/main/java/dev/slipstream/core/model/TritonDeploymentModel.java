@@ -3,6 +3,8 @@ package dev.slipstream.core.model;
 import dev.slipstream.api.v1alpha1.ModelVersion;
 import dev.slipstream.api.v1alpha1.StreamingPipeline;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
 import io.fabric8.kubernetes.api.model.HTTPGetActionBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -38,7 +40,12 @@ public final class TritonDeploymentModel {
   private TritonDeploymentModel() {}
 
   public static String deploymentName(StreamingPipeline pipeline, ModelVersion model) {
-    return Names.join(pipeline.getMetadata().getName(), model.getMetadata().getName());
+    return deploymentName(pipeline, model.getMetadata().getName());
+  }
+
+  /** The Deployment, and the Service, of one version of the pipeline's model. */
+  public static String deploymentName(StreamingPipeline pipeline, String modelVersion) {
+    return Names.join(pipeline.getMetadata().getName(), modelVersion);
   }
 
   public static String serviceName(StreamingPipeline pipeline) {
@@ -46,11 +53,65 @@ public final class TritonDeploymentModel {
   }
 
   public static DesiredServing from(StreamingPipeline pipeline, ModelVersion model, OperatorDefaults defaults) {
+    return new DesiredServing(List.of(deployment(pipeline, model, Math.max(1, model.getSpec().minReplicas), defaults),
+        service(pipeline, serviceName(pipeline), model)), endpoint(pipeline, defaults));
+  }
+
+  /**
+   * With a Gateway API mesh (GAMMA): each version its own Deployment and Service, the pipeline's Service
+   * (which the job calls) selecting the stable version, and an HTTPRoute attached to that Service sending
+   * {@code candidateWeight} percent to the candidate. The candidate runs its share of replicas, so a canary
+   * does not double the GPU footprint. Outside a rollout pass a null candidate: the route sends all to stable.
+   */
+  public static DesiredServing routed(StreamingPipeline pipeline, ModelVersion stable, ModelVersion candidate,
+      int candidateWeight, Integer candidateReplicaPercent, OperatorDefaults defaults) {
+    List<HasMetadata> objects = new ArrayList<>();
+    objects.add(deployment(pipeline, stable, Math.max(1, stable.getSpec().minReplicas), defaults));
+    objects.add(service(pipeline, deploymentName(pipeline, stable), stable));
+    List<Map<String, Object>> backends = new ArrayList<>();
+    backends.add(backend(deploymentName(pipeline, stable), candidate == null ? 100 : 100 - candidateWeight));
+    if (candidate != null) {
+      objects.add(deployment(pipeline, candidate,
+          InferenceServiceModel.share(candidate.getSpec().minReplicas, candidateReplicaPercent), defaults));
+      objects.add(service(pipeline, deploymentName(pipeline, candidate), candidate));
+      backends.add(backend(deploymentName(pipeline, candidate), candidateWeight));
+    }
+    objects.add(service(pipeline, serviceName(pipeline), stable));
+    objects.add(route(pipeline, backends));
+    return new DesiredServing(objects, endpoint(pipeline, defaults));
+  }
+
+  /** A version's own URL: the candidate's, for its shadow job. */
+  public static String versionEndpoint(StreamingPipeline pipeline, String modelVersion, OperatorDefaults defaults) {
+    return "http://" + deploymentName(pipeline, modelVersion) + "." + pipeline.getMetadata().getNamespace()
+        + ".svc." + defaults.clusterDomain() + ":" + HTTP_PORT;
+  }
+
+  private static String endpoint(StreamingPipeline pipeline, OperatorDefaults defaults) {
+    return "http://" + serviceName(pipeline) + "." + pipeline.getMetadata().getNamespace()
+        + ".svc." + defaults.clusterDomain() + ":" + HTTP_PORT;
+  }
+
+  private static Map<String, Object> backend(String service, int weight) {
+    return Ordered.map("kind", "Service", "name", service, "port", HTTP_PORT, "weight", weight);
+  }
+
+  private static GenericKubernetesResource route(StreamingPipeline pipeline, List<Map<String, Object>> backends) {
+    GenericKubernetesResource route = new GenericKubernetesResource();
+    route.setApiVersion(ThirdPartyKinds.HTTP_ROUTE.apiVersion());
+    route.setKind(ThirdPartyKinds.HTTP_ROUTE.kind);
+    route.setMetadata(Owned.meta(pipeline, serviceName(pipeline), Labels.owned(pipeline.getMetadata().getName(), COMPONENT)));
+    Map<String, Object> parent = Ordered.map("group", "", "kind", "Service", "name", serviceName(pipeline), "port", HTTP_PORT);
+    route.setAdditionalProperty("spec", Ordered.map("parentRefs", List.of(parent),
+        "rules", List.of(Ordered.map("backendRefs", backends))));
+    return route;
+  }
+
+  private static Deployment deployment(StreamingPipeline pipeline, ModelVersion model, int replicas,
+      OperatorDefaults defaults) {
     var mv = model.getSpec();
     String pipelineName = pipeline.getMetadata().getName();
-    Map<String, String> selector = new LinkedHashMap<>();
-    selector.put(Labels.PIPELINE, pipelineName);
-    selector.put(Labels.MODEL_VERSION, model.getMetadata().getName());
+    Map<String, String> selector = selector(pipeline, model);
     Map<String, String> labels = Labels.owned(pipelineName, COMPONENT);
     labels.put(Labels.MODEL_VERSION, model.getMetadata().getName());
 
@@ -88,10 +149,10 @@ public final class TritonDeploymentModel {
     }
     pod.withContainers(container.build());
 
-    Deployment deployment = new DeploymentBuilder()
+    return new DeploymentBuilder()
         .withMetadata(Owned.meta(pipeline, deploymentName(pipeline, model), labels))
         .withNewSpec()
-        .withReplicas(Math.max(1, mv.minReplicas))
+        .withReplicas(replicas)
         .withNewSelector().withMatchLabels(selector).endSelector()
         .withNewTemplate()
         .withMetadata(new ObjectMetaBuilder().withLabels(labels).build())
@@ -99,22 +160,28 @@ public final class TritonDeploymentModel {
         .endTemplate()
         .endSpec()
         .build();
+  }
 
-    Service service = new ServiceBuilder()
-        .withMetadata(Owned.meta(pipeline, serviceName(pipeline), Labels.owned(pipelineName, COMPONENT)))
+  private static Map<String, String> selector(StreamingPipeline pipeline, ModelVersion model) {
+    Map<String, String> selector = new LinkedHashMap<>();
+    selector.put(Labels.PIPELINE, pipeline.getMetadata().getName());
+    selector.put(Labels.MODEL_VERSION, model.getMetadata().getName());
+    return selector;
+  }
+
+  /** A Service with Triton's three ports selecting the pods of {@code model}. */
+  private static Service service(StreamingPipeline pipeline, String name, ModelVersion model) {
+    return new ServiceBuilder()
+        .withMetadata(Owned.meta(pipeline, name, Labels.owned(pipeline.getMetadata().getName(), COMPONENT)))
         .withNewSpec()
         .withType("ClusterIP")
-        .withSelector(selector)
+        .withSelector(selector(pipeline, model))
         .withPorts(
             new ServicePortBuilder().withName("http").withPort(HTTP_PORT).withTargetPort(new IntOrString("http")).build(),
             new ServicePortBuilder().withName("grpc").withPort(GRPC_PORT).withTargetPort(new IntOrString("grpc")).build(),
             new ServicePortBuilder().withName("metrics").withPort(METRICS_PORT).withTargetPort(new IntOrString("metrics")).build())
         .endSpec()
         .build();
-
-    String endpoint = "http://" + serviceName(pipeline) + "." + pipeline.getMetadata().getNamespace()
-        + ".svc." + defaults.clusterDomain() + ":" + HTTP_PORT;
-    return new DesiredServing(List.of(deployment, service), endpoint);
   }
 
   /** Triton reads s3:// and gs:// repositories itself; a pvc:// repository is mounted at /models. */

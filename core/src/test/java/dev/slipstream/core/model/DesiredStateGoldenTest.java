@@ -38,6 +38,20 @@ class DesiredStateGoldenTest {
   }
 
   @Test
+  void tritonCanaryRunsBothVersionsAndSplitsTrafficWithAnHttpRoute() throws IOException {
+    var pipeline = Examples.pipeline("triton-gpu.yaml", "image-embeddings");
+    var stable = Examples.model("triton-gpu.yaml", "embedder-v3");
+    var candidate = Examples.model("triton-gpu.yaml", "embedder-v3");
+    candidate.getMetadata().setName("embedder-v4");
+    candidate.getSpec().version = "4";
+    candidate.getSpec().minReplicas = 4;
+    DesiredServing serving = TritonDeploymentModel.routed(pipeline, stable, candidate, 25, 25, DEFAULTS);
+    assertThat(serving.endpoint()).as("the job keeps calling the pipeline's Service")
+        .isEqualTo("http://image-embeddings-triton.vision.svc.cluster.local:8000");
+    matchesGolden("triton-canary-image-embeddings.yaml", serving.objects());
+  }
+
+  @Test
   void flinkDeploymentCarriesTheJobContract() throws IOException {
     var pipeline = Examples.pipeline("fraud-scoring.yaml", "fraud-scoring");
     var model = Examples.model("fraud-scoring.yaml", "fraud-v1");
