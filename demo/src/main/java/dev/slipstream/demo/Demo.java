@@ -201,7 +201,8 @@ public final class Demo {
     OUT.printf("  owned objects:%n");
     Map<String, String> owned = new TreeMap<>();
     for (var kind : List.of(List.of("serving.kserve.io/v1beta1", "InferenceService"), List.of("flink.apache.org/v1beta1", "FlinkDeployment"),
-        List.of("kafka.strimzi.io/v1", "KafkaTopic"), List.of("apps/v1", "Deployment"), List.of("v1", "Service"))) {
+        List.of("kafka.strimzi.io/v1", "KafkaTopic"), List.of("gateway.networking.k8s.io/v1", "HTTPRoute"),
+        List.of("apps/v1", "Deployment"), List.of("v1", "Service"))) {
       for (var o : client.genericKubernetesResources(kind.get(0), kind.get(1)).inNamespace(ns).list().getItems()) {
         if (o.getMetadata().getOwnerReferences().stream().anyMatch(r -> r.getUid().equals(p.getMetadata().getUid()))) {
           owned.put(kind.get(1) + "/" + o.getMetadata().getName(), kind.get(0));

@@ -2,7 +2,6 @@ package dev.slipstream.testkit;
 
 import static org.awaitility.Awaitility.await;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -15,10 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Comparator;
-import java.util.concurrent.TimeUnit;
+import java.io.File;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * A real Prometheus server (Debian's {@code prometheus}, or the binary named by PROMETHEUS_BIN) on loopback,
@@ -89,27 +86,16 @@ public final class EmbeddedPrometheus implements AutoCloseable {
 
   /** Stops Prometheus as an outage would; its data stays for {@link #restart()}. */
   public synchronized void stop() {
-    if (process != null && process.isAlive()) {
-      process.destroy();
-      try {
-        if (!process.waitFor(30, TimeUnit.SECONDS)) {
-          process.destroyForcibly().waitFor();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    ChildProcesses.stop(process);
   }
+
 
   @Override
   public void close() {
     stop();
-    try (Stream<Path> files = Files.walk(dir)) {
-      files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-    } catch (IOException e) {
-      // a temp directory left behind is not worth failing a run for
-    }
+    ChildProcesses.deleteTree(dir);
   }
+
 
   private static String binary() {
     String named = System.getenv("PROMETHEUS_BIN");
