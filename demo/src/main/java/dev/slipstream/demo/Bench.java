@@ -38,7 +38,8 @@ public final class Bench {
   public static void main(String[] args) throws Exception {
     int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
     List<Double> reactions = new ArrayList<>();
-    try (EmbeddedStack stack = new EmbeddedStack(Map.of("SLIPSTREAM_RESYNC", "30s", "SLIPSTREAM_METRICS_PORT", "0"))) {
+    try (EmbeddedStack stack = new EmbeddedStack(Map.of("SLIPSTREAM_RESYNC", "30s", "SLIPSTREAM_METRICS_PORT", "0",
+        "SLIPSTREAM_LEADER_ELECTION", "false"))) {
       for (int i = 0; i < runs; i++) {
         double seconds = breachToRollback(stack, "bench-" + i);
         reactions.add(seconds);

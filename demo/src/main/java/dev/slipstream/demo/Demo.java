@@ -41,7 +41,8 @@ public final class Demo {
 
   public static void main(String[] args) throws Exception {
     boolean keepRunning = List.of(args).contains("--keep-running");
-    try (EmbeddedStack stack = new EmbeddedStack(Map.of("SLIPSTREAM_RESYNC", "2s", "SLIPSTREAM_METRICS_PORT", "0"))) {
+    try (EmbeddedStack stack = new EmbeddedStack(Map.of("SLIPSTREAM_RESYNC", "2s", "SLIPSTREAM_METRICS_PORT", "0",
+        "SLIPSTREAM_LEADER_ELECTION", "false"))) {
       EmbeddedKafka kafka = stack.kafka;
       TestApiServer api = stack.api;
       KubernetesClient client = api.client();

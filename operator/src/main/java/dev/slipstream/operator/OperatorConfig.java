@@ -24,7 +24,10 @@ public record OperatorConfig(
     String clusterDomain,
     String prometheusUrl,
     Duration prometheusTimeout,
-    int metricsPort) {
+    int metricsPort,
+    boolean leaderElection,
+    String leaseNamespace,
+    Duration leaseDuration) {
 
   /** Every setting: flag name, environment variable, default and what it does (the README reference is built from this). */
   public enum Setting {
@@ -37,7 +40,10 @@ public record OperatorConfig(
     CLUSTER_DOMAIN("cluster-domain", OperatorDefaults.STANDARD.clusterDomain(), "DNS suffix of Services in endpoints."),
     PROMETHEUS_URL("prometheus-url", "", "Prometheus base URL for rollout latency and error-rate checks; empty: those are not judged (a pipeline can name its own)."),
     PROMETHEUS_TIMEOUT("prometheus-timeout", "5s", "How long one Prometheus query may take before it counts as no data."),
-    METRICS_PORT("metrics-port", "8080", "Port of /metrics, /healthz and /readyz; 0 picks a free one.");
+    METRICS_PORT("metrics-port", "8080", "Port of /metrics, /healthz and /readyz; 0 picks a free one."),
+    LEADER_ELECTION("leader-election", "true", "true: several replicas may run and only the holder of the Lease slipstream-operator acts; false: this process acts alone."),
+    LEADER_ELECTION_NAMESPACE("leader-election-namespace", "", "Namespace of the Lease; empty: the operator's own namespace."),
+    LEASE_DURATION("lease-duration", "15s", "How long a Lease holds without renewal; a standby takes over after it.");
 
     public final String flag;
     public final String defaultValue;
@@ -91,7 +97,10 @@ public record OperatorConfig(
         nonBlank(Setting.CLUSTER_DOMAIN, value),
         prometheusUrl(value.apply(Setting.PROMETHEUS_URL).trim()),
         duration(Setting.PROMETHEUS_TIMEOUT, value),
-        port(Setting.METRICS_PORT, value));
+        port(Setting.METRICS_PORT, value),
+        bool(Setting.LEADER_ELECTION, value),
+        value.apply(Setting.LEADER_ELECTION_NAMESPACE).trim(),
+        duration(Setting.LEASE_DURATION, value));
   }
 
   private static Duration duration(Setting s, Function<Setting, String> value) {
@@ -104,6 +113,14 @@ public record OperatorConfig(
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("--" + s.flag + " (" + s.env() + "): " + e.getMessage(), e);
     }
+  }
+
+  private static boolean bool(Setting s, Function<Setting, String> value) {
+    String text = value.apply(s).trim();
+    if (!text.equals("true") && !text.equals("false")) {
+      throw new IllegalArgumentException("--" + s.flag + " (" + s.env() + ") '" + text + "' must be true or false");
+    }
+    return Boolean.parseBoolean(text);
   }
 
   private static int port(Setting s, Function<Setting, String> value) {

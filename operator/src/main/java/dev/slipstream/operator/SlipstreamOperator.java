@@ -10,7 +10,11 @@ import dev.slipstream.operator.kafka.AdminClientKafkaAccess;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.EnumSet;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -22,6 +26,9 @@ public final class SlipstreamOperator implements AutoCloseable {
   private final Operator operator;
   private final AdminClientKafkaAccess kafka;
   private volatile boolean started;
+  private final String identity;
+  /** The Lease replicas compete for; only its holder reconciles. */
+  public static final String LEASE_NAME = "slipstream-operator";
 
   public SlipstreamOperator(KubernetesClient client, OperatorConfig config, Clock clock, Metrics metrics) {
     this(client, config, clock, metrics, new PrometheusRegistry());
@@ -30,6 +37,15 @@ public final class SlipstreamOperator implements AutoCloseable {
   /** @param registry where Slipstream's own metrics go (served on /metrics by the process) */
   public SlipstreamOperator(KubernetesClient client, OperatorConfig config, Clock clock, Metrics metrics,
       PrometheusRegistry registry) {
+    this(client, config, clock, metrics, registry, true);
+  }
+
+  /**
+   * @param exitOnLostLease with leader election, end the process when the Lease is lost (so a stale leader
+   *     never acts beside the new one); false only where several operators share one JVM, as in tests
+   */
+  public SlipstreamOperator(KubernetesClient client, OperatorConfig config, Clock clock, Metrics metrics,
+      PrometheusRegistry registry, boolean exitOnLostLease) {
     this.kafka = new AdminClientKafkaAccess(config.kafkaApiTimeout());
     Set<ThirdPartyKinds> installed = installedKinds(client);
     LOG.info("third-party CRDs installed: {}", installed);
@@ -38,10 +54,27 @@ public final class SlipstreamOperator implements AutoCloseable {
         new PrometheusPipelineMetrics(registry), config.resync(),
         config.kafkaRetryMin(), config.kafkaRetryMax(), clock);
     // plain JSON patches for the primary (finalizers): they work on every API server, including the test server
-    this.operator = new Operator(o -> o.withKubernetesClient(client)
-        .withCloseClientOnStop(false)
-        .withUseSSAToPatchPrimaryResource(false)
-        .withMetrics(metrics));
+    this.identity = Optional.ofNullable(System.getenv("HOSTNAME")).orElse("slipstream") + "-"
+        + UUID.randomUUID().toString().substring(0, 8);
+    this.operator = new Operator(o -> {
+      o.withKubernetesClient(client)
+          .withCloseClientOnStop(false)
+          .withUseSSAToPatchPrimaryResource(false)
+          .withMetrics(metrics);
+      if (config.leaderElection()) {
+        Duration lease = config.leaseDuration();
+        var election = LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(LEASE_NAME)
+            .withIdentity(identity)
+            .withLeaseDuration(lease)
+            .withRenewDeadline(lease.multipliedBy(2).dividedBy(3))
+            .withRetryPeriod(lease.dividedBy(5))
+            .withExitOnStopLeading(exitOnLostLease);
+        if (!config.leaseNamespace().isEmpty()) {
+          election.withLeaseNamespace(config.leaseNamespace());
+        }
+        o.withLeaderElectionConfiguration(election.build());
+      }
+    });
     Controllers.register(operator, client, controllers, config.namespaces());
   }
 
@@ -59,6 +92,11 @@ public final class SlipstreamOperator implements AutoCloseable {
   public void start() {
     operator.start();
     started = true;
+  }
+
+  /** This replica's name in the Lease. */
+  public String identity() {
+    return identity;
   }
 
   /** Started and serving: what /readyz reports. */

@@ -50,7 +50,7 @@ final class OperatorFixture implements AutoCloseable {
 
   OperatorConfig config() {
     return OperatorConfig.from(new String[] {"--resync=2s", "--kafka-api-timeout=3s", "--kafka-retry-min=500ms",
-        "--kafka-retry-max=4s", "--prometheus-url=" + prometheusUrl, "--prometheus-timeout=2s"}, Map.of());
+        "--kafka-retry-max=4s", "--prometheus-url=" + prometheusUrl, "--prometheus-timeout=2s", "--leader-election=false"}, Map.of());
   }
 
   void startOperator() {

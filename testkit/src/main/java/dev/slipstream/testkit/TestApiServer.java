@@ -129,6 +129,9 @@ public final class TestApiServer implements AutoCloseable {
       }
       String path = request.getPath();
       byte[] body = request.getBody() == null ? new byte[0] : request.getBody().getBytes();
+      if (method == HttpMethod.POST && path.startsWith("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")) {
+        return rulesReview(body);
+      }
       if (method == HttpMethod.PATCH && isMergePatch(request)) {
         RecordedRequest asJsonPatch = mergePatchAsJsonPatch(request, path, body);
         if (asJsonPatch != null) {
@@ -156,6 +159,26 @@ public final class TestApiServer implements AutoCloseable {
       }
       writes.add(new Write(method.name(), path, null, null, List.of(), request.getHeader("User-Agent")));
       return super.dispatch(new RecordedRequest(request.getHttpVersion(), method, path, request.getHeaders(), new Buffer(body)));
+    }
+
+    /**
+     * A real API server computes a SelfSubjectRulesReview from RBAC (the mock would store it, or refuse it);
+     * this one answers as for a cluster administrator, which the tests' clients are.
+     */
+    private MockResponse rulesReview(byte[] body) {
+      try {
+        ObjectNode review = body.length == 0 ? MAPPER.createObjectNode() : (ObjectNode) MAPPER.readTree(body);
+        ObjectNode status = review.putObject("status");
+        ObjectNode rule = status.putArray("resourceRules").addObject();
+        rule.putArray("verbs").add("*");
+        rule.putArray("apiGroups").add("*");
+        rule.putArray("resources").add("*");
+        status.putArray("nonResourceRules");
+        status.put("incomplete", false);
+        return new MockResponse().setResponseCode(201).setBody(MAPPER.writeValueAsString(review));
+      } catch (java.io.IOException e) {
+        return new MockResponse().setResponseCode(400).setBody(e.getMessage());
+      }
     }
 
     private static boolean isMergePatch(RecordedRequest request) {
