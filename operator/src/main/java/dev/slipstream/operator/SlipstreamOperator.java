@@ -4,6 +4,7 @@ import dev.slipstream.controllers.Controllers;
 import dev.slipstream.controllers.ControllersConfig;
 import dev.slipstream.core.model.ThirdPartyKinds;
 import dev.slipstream.operator.metrics.PrometheusPipelineMetrics;
+import dev.slipstream.operator.metrics.ReconcileMetrics;
 import dev.slipstream.operator.prometheus.PrometheusLatencySource;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import dev.slipstream.operator.kafka.AdminClientKafkaAccess;
@@ -56,11 +57,13 @@ public final class SlipstreamOperator implements AutoCloseable {
     // plain JSON patches for the primary (finalizers): they work on every API server, including the test server
     this.identity = Optional.ofNullable(System.getenv("HOSTNAME")).orElse("slipstream") + "-"
         + UUID.randomUUID().toString().substring(0, 8);
+    // built once: the framework may apply this configuration more than once, and a registry takes a name once
+    ReconcileMetrics reconcileMetrics = new ReconcileMetrics(registry, metrics);
     this.operator = new Operator(o -> {
       o.withKubernetesClient(client)
           .withCloseClientOnStop(false)
           .withUseSSAToPatchPrimaryResource(false)
-          .withMetrics(metrics);
+          .withMetrics(reconcileMetrics);
       if (config.leaderElection()) {
         Duration lease = config.leaseDuration();
         var election = LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(LEASE_NAME)

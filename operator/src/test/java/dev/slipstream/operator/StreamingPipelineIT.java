@@ -241,6 +241,9 @@ class StreamingPipelineIT {
     await().atMost(Duration.ofSeconds(30))
         .until(() -> env.reconciles.finished("StreamingPipeline", "idle", "fraud-scoring") >= reconcilesBefore + 3);
     assertThat(writesIn("idle")).as("write requests during three resyncs of a Ready pipeline").isEqualTo(writesBefore);
+    assertThat(env.metrics()).as("the framework's reconciliations on /metrics")
+        .containsPattern("slipstream_reconciliations_total\\{kind=\"StreamingPipeline\",result=\"success\"} [1-9]")
+        .contains("slipstream_reconcile_duration_seconds_count{controller=\"streamingpipeline\"");
   }
 
   @Test
