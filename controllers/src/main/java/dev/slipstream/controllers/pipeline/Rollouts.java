@@ -210,6 +210,7 @@ final class Rollouts {
         before, new RolloutObservation(desiredName, candidateServing, stableServing, analysis, false, command), now);
 
     RolloutStatus after = decision.status();
+    RolloutPhase previous = RolloutPhase.of(before == null ? null : before.phase);
     ModelVersion stable = world.modelVersion(namespace, after.stable).orElse(desired);
     RolloutPhase phase = RolloutPhase.of(after.phase);
     Optional<ModelVersion> candidateModel = after.candidate == null ? Optional.empty()
@@ -221,16 +222,16 @@ final class Rollouts {
     if (noRoomNow.isPresent() && phase.isJudging()) {
       // the candidate is not deployed until the quota has room: no Pending pods, the stable version serves
       return new RolloutStep(stable, null, stable, decision, consumed, null, analysis,
-          RolloutPhase.of(before == null ? null : before.phase), null);
+          previous, null);
     }
     if ((phase.isActive() || phase == RolloutPhase.RolledBack) && candidateModel.isPresent()) {
       int weight = after.weight == null ? 0 : after.weight;
       String shadowEndpoint = shadowing(after) ? view.candidateUrl(candidateModel.get().getMetadata().getName()) : null;
       return new RolloutStep(candidateModel.get(), weight, stable, decision, consumed, shadowEndpoint, analysis,
-          RolloutPhase.of(before == null ? null : before.phase), replicaPercent(spec, after));
+          previous, replicaPercent(spec, after));
     }
     return new RolloutStep(stable, null, stable, decision, consumed, null, analysis,
-        RolloutPhase.of(before == null ? null : before.phase), null);
+        previous, null);
   }
 
   /**
