@@ -39,6 +39,9 @@ public class StreamingPipelineStatus {
   @JsonPropertyDescription("The rollout of a new ModelVersion: phase, weight, step and the checks that decided it.")
   public RolloutStatus rollout;
 
+  @JsonPropertyDescription("The pipeline's place on its ShedPolicy's degradation ladder; absent without a ShedPolicy.")
+  public ShedStatus shed;
+
   @Override
   public boolean equals(Object o) {
     return o instanceof StreamingPipelineStatus s
@@ -51,7 +54,8 @@ public class StreamingPipelineStatus {
         && Objects.equals(consumerGroup, s.consumerGroup)
         && Objects.equals(topics, s.topics)
         && Objects.equals(flinkJobState, s.flinkJobState)
-        && Objects.equals(rollout, s.rollout);
+        && Objects.equals(rollout, s.rollout)
+        && Objects.equals(shed, s.shed);
   }
 
   @Override
