@@ -32,8 +32,9 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   private EmbeddedKafka(Path dir) throws IOException {
     this.dir = dir;
-    this.brokerPort = freePort();
-    this.controllerPort = freePort();
+    int[] ports = freePorts(2);
+    this.brokerPort = ports[0];
+    this.controllerPort = ports[1];
     this.config = dir.resolve("server.properties");
     Properties p = new Properties();
     p.putAll(Map.ofEntries(
@@ -93,6 +94,26 @@ public final class EmbeddedKafka implements AutoCloseable {
     return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
         AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000, AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000));
   }
+  /**
+   * Moves a consumer group to have read {@code share} (0 to 1) of every partition of {@code topic}, as a
+   * consumer that far through its backlog would have committed; the group must have no active members.
+   */
+  public void commitShare(Admin admin, String group, String topic, double share) {
+    try {
+      var partitions = admin.describeTopics(java.util.List.of(topic)).allTopicNames().get(10, java.util.concurrent.TimeUnit.SECONDS)
+          .get(topic).partitions();
+      Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new java.util.HashMap<>();
+      partitions.forEach(p -> latest.put(new org.apache.kafka.common.TopicPartition(topic, p.partition()),
+          org.apache.kafka.clients.admin.OffsetSpec.latest()));
+      Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> offsets = new java.util.HashMap<>();
+      admin.listOffsets(latest).all().get(10, java.util.concurrent.TimeUnit.SECONDS).forEach((tp, end) ->
+          offsets.put(tp, new org.apache.kafka.clients.consumer.OffsetAndMetadata(Math.round(end.offset() * share))));
+      admin.alterConsumerGroupOffsets(group, offsets).all().get(10, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("could not move the offsets of group " + group + " on " + topic, e);
+    }
+  }
+
 
   @Override
   public void close() {
@@ -153,9 +174,22 @@ public final class EmbeddedKafka implements AutoCloseable {
     return org.apache.kafka.common.Uuid.randomUuid().toString();
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
+  /** Distinct free ports: all sockets stay open until every port is chosen, so the system cannot hand one out twice. */
+  private static int[] freePorts(int count) throws IOException {
+    ServerSocket[] sockets = new ServerSocket[count];
+    try {
+      int[] ports = new int[count];
+      for (int i = 0; i < count; i++) {
+        sockets[i] = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        ports[i] = sockets[i].getLocalPort();
+      }
+      return ports;
+    } finally {
+      for (ServerSocket s : sockets) {
+        if (s != null) {
+          s.close();
+        }
+      }
     }
   }
 }
