@@ -29,6 +29,11 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * <p>Reaction: a canary at its first step; the input topic floods, so the lag SLO is breached as soon as
  * the records are on the broker; the time until the InferenceService sends all traffic back to the stable
  * version (canaryTrafficPercent 0). Target: at most one analysis interval plus 1 s.
+ *
+ * <p>Shed reaction: a pipeline whose ShedPolicy scales out above a lag of 100; the input floods; the time
+ * until the InferenceService carries the raised replicas. Target: at most one evaluation interval plus 1 s.
+ * And the operator's writes of owned objects for that level change. Target: only what changes (the
+ * InferenceService and the job's control ConfigMap), beside the pipeline's status and the Event.
  */
 public final class Bench {
   private static final Duration INTERVAL = Duration.ofSeconds(5);
@@ -38,6 +43,9 @@ public final class Bench {
   public static void main(String[] args) throws Exception {
     int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
     List<Double> reactions = new ArrayList<>();
+    List<Double> shedReactions = new ArrayList<>();
+    List<Integer> shedWrites = new ArrayList<>();
+    boolean onlyWhatChanges = true;
     try (EmbeddedStack stack = new EmbeddedStack(Map.of("SLIPSTREAM_RESYNC", "30s", "SLIPSTREAM_METRICS_PORT", "0",
         "SLIPSTREAM_LEADER_ELECTION", "false"))) {
       for (int i = 0; i < runs; i++) {
@@ -45,22 +53,105 @@ public final class Bench {
         reactions.add(seconds);
         System.out.printf(Locale.ROOT, "  run %d: breach to traffic on stable %.2f s%n", i + 1, seconds);
       }
+      for (int i = 0; i < runs; i++) {
+        ShedReaction r = triggerToAction(stack, "bench-shed-" + i);
+        shedReactions.add(r.seconds());
+        shedWrites.add(r.objectWrites().size());
+        onlyWhatChanges &= r.objectWrites().equals(List.of("configmaps/fraud-scoring-control", "inferenceservices/fraud-scoring"));
+        System.out.printf(Locale.ROOT, "  run %d: shed trigger to scale-out written %.2f s; writes of owned objects %s"
+            + " (and %d status, %d event)%n", i + 1, r.seconds(), r.objectWrites(), r.statusWrites(), r.events());
+      }
     }
     double median = median(reactions);
     double target = INTERVAL.toMillis() / 1000.0 + 1;
-    System.out.printf(Locale.ROOT, "%n%-46s %-12s %-12s %s%n", "figure", "median", "target", "runs");
-    System.out.printf(Locale.ROOT, "%-46s %-12s %-12s %s%n", "breach to rollback (interval " + INTERVAL.toSeconds() + "s)",
+    double shedMedian = median(shedReactions);
+    System.out.printf(Locale.ROOT, "%n%-50s %-12s %-28s %s%n", "figure", "median", "target", "runs");
+    System.out.printf(Locale.ROOT, "%-50s %-12s %-28s %s%n", "breach to rollback (interval " + INTERVAL.toSeconds() + "s)",
         String.format(Locale.ROOT, "%.2f s", median), String.format(Locale.ROOT, "<= %.1f s", target), reactions.size());
+    System.out.printf(Locale.ROOT, "%-50s %-12s %-28s %s%n", "shed trigger to actions written (interval " + INTERVAL.toSeconds() + "s)",
+        String.format(Locale.ROOT, "%.2f s", shedMedian), String.format(Locale.ROOT, "<= %.1f s", target), shedReactions.size());
+    System.out.printf(Locale.ROOT, "%-50s %-12s %-28s %s%n", "owned-object writes per level change",
+        median(shedWrites.stream().map(Integer::doubleValue).toList()), "2 (isvc + control, only)", shedWrites.size());
     Path out = Path.of("target", "bench.json");
     Files.createDirectories(out.getParent());
     Files.writeString(out, String.format(Locale.ROOT,
-        "{\"breachToRollbackSeconds\":{\"median\":%.3f,\"target\":%.1f,\"interval\":%d,\"runs\":%s,\"met\":%s}}%n",
-        median, target, INTERVAL.toSeconds(), reactions, median <= target));
+        "{\"breachToRollbackSeconds\":{\"median\":%.3f,\"target\":%.1f,\"interval\":%d,\"runs\":%s,\"met\":%s},"
+            + "\"shedTriggerToActionSeconds\":{\"median\":%.3f,\"target\":%.1f,\"interval\":%d,\"runs\":%s,\"met\":%s},"
+            + "\"ownedWritesPerLevelChange\":{\"runs\":%s,\"target\":2,\"met\":%s}}%n",
+        median, target, INTERVAL.toSeconds(), reactions, median <= target,
+        shedMedian, target, INTERVAL.toSeconds(), shedReactions, shedMedian <= target, shedWrites, onlyWhatChanges));
     System.out.println("\nwritten to " + out.toAbsolutePath());
     System.exit(0);
   }
 
+  /** One shed reaction: its time, the owned objects written (resource/name, sorted), status and Event writes. */
+  private record ShedReaction(double seconds, List<String> objectWrites, long statusWrites, long events) {}
+
+  private static ShedReaction triggerToAction(EmbeddedStack stack, String namespace) throws IOException {
+    String input = createFraudExample(stack, namespace);
+    stack.client.resources(dev.slipstream.api.v1alpha1.ShedPolicy.class).inNamespace(namespace).withName("fraud-shed")
+        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"evaluationInterval\":\"" + INTERVAL.toSeconds()
+            + "s\",\"recovery\":{\"cooldown\":\"1h\"},\"levels\":[{\"name\":\"scale-out\",\"triggers\":"
+            + "{\"consumerLagAbove\":100},\"scaleOut\":{\"maxReplicas\":5}}]}}");
+    var pipelines = stack.client.resources(StreamingPipeline.class).inNamespace(namespace).withName("fraud-scoring");
+    await().atMost(Duration.ofSeconds(60)).until(() -> pipelines.get().getStatus().shed != null
+        && pipelines.get().getStatus().shed.next.stream().anyMatch(t -> t.bound == 100.0));
+    var isvc = stack.client.genericKubernetesResources("serving.kserve.io/v1beta1", "InferenceService")
+        .inNamespace(namespace).withName("fraud-scoring");
+    int before = stack.api.writes().size();
+    produce(stack, input, 1000);
+    long breach = System.nanoTime();
+    await().atMost(INTERVAL.multipliedBy(4)).pollInterval(Duration.ofMillis(20))
+        .until(() -> Integer.valueOf(5).equals(predictor(isvc.get()).get("minReplicas")));
+    double seconds = (System.nanoTime() - breach) / 1e9;
+    await().atMost(Duration.ofSeconds(10)).until(() -> pipelines.get().getStatus().shed.level == 1);
+    var writes = stack.api.writes().subList(before, stack.api.writes().size()).stream()
+        .filter(w -> EmbeddedStack.OPERATOR_AGENT.equals(w.userAgent()) && w.path().contains("/namespaces/" + namespace + "/"))
+        .map(w -> w.path().substring(w.path().indexOf("/namespaces/" + namespace + "/") + namespace.length() + 13))
+        .toList();
+    List<String> objects = writes.stream().filter(p -> !p.endsWith("/status") && !p.startsWith("events")).sorted().toList();
+    return new ShedReaction(seconds, objects, writes.stream().filter(p -> p.endsWith("/status")).count(),
+        writes.stream().filter(p -> p.startsWith("events")).count());
+  }
+
   private static double breachToRollback(EmbeddedStack stack, String namespace) throws IOException {
+    String input = createFraudExample(stack, namespace);
+    var pipelines = stack.client.resources(StreamingPipeline.class).inNamespace(namespace).withName("fraud-scoring");
+    ModelVersion v2 = stack.client.resources(ModelVersion.class).inNamespace(namespace).withName("fraud-v1").get();
+    v2.getMetadata().setName("fraud-v2");
+    v2.getMetadata().setResourceVersion(null);
+    v2.getMetadata().setUid(null);
+    v2.setStatus(null);
+    v2.getSpec().version = "2";
+    v2.getSpec().storageUri = "s3://models/fraud/2";
+    stack.client.resource(v2).create();
+    pipelines.patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"rollout\":{\"canary\":{\"steps\":[50,100],\"interval\":\""
+        + INTERVAL.toSeconds() + "s\"},\"analysis\":{\"failureThreshold\":1}},\"serving\":{\"modelVersionRef\":{\"name\":"
+        + "\"fraud-v2\"},\"slo\":{\"maxConsumerLag\":100}}}}");
+    var isvc = stack.client.genericKubernetesResources("serving.kserve.io/v1beta1", "InferenceService")
+        .inNamespace(namespace).withName("fraud-scoring");
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+        .until(() -> Integer.valueOf(50).equals(canaryPercent(isvc.get())));
+
+    produce(stack, input, 1000);
+    long breach = System.nanoTime();
+    await().atMost(INTERVAL.multipliedBy(4)).pollInterval(Duration.ofMillis(20))
+        .until(() -> Integer.valueOf(0).equals(canaryPercent(isvc.get())));
+    return (System.nanoTime() - breach) / 1e9;
+  }
+
+  private static Object canaryPercent(GenericKubernetesResource isvc) {
+    return predictor(isvc).get("canaryTrafficPercent");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> predictor(GenericKubernetesResource isvc) {
+    var spec = (Map<String, Object>) isvc.getAdditionalProperties().get("spec");
+    return (Map<String, Object>) spec.get("predictor");
+  }
+
+  /** The fraud example in its own namespace with its own input topic, Ready; returns the input topic. */
+  private static String createFraudExample(EmbeddedStack stack, String namespace) throws IOException {
     List<GenericKubernetesResource> objects = Manifests.withBootstrapServers(
         Manifests.read(Manifests.examples().resolve("fraud-scoring.yaml")), stack.kafka.bootstrapServers());
     String input = namespace + "-card-transactions";
@@ -78,40 +169,18 @@ public final class Bench {
     var pipelines = stack.client.resources(StreamingPipeline.class).inNamespace(namespace).withName("fraud-scoring");
     await().atMost(Duration.ofSeconds(60)).until(() -> pipelines.get().getStatus() != null
         && Conditions.isTrue(pipelines.get().getStatus().conditions, "Ready"));
-    ModelVersion v2 = stack.client.resources(ModelVersion.class).inNamespace(namespace).withName("fraud-v1").get();
-    v2.getMetadata().setName("fraud-v2");
-    v2.getMetadata().setResourceVersion(null);
-    v2.getMetadata().setUid(null);
-    v2.setStatus(null);
-    v2.getSpec().version = "2";
-    v2.getSpec().storageUri = "s3://models/fraud/2";
-    stack.client.resource(v2).create();
-    pipelines.patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"rollout\":{\"canary\":{\"steps\":[50,100],\"interval\":\""
-        + INTERVAL.toSeconds() + "s\"},\"analysis\":{\"failureThreshold\":1}},\"serving\":{\"modelVersionRef\":{\"name\":"
-        + "\"fraud-v2\"},\"slo\":{\"maxConsumerLag\":100}}}}");
-    var isvc = stack.client.genericKubernetesResources("serving.kserve.io/v1beta1", "InferenceService")
-        .inNamespace(namespace).withName("fraud-scoring");
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
-        .until(() -> Integer.valueOf(50).equals(canaryPercent(isvc.get())));
+    return input;
+  }
 
+  private static void produce(EmbeddedStack stack, String topic, int records) {
     Properties props = new Properties();
     props.put("bootstrap.servers", stack.kafka.bootstrapServers());
     try (var producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
-      for (int i = 0; i < 1000; i++) {
-        producer.send(new ProducerRecord<>(input, "card-" + i, "{\"amount\": " + i + "}"));
+      for (int i = 0; i < records; i++) {
+        producer.send(new ProducerRecord<>(topic, "card-" + i, "{\"amount\": " + i + "}"));
       }
       producer.flush();
     }
-    long breach = System.nanoTime();
-    await().atMost(INTERVAL.multipliedBy(4)).pollInterval(Duration.ofMillis(20))
-        .until(() -> Integer.valueOf(0).equals(canaryPercent(isvc.get())));
-    return (System.nanoTime() - breach) / 1e9;
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Object canaryPercent(GenericKubernetesResource isvc) {
-    var spec = (Map<String, Object>) isvc.getAdditionalProperties().get("spec");
-    return ((Map<String, Object>) spec.get("predictor")).get("canaryTrafficPercent");
   }
 
   static double median(List<Double> values) {

@@ -80,6 +80,7 @@ public final class Demo {
       }
       printTopics(kafka);
       rollouts(client);
+      ladder(client, kafka);
       if (keepRunning) {
         OUT.printf("%nStill running. Try: kubectl --server=%s --insecure-skip-tls-verify get sp -A   (Ctrl-C stops)%n", api.url());
         CountDownLatch stop = new CountDownLatch(1);
@@ -116,6 +117,78 @@ public final class Demo {
       Conditions.find(p.getStatus().conditions, type).ifPresent(c ->
           OUT.printf("  %-12s %-6s %-16s %s%n", c.getType(), c.getStatus(), c.getReason(), c.getMessage()));
     }
+  }
+
+  /**
+   * The fraud pipeline's ShedPolicy under a flood: load rises, the pipeline climbs the ladder one level per
+   * evaluation; its consumer group then catches up and it steps back down after each cooldown.
+   */
+  private static void ladder(KubernetesClient client, EmbeddedKafka kafka) throws Exception {
+    OUT.printf("%n$ kubectl patch sp fraud-scoring -n payments  (modelVersionRef back to fraud-v2, as Git reverts it)%n");
+    patch(client, "{\"spec\":{\"serving\":{\"modelVersionRef\":{\"name\":\"fraud-v2\"}}}}");
+    await("fraud-v2 serving alone").atMost(Duration.ofSeconds(60)).until(() -> {
+      var status = fraud(client).getStatus();
+      return "Idle".equals(status.rollout.phase) && "fraud-v2".equals(status.rollout.stable) && ready(fraud(client));
+    });
+    OUT.printf("%n$ kubectl patch shed fraud-shed -n payments  (evaluated every 1s; lag above 1000 scales out, above"
+        + " 5000 moves to fraud-lite-v1, above 20000 sheds; 4s cooldown)%n");
+    client.resources(ShedPolicy.class).inNamespace("payments").withName("fraud-shed")
+        .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+            "{\"spec\":{\"evaluationInterval\":\"1s\",\"recovery\":{\"cooldown\":\"4s\",\"maxChangesPerWindow\":8},\"levels\":["
+                + "{\"name\":\"scale-out\",\"triggers\":{\"consumerLagAbove\":1000},\"scaleOut\":{\"maxReplicas\":12}},"
+                + "{\"name\":\"small-model\",\"triggers\":{\"consumerLagAbove\":5000},"
+                + "\"downgrade\":{\"modelVersionRef\":{\"name\":\"fraud-lite-v1\"},\"keepWarm\":true}},"
+                + "{\"name\":\"shed\",\"triggers\":{\"consumerLagAbove\":20000},"
+                + "\"shed\":{\"containerConcurrency\":8,\"fallbackResult\":\"{\\\"score\\\": 0.5}\"}}]}}");
+    String group = get(client, fraud(client)).getStatus().consumerGroup;
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+      kafka.commitShare(admin, group, "card-transactions", 1.0);
+      OUT.printf("The job's group %s has caught up; now a flood of 30000 events arrives.%n", group);
+      produce(kafka, "card-transactions", 30_000);
+      String[] last = {"", ""};
+      ladderTimeline(client, "shed", last);
+      OUT.printf("%nThe group catches up, a tenth of the backlog per second.%n");
+      var drain = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+      int[] ticks = {0};
+      drain.scheduleAtFixedRate(() -> kafka.commitShare(admin, group, "card-transactions", Math.min(1.0, ++ticks[0] / 10.0)),
+          0, 1, TimeUnit.SECONDS);
+      try {
+        ladderTimeline(client, "normal", last);
+      } finally {
+        drain.shutdownNow();
+      }
+    }
+  }
+
+  private static StreamingPipeline fraud(KubernetesClient client) {
+    return client.resources(StreamingPipeline.class).inNamespace("payments").withName("fraud-scoring").get();
+  }
+
+  /** Prints each level change with its trigger values, the serving replicas and the job's mode, until {@code level}. */
+  private static void ladderTimeline(KubernetesClient client, String level, String[] last) {
+    long start = System.nanoTime();
+    await("shed level " + level).atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).until(() -> {
+      var shed = fraud(client).getStatus().shed;
+      if (shed == null) {
+        return false;
+      }
+      @SuppressWarnings("unchecked")
+      Map<String, Object> predictor = (Map<String, Object>) ((Map<String, Object>) client
+          .genericKubernetesResources("serving.kserve.io/v1beta1", "InferenceService").inNamespace("payments")
+          .withName("fraud-scoring").get().getAdditionalProperties().get("spec")).get("predictor");
+      var control = client.configMaps().inNamespace("payments").withName("fraud-scoring-control").get();
+      String line = String.format("%-12s lag %6s  replicas %2s  job mode %s", shed.levelName, shed.lag,
+          predictor.get("minReplicas"), control == null ? "" : control.getData().get("mode"));
+      if (!line.equals(last[0])) {
+        OUT.printf("  +%5.1fs  %s%n", (System.nanoTime() - start) / 1e9, line);
+        last[0] = line;
+      }
+      if (shed.message != null && !shed.message.equals(last[1])) {
+        OUT.printf("           %s%n", shed.message);
+        last[1] = shed.message;
+      }
+      return level.equals(shed.levelName);
+    });
   }
 
   private static void patch(KubernetesClient client, String json) {

@@ -15,6 +15,8 @@ import java.util.Map;
  * KServe, Flink, Strimzi and Deployment controllers, and the real operator with the given settings.
  */
 final class EmbeddedStack implements AutoCloseable {
+  /** The User-Agent of the operator's requests, to tell its writes from the demo's own. */
+  static final String OPERATOR_AGENT = "slipstream-operator";
   final EmbeddedKafka kafka;
   final TestApiServer api;
   final KubernetesClient client;
@@ -27,7 +29,7 @@ final class EmbeddedStack implements AutoCloseable {
     api = TestApiServer.startWithAllCrds();
     client = api.client();
     standIns = StandInControllers.startAll(api.newClient());
-    operatorClient = api.newClient();
+    operatorClient = api.newClient(OPERATOR_AGENT);
     operator = new SlipstreamOperator(operatorClient, OperatorConfig.from(new String[0], settings), Clock.systemUTC(),
         Metrics.NOOP);
     operator.start();

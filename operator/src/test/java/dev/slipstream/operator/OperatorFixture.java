@@ -140,6 +140,23 @@ final class OperatorFixture implements AutoCloseable {
     return pipeline(namespace, name);
   }
 
+  /** The namespace's Events, oldest first. */
+  List<io.fabric8.kubernetes.api.model.Event> events(String namespace) {
+    return client.v1().events().inNamespace(namespace).list().getItems().stream()
+        .sorted(java.util.Comparator.comparing(io.fabric8.kubernetes.api.model.Event::getFirstTimestamp)
+            .thenComparing(e -> e.getMetadata().getResourceVersion(), java.util.Comparator.comparingLong(Long::parseLong)))
+        .toList();
+  }
+
+  /** spec.predictor of an InferenceService, or null when it does not exist. */
+  @SuppressWarnings("unchecked")
+  Map<String, Object> predictor(String namespace, String name) {
+    GenericKubernetesResource isvc = client.genericKubernetesResources("serving.kserve.io/v1beta1", "InferenceService")
+        .inNamespace(namespace).withName(name).get();
+    return isvc == null ? null
+        : (Map<String, Object>) ((Map<String, Object>) isvc.getAdditionalProperties().get("spec")).get("predictor");
+  }
+
   @Override
   public void close() {
     stopOperator();

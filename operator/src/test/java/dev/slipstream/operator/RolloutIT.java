@@ -34,8 +34,18 @@ class RolloutIT {
   }
 
   private static void rollOutFraudV2(String namespace, dev.slipstream.api.v1alpha1.RolloutSpec rollout) {
+    rollOutFraudV2(namespace, rollout, true);
+  }
+
+  /** @param shedPolicy false: the pipeline without its ShedPolicy, whose ladder would hold a rollout under load */
+  @SuppressWarnings("unchecked")
+  private static void rollOutFraudV2(String namespace, dev.slipstream.api.v1alpha1.RolloutSpec rollout, boolean shedPolicy) {
     var objects = env.example("fraud-scoring.yaml");
     OperatorFixtures.moveTo(objects, namespace);
+    if (!shedPolicy) {
+      objects.stream().filter(o -> "StreamingPipeline".equals(o.getKind())).forEach(o -> ((Map<String, Object>)
+          ((Map<String, Object>) o.getAdditionalProperties().get("spec")).get("serving")).remove("shedPolicyRef"));
+    }
     env.apply(objects);
     env.awaitReady(namespace, "fraud-scoring", true, "Ready");
     env.createFraudV2(namespace);
@@ -247,7 +257,8 @@ class RolloutIT {
 
   @Test
   void growingLagOnTheRealBrokerRollsTheCandidateBackAndSaysWhy() {
-    rollOutFraudV2("canary-lag", 20, 60, 100);
+    // no ShedPolicy: under its ladder a flood is load to shed, and a degraded pipeline does not judge the lag
+    rollOutFraudV2("canary-lag", OperatorFixture.fastRollout(20, 60, 100), false);
     await().atMost(Duration.ofSeconds(30))
         .until(() -> "Canary".equals(env.pipeline("canary-lag", "fraud-scoring").getStatus().rollout.phase));
     // the input floods and nothing consumes it: far above the lag SLO of 10000
@@ -327,11 +338,8 @@ class RolloutIT {
     return env.pipeline(namespace, "fraud-scoring");
   }
 
-  @SuppressWarnings("unchecked")
   private static Map<String, Object> predictor(String namespace) {
-    GenericKubernetesResource isvc = env.client.genericKubernetesResources("serving.kserve.io/v1beta1", "InferenceService")
-        .inNamespace(namespace).withName("fraud-scoring").get();
-    return (Map<String, Object>) ((Map<String, Object>) isvc.getAdditionalProperties().get("spec")).get("predictor");
+    return env.predictor(namespace, "fraud-scoring");
   }
 
   @SuppressWarnings("unchecked")
@@ -340,11 +348,6 @@ class RolloutIT {
   }
 
   private static List<Event> events(String namespace) {
-    return env.client.v1().events().inNamespace(namespace).list().getItems().stream()
-        .sorted(java.util.Comparator.comparing(Event::getFirstTimestamp).thenComparing(e -> e.getMetadata().getResourceVersion(),
-            java.util.Comparator.comparingLong(Long::parseLong)))
-        .toList();
+    return env.events(namespace);
   }
-
-
 }

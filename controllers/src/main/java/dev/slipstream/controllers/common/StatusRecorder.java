@@ -6,6 +6,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -25,19 +27,40 @@ public final class StatusRecorder {
   }
 
   /** Writes {@code next} as the status of {@code resource} unless it equals the current status. Returns whether it wrote. */
-  @SuppressWarnings("unchecked")
   public <S, R extends CustomResource<?, S>> boolean record(R resource, S next) {
+    return write(resource, next) != null;
+  }
+
+  /**
+   * As {@link #record}, and the written resource goes into the controller's cache: the next reconcile, which
+   * the writes of this one may trigger before the informer has seen the status, then starts from this
+   * status and does not decide (and act, and record Events) a second time.
+   */
+  public <S, R extends CustomResource<?, S>> boolean record(R resource, S next, Context<R> context) {
+    R before = io.fabric8.kubernetes.client.utils.Serialization.clone(resource);
+    R written = write(resource, next);
+    if (written != null) {
+      context.eventSourceRetriever().getControllerEventSource()
+          .handleRecentResourceUpdate(ResourceID.fromResource(written), written, before);
+    }
+    return written != null;
+  }
+
+  /** The resource as the server has it after the write, or null when nothing was written. */
+  @SuppressWarnings("unchecked")
+  private <S, R extends CustomResource<?, S>> R write(R resource, S next) {
     S current = resource.getStatus();
     if (Objects.equals(current, next)) {
-      return false;
+      return null;
     }
     Map<String, Object> body = MAPPER.convertValue(next, Map.class);
     Map<String, Object> patch = current == null ? body
         : MergePatchDiff.between(MAPPER.convertValue(current, Map.class), body);
     Map<String, Object> whole = new LinkedHashMap<>();
     whole.put("status", patch);
+    R written;
     try {
-      client.resources((Class<R>) resource.getClass())
+      written = client.resources((Class<R>) resource.getClass())
           .inNamespace(resource.getMetadata().getNamespace())
           .withName(resource.getMetadata().getName())
           .subresource("status")
@@ -46,6 +69,6 @@ public final class StatusRecorder {
       throw new IllegalStateException("status of " + resource.getMetadata().getName() + " cannot be serialised", e);
     }
     resource.setStatus(next);
-    return true;
+    return written;
   }
 }

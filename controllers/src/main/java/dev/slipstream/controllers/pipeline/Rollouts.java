@@ -154,7 +154,9 @@ final class Rollouts {
       RolloutCommand command, String shadowEndpoint, List<AnalysisResult> analysis, RolloutPhase previousPhase,
       Integer replicaPercent) {}
 
-  RolloutStep step(StreamingPipeline pipeline, RolloutStatus before, ModelVersion desired, Long lag, Instant now) {
+  /** @param degraded the pipeline is on a ShedPolicy level above normal: the rollout holds */
+  RolloutStep step(StreamingPipeline pipeline, RolloutStatus before, ModelVersion desired, Long lag, boolean degraded,
+      Instant now) {
     String namespace = pipeline.getMetadata().getNamespace();
     String desiredName = desired.getMetadata().getName();
     boolean triton = desired.getSpec().runtime == ServingRuntime.TRITON;
@@ -207,7 +209,7 @@ final class Rollouts {
         : pipeline.getMetadata().getAnnotations().get(RolloutCommand.ANNOTATION);
     RolloutCommand command = RolloutCommand.parse(annotation);
     RolloutDecision decision = RolloutStateMachine.next(spec,
-        before, new RolloutObservation(desiredName, candidateServing, stableServing, analysis, false, command), now);
+        before, new RolloutObservation(desiredName, candidateServing, stableServing, analysis, degraded, command), now);
 
     RolloutStatus after = decision.status();
     RolloutPhase previous = RolloutPhase.of(before == null ? null : before.phase);
@@ -329,11 +331,17 @@ final class Rollouts {
   }
 
   private static LatencySource.Target latencyTarget(StreamingPipeline pipeline, RolloutSpec spec, String version) {
+    return latencyTarget(pipeline, version, RolloutStateMachine.interval(spec));
+  }
+
+  /** Latency and errors of one version of the pipeline over a window, by the queries its rollout analysis names. */
+  static LatencySource.Target latencyTarget(StreamingPipeline pipeline, String version, java.time.Duration window) {
+    RolloutSpec spec = pipeline.getSpec().rollout != null ? pipeline.getSpec().rollout : new RolloutSpec();
     var prometheus = spec.analysis.prometheus;
     LatencyQueries queries = prometheus == null ? LatencyQueries.DEFAULT : LatencyQueries.DEFAULT.overriddenBy(
         prometheus.p99LatencyQuery, prometheus.errorRateQuery, prometheus.requestsQuery);
     return new LatencySource.Target(pipeline.getMetadata().getNamespace(), pipeline.getMetadata().getName(), version,
-        prometheus == null ? null : prometheus.address, queries, RolloutStateMachine.interval(spec));
+        prometheus == null ? null : prometheus.address, queries, window);
   }
 
   /** The candidate serves once the InferenceService carries it and its latest revision is ready. */

@@ -16,6 +16,7 @@ import dev.slipstream.controllers.common.StatusRecorder;
 import dev.slipstream.core.model.DesiredServing;
 import dev.slipstream.core.model.DesiredTopic;
 import dev.slipstream.core.model.FlinkDeploymentModel;
+import dev.slipstream.core.model.JobControlModel;
 import dev.slipstream.core.model.JobContract;
 import dev.slipstream.core.model.KafkaTopicModel;
 import dev.slipstream.core.model.Labels;
@@ -24,7 +25,9 @@ import dev.slipstream.core.model.ThirdPartyKinds;
 import dev.slipstream.core.model.TritonDeploymentModel;
 import dev.slipstream.core.port.KafkaAccess;
 import dev.slipstream.core.port.KafkaUnavailableException;
+import dev.slipstream.core.port.ConsumerLagSource.Position;
 import dev.slipstream.core.port.ObservedTopic;
+import dev.slipstream.core.shed.ShedActions;
 import dev.slipstream.core.status.Conditions;
 import dev.slipstream.core.status.ObjectReadiness;
 import dev.slipstream.core.status.PipelineObservation;
@@ -36,6 +39,7 @@ import dev.slipstream.core.topics.TopicPlan;
 import dev.slipstream.core.topics.TopicPlanner;
 import dev.slipstream.core.validation.ModelVersionValidator;
 import dev.slipstream.core.validation.PipelineValidator;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -77,6 +81,7 @@ import org.slf4j.LoggerFactory;
 @ControllerConfiguration(name = "streamingpipeline")
 public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline>, Cleaner<StreamingPipeline> {
   private static final Logger LOG = LoggerFactory.getLogger(StreamingPipelineReconciler.class);
+  private static final String POLICY_IN_FORCE = "ShedPolicyReady";
 
   private final ControllersConfig config;
   private final KubernetesClient client;
@@ -84,6 +89,7 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
   private final StatusRecorder statusRecorder;
   private final EventRecorder events;
   private final Rollouts rollouts;
+  private final Shedding shedding;
 
   private InformerEventSource<GenericKubernetesResource, StreamingPipeline> inferenceServices;
   private InformerEventSource<GenericKubernetesResource, StreamingPipeline> flinkDeployments;
@@ -93,6 +99,7 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
   private InformerEventSource<Service, StreamingPipeline> services;
   private InformerEventSource<ModelVersion, StreamingPipeline> modelVersions;
   private InformerEventSource<ShedPolicy, StreamingPipeline> shedPolicies;
+  private InformerEventSource<ConfigMap, StreamingPipeline> configMaps;
 
   public StreamingPipelineReconciler(KubernetesClient client, ControllersConfig config) {
     this.client = client;
@@ -100,6 +107,7 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
     this.writer = new OwnedWriter(client);
     this.statusRecorder = new StatusRecorder(client);
     this.events = new EventRecorder(client, config.clock());
+    this.shedding = new Shedding(config, events);
     this.rollouts = new Rollouts(client, config, events, new Rollouts.World() {
       @Override
       public Optional<GenericKubernetesResource> inferenceService(StreamingPipeline pipeline) {
@@ -119,7 +127,7 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
 
       @Override
       public Long shadowLag(StreamingPipeline pipeline) {
-        return groupLag(pipeline, JobContract.shadowConsumerGroup(pipeline));
+        return groupPosition(pipeline, JobContract.shadowConsumerGroup(pipeline)).map(Position::lag).orElse(null);
       }
 
       @Override
@@ -148,6 +156,7 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
     httpRoutes = ownedThirdParty(ThirdPartyKinds.HTTP_ROUTE, context, sources);
     deployments = owned(Deployment.class, "deployments", context, sources);
     services = owned(Service.class, "services", context, sources);
+    configMaps = owned(ConfigMap.class, "configmaps", context, sources);
     modelVersions = referenced(ModelVersion.class, "modelversions", context, sources,
         p -> p.getSpec().serving == null || p.getSpec().serving.modelVersionRef == null ? null : p.getSpec().serving.modelVersionRef.name);
     shedPolicies = referenced(ShedPolicy.class, "shedpolicies", context, sources,
@@ -163,7 +172,7 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
 
     List<String> problems = PipelineValidator.validate(pipeline);
     if (!problems.isEmpty()) {
-      record(pipeline, previous, PipelineObservation.invalid(problems), generation, now);
+      record(pipeline, previous, PipelineObservation.invalid(problems), generation, now, context);
       return UpdateControl.noUpdate();
     }
 
@@ -171,35 +180,45 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
     Optional<ModelVersion> model = modelVersions.get(new ResourceID(pipeline.getSpec().serving.modelVersionRef.name, namespace));
     TopicsOutcome topics = pipeline.getSpec().kafka.topicManagement == TopicManagement.STRIMZI
         ? strimziTopics(pipeline) : adminTopics(pipeline, previous);
-    Rollouts.RolloutStep rollout = model.map(m -> rollouts.step(pipeline, previous.rollout, m, topics.lag, now)).orElse(null);
-    ServingOutcome serving = serving(pipeline, model, rollout);
+    Readiness policyReadiness = shedPolicy(pipeline);
+    // the ladder first: a degraded pipeline holds its rollout, and a rollback in progress holds the ladder
+    Shedding.ShedStep shed = policyInForce(pipeline, policyReadiness, previous).map(p -> shedding.step(pipeline, p,
+        previous.shed, topics.position, previous.rollout, servingVersion(pipeline, previous),
+        POLICY_IN_FORCE.equals(policyReadiness.reason()) ? null
+            : policyReadiness.message() + "; the pipeline stays at its level meanwhile",
+        now)).orElse(null);
+    Long lag = topics.position == null ? null : topics.position.lag();
+    Rollouts.RolloutStep rollout = model.map(m -> rollouts.step(pipeline, previous.rollout, m, lag,
+        shed != null && shed.degraded(), now)).orElse(null);
+    ServingOutcome serving = serving(pipeline, model, rollout, shed);
     Optional<ModelVersion> jobModel = rollout == null ? model : Optional.of(rollout.stable());
     JobOutcome job = flinkJob(pipeline, jobModel, serving, topics, rollout);
-    Readiness policy = shedPolicy(pipeline);
 
     PipelineObservation seen = new PipelineObservation(List.of(), topics.readiness, topics.statuses, serving.readiness,
-        job.readiness, policy, serving.model, serving.endpoint, job.state, JobContract.consumerGroup(pipeline), topics.lag,
-        rollout == null ? null : rollout.decision().status());
-    StreamingPipelineStatus next = record(pipeline, previous, seen, generation, now);
-    config.metrics().consumerLag(namespace, pipeline.getMetadata().getName(), topics.lag);
+        job.readiness, policyReadiness, serving.model, serving.endpoint, job.state, JobContract.consumerGroup(pipeline), lag,
+        rollout == null ? null : rollout.decision().status(), shed == null ? null : shed.decision().status(),
+        shed == null ? null : shed.actions().reason());
+    StreamingPipelineStatus next = record(pipeline, previous, seen, generation, now, context);
+    config.metrics().consumerLag(namespace, pipeline.getMetadata().getName(), lag);
+    Duration soon = config.resync();
+    if (shed != null) {
+      shedding.after(pipeline, shed);
+      soon = min(soon, shed.decision().requeueAfter());
+    } else {
+      config.metrics().shedLevel(namespace, pipeline.getMetadata().getName(), null);
+    }
     if (rollout != null) {
       rollouts.after(pipeline, rollout);
-      Duration soon = rollout.decision().requeueAfter();
-      if (soon != null && soon.compareTo(config.resync()) < 0) {
-        return UpdateControl.<StreamingPipeline>noUpdate().rescheduleAfter(soon);
-      }
+      soon = min(soon, rollout.decision().requeueAfter());
     }
-
     if ("KafkaUnavailable".equals(topics.readiness.reason())) {
       Instant since = Conditions.find(next.conditions, Conditions.TOPICS_READY)
           .map(c -> Instant.parse(c.getLastTransitionTime())).orElse(now);
-      return UpdateControl.<StreamingPipeline>noUpdate()
-          .rescheduleAfter(RetryBackoff.after(since, now, config.kafkaRetryMin(), config.kafkaRetryMax()));
+      soon = min(soon, RetryBackoff.after(since, now, config.kafkaRetryMin(), config.kafkaRetryMax()));
+    } else if (topics.readiness.state() == Readiness.State.PENDING) {
+      soon = min(soon, config.kafkaRetryMin());
     }
-    if (topics.readiness.state() == Readiness.State.PENDING) {
-      return UpdateControl.<StreamingPipeline>noUpdate().rescheduleAfter(config.kafkaRetryMin());
-    }
-    return UpdateControl.<StreamingPipeline>noUpdate().rescheduleAfter(config.resync());
+    return UpdateControl.<StreamingPipeline>noUpdate().rescheduleAfter(soon);
   }
 
   @Override
@@ -243,7 +262,8 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
 
   // ---- topics
 
-  private record TopicsOutcome(Readiness readiness, List<TopicStatus> statuses, Long lag) {}
+  /** @param position the pipeline's consumer group on its inputs, or null while unknown */
+  private record TopicsOutcome(Readiness readiness, List<TopicStatus> statuses, Position position) {}
 
   private TopicsOutcome adminTopics(StreamingPipeline pipeline, StreamingPipelineStatus previous) {
     var kafka = pipeline.getSpec().kafka;
@@ -269,9 +289,9 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
       }
       List<TopicStatus> statuses = TopicPlanner.status(desired, observed, plan.notes(), refused);
       var inputs = desired.stream().filter(t -> t.role() == DesiredTopic.Role.INPUT).map(DesiredTopic::name).toList();
-      Long lag = observed.keySet().containsAll(inputs)
-          ? boxed(cluster.lag().lag(JobContract.consumerGroup(pipeline), inputs)) : null;
-      return new TopicsOutcome(TopicReadiness.of(statuses, !refused.isEmpty()), statuses, lag);
+      Position position = observed.keySet().containsAll(inputs)
+          ? cluster.lag().position(JobContract.consumerGroup(pipeline), inputs).orElse(null) : null;
+      return new TopicsOutcome(TopicReadiness.of(statuses, !refused.isEmpty()), statuses, position);
     } catch (KafkaUnavailableException e) {
       return new TopicsOutcome(Readiness.pending("KafkaUnavailable", "Kafka at " + kafka.bootstrapServers
           + " is unreachable (" + e.getMessage() + "); retrying with backoff, nothing is deleted"), previous.topics, null);
@@ -297,21 +317,21 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
             : TopicReadiness.of(statuses, false));
     // Strimzi owns the topics, but the lag is still read from Kafka
     return new TopicsOutcome(readiness, statuses,
-        readiness.isReady() ? groupLag(pipeline, JobContract.consumerGroup(pipeline)) : null);
+        readiness.isReady() ? groupPosition(pipeline, JobContract.consumerGroup(pipeline)).orElse(null) : null);
   }
 
-  /** Lag of a consumer group of this pipeline on its input topics, read from Kafka; null while unknown. */
-  private Long groupLag(StreamingPipeline pipeline, String group) {
+  /** Where a consumer group of this pipeline stands on its input topics, read from Kafka; empty while unknown. */
+  private Optional<Position> groupPosition(StreamingPipeline pipeline, String group) {
     var kafka = pipeline.getSpec().kafka;
     Optional<Secret> secret = clientSecret(pipeline);
     if (kafka.clientSecretRef != null && secret.isEmpty()) {
-      return null;
+      return Optional.empty();
     }
     List<String> inputs = pipeline.getSpec().topics.inputs.stream().map(t -> t.name).toList();
     try {
-      return boxed(config.kafka().connect(KafkaClientProperties.of(pipeline, secret.orElse(null))).lag().lag(group, inputs));
+      return config.kafka().connect(KafkaClientProperties.of(pipeline, secret.orElse(null))).lag().position(group, inputs);
     } catch (KafkaUnavailableException e) {
-      return null;
+      return Optional.empty();
     }
   }
 
@@ -319,7 +339,8 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
 
   private record ServingOutcome(Readiness readiness, String model, String endpoint) {}
 
-  private ServingOutcome serving(StreamingPipeline pipeline, Optional<ModelVersion> found, Rollouts.RolloutStep rollout) {
+  private ServingOutcome serving(StreamingPipeline pipeline, Optional<ModelVersion> found, Rollouts.RolloutStep rollout,
+      Shedding.ShedStep shed) {
     String ref = pipeline.getSpec().serving.modelVersionRef.name;
     if (found.isEmpty()) {
       return new ServingOutcome(Readiness.pending("ModelVersionNotFound", "ModelVersion " + ref
@@ -338,30 +359,23 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
     if (kserve && inferenceServices == null) {
       return new ServingOutcome(crdMissing(ThirdPartyKinds.INFERENCE_SERVICE, "runtime kserve"), label, null);
     }
+    ShedActions actions = shed == null ? ShedActions.NONE : shed.actions();
     DesiredServing desired;
     if (!kserve && httpRoutes != null && rollout != null) {
       // Triton behind an HTTPRoute: both versions side by side during a rollout, all traffic to stable outside one
       ModelVersion stable = rollout.stable();
       boolean candidate = !model.getMetadata().getName().equals(stable.getMetadata().getName());
-      desired = TritonDeploymentModel.routed(pipeline, stable, candidate ? model : null,
-          candidate && rollout.canaryPercent() != null ? rollout.canaryPercent() : 0, rollout.replicaPercent(), config.defaults());
+      desired = TritonDeploymentModel.routed(pipeline, ServingModel.scaledOut(stable, actions.replicas()),
+          candidate ? model : null, candidate && rollout.canaryPercent() != null ? rollout.canaryPercent() : 0,
+          rollout.replicaPercent(), config.defaults());
     } else {
       desired = ServingModel.from(pipeline, model, config.defaults(),
-          rollout == null ? null : rollout.canaryPercent(), rollout == null ? null : rollout.replicaPercent());
+          rollout == null ? null : rollout.canaryPercent(), rollout == null ? null : rollout.replicaPercent(),
+          actions.replicas(), actions.shed() == null ? null : actions.shed().containerConcurrency);
     }
     Readiness readiness = null;
     for (HasMetadata object : desired.objects()) {
-      Readiness seen = null;
-      if (object instanceof GenericKubernetesResource generic && ThirdPartyKinds.HTTP_ROUTE.kind.equals(generic.getKind())) {
-        writer.ensure(generic, httpRoutes, Kinds.context(ThirdPartyKinds.HTTP_ROUTE));
-      } else if (object instanceof GenericKubernetesResource isvc) {
-        seen = ObjectReadiness.inferenceService(
-            writer.ensure(isvc, inferenceServices, Kinds.context(ThirdPartyKinds.INFERENCE_SERVICE)).object());
-      } else if (object instanceof Deployment deployment) {
-        seen = ObjectReadiness.deployment(writer.ensure(deployment, deployments, null).object());
-      } else if (object instanceof Service service) {
-        writer.ensure(service, services, null);
-      }
+      Readiness seen = ensureServingObject(object);
       if (readiness == null && seen != null) {
         readiness = seen; // the stable version comes first
       }
@@ -369,7 +383,87 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
     if (readiness != null && readiness.isReady()) {
       pruneServing(pipeline, desired);
     }
+    fallbacks(pipeline, shed, desired.endpoint(), model.getSpec().modelName);
     return new ServingOutcome(Objects.requireNonNull(readiness), label, desired.endpoint());
+  }
+
+  /**
+   * A ShedPolicy's fallback versions: the one in force and those kept warm are deployed beside the pipeline's
+   * serving; the job is steered through the control ConfigMap, to the fallback only once it is ready (until
+   * then the status says so and requests keep going to the pipeline's own endpoint). Without a ShedPolicy
+   * neither exists.
+   */
+  private void fallbacks(StreamingPipeline pipeline, Shedding.ShedStep shed, String endpoint, String modelName) {
+    String namespace = pipeline.getMetadata().getNamespace();
+    Set<String> keep = new HashSet<>();
+    if (shed != null) {
+      ShedActions actions = shed.actions();
+      Set<String> wanted = new java.util.LinkedHashSet<>(actions.warmFallbacks());
+      if (actions.fallbackModelVersion() != null) {
+        wanted.add(actions.fallbackModelVersion());
+      }
+      String jobEndpoint = endpoint;
+      String jobModel = modelName;
+      for (String name : wanted) {
+        Optional<ModelVersion> fallback = modelVersions.get(new ResourceID(name, namespace));
+        if (fallback.isEmpty() || (fallback.get().getSpec().runtime == ServingRuntime.KSERVE && inferenceServices == null)) {
+          continue; // the ShedPolicy reports a missing fallback; the pipeline keeps serving as it is
+        }
+        DesiredServing desired = ServingModel.fallback(pipeline, fallback.get(), config.defaults());
+        Readiness ready = null;
+        for (HasMetadata object : desired.objects()) {
+          keep.add(object.getKind() + "/" + object.getMetadata().getName());
+          Readiness seen = ensureServingObject(object);
+          ready = ready == null ? seen : ready;
+        }
+        if (name.equals(actions.fallbackModelVersion())) {
+          if (ready != null && ready.isReady()) {
+            jobEndpoint = desired.endpoint();
+            jobModel = fallback.get().getSpec().modelName;
+          } else {
+            shed.decision().status().actions.add("waiting for fallback " + name + " to be ready before sending traffic to it ("
+                + (ready == null ? "not created yet" : ready.message()) + ")");
+          }
+        }
+      }
+      var status = shed.decision().status();
+      writer.ensure(JobControlModel.from(pipeline, shed.level(), status.levelName, actions, jobEndpoint, jobModel),
+          configMaps, null);
+    } else {
+      configMaps.get(new ResourceID(JobControlModel.name(pipeline), namespace))
+          .ifPresent(cm -> client.resource(cm).delete());
+    }
+    Stream.of(inferenceServices, deployments, services).filter(Objects::nonNull)
+        .flatMap(source -> ownedBy(source, pipeline).stream())
+        .filter(o -> ServingModel.FALLBACK_COMPONENT.equals(o.getMetadata().getLabels().get(Labels.COMPONENT)))
+        .filter(o -> !keep.contains(o.getKind() + "/" + o.getMetadata().getName()))
+        .forEach(o -> delete(pipeline, o, "no longer a fallback in force or kept warm"));
+  }
+
+  /** Creates or updates one serving object; returns its readiness for the kinds that have one. */
+  private Readiness ensureServingObject(HasMetadata object) {
+    if (object instanceof GenericKubernetesResource generic && ThirdPartyKinds.HTTP_ROUTE.kind.equals(generic.getKind())) {
+      writer.ensure(generic, httpRoutes, Kinds.context(ThirdPartyKinds.HTTP_ROUTE));
+    } else if (object instanceof GenericKubernetesResource isvc) {
+      return ObjectReadiness.inferenceService(
+          writer.ensure(isvc, inferenceServices, Kinds.context(ThirdPartyKinds.INFERENCE_SERVICE)).object());
+    } else if (object instanceof Deployment deployment) {
+      return ObjectReadiness.deployment(writer.ensure(deployment, deployments, null).object());
+    } else if (object instanceof Service service) {
+      writer.ensure(service, services, null);
+    }
+    return null;
+  }
+
+  private void delete(StreamingPipeline pipeline, HasMetadata o, String why) {
+    LOG.info("pipeline {}/{}: deleting {} {}, {}", pipeline.getMetadata().getNamespace(),
+        pipeline.getMetadata().getName(), o.getKind(), o.getMetadata().getName(), why);
+    if (o instanceof GenericKubernetesResource) {
+      client.genericKubernetesResources(Kinds.context(ThirdPartyKinds.INFERENCE_SERVICE))
+          .inNamespace(o.getMetadata().getNamespace()).withName(o.getMetadata().getName()).delete();
+    } else {
+      client.resource(o).delete();
+    }
   }
 
   /** Serving objects of an earlier version or runtime go once the current one serves. */
@@ -379,16 +473,7 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
         .flatMap(source -> ownedBy(source, pipeline).stream())
         .filter(o -> "serving".equals(o.getMetadata().getLabels().get(Labels.COMPONENT)))
         .filter(o -> !keep.contains(o.getKind() + "/" + o.getMetadata().getName()))
-        .forEach(o -> {
-          LOG.info("pipeline {}/{}: deleting {} {}, no longer serving", pipeline.getMetadata().getNamespace(),
-              pipeline.getMetadata().getName(), o.getKind(), o.getMetadata().getName());
-          if (o instanceof GenericKubernetesResource) {
-            client.genericKubernetesResources(Kinds.context(ThirdPartyKinds.INFERENCE_SERVICE))
-                .inNamespace(o.getMetadata().getNamespace()).withName(o.getMetadata().getName()).delete();
-          } else {
-            client.resource(o).delete();
-          }
-        });
+        .forEach(o -> delete(pipeline, o, "no longer serving"));
   }
 
   // ---- the Flink job
@@ -434,6 +519,30 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
     return new JobOutcome(ObjectReadiness.flinkDeployment(written.object()), ObjectReadiness.jobState(written.object()));
   }
 
+  /**
+   * The referenced ShedPolicy when it is in force: it exists and is valid; or it became invalid while the
+   * pipeline was on its ladder, which then stays where it is (an invalid edit does not touch what runs).
+   */
+  private Optional<ShedPolicy> policyInForce(StreamingPipeline pipeline, Readiness policyReadiness,
+      StreamingPipelineStatus previous) {
+    var ref = pipeline.getSpec().serving.shedPolicyRef;
+    boolean usable = POLICY_IN_FORCE.equals(policyReadiness.reason());
+    boolean frozen = List.of("ShedPolicyInvalid", "ShedPolicyValidating").contains(policyReadiness.reason())
+        && previous.shed != null
+        && ref != null && ref.name.equals(previous.shed.policy);
+    if (ref == null || !(usable || frozen)) {
+      return Optional.empty();
+    }
+    return shedPolicies.get(new ResourceID(ref.name, pipeline.getMetadata().getNamespace()))
+        .filter(p -> p.getSpec() != null && p.getSpec().levels != null && !p.getSpec().levels.isEmpty());
+  }
+
+  /** The version serving real traffic: the rollout's stable one, else the one the spec names. */
+  private static String servingVersion(StreamingPipeline pipeline, StreamingPipelineStatus previous) {
+    return previous.rollout != null && previous.rollout.stable != null ? previous.rollout.stable
+        : pipeline.getSpec().serving.modelVersionRef.name;
+  }
+
   private Readiness shedPolicy(StreamingPipeline pipeline) {
     var ref = pipeline.getSpec().serving.shedPolicyRef;
     if (ref == null) {
@@ -450,19 +559,23 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
     if (ready.isPresent() && "False".equals(ready.get().getStatus())) {
       return Readiness.failed("ShedPolicyInvalid", "ShedPolicy " + ref.name + " is not usable: " + ready.get().getMessage());
     }
-    return Readiness.ready("ShedPolicyReady", "ShedPolicy " + ref.name + " is in force");
+    if (ready.isPresent() && !Objects.equals(status.observedGeneration, policy.get().getMetadata().getGeneration())) {
+      // an edit not validated yet is not applied: a pipeline on the ladder stays where it is until it is
+      return Readiness.ready("ShedPolicyValidating", "ShedPolicy " + ref.name + " changed and is being validated");
+    }
+    return Readiness.ready(POLICY_IN_FORCE, "ShedPolicy " + ref.name + " is in force");
   }
 
   // ---- status
 
   private StreamingPipelineStatus record(StreamingPipeline pipeline, StreamingPipelineStatus previous,
-      PipelineObservation seen, long generation, Instant now) {
+      PipelineObservation seen, long generation, Instant now, Context<StreamingPipeline> context) {
     StreamingPipelineStatus next = PipelineStatusDecider.decide(previous, seen, generation, now);
     var before = Conditions.find(previous.conditions, Conditions.READY);
     var after = Conditions.find(next.conditions, Conditions.READY).orElseThrow();
     boolean readyChanged = before.isEmpty() || !before.get().getStatus().equals(after.getStatus())
         || !before.get().getReason().equals(after.getReason());
-    statusRecorder.record(pipeline, next);
+    statusRecorder.record(pipeline, next, context);
     if (readyChanged) {
       if ("True".equals(after.getStatus())) {
         events.normal(pipeline, after.getReason(), after.getMessage());
@@ -501,8 +614,8 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
         o -> o.getMetadata().getOwnerReferences().stream().anyMatch(r -> Objects.equals(uid, r.getUid()))).toList();
   }
 
-  private static Long boxed(java.util.OptionalLong value) {
-    return value.isPresent() ? value.getAsLong() : null;
+  private static Duration min(Duration a, Duration b) {
+    return b != null && b.compareTo(a) < 0 ? b : a;
   }
 
   private InformerEventSource<GenericKubernetesResource, StreamingPipeline> ownedThirdParty(ThirdPartyKinds kind,

@@ -60,9 +60,11 @@ public class ShedPolicyReconciler implements Reconciler<ShedPolicy> {
     ShedPolicyStatus next = new ShedPolicyStatus();
     next.observedGeneration = generation;
     next.levels = policy.getSpec() == null || policy.getSpec().levels == null ? 0 : policy.getSpec().levels.size();
+    List<String> notes = ShedPolicyValidator.notes(policy);
     next.conditions = problems.isEmpty()
         ? Conditions.with(new ArrayList<>(previous.conditions), Conditions.READY, true, "Valid",
-            next.levels + " levels, mildest first", generation, now)
+            next.levels + " levels, mildest first" + (notes.isEmpty() ? ""
+                : "; note: " + String.join("; ", notes)), generation, now)
         : Conditions.with(new ArrayList<>(previous.conditions), Conditions.READY, false, "InvalidSpec",
             String.join("; ", problems), generation, now);
     statusRecorder.record(policy, next);

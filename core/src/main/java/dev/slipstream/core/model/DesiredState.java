@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -40,9 +41,24 @@ public final class DesiredState {
         return false;
       }
     }
-    JsonNode want = MAPPER.valueToTree(desired).get("spec");
-    JsonNode have = MAPPER.valueToTree(actual).get("spec");
-    return want == null || contains(have, want);
+    JsonNode desiredTree = MAPPER.valueToTree(desired);
+    JsonNode actualTree = MAPPER.valueToTree(actual);
+    // a spec is satisfied by a superset (servers and controllers add defaults); other content, such as a
+    // ConfigMap's data, must be exactly as desired: a key we dropped must go
+    var fields = desiredTree.fieldNames();
+    while (fields.hasNext()) {
+      String field = fields.next();
+      if (List.of("apiVersion", "kind", "metadata", "status").contains(field)) {
+        continue;
+      }
+      boolean satisfied = "spec".equals(field)
+          ? contains(actualTree.get(field), desiredTree.get(field))
+          : desiredTree.get(field).equals(actualTree.get(field));
+      if (!satisfied) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** {@code have} contains {@code want}: objects by key, arrays element by element, numbers by value. */

@@ -66,8 +66,9 @@ public final class FlinkDeploymentModel {
     spec.put("jobManager", Map.of("resource", resource(flink.jobManager)));
     spec.put("taskManager", Map.of("resource", resource(flink.taskManager)));
     var secret = pipeline.getSpec().kafka.clientSecretRef;
-    if (secret != null) {
-      spec.put("podTemplate", kafkaSecretPodTemplate(secret.name));
+    boolean control = contract.containsKey(JobContract.CONTROL_DIR);
+    if (secret != null || control) {
+      spec.put("podTemplate", podTemplate(secret == null ? null : secret.name, control ? JobControlModel.name(pipeline) : null));
     }
     spec.put("job", job);
 
@@ -86,16 +87,27 @@ public final class FlinkDeploymentModel {
     return resource;
   }
 
-  /** The Kafka client Secret mounted read-only as one file per property; its values never enter the spec. */
-  private static Map<String, Object> kafkaSecretPodTemplate(String secretName) {
+  /**
+   * The Kafka client Secret mounted read-only as one file per property (its values never enter the spec), and
+   * the pipeline's control ConfigMap, optional so that a pipeline without a ShedPolicy starts without it.
+   */
+  private static Map<String, Object> podTemplate(String secretName, String controlConfigMap) {
+    List<Map<String, Object>> mounts = new java.util.ArrayList<>();
+    List<Map<String, Object>> volumes = new java.util.ArrayList<>();
+    if (secretName != null) {
+      mounts.add(Ordered.map("name", "slipstream-kafka-client", "mountPath", JobContract.CLIENT_PROPERTIES_MOUNT, "readOnly", true));
+      volumes.add(Ordered.map("name", "slipstream-kafka-client", "secret", Map.of("secretName", secretName)));
+    }
+    if (controlConfigMap != null) {
+      mounts.add(Ordered.map("name", "slipstream-control", "mountPath", JobContract.CONTROL_MOUNT, "readOnly", true));
+      volumes.add(Ordered.map("name", "slipstream-control", "configMap", Ordered.map("name", controlConfigMap, "optional", true)));
+    }
     Map<String, Object> container = new LinkedHashMap<>();
     container.put("name", "flink-main-container");
-    container.put("volumeMounts", List.of(Ordered.map(
-        "name", "slipstream-kafka-client", "mountPath", JobContract.CLIENT_PROPERTIES_MOUNT, "readOnly", true)));
+    container.put("volumeMounts", mounts);
     Map<String, Object> podSpec = new LinkedHashMap<>();
     podSpec.put("containers", List.of(container));
-    podSpec.put("volumes", List.of(Ordered.map(
-        "name", "slipstream-kafka-client", "secret", Map.of("secretName", secretName))));
+    podSpec.put("volumes", volumes);
     return Map.of("spec", podSpec);
   }
 }

@@ -34,9 +34,28 @@ public final class InferenceServiceModel {
    */
   public static DesiredServing from(StreamingPipeline pipeline, ModelVersion model, OperatorDefaults defaults,
       Integer canaryTrafficPercent, Integer replicaPercent) {
+    return build(pipeline, name(pipeline), COMPONENT, model, defaults, canaryTrafficPercent, replicaPercent, null);
+  }
+
+  /**
+   * @param containerConcurrency KServe's limit on requests in flight per replica (a ShedPolicy's shed level), or null
+   */
+  public static DesiredServing from(StreamingPipeline pipeline, ModelVersion model, OperatorDefaults defaults,
+      Integer canaryTrafficPercent, Integer replicaPercent, Integer containerConcurrency) {
+    return build(pipeline, name(pipeline), COMPONENT, model, defaults, canaryTrafficPercent, replicaPercent,
+        containerConcurrency);
+  }
+
+  /** A ShedPolicy's fallback version: its own InferenceService beside the pipeline's, named after both. */
+  public static DesiredServing fallback(StreamingPipeline pipeline, ModelVersion model, OperatorDefaults defaults) {
+    return build(pipeline, Names.join(pipeline.getMetadata().getName(), model.getMetadata().getName()),
+        ServingModel.FALLBACK_COMPONENT, model, defaults, null, null, null);
+  }
+
+  private static DesiredServing build(StreamingPipeline pipeline, String name, String component, ModelVersion model,
+      OperatorDefaults defaults, Integer canaryTrafficPercent, Integer replicaPercent, Integer containerConcurrency) {
     var mv = model.getSpec();
-    String name = name(pipeline);
-    Map<String, String> labels = Labels.owned(pipeline.getMetadata().getName(), COMPONENT);
+    Map<String, String> labels = Labels.owned(pipeline.getMetadata().getName(), component);
     labels.put(Labels.MODEL_VERSION, model.getMetadata().getName());
 
     Map<String, Object> modelFormat = new LinkedHashMap<>();
@@ -57,6 +76,9 @@ public final class InferenceServiceModel {
     }
     predictor.put("minReplicas", share(mv.minReplicas, replicaPercent));
     predictor.put("maxReplicas", Math.max(1, share(mv.maxReplicas, replicaPercent)));
+    if (containerConcurrency != null) {
+      predictor.put("containerConcurrency", containerConcurrency);
+    }
     predictor.put("model", modelSpec);
     if (mv.batching != null) {
       predictor.put("batcher", Ordered.map(

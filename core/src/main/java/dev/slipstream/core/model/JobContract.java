@@ -30,9 +30,16 @@ public final class JobContract {
   public static final String IDLE_TIMEOUT = "slipstream.event-time.idle-timeout";
   public static final String TIMESTAMP_FIELD = "slipstream.event-time.timestamp-field";
   public static final String ROLE = "slipstream.role";
+  public static final String CONTROL_DIR = "slipstream.control.dir";
 
   /** Where the Secret named by kafka.clientSecretRef is mounted: one file per client property. */
   public static final String CLIENT_PROPERTIES_MOUNT = "/etc/slipstream/kafka";
+
+  /**
+   * Where the pipeline's control ConfigMap is mounted (optional: absent without a ShedPolicy). Kubernetes
+   * refreshes a mounted ConfigMap in place, so the job follows level changes without a restart.
+   */
+  public static final String CONTROL_MOUNT = "/etc/slipstream/control";
 
   private JobContract() {}
 
@@ -62,6 +69,7 @@ public final class JobContract {
     keys.put(ALLOWED_LATENESS, Durations.toFlink(eventTime.allowedLateness));
     keys.put(IDLE_TIMEOUT, Durations.toFlink(eventTime.idleTimeout));
     keys.put(TIMESTAMP_FIELD, eventTime.timestampField);
+    keys.put(CONTROL_DIR, CONTROL_MOUNT);
     return keys;
   }
 
@@ -70,6 +78,7 @@ public final class JobContract {
     Map<String, String> keys = keys(pipeline, candidate, candidateEndpoint);
     String shadowTopic = DesiredTopic.shadowTopic(pipeline);
     keys.put(ROLE, "shadow");
+    keys.remove(CONTROL_DIR); // the shadow job is not steered by the ShedPolicy: it sees the real load as it is
     keys.put(CONSUMER_GROUP, shadowConsumerGroup(pipeline));
     keys.put(OUTPUT_TOPIC, shadowTopic);
     keys.put(LATE_EVENTS_TOPIC, shadowTopic);

@@ -53,8 +53,17 @@ public final class TritonDeploymentModel {
   }
 
   public static DesiredServing from(StreamingPipeline pipeline, ModelVersion model, OperatorDefaults defaults) {
-    return new DesiredServing(List.of(deployment(pipeline, model, Math.max(1, model.getSpec().minReplicas), defaults),
-        service(pipeline, serviceName(pipeline), model)), endpoint(pipeline, defaults));
+    return new DesiredServing(List.of(deployment(pipeline, model, Math.max(1, model.getSpec().minReplicas), COMPONENT, defaults),
+        service(pipeline, serviceName(pipeline), model, COMPONENT)), endpoint(pipeline, defaults));
+  }
+
+  /** A ShedPolicy's fallback version: its own Deployment and Service beside the pipeline's serving, at its minimum replicas. */
+  public static DesiredServing fallback(StreamingPipeline pipeline, ModelVersion model, OperatorDefaults defaults) {
+    String name = deploymentName(pipeline, model);
+    return new DesiredServing(List.of(
+        deployment(pipeline, model, Math.max(1, model.getSpec().minReplicas), ServingModel.FALLBACK_COMPONENT, defaults),
+        service(pipeline, name, model, ServingModel.FALLBACK_COMPONENT)),
+        versionEndpoint(pipeline, model.getMetadata().getName(), defaults));
   }
 
   /**
@@ -66,17 +75,17 @@ public final class TritonDeploymentModel {
   public static DesiredServing routed(StreamingPipeline pipeline, ModelVersion stable, ModelVersion candidate,
       int candidateWeight, Integer candidateReplicaPercent, OperatorDefaults defaults) {
     List<HasMetadata> objects = new ArrayList<>();
-    objects.add(deployment(pipeline, stable, Math.max(1, stable.getSpec().minReplicas), defaults));
-    objects.add(service(pipeline, deploymentName(pipeline, stable), stable));
+    objects.add(deployment(pipeline, stable, Math.max(1, stable.getSpec().minReplicas), COMPONENT, defaults));
+    objects.add(service(pipeline, deploymentName(pipeline, stable), stable, COMPONENT));
     List<Map<String, Object>> backends = new ArrayList<>();
     backends.add(backend(deploymentName(pipeline, stable), candidate == null ? 100 : 100 - candidateWeight));
     if (candidate != null) {
       objects.add(deployment(pipeline, candidate,
-          InferenceServiceModel.share(candidate.getSpec().minReplicas, candidateReplicaPercent), defaults));
-      objects.add(service(pipeline, deploymentName(pipeline, candidate), candidate));
+          InferenceServiceModel.share(candidate.getSpec().minReplicas, candidateReplicaPercent), COMPONENT, defaults));
+      objects.add(service(pipeline, deploymentName(pipeline, candidate), candidate, COMPONENT));
       backends.add(backend(deploymentName(pipeline, candidate), candidateWeight));
     }
-    objects.add(service(pipeline, serviceName(pipeline), stable));
+    objects.add(service(pipeline, serviceName(pipeline), stable, COMPONENT));
     objects.add(route(pipeline, backends));
     return new DesiredServing(objects, endpoint(pipeline, defaults));
   }
@@ -107,12 +116,12 @@ public final class TritonDeploymentModel {
     return route;
   }
 
-  private static Deployment deployment(StreamingPipeline pipeline, ModelVersion model, int replicas,
+  private static Deployment deployment(StreamingPipeline pipeline, ModelVersion model, int replicas, String component,
       OperatorDefaults defaults) {
     var mv = model.getSpec();
     String pipelineName = pipeline.getMetadata().getName();
     Map<String, String> selector = selector(pipeline, model);
-    Map<String, String> labels = Labels.owned(pipelineName, COMPONENT);
+    Map<String, String> labels = Labels.owned(pipelineName, component);
     labels.put(Labels.MODEL_VERSION, model.getMetadata().getName());
 
     Map<String, Quantity> amounts = new LinkedHashMap<>();
@@ -170,9 +179,9 @@ public final class TritonDeploymentModel {
   }
 
   /** A Service with Triton's three ports selecting the pods of {@code model}. */
-  private static Service service(StreamingPipeline pipeline, String name, ModelVersion model) {
+  private static Service service(StreamingPipeline pipeline, String name, ModelVersion model, String component) {
     return new ServiceBuilder()
-        .withMetadata(Owned.meta(pipeline, name, Labels.owned(pipeline.getMetadata().getName(), COMPONENT)))
+        .withMetadata(Owned.meta(pipeline, name, Labels.owned(pipeline.getMetadata().getName(), component)))
         .withNewSpec()
         .withType("ClusterIP")
         .withSelector(selector(pipeline, model))

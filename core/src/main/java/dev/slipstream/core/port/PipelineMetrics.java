@@ -18,6 +18,9 @@ public interface PipelineMetrics {
   /** The consumer lag observed, or null when unknown. */
   void consumerLag(String namespace, String pipeline, Long lag);
 
+  /** The pipeline's level on its ShedPolicy's ladder (0 = normal), or null when it has no ShedPolicy. */
+  void shedLevel(String namespace, String pipeline, Integer level);
+
   /** The pipeline is gone: its series go too. */
   void forget(String namespace, String pipeline);
 
@@ -33,6 +36,9 @@ public interface PipelineMetrics {
 
     @Override
     public void consumerLag(String namespace, String pipeline, Long lag) {}
+
+    @Override
+    public void shedLevel(String namespace, String pipeline, Integer level) {}
 
     @Override
     public void forget(String namespace, String pipeline) {}

@@ -4,6 +4,7 @@ import dev.slipstream.api.v1alpha1.AnalysisResult;
 import dev.slipstream.api.v1alpha1.AnalysisSpec;
 import dev.slipstream.api.v1alpha1.RolloutSpec;
 import dev.slipstream.api.v1alpha1.RolloutStatus;
+import dev.slipstream.core.slo.SloEvaluator;
 import dev.slipstream.core.slo.Verdict;
 import dev.slipstream.core.status.Readiness;
 import dev.slipstream.core.time.Durations;
@@ -193,9 +194,16 @@ public final class RolloutStateMachine {
       }
       s.lastAnalysis = List.copyOf(analysis);
       s.lastCheckAt = nowText;
-      Verdict verdict = Verdict.of(analysis);
       if (seen.degraded()) {
-        s.message = "held at weight " + s.weight + "%: the pipeline is degraded by its ShedPolicy";
+        // saturation makes the lag of the whole pipeline grow whatever the candidate does: it is not judged;
+        // the candidate's own latency and errors still are, so a bad candidate that causes the saturation goes
+        analysis = analysis.stream().filter(r -> !SloEvaluator.CONSUMER_LAG.equals(r.metric)
+            && !SloEvaluator.LAG_GROWTH.equals(r.metric)).toList();
+      }
+      Verdict verdict = analysis.isEmpty() ? Verdict.Pass : Verdict.of(analysis);
+      if (seen.degraded() && verdict != Verdict.Fail) {
+        s.message = "held at weight " + s.weight + "%: the pipeline is degraded by its ShedPolicy (consumer lag and"
+            + " its growth are not judged meanwhile; the candidate's latency and errors are)";
         return done(untilNextCheck());
       }
       AnalysisSpec rules = spec.analysis;

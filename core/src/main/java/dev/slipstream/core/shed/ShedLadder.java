@@ -106,7 +106,8 @@ public final class ShedLadder {
         && !Instant.parse(next.clearSince).plus(cooldown).isAfter(now);
     int max = policy.recovery.maxChangesPerWindow;
     int used = next.changes.size();
-    next.heldBack = null;
+    // a hold is shown while it lasts, whether or not a change is due
+    next.heldBack = holdReason;
     Change change = null;
     if (climb || stepBack) {
       // the last change of a window is kept for climbing

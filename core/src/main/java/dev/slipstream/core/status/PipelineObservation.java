@@ -1,6 +1,7 @@
 package dev.slipstream.core.status;
 
 import dev.slipstream.api.v1alpha1.RolloutStatus;
+import dev.slipstream.api.v1alpha1.ShedStatus;
 import dev.slipstream.api.v1alpha1.TopicStatus;
 import java.util.List;
 
@@ -19,6 +20,8 @@ import java.util.List;
  * @param consumerGroup the job's consumer group
  * @param consumerLag lag of that group, or null when unknown
  * @param rollout the rollout status decided in this pass, or null to keep the previous one
+ * @param shed the pipeline's place on its ShedPolicy's ladder, or null without a ShedPolicy
+ * @param shedReason the Degraded reason for the actions in force at that place (ScaledOut, DowngradedToFallback, LoadShed)
  */
 public record PipelineObservation(
     List<String> problems,
@@ -32,10 +35,12 @@ public record PipelineObservation(
     String flinkJobState,
     String consumerGroup,
     Long consumerLag,
-    RolloutStatus rollout) {
+    RolloutStatus rollout,
+    ShedStatus shed,
+    String shedReason) {
 
   /** An observation of a spec that cannot be applied: only the problems count. */
   public static PipelineObservation invalid(List<String> problems) {
-    return new PipelineObservation(problems, null, null, null, null, null, null, null, null, null, null, null);
+    return new PipelineObservation(problems, null, null, null, null, null, null, null, null, null, null, null, null, null);
   }
 }

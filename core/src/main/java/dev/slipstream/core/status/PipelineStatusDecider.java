@@ -1,6 +1,7 @@
 package dev.slipstream.core.status;
 
 import dev.slipstream.api.v1alpha1.RolloutStatus;
+import dev.slipstream.api.v1alpha1.ShedStatus;
 import dev.slipstream.api.v1alpha1.StreamingPipelineStatus;
 import dev.slipstream.core.rollout.RolloutPhase;
 import java.time.Instant;
@@ -47,6 +48,14 @@ public final class PipelineStatusDecider {
       next.rollout = seen.rollout();
       c = rolloutConditions(c, seen.rollout(), generation, now);
     }
+    next.shed = seen.shed();
+    boolean shedding = seen.shed() != null && seen.shed().level != null && seen.shed().level > 0;
+    if (shedding && "Ready".equals(next.phase)) {
+      next.phase = "Degraded";
+    }
+    if (next.rollout != null || next.shed != null) {
+      c = degraded(c, next.rollout, seen.shed(), seen.shedReason(), generation, now);
+    }
     next.conditions = c;
     next.topics = seen.topicStatuses();
     next.model = seen.model();
@@ -67,11 +76,32 @@ public final class PipelineStatusDecider {
     String message = rollout.message == null ? phase.name() : rollout.message;
     c = Conditions.with(c, PROGRESSING, phase.isActive(), phase.name(), message, generation, now);
     boolean rolledBack = phase == RolloutPhase.RolledBack;
-    c = Conditions.with(c, ROLLED_BACK, rolledBack, rolledBack ? rollout.rollbackReason : "NoRollback",
+    return Conditions.with(c, ROLLED_BACK, rolledBack, rolledBack ? rollout.rollbackReason : "NoRollback",
         rolledBack ? message : "no rollback in force", generation, now);
-    return Conditions.with(c, DEGRADED, rolledBack, rolledBack ? "RolloutFailed" : "AsDesigned",
-        rolledBack ? rollout.candidate + " was rolled back; " + rollout.stable + " serves all traffic until"
-            + " spec.serving.modelVersionRef changes" : "serving as declared", generation, now);
+  }
+
+  /**
+   * Degraded: after an automatic rollback (reason RolloutFailed, until the reference changes) and while the
+   * ShedPolicy holds the pipeline above normal (reason from the actions in force); both messages when both hold.
+   */
+  static List<io.fabric8.kubernetes.api.model.Condition> degraded(List<io.fabric8.kubernetes.api.model.Condition> c,
+      RolloutStatus rollout, ShedStatus shed, String shedReason, long generation, Instant now) {
+    List<String> why = new ArrayList<>();
+    String reason = null;
+    if (rollout != null && RolloutPhase.of(rollout.phase) == RolloutPhase.RolledBack) {
+      reason = "RolloutFailed";
+      why.add(rollout.candidate + " was rolled back; " + rollout.stable + " serves all traffic until"
+          + " spec.serving.modelVersionRef changes");
+    }
+    if (shed != null && shed.level != null && shed.level > 0) {
+      reason = reason == null ? shedReason : reason;
+      why.add("ShedPolicy " + shed.policy + " holds level " + shed.level + " '" + shed.levelName + "' since "
+          + shed.since + " (" + shed.message + "); it steps back one level once every trigger of the level stays"
+          + " clear for the cooldown");
+    }
+    return reason == null
+        ? Conditions.with(c, DEGRADED, false, "AsDesigned", "serving as declared", generation, now)
+        : Conditions.with(c, DEGRADED, true, reason, String.join("; ", why), generation, now);
   }
 
   private static String phase(List<Readiness> parts) {
@@ -102,6 +132,7 @@ public final class PipelineStatusDecider {
       next.topics = new ArrayList<>(previous.topics == null ? List.of() : previous.topics);
       next.flinkJobState = previous.flinkJobState;
       next.rollout = previous.rollout;
+      next.shed = previous.shed;
     }
     return next;
   }

@@ -56,6 +56,33 @@ public final class ShedPolicyValidator {
     return problems;
   }
 
+  /**
+   * What the policy's status should point out although the policy is usable: settings that are valid but not
+   * carried out yet, and a flap limit too tight for the ladder.
+   */
+  public static List<String> notes(ShedPolicy policy) {
+    List<String> notes = new ArrayList<>();
+    if (policy.getSpec() == null || policy.getSpec().levels == null) {
+      return notes;
+    }
+    var recovery = policy.getSpec().recovery;
+    int levels = policy.getSpec().levels.size();
+    if (recovery != null && recovery.maxChangesPerWindow != null && recovery.maxChangesPerWindow < 2 * levels) {
+      notes.add("recovery.maxChangesPerWindow " + recovery.maxChangesPerWindow + " is less than a climb of all " + levels
+          + " levels and back (" + 2 * levels + " changes): after a full climb the pipeline stays on a higher level"
+          + " than its load needs until the window (" + recovery.window + ") moves on");
+    }
+    for (ShedLevel level : policy.getSpec().levels) {
+      if (level.scaleOut != null && Boolean.TRUE.equals(level.scaleOut.keda)) {
+        notes.add("level '" + level.name + "' scaleOut.keda (replicas are raised by hand instead)");
+      }
+      if (level.shed != null && (level.shed.maxQueueSize != null || level.shed.queueTimeout != null)) {
+        notes.add("level '" + level.name + "' shed.maxQueueSize and shed.queueTimeout (Triton's queue policy)");
+      }
+    }
+    return notes;
+  }
+
   /** A later level must not enter on a milder signal than an earlier one: the ladder would be climbed out of order. */
   private static void checkOrder(List<ShedLevel> levels, List<String> problems) {
     compare(levels, problems, "consumerLagAbove", t -> t.consumerLagAbove == null ? null : t.consumerLagAbove.doubleValue());

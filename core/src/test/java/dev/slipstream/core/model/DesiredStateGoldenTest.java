@@ -52,6 +52,23 @@ class DesiredStateGoldenTest {
   }
 
   @Test
+  void shedPolicyTopLevelScalesOutLimitsConcurrencyAndSteersTheJobToTheWarmFallback() throws IOException {
+    var pipeline = Examples.pipeline("fraud-scoring.yaml", "fraud-scoring");
+    var model = Examples.model("fraud-scoring.yaml", "fraud-v1");
+    var lite = Examples.model("fraud-scoring.yaml", "fraud-lite-v1");
+    var policy = Examples.shedPolicy("fraud-scoring.yaml", "fraud-shed").getSpec();
+    dev.slipstream.core.shed.ShedActions actions = dev.slipstream.core.shed.ShedActions.at(policy, 3);
+    DesiredServing serving = ServingModel.from(pipeline, model, DEFAULTS, null, null, actions.replicas(),
+        actions.shed().containerConcurrency);
+    DesiredServing fallback = ServingModel.fallback(pipeline, lite, DEFAULTS);
+    assertThat(fallback.endpoint()).isEqualTo("http://fraud-scoring-fraud-lite-v1.payments.svc.cluster.local");
+    List<HasMetadata> objects = new java.util.ArrayList<>(serving.objects());
+    objects.addAll(fallback.objects());
+    objects.add(JobControlModel.from(pipeline, 3, "shed", actions, fallback.endpoint(), lite.getSpec().modelName));
+    matchesGolden("shed-fraud-scoring.yaml", objects);
+  }
+
+  @Test
   void flinkDeploymentCarriesTheJobContract() throws IOException {
     var pipeline = Examples.pipeline("fraud-scoring.yaml", "fraud-scoring");
     var model = Examples.model("fraud-scoring.yaml", "fraud-v1");

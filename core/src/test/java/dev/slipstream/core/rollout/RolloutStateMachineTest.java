@@ -285,20 +285,32 @@ class RolloutStateMachineTest {
   }
 
   @Test
-  void aDegradedPipelineHoldsTheCanaryWithoutCountingFailures() {
+  void aDegradedPipelineHoldsTheCanaryAndDoesNotJudgeTheLagOfTheLoad() {
     RolloutWorld w = RolloutWorld.canaryOfV2();
     w.degraded = true;
-    w.check(RolloutWorld.slow());
-    w.check(RolloutWorld.slow());
-    w.check(RolloutWorld.slow());
+    Signals saturated = new Signals("candidate", 90_000L, 40_000L, 80.0, 0.1, 1000L);
+    w.check(saturated);
+    w.check(saturated);
+    w.check(saturated);
     w.healthyCheck();
     assertThat(w.phase()).isEqualTo(RolloutPhase.Canary);
-    assertThat(w.status.weight).isEqualTo(5);
+    assertThat(w.status.weight).as("no step while degraded").isEqualTo(5);
     assertThat(w.status.consecutiveFailures).isZero();
     assertThat(w.status.message).contains("degraded by its ShedPolicy");
     w.degraded = false;
     w.healthyCheck();
     assertThat(w.status.weight).isEqualTo(25);
+  }
+
+  @Test
+  void aDegradedPipelineStillRollsBackACandidateWhoseOwnLatencyFails() {
+    RolloutWorld w = RolloutWorld.canaryOfV2();
+    w.degraded = true;
+    w.check(RolloutWorld.slow());
+    w.check(RolloutWorld.slow());
+    w.check(RolloutWorld.slow());
+    assertThat(w.phase()).as("a rollback goes first").isEqualTo(RolloutPhase.RollingBack);
+    assertThat(w.status.weight).isZero();
   }
 
   @Test

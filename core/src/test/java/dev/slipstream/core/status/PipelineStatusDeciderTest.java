@@ -15,7 +15,7 @@ class PipelineStatusDeciderTest {
 
   private static PipelineObservation seen(Readiness topics, Readiness serving, Readiness job, Readiness policy, Long lag) {
     return new PipelineObservation(List.of(), topics, TOPICS, serving, job, policy, "fraud-v1@1",
-        "http://fraud.payments.svc.cluster.local", "RUNNING", "slipstream.payments.fraud", lag, null);
+        "http://fraud.payments.svc.cluster.local", "RUNNING", "slipstream.payments.fraud", lag, null, null, null);
   }
 
   private static PipelineObservation allReady(Long lag) {
@@ -100,11 +100,7 @@ class PipelineStatusDeciderTest {
     rollout.candidate = "fraud-v2";
     rollout.rollbackReason = "AnalysisFailed";
     rollout.message = "all traffic on fraud-v1; fraud-v2 rolled back: candidate p99 latency 412ms > 250ms (3/3 consecutive)";
-    var ready = allReady(0L);
-    var seen = new PipelineObservation(ready.problems(), ready.topics(), ready.topicStatuses(), ready.serving(),
-        ready.flinkJob(), ready.policy(), ready.model(), ready.endpoint(), ready.flinkJobState(), ready.consumerGroup(),
-        ready.consumerLag(), rollout);
-    StreamingPipelineStatus status = PipelineStatusDecider.decide(null, seen, 4, T0);
+    StreamingPipelineStatus status = PipelineStatusDecider.decide(null, allReadyWith(rollout, null, null), 4, T0);
     assertThat(Conditions.isTrue(status.conditions, "Ready")).isTrue();
     assertThat(Conditions.isTrue(status.conditions, "Progressing")).isFalse();
     var rolledBack = Conditions.find(status.conditions, "RolledBack").orElseThrow();
@@ -114,6 +110,56 @@ class PipelineStatusDeciderTest {
     var degraded = Conditions.find(status.conditions, "Degraded").orElseThrow();
     assertThat(degraded.getReason()).isEqualTo("RolloutFailed");
     assertThat(status.rollout).isSameAs(rollout);
+  }
+
+  private static PipelineObservation shedAt(int level, dev.slipstream.api.v1alpha1.RolloutStatus rollout) {
+    var shed = new dev.slipstream.api.v1alpha1.ShedStatus();
+    shed.policy = "fraud-shed";
+    shed.level = level;
+    shed.levelName = level == 0 ? "normal" : "small-model";
+    shed.since = T0.toString();
+    shed.message = "entered level 2/3 'small-model': consumerLag 60000 > 50000";
+    return allReadyWith(rollout, shed, "DowngradedToFallback");
+  }
+
+  /** Everything ready, with this rollout and place on the ladder. */
+  private static PipelineObservation allReadyWith(dev.slipstream.api.v1alpha1.RolloutStatus rollout,
+      dev.slipstream.api.v1alpha1.ShedStatus shed, String shedReason) {
+    var ready = allReady(60_000L);
+    return new PipelineObservation(ready.problems(), ready.topics(), ready.topicStatuses(), ready.serving(),
+        ready.flinkJob(), ready.policy(), ready.model(), ready.endpoint(), ready.flinkJobState(), ready.consumerGroup(),
+        ready.consumerLag(), rollout, shed, shedReason);
+  }
+
+  @Test
+  void aShedLevelAboveNormalIsDegradedWithTheActionsReasonAndStaysReady() {
+    StreamingPipelineStatus status = PipelineStatusDecider.decide(null, shedAt(2, null), 4, T1);
+    assertThat(Conditions.isTrue(status.conditions, "Ready")).isTrue();
+    assertThat(status.phase).isEqualTo("Degraded");
+    var degraded = Conditions.find(status.conditions, "Degraded").orElseThrow();
+    assertThat(degraded.getStatus()).isEqualTo("True");
+    assertThat(degraded.getReason()).isEqualTo("DowngradedToFallback");
+    assertThat(degraded.getMessage()).contains("ShedPolicy fraud-shed holds level 2 'small-model' since " + T0)
+        .contains("consumerLag 60000 > 50000");
+    assertThat(status.shed.level).isEqualTo(2);
+
+    StreamingPipelineStatus back = PipelineStatusDecider.decide(status, shedAt(0, null), 4, T1.plusSeconds(60));
+    assertThat(back.phase).isEqualTo("Ready");
+    var clear = Conditions.find(back.conditions, "Degraded").orElseThrow();
+    assertThat(clear.getStatus()).isEqualTo("False");
+    assertThat(clear.getReason()).isEqualTo("AsDesigned");
+  }
+
+  @Test
+  void aRollbackAndAShedLevelTogetherKeepRolloutFailedAndSayBoth() {
+    var rollout = new dev.slipstream.api.v1alpha1.RolloutStatus();
+    rollout.phase = "RolledBack";
+    rollout.stable = "fraud-v1";
+    rollout.candidate = "fraud-v2";
+    StreamingPipelineStatus status = PipelineStatusDecider.decide(null, shedAt(2, rollout), 4, T1);
+    var degraded = Conditions.find(status.conditions, "Degraded").orElseThrow();
+    assertThat(degraded.getReason()).isEqualTo("RolloutFailed");
+    assertThat(degraded.getMessage()).contains("fraud-v2 was rolled back").contains("holds level 2");
   }
 
   @Test

@@ -42,7 +42,7 @@ public class ShedStatus {
   @JsonPropertyDescription("Since when every trigger of the current level has been clear; absent while one holds or has no data.")
   public String clearSince;
 
-  @JsonPropertyDescription("Why a level change that was due did not happen (flap limit, rollback in progress); absent otherwise.")
+  @JsonPropertyDescription("Why the level may not change now (a rollback in progress, a policy edit that is invalid or not validated yet), or why a due change did not happen (flap limit); absent otherwise.")
   public String heldBack;
 
   @JsonPropertyDescription("Times of the level changes within the policy's window, oldest first (the flap limit counts them).")

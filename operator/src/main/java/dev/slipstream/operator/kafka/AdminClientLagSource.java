@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.OptionalLong;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
@@ -14,7 +14,7 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
-/** Consumer lag from the AdminClient: end offsets minus the group's committed offsets (log start when none). */
+/** A group's position from the AdminClient: end offsets minus its committed offsets (log start when none). */
 public final class AdminClientLagSource implements ConsumerLagSource {
   private final Admin admin;
   private final Duration timeout;
@@ -25,7 +25,7 @@ public final class AdminClientLagSource implements ConsumerLagSource {
   }
 
   @Override
-  public OptionalLong lag(String group, Collection<String> topics) {
+  public Optional<Position> position(String group, Collection<String> topics) {
     try {
       Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
       Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
@@ -41,16 +41,18 @@ public final class AdminClientLagSource implements ConsumerLagSource {
       Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> starts =
           KafkaCalls.await(admin.listOffsets(earliest).all(), timeout, "reading start offsets");
       long lag = 0;
+      long consumed = 0;
       for (var end : ends.entrySet()) {
         OffsetAndMetadata c = committed.get(end.getKey());
         long from = c != null ? c.offset() : starts.get(end.getKey()).offset();
         lag += Math.max(0, end.getValue().offset() - from);
+        consumed += from;
       }
-      return OptionalLong.of(lag);
+      return Optional.of(new Position(lag, consumed));
     } catch (ExecutionException e) {
-      return OptionalLong.empty();
+      return Optional.empty();
     } catch (KafkaUnavailableException e) {
-      return OptionalLong.empty();
+      return Optional.empty();
     }
   }
 }

@@ -17,6 +17,7 @@ public final class PrometheusPipelineMetrics implements PipelineMetrics {
   private final Counter checks;
   private final Gauge lastValue;
   private final Gauge lag;
+  private final Gauge shedLevel;
 
   public PrometheusPipelineMetrics(PrometheusRegistry registry) {
     phase = Gauge.builder().name("slipstream_rollout_phase")
@@ -34,6 +35,18 @@ public final class PrometheusPipelineMetrics implements PipelineMetrics {
         .register(registry);
     lag = Gauge.builder().name("slipstream_consumer_lag")
         .help("Consumer lag of each pipeline's group, in messages").labelNames("namespace", "pipeline").register(registry);
+    shedLevel = Gauge.builder().name("slipstream_shed_level")
+        .help("Each pipeline's level on its ShedPolicy's ladder: 0 normal, n the policy's n-th level")
+        .labelNames("namespace", "pipeline").register(registry);
+  }
+
+  @Override
+  public void shedLevel(String namespace, String pipeline, Integer level) {
+    if (level == null) {
+      shedLevel.remove(namespace, pipeline);
+    } else {
+      shedLevel.labelValues(namespace, pipeline).set(level);
+    }
   }
 
   @Override
@@ -76,5 +89,6 @@ public final class PrometheusPipelineMetrics implements PipelineMetrics {
     }
     weight.remove(namespace, pipeline);
     lag.remove(namespace, pipeline);
+    shedLevel.remove(namespace, pipeline);
   }
 }
