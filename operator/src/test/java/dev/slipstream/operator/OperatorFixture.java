@@ -157,12 +157,15 @@ final class OperatorFixture implements AutoCloseable {
         : (Map<String, Object>) ((Map<String, Object>) isvc.getAdditionalProperties().get("spec")).get("predictor");
   }
 
+  /** Stops everything; fails when the operator wrote anything a real API server would refuse (schema, CEL). */
   @Override
   public void close() {
+    var refused = api.refusedWrites().stream().filter(w -> OPERATOR_AGENT.equals(w.userAgent())).toList();
     stopOperator();
     operatorClient.close();
     standIns.close();
     api.close();
     kafka.close();
+    org.assertj.core.api.Assertions.assertThat(refused).as("operator writes a real API server would refuse").isEmpty();
   }
 }

@@ -167,6 +167,70 @@ class ShedPolicyIT {
     }
   }
 
+  @Test
+  @SuppressWarnings("unchecked")
+  void aKedaScaleOutHandsTheTritonReplicasToAScaledObjectOnTheLag() throws Exception {
+    String ns = "shed-keda";
+    var objects = new java.util.ArrayList<>(env.example("triton-gpu.yaml"));
+    OperatorFixtures.moveTo(objects, ns);
+    for (GenericKubernetesResource o : objects) {
+      if ("StreamingPipeline".equals(o.getKind())) {
+        var spec = (Map<String, Object>) o.getAdditionalProperties().get("spec");
+        ((Map<String, Object>) spec.get("kafka")).remove("clientSecretRef");
+        ((Map<String, Object>) spec.get("serving")).put("shedPolicyRef", Map.of("name", "keda-shed"));
+      }
+    }
+    GenericKubernetesResource policy = new GenericKubernetesResource();
+    policy.setApiVersion("slipstream.dev/v1alpha1");
+    policy.setKind("ShedPolicy");
+    policy.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("keda-shed").withNamespace(ns).build());
+    policy.setAdditionalProperty("spec", Map.of("evaluationInterval", "1s",
+        "levels", List.of(Map.of("name", "scale-out", "triggers", Map.of("consumerLagAbove", 100),
+            "scaleOut", Map.of("maxReplicas", 6, "keda", true))),
+        "recovery", Map.of("cooldown", "2s")));
+    objects.add(0, policy);
+    env.apply(objects);
+    env.awaitReady(ns, "image-embeddings", true, "Ready");
+    var deployment = env.client.apps().deployments().inNamespace(ns).withName("image-embeddings-embedder-v3");
+    var scaledObject = env.client.genericKubernetesResources("keda.sh/v1alpha1", "ScaledObject").inNamespace(ns)
+        .withName("image-embeddings-serving");
+    assertThat(scaledObject.get()).as("no ScaledObject at normal").isNull();
+
+    env.produce(ns + "-uploaded-images", 500);
+    await("a ScaledObject on the lag").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      GenericKubernetesResource scaled = scaledObject.get();
+      assertThat(scaled).isNotNull();
+      var spec = (Map<String, Object>) scaled.getAdditionalProperties().get("spec");
+      assertThat((Map<String, Object>) spec.get("scaleTargetRef")).containsEntry("kind", "Deployment")
+          .containsEntry("name", "image-embeddings-embedder-v3");
+      assertThat(spec).containsEntry("minReplicaCount", 1).containsEntry("maxReplicaCount", 6);
+      var trigger = ((List<Map<String, Object>>) spec.get("triggers")).get(0);
+      assertThat(trigger).containsEntry("type", "kafka");
+      assertThat((Map<String, Object>) trigger.get("metadata"))
+          .containsEntry("consumerGroup", "slipstream." + ns + ".image-embeddings")
+          .containsEntry("topic", ns + "-uploaded-images").containsEntry("lagThreshold", "100");
+      assertThat(env.pipeline(ns, "image-embeddings").getStatus().shed.actions)
+          .containsExactly("serving scaled by KEDA on the consumer lag, up to 6 replicas");
+    });
+
+    // KEDA's HPA scales the Deployment; the operator leaves its replicas alone while the ScaledObject exists
+    deployment.edit(d -> {
+      d.getSpec().setReplicas(4);
+      return d;
+    });
+    await("KEDA's replicas kept").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(6))
+        .untilAsserted(() -> assertThat(deployment.get().getSpec().getReplicas()).isEqualTo(4));
+
+    try (Admin admin = env.kafka.admin()) {
+      env.kafka.commitShare(admin, "slipstream." + ns + ".image-embeddings", ns + "-uploaded-images", 1.0);
+    }
+    await("normal again").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      assertThat(env.pipeline(ns, "image-embeddings").getStatus().shed.levelName).isEqualTo("normal");
+      assertThat(scaledObject.get()).isNull();
+      assertThat(deployment.get().getSpec().getReplicas()).as("the ModelVersion's own replicas").isEqualTo(1);
+    });
+  }
+
   private static ConfigMap control() {
     return env.client.configMaps().inNamespace(NS).withName("fraud-scoring-control").get();
   }

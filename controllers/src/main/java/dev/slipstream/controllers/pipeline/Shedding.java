@@ -39,8 +39,9 @@ final class Shedding {
   /**
    * @param decision the ladder's decision in this pass
    * @param actions the actions in force at the decided level
+   * @param interval the policy's evaluation interval
    */
-  record ShedStep(String policy, ShedLadder.Decision decision, ShedActions actions) {
+  record ShedStep(String policy, ShedLadder.Decision decision, ShedActions actions, Duration interval) {
     int level() {
       return decision.level();
     }
@@ -72,7 +73,7 @@ final class Shedding {
     String hold = frozen != null ? frozen
         : rollout != null && RolloutPhase.RollingBack.name().equals(rollout.phase) ? ROLLBACK_FIRST : null;
     ShedLadder.Decision decision = ShedLadder.next(name, spec, before, signals, now, hold);
-    return new ShedStep(name, decision, ShedActions.at(spec, decision.level()));
+    return new ShedStep(name, decision, ShedActions.at(spec, decision.level()), ShedLadder.interval(spec));
   }
 
   /** After the status is written: the level change's Event and log line, and the level metric. */

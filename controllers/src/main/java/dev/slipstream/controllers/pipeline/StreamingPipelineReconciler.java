@@ -20,6 +20,7 @@ import dev.slipstream.core.model.JobControlModel;
 import dev.slipstream.core.model.JobContract;
 import dev.slipstream.core.model.KafkaTopicModel;
 import dev.slipstream.core.model.Labels;
+import dev.slipstream.core.model.ScaledObjectModel;
 import dev.slipstream.core.model.ServingModel;
 import dev.slipstream.core.model.ThirdPartyKinds;
 import dev.slipstream.core.model.TritonDeploymentModel;
@@ -95,6 +96,7 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
   private InformerEventSource<GenericKubernetesResource, StreamingPipeline> flinkDeployments;
   private InformerEventSource<GenericKubernetesResource, StreamingPipeline> kafkaTopics;
   private InformerEventSource<GenericKubernetesResource, StreamingPipeline> httpRoutes;
+  private InformerEventSource<GenericKubernetesResource, StreamingPipeline> scaledObjects;
   private InformerEventSource<Deployment, StreamingPipeline> deployments;
   private InformerEventSource<Service, StreamingPipeline> services;
   private InformerEventSource<ModelVersion, StreamingPipeline> modelVersions;
@@ -154,6 +156,7 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
     flinkDeployments = ownedThirdParty(ThirdPartyKinds.FLINK_DEPLOYMENT, context, sources);
     kafkaTopics = ownedThirdParty(ThirdPartyKinds.KAFKA_TOPIC, context, sources);
     httpRoutes = ownedThirdParty(ThirdPartyKinds.HTTP_ROUTE, context, sources);
+    scaledObjects = ownedThirdParty(ThirdPartyKinds.SCALED_OBJECT, context, sources);
     deployments = owned(Deployment.class, "deployments", context, sources);
     services = owned(Service.class, "services", context, sources);
     configMaps = owned(ConfigMap.class, "configmaps", context, sources);
@@ -360,18 +363,20 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
       return new ServingOutcome(crdMissing(ThirdPartyKinds.INFERENCE_SERVICE, "runtime kserve"), label, null);
     }
     ShedActions actions = shed == null ? ShedActions.NONE : shed.actions();
+    ModelVersion servingStable = rollout == null ? model : rollout.stable();
+    Integer replicas = scaleOut(pipeline, shed, servingStable, kserve);
     DesiredServing desired;
     if (!kserve && httpRoutes != null && rollout != null) {
       // Triton behind an HTTPRoute: both versions side by side during a rollout, all traffic to stable outside one
       ModelVersion stable = rollout.stable();
       boolean candidate = !model.getMetadata().getName().equals(stable.getMetadata().getName());
-      desired = TritonDeploymentModel.routed(pipeline, ServingModel.scaledOut(stable, actions.replicas()),
+      desired = TritonDeploymentModel.routed(pipeline, ServingModel.scaledOut(stable, replicas),
           candidate ? model : null, candidate && rollout.canaryPercent() != null ? rollout.canaryPercent() : 0,
           rollout.replicaPercent(), config.defaults());
     } else {
       desired = ServingModel.from(pipeline, model, config.defaults(),
           rollout == null ? null : rollout.canaryPercent(), rollout == null ? null : rollout.replicaPercent(),
-          actions.replicas(), actions.shed() == null ? null : actions.shed().containerConcurrency);
+          replicas, actions.shed() == null ? null : actions.shed().containerConcurrency);
     }
     Readiness readiness = null;
     for (HasMetadata object : desired.objects()) {
@@ -385,6 +390,41 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
     }
     fallbacks(pipeline, shed, desired.endpoint(), model.getSpec().modelName);
     return new ServingOutcome(Objects.requireNonNull(readiness), label, desired.endpoint());
+  }
+
+  /**
+   * The serving replicas a ShedPolicy's scale-out asks for. With {@code keda: true} on Triton, a KEDA
+   * ScaledObject scales the stable version's Deployment on the consumer lag, and the replicas are left as
+   * observed (KEDA owns them); otherwise, or where KEDA cannot be used, they are raised by hand and the
+   * status says why. Outside a KEDA scale-out no ScaledObject exists.
+   */
+  private Integer scaleOut(StreamingPipeline pipeline, Shedding.ShedStep shed, ModelVersion stable, boolean kserve) {
+    ShedActions actions = shed == null ? ShedActions.NONE : shed.actions();
+    String namespace = pipeline.getMetadata().getNamespace();
+    Integer replicas = actions.replicas();
+    boolean keda = false;
+    if (actions.keda()) {
+      String why = kserve ? "runtime kserve scales its InferenceService itself"
+          : scaledObjects == null ? "the KEDA ScaledObject CRD is not installed"
+          : pipeline.getSpec().kafka.clientSecretRef != null ? "KEDA would need a TriggerAuthentication for the Kafka client Secret"
+          : null;
+      if (why == null) {
+        keda = true;
+        String target = TritonDeploymentModel.deploymentName(pipeline, stable);
+        writer.ensure(ScaledObjectModel.from(pipeline, target, stable.getSpec().minReplicas, actions.replicas(),
+            actions.scaleOutLag(), shed.interval().toSeconds()), scaledObjects, Kinds.context(ThirdPartyKinds.SCALED_OBJECT));
+        replicas = deployments.get(new ResourceID(target, namespace))
+            .map(d -> d.getSpec() == null ? null : d.getSpec().getReplicas()).orElse(null);
+      } else {
+        shed.decision().status().actions.add("KEDA not used (" + why + "): replicas raised by hand");
+      }
+    }
+    if (!keda && scaledObjects != null) {
+      scaledObjects.get(new ResourceID(ScaledObjectModel.name(pipeline), namespace)).ifPresent(o ->
+          client.genericKubernetesResources(Kinds.context(ThirdPartyKinds.SCALED_OBJECT)).inNamespace(namespace)
+              .withName(o.getMetadata().getName()).delete());
+    }
+    return replicas;
   }
 
   /**

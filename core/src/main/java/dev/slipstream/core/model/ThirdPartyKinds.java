@@ -5,7 +5,8 @@ public enum ThirdPartyKinds {
   INFERENCE_SERVICE("serving.kserve.io", "v1beta1", "InferenceService", "inferenceservices"),
   FLINK_DEPLOYMENT("flink.apache.org", "v1beta1", "FlinkDeployment", "flinkdeployments"),
   KAFKA_TOPIC("kafka.strimzi.io", "v1", "KafkaTopic", "kafkatopics"),
-  HTTP_ROUTE("gateway.networking.k8s.io", "v1", "HTTPRoute", "httproutes");
+  HTTP_ROUTE("gateway.networking.k8s.io", "v1", "HTTPRoute", "httproutes"),
+  SCALED_OBJECT("keda.sh", "v1alpha1", "ScaledObject", "scaledobjects");
 
   public final String group;
   public final String version;

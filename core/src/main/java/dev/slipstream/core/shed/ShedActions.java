@@ -11,18 +11,23 @@ import java.util.List;
  * undo the scale-out).
  *
  * @param replicas serving replicas to run at least, or null for the ModelVersion's own
+ * @param keda the scale-out is left to a KEDA ScaledObject on the consumer lag, up to {@code replicas}
+ * @param scaleOutLag the scale-out level's consumerLagAbove, from which KEDA's lag per replica is derived;
+ *     null when that level has none
  * @param fallbackModelVersion the ModelVersion taking all traffic, or null
  * @param shed the shed action in force, or null
  * @param warmFallbacks fallback ModelVersions deployed at every level because a downgrade level keeps them warm
  */
-public record ShedActions(Integer replicas, String fallbackModelVersion, ShedLevel.ShedAction shed,
-    List<String> warmFallbacks) {
+public record ShedActions(Integer replicas, boolean keda, Long scaleOutLag, String fallbackModelVersion,
+    ShedLevel.ShedAction shed, List<String> warmFallbacks) {
 
-  public static final ShedActions NONE = new ShedActions(null, null, null, List.of());
+  public static final ShedActions NONE = new ShedActions(null, false, null, null, null, List.of());
 
   /** The actions in force at {@code level} (0 = normal; only the keep-warm fallbacks are deployed). */
   public static ShedActions at(ShedPolicySpec policy, int level) {
     Integer replicas = null;
+    boolean keda = false;
+    Long scaleOutLag = null;
     String fallback = null;
     ShedLevel.ShedAction shed = null;
     List<String> warm = new ArrayList<>();
@@ -37,6 +42,8 @@ public record ShedActions(Integer replicas, String fallbackModelVersion, ShedLev
       }
       if (l.scaleOut != null) {
         replicas = l.scaleOut.maxReplicas;
+        keda = Boolean.TRUE.equals(l.scaleOut.keda);
+        scaleOutLag = l.triggers == null ? null : l.triggers.consumerLagAbove;
       }
       if (l.downgrade != null && l.downgrade.modelVersionRef != null) {
         fallback = l.downgrade.modelVersionRef.name;
@@ -45,7 +52,7 @@ public record ShedActions(Integer replicas, String fallbackModelVersion, ShedLev
         shed = l.shed;
       }
     }
-    return new ShedActions(replicas, fallback, shed, List.copyOf(warm));
+    return new ShedActions(replicas, keda, scaleOutLag, fallback, shed, List.copyOf(warm));
   }
 
   /** Whether the serving layer or the job acts differently from normal operation. */
@@ -57,7 +64,8 @@ public record ShedActions(Integer replicas, String fallbackModelVersion, ShedLev
   public List<String> describe() {
     List<String> out = new ArrayList<>();
     if (replicas != null) {
-      out.add("serving scaled out to " + replicas + " replicas");
+      out.add(keda ? "serving scaled by KEDA on the consumer lag, up to " + replicas + " replicas"
+          : "serving scaled out to " + replicas + " replicas");
     }
     if (fallbackModelVersion != null) {
       out.add("all traffic on fallback ModelVersion " + fallbackModelVersion);

@@ -73,9 +73,6 @@ public final class ShedPolicyValidator {
           + " than its load needs until the window (" + recovery.window + ") moves on");
     }
     for (ShedLevel level : policy.getSpec().levels) {
-      if (level.scaleOut != null && Boolean.TRUE.equals(level.scaleOut.keda)) {
-        notes.add("level '" + level.name + "' scaleOut.keda (replicas are raised by hand instead)");
-      }
       if (level.shed != null && (level.shed.maxQueueSize != null || level.shed.queueTimeout != null)) {
         notes.add("level '" + level.name + "' shed.maxQueueSize and shed.queueTimeout (Triton's queue policy)");
       }

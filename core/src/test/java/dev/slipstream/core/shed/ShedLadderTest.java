@@ -237,7 +237,7 @@ class ShedLadderTest {
   void actionsAreCumulativeAndKeepWarmFallbacksAreAlwaysDeployed() {
     ShedWorld w = ShedWorld.threeLevels();
     w.policy.levels.get(1).downgrade.keepWarm = true;
-    assertThat(ShedActions.at(w.policy, 0)).isEqualTo(new ShedActions(null, null, null, java.util.List.of("fraud-small")));
+    assertThat(ShedActions.at(w.policy, 0)).isEqualTo(new ShedActions(null, false, null, null, null, java.util.List.of("fraud-small")));
     ShedActions top = ShedActions.at(w.policy, 3);
     assertThat(top.replicas()).isEqualTo(6);
     assertThat(top.fallbackModelVersion()).isEqualTo("fraud-small");

@@ -29,15 +29,13 @@ class ShedPolicyValidatorTest {
   }
 
   @Test
-  void kedaTritonQueuesAndATightFlapLimitArePointedOut() {
+  void tritonQueuesAndATightFlapLimitArePointedOut() {
     ShedPolicy policy = example();
-    policy.getSpec().levels.get(0).scaleOut.keda = true;
     policy.getSpec().levels.get(2).shed.maxQueueSize = 64;
     policy.getSpec().recovery.maxChangesPerWindow = 4;
     assertThat(ShedPolicyValidator.notes(policy)).containsExactly(
         "recovery.maxChangesPerWindow 4 is less than a climb of all 3 levels and back (6 changes): after a full climb"
             + " the pipeline stays on a higher level than its load needs until the window (30m) moves on",
-        "level 'scale-out' scaleOut.keda (replicas are raised by hand instead)",
         "level 'shed' shed.maxQueueSize and shed.queueTimeout (Triton's queue policy)");
   }
 }
