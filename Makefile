@@ -2,7 +2,7 @@
 MVN ?= ./mvnw -B
 ARGS ?= --once
 
-.PHONY: demo test unit bench crds golden clean
+.PHONY: demo test unit bench crds golden helm-lint image kind-test clean
 
 ## demo: run the operator on an embedded API server and Kafka broker, apply examples/, print what it made
 demo:
@@ -27,11 +27,25 @@ unit:
 crds:
 	$(MVN) -q -pl crds process-classes
 	cp crds/target/classes/META-INF/fabric8/*.slipstream.dev-v1.yml crds/yaml/
+	cp crds/yaml/*.yml helm-chart/slipstream/crds/
+
+## helm-lint: helm lint and helm template of helm-chart/slipstream with a real helm, and the checks of what it renders
+helm-lint:
+	$(MVN) -q install -DskipTests
+	$(MVN) -pl helm-chart test
 
 ## golden: rewrite the golden YAML of the desired-state builders after an intended change (review the diff)
 golden:
 	$(MVN) -q -pl crds install -DskipTests
 	$(MVN) -pl core test -Dgolden.update=true
+
+## image: the operator's OCI image tar (operator/target/slipstream-operator-image.tar), no Docker daemon needed
+image:
+	$(MVN) -q -pl operator -am package -DskipTests
+
+## kind-test: the end-to-end scenarios on a kind cluster (created if missing) or, with KIND_CLUSTER=none, the current kubeconfig
+kind-test:
+	kind-tests/run-on-kind.sh
 
 clean:
 	$(MVN) -q clean

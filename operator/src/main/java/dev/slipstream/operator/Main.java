@@ -1,6 +1,7 @@
 package dev.slipstream.operator;
 
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import dev.slipstream.operator.logging.LogSetup;
 import dev.slipstream.operator.metrics.OperatorHttpServer;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -20,6 +21,7 @@ public final class Main {
       System.exit(2);
       return;
     }
+    LogSetup.apply(config.logFormat());
     var client = new KubernetesClientBuilder().build();
     var registry = new PrometheusRegistry();
     var operator = new SlipstreamOperator(client, config, Clock.systemUTC(), Metrics.NOOP, registry);

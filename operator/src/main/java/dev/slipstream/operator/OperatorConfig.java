@@ -27,7 +27,8 @@ public record OperatorConfig(
     int metricsPort,
     boolean leaderElection,
     String leaseNamespace,
-    Duration leaseDuration) {
+    Duration leaseDuration,
+    LogFormat logFormat) {
 
   /** Every setting: flag name, environment variable, default and what it does (the README reference is built from this). */
   public enum Setting {
@@ -43,7 +44,8 @@ public record OperatorConfig(
     METRICS_PORT("metrics-port", "8080", "Port of /metrics, /healthz and /readyz; 0 picks a free one."),
     LEADER_ELECTION("leader-election", "true", "true: several replicas may run and only the holder of the Lease slipstream-operator acts; false: this process acts alone."),
     LEADER_ELECTION_NAMESPACE("leader-election-namespace", "", "Namespace of the Lease; empty: the operator's own namespace."),
-    LEASE_DURATION("lease-duration", "15s", "How long a Lease holds without renewal; a standby takes over after it.");
+    LEASE_DURATION("lease-duration", "15s", "How long a Lease holds without renewal; a standby takes over after it."),
+    LOG_FORMAT("log-format", "text", "text: one readable line per event; json: one JSON object per line (JSON Lines) with the namespace and name of the resource being reconciled.");
 
     public final String flag;
     public final String defaultValue;
@@ -100,7 +102,20 @@ public record OperatorConfig(
         port(Setting.METRICS_PORT, value),
         bool(Setting.LEADER_ELECTION, value),
         value.apply(Setting.LEADER_ELECTION_NAMESPACE).trim(),
-        duration(Setting.LEASE_DURATION, value));
+        duration(Setting.LEASE_DURATION, value),
+        logFormat(value));
+  }
+
+  /** How log lines are written. */
+  public enum LogFormat { TEXT, JSON }
+
+  private static LogFormat logFormat(Function<Setting, String> value) {
+    String text = value.apply(Setting.LOG_FORMAT).trim();
+    return switch (text) {
+      case "text" -> LogFormat.TEXT;
+      case "json" -> LogFormat.JSON;
+      default -> throw new IllegalArgumentException("--log-format (SLIPSTREAM_LOG_FORMAT) '" + text + "' must be text or json");
+    };
   }
 
   private static Duration duration(Setting s, Function<Setting, String> value) {

@@ -26,8 +26,8 @@ class LeaderElectionIT {
     try (EmbeddedKafka kafka = EmbeddedKafka.start();
         TestApiServer api = TestApiServer.startWithAllCrds();
         StandInControllers standIns = StandInControllers.startAll(api.newClient());
-        KubernetesClient clientA = api.newClient();
-        KubernetesClient clientB = api.newClient()) {
+        KubernetesClient clientA = api.newClient(OperatorFixture.OPERATOR_AGENT);
+        KubernetesClient clientB = api.newClient(OperatorFixture.OPERATOR_AGENT)) {
       OperatorConfig config = OperatorConfig.from(new String[] {"--resync=2s", "--kafka-retry-min=500ms",
           "--leader-election-namespace=" + LEASE_NAMESPACE, "--lease-duration=3s"}, Map.of());
       ReconcileCounter countA = new ReconcileCounter();
@@ -53,6 +53,7 @@ class LeaderElectionIT {
       } finally {
         b.close();
         a.close();
+        OperatorFixture.recordApiCalls(api);
       }
     }
   }

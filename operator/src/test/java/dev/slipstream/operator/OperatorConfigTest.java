@@ -32,6 +32,10 @@ class OperatorConfigTest {
     assertThatThrownBy(() -> OperatorConfig.from(new String[] {"--resync=0s"}, Map.of())).hasMessageContaining("more than 0");
     assertThatThrownBy(() -> OperatorConfig.from(new String[] {"--prometheus-url=prometheus:9090"}, Map.of()))
         .hasMessageContaining("not an http(s) URL");
+    assertThatThrownBy(() -> OperatorConfig.from(new String[] {"--log-format=yaml"}, Map.of()))
+        .hasMessageContaining("--log-format (SLIPSTREAM_LOG_FORMAT) 'yaml' must be text or json");
+    assertThat(OperatorConfig.from(new String[0], Map.of("SLIPSTREAM_LOG_FORMAT", "json")).logFormat())
+        .isEqualTo(OperatorConfig.LogFormat.JSON);
   }
 
   @Test

@@ -157,11 +157,34 @@ final class OperatorFixture implements AutoCloseable {
         : (Map<String, Object>) ((Map<String, Object>) isvc.getAdditionalProperties().get("spec")).get("predictor");
   }
 
+  /**
+   * Writes the distinct API calls the operator made ({@code METHOD path}, query included) under
+   * target/api-calls: the Helm chart's RBAC check reads them to grant exactly what the operator uses. Its
+   * /metrics go under target/operator-metrics, for the dashboard's check.
+   */
+  static void recordApiCalls(TestApiServer api) {
+    record("api-calls", api.calls().stream().filter(c -> OPERATOR_AGENT.equals(c.userAgent()))
+        .map(c -> c.method() + " " + c.path()).distinct().sorted().toList());
+  }
+
+  /** Writes lines to a new file under target/{@code what}, for the checks of the Helm chart module. */
+  private static void record(String what, List<String> lines) {
+    try {
+      java.nio.file.Path dir = java.nio.file.Path.of("target", what);
+      java.nio.file.Files.createDirectories(dir);
+      java.nio.file.Files.write(dir.resolve(java.util.UUID.randomUUID() + ".txt"), lines);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   /** Stops everything; fails when the operator wrote anything a real API server would refuse (schema, CEL). */
   @Override
   public void close() {
     var refused = api.refusedWrites().stream().filter(w -> OPERATOR_AGENT.equals(w.userAgent())).toList();
+    record("operator-metrics", List.of(metrics()));
     stopOperator();
+    recordApiCalls(api);
     operatorClient.close();
     standIns.close();
     api.close();

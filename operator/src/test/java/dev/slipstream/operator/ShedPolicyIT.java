@@ -165,6 +165,17 @@ class ShedPolicyIT {
         assertThat(env.predictor(ns, "fraud-scoring")).containsEntry("minReplicas", 2);
       });
     }
+
+    // the pipeline drops its ShedPolicy: no ladder, no control, no fallback kept warm
+    env.client.resources(StreamingPipeline.class).inNamespace(ns).withName("fraud-scoring").edit(p -> {
+      p.getSpec().serving.shedPolicyRef = null;
+      return p;
+    });
+    await("no policy").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      assertThat(env.pipeline(ns, "fraud-scoring").getStatus().shed).isNull();
+      assertThat(env.client.configMaps().inNamespace(ns).withName("fraud-scoring-control").get()).isNull();
+      assertThat(env.metrics()).doesNotContain("slipstream_shed_level{namespace=\"" + ns + "\"");
+    });
   }
 
   @Test
@@ -212,6 +223,14 @@ class ShedPolicyIT {
       assertThat(env.pipeline(ns, "image-embeddings").getStatus().shed.actions)
           .containsExactly("serving scaled by KEDA on the consumer lag, up to 6 replicas");
     });
+
+    // the policy allows more: the ScaledObject follows
+    env.client.resources(dev.slipstream.api.v1alpha1.ShedPolicy.class).inNamespace(ns).withName("keda-shed").edit(p -> {
+      p.getSpec().levels.get(0).scaleOut.maxReplicas = 8;
+      return p;
+    });
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(
+        (Map<String, Object>) scaledObject.get().getAdditionalProperties().get("spec")).containsEntry("maxReplicaCount", 8));
 
     // KEDA's HPA scales the Deployment; the operator leaves its replicas alone while the ScaledObject exists
     deployment.edit(d -> {

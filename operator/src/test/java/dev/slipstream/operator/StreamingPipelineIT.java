@@ -121,6 +121,7 @@ class StreamingPipelineIT {
     p.getSpec().topics.inputs.get(0).partitions = 9;
     p.getSpec().topics.output.config.put("retention.ms", "86400000");
     p.getSpec().serving.modelVersionRef.name = "fraud-v2";
+    p.getSpec().flink.parallelism = 3;
     p.setStatus(null);
     env.client.resource(p).update();
 
@@ -131,6 +132,8 @@ class StreamingPipelineIT {
       assertThat(now.getStatus().model).isEqualTo("fraud-v2@2");
       assertThat(now.getStatus().observedGeneration).isEqualTo(now.getMetadata().getGeneration());
       assertThat(Conditions.isTrue(now.getStatus().conditions, "Ready")).isTrue();
+      assertThat(map(map(get("flink.apache.org/v1beta1", "FlinkDeployment", "update", "fraud-scoring")
+          .getAdditionalProperties().get("spec")).get("job"))).containsEntry("parallelism", 3);
     });
     GenericKubernetesResource isvc = get("serving.kserve.io/v1beta1", "InferenceService", "update", "fraud-scoring");
     assertThat(map(map(map(isvc.getAdditionalProperties().get("spec")).get("predictor")).get("model")).get("storageUri"))
@@ -220,6 +223,13 @@ class StreamingPipelineIT {
       assertThat(kt.getMetadata().getLabels()).containsEntry("strimzi.io/cluster", "my-cluster");
       assertThat(map(kt.getAdditionalProperties().get("spec"))).containsEntry("replicas", 3).containsEntry("partitions", 6);
     });
+    // more partitions for the output: the KafkaTopic is updated, and Strimzi adds them
+    env.client.resources(StreamingPipeline.class).inNamespace("growth").withName("churn-risk").edit(p -> {
+      p.getSpec().topics.output.partitions = 8;
+      return p;
+    });
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(map(get("kafka.strimzi.io/v1", "KafkaTopic",
+        "growth", "churn-risk-scores").getAdditionalProperties().get("spec"))).containsEntry("partitions", 8));
     env.client.resource(env.pipeline("growth", "churn-risk")).delete();
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
         env.client.genericKubernetesResources("kafka.strimzi.io/v1", "KafkaTopic").inNamespace("growth").list().getItems())

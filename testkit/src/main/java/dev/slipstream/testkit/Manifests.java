@@ -67,6 +67,27 @@ public final class Manifests {
     return objects;
   }
 
+  /**
+   * Moves the objects to {@code namespace} and prefixes the pipelines' topic names with it, so one example
+   * can run several times on one broker.
+   */
+  @SuppressWarnings("unchecked")
+  public static List<GenericKubernetesResource> moveTo(List<GenericKubernetesResource> objects, String namespace) {
+    for (GenericKubernetesResource o : objects) {
+      o.getMetadata().setNamespace(namespace);
+      if ("StreamingPipeline".equals(o.getKind())) {
+        Map<String, Object> topics = (Map<String, Object>) ((Map<String, Object>) o.getAdditionalProperties().get("spec")).get("topics");
+        ((List<Map<String, Object>>) topics.get("inputs")).forEach(t -> t.put("name", namespace + "-" + t.get("name")));
+        Map<String, Object> output = (Map<String, Object>) topics.get("output");
+        output.put("name", namespace + "-" + output.get("name"));
+        if (topics.get("lateEvents") instanceof Map<?, ?> late) {
+          ((Map<String, Object>) late).put("name", namespace + "-" + late.get("name"));
+        }
+      }
+    }
+    return objects;
+  }
+
   /** Every YAML file in examples/, in name order. */
   public static List<Path> examplesFiles() {
     try (var files = Files.list(examples())) {

@@ -97,6 +97,14 @@ public final class TestApiServer implements AutoCloseable {
     return Collections.unmodifiableList(dispatcher.writes);
   }
 
+  /** Every request's method and path (with its query), by the User-Agent that sent it; in arrival order. */
+  public List<Call> calls() {
+    return Collections.unmodifiableList(dispatcher.calls);
+  }
+
+  /** One request as the API server saw it. */
+  public record Call(String method, String path, String userAgent) {}
+
   public long requestCount() {
     return dispatcher.requests.get();
   }
@@ -115,6 +123,7 @@ public final class TestApiServer implements AutoCloseable {
   private final class AdmittingDispatcher extends KubernetesCrudDispatcher {
     final List<Write> writes = new CopyOnWriteArrayList<>();
     final AtomicLong requests = new AtomicLong();
+    final List<Call> calls = new CopyOnWriteArrayList<>();
 
     AdmittingDispatcher() {
       super(Collections.emptyList());
@@ -124,6 +133,7 @@ public final class TestApiServer implements AutoCloseable {
     public MockResponse dispatch(RecordedRequest request) {
       requests.incrementAndGet();
       HttpMethod method = request.method();
+      calls.add(new Call(method.name(), request.getPath(), request.getHeader("User-Agent")));
       if (method != HttpMethod.POST && method != HttpMethod.PUT && method != HttpMethod.PATCH && method != HttpMethod.DELETE) {
         return super.dispatch(request);
       }
