@@ -15,9 +15,10 @@ test:
 
 ## bench: figures measured against the embedded stack, printed beside their targets and written to demo/target/bench.json
 RUNS ?= 5
+PIPELINES ?= 1000
 bench:
-	$(MVN) -q install -DskipTests
-	$(MVN) -q -pl demo exec:exec -Ddemo.main=dev.slipstream.demo.Bench -Ddemo.args="$(RUNS)"
+	$(MVN) -q install -DskipTests -Djib.skip
+	$(MVN) -q -pl demo exec:exec -Ddemo.main=dev.slipstream.demo.Bench -Ddemo.args="$(RUNS) $(PIPELINES)"
 
 ## unit: the fast unit tests only
 unit:

@@ -40,12 +40,15 @@ public final class Bench {
 
   private Bench() {}
 
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] argv) throws Exception {
+    // make passes "RUNS PIPELINES" as one argument
+    String[] args = String.join(" ", argv).trim().isEmpty() ? new String[0] : String.join(" ", argv).trim().split("\\s+");
     int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
     List<Double> reactions = new ArrayList<>();
     List<Double> shedReactions = new ArrayList<>();
     List<Integer> shedWrites = new ArrayList<>();
     boolean onlyWhatChanges = true;
+    double heapMiB;
     try (EmbeddedStack stack = new EmbeddedStack(Map.of("SLIPSTREAM_RESYNC", "30s", "SLIPSTREAM_METRICS_PORT", "0",
         "SLIPSTREAM_LEADER_ELECTION", "false"))) {
       for (int i = 0; i < runs; i++) {
@@ -62,6 +65,20 @@ public final class Bench {
             + " (and %d status, %d event)%n", i + 1, r.seconds(), r.objectWrites(), r.statusWrites(), r.events());
       }
     }
+    int fanOutPipelines = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
+    FanOut.Result fanOut;
+    Duration resync = Duration.ofSeconds(10);
+    try (EmbeddedStack stack = new EmbeddedStack(Map.of("SLIPSTREAM_RESYNC", resync.toSeconds() + "s",
+        "SLIPSTREAM_METRICS_PORT", "0", "SLIPSTREAM_LEADER_ELECTION", "false"))) {
+      fanOut = FanOut.run(stack, "fanout", fanOutPipelines, resync);
+      System.gc();
+      Runtime rt = Runtime.getRuntime();
+      heapMiB = (rt.totalMemory() - rt.freeMemory()) / (1024.0 * 1024);
+    }
+    System.out.printf(Locale.ROOT, "  fan-out: %d pipelines Ready in %.1f s; %.1f writes and %.1f requests per pipeline;"
+        + " %d writes in an idle resync; heap after GC %.0f MiB (API server, broker client and operator in one JVM)%n",
+        fanOut.pipelines(), fanOut.seconds(), fanOut.writesPerPipeline(), fanOut.requestsPerPipeline(), fanOut.idleWrites(), heapMiB);
+    System.out.println("  fan-out writes by kind: " + fanOut.writesByKind());
     double median = median(reactions);
     double target = INTERVAL.toMillis() / 1000.0 + 1;
     double shedMedian = median(shedReactions);
@@ -72,14 +89,26 @@ public final class Bench {
         String.format(Locale.ROOT, "%.2f s", shedMedian), String.format(Locale.ROOT, "<= %.1f s", target), shedReactions.size());
     System.out.printf(Locale.ROOT, "%-50s %-12s %-28s %s%n", "owned-object writes per level change",
         median(shedWrites.stream().map(Integer::doubleValue).toList()), "2 (isvc + control, only)", shedWrites.size());
+    System.out.printf(Locale.ROOT, "%-50s %-12s %-28s %s%n", fanOut.pipelines() + " pipelines Ready",
+        String.format(Locale.ROOT, "%.1f s", fanOut.seconds()), "< 10 s", 1);
+    System.out.printf(Locale.ROOT, "%-50s %-12s %-28s %s%n", "writes per pipeline until Ready",
+        String.format(Locale.ROOT, "%.1f", fanOut.writesPerPipeline()), FanOut.MINIMUM_WRITES + " (minimum)", 1);
+    System.out.printf(Locale.ROOT, "%-50s %-12s %-28s %s%n", "writes during an idle resync of all",
+        fanOut.idleWrites(), "0", 1);
+    System.out.printf(Locale.ROOT, "%-50s %-12s %-28s %s%n", "heap after full GC (whole embedded stack)",
+        String.format(Locale.ROOT, "%.0f MiB", heapMiB), "< 256 MiB (operator alone)", 1);
     Path out = Path.of("target", "bench.json");
     Files.createDirectories(out.getParent());
     Files.writeString(out, String.format(Locale.ROOT,
         "{\"breachToRollbackSeconds\":{\"median\":%.3f,\"target\":%.1f,\"interval\":%d,\"runs\":%s,\"met\":%s},"
             + "\"shedTriggerToActionSeconds\":{\"median\":%.3f,\"target\":%.1f,\"interval\":%d,\"runs\":%s,\"met\":%s},"
-            + "\"ownedWritesPerLevelChange\":{\"runs\":%s,\"target\":2,\"met\":%s}}%n",
+            + "\"ownedWritesPerLevelChange\":{\"runs\":%s,\"target\":2,\"met\":%s},"
+            + "\"fanOut\":{\"pipelines\":%d,\"readySeconds\":%.2f,\"targetSeconds\":10,\"writesPerPipeline\":%.2f,"
+            + "\"minimumWrites\":%d,\"requestsPerPipeline\":%.2f,\"idleResyncWrites\":%d,\"heapMiB\":%.0f}}%n",
         median, target, INTERVAL.toSeconds(), reactions, median <= target,
-        shedMedian, target, INTERVAL.toSeconds(), shedReactions, shedMedian <= target, shedWrites, onlyWhatChanges));
+        shedMedian, target, INTERVAL.toSeconds(), shedReactions, shedMedian <= target, shedWrites, onlyWhatChanges,
+        fanOut.pipelines(), fanOut.seconds(), fanOut.writesPerPipeline(), FanOut.MINIMUM_WRITES,
+        fanOut.requestsPerPipeline(), fanOut.idleWrites(), heapMiB));
     System.out.println("\nwritten to " + out.toAbsolutePath());
     System.exit(0);
   }

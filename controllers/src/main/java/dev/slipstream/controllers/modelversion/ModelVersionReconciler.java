@@ -87,7 +87,7 @@ public class ModelVersionReconciler implements Reconciler<ModelVersion> {
           : Conditions.with(next.conditions, Conditions.READY, false, "ServingNotReady",
               "Serving is not ready yet in " + String.join(", ", waiting), generation, now);
     }
-    statusRecorder.record(model, next);
+    statusRecorder.record(model, next, context);
     return UpdateControl.noUpdate();
   }
 }

@@ -67,7 +67,7 @@ public class ShedPolicyReconciler implements Reconciler<ShedPolicy> {
                 : "; note: " + String.join("; ", notes)), generation, now)
         : Conditions.with(new ArrayList<>(previous.conditions), Conditions.READY, false, "InvalidSpec",
             String.join("; ", problems), generation, now);
-    statusRecorder.record(policy, next);
+    statusRecorder.record(policy, next, context);
     return UpdateControl.noUpdate();
   }
 }

@@ -1,0 +1,117 @@
+package dev.slipstream.demo;
+
+import dev.slipstream.api.v1alpha1.ModelVersion;
+import dev.slipstream.api.v1alpha1.StreamingPipeline;
+import dev.slipstream.core.status.Conditions;
+import dev.slipstream.testkit.Manifests;
+import dev.slipstream.testkit.TestApiServer;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * Fan-out: many pipelines created at once (each with its ModelVersion, one-partition topics, no ShedPolicy)
+ * against the embedded stack: how long until all are Ready, how many writes each cost against the minimum,
+ * and how many writes an idle resync of all of them makes (target 0).
+ */
+final class FanOut {
+  /** Per pipeline: the InferenceService and FlinkDeployment created, one status write, one Ready Event. */
+  static final int MINIMUM_WRITES = 4;
+
+  /**
+   * @param seconds time from the first create to the last pipeline Ready
+   * @param writesPerPipeline the operator's write requests until then, per pipeline
+   * @param idleWrites the operator's writes during one resync period after all were Ready and settled
+   * @param requestsPerPipeline every operator request (reads included) until all Ready, per pipeline
+   */
+  record Result(int pipelines, double seconds, double writesPerPipeline, double requestsPerPipeline, long idleWrites,
+      java.util.Map<String, Long> writesByKind) {}
+
+  private FanOut() {}
+
+  static Result run(EmbeddedStack stack, String namespace, int pipelines, Duration resync) {
+    var template = Manifests.withBootstrapServers(Manifests.read(Manifests.examples().resolve("fraud-scoring.yaml")),
+        stack.kafka.bootstrapServers());
+    ModelVersion model = (ModelVersion) Manifests.typed(template.stream().filter(o -> "ModelVersion".equals(o.getKind())
+        && "fraud-v1".equals(o.getMetadata().getName())).findFirst().orElseThrow());
+    GenericKubernetesResource pipelineYaml = template.stream().filter(o -> "StreamingPipeline".equals(o.getKind()))
+        .findFirst().orElseThrow();
+    int before = stack.api.calls().size();
+    long start = System.nanoTime();
+    for (int i = 0; i < pipelines; i++) {
+      String name = "p" + i;
+      ModelVersion mv = new ModelVersion();
+      mv.getMetadata().setName(name + "-v1");
+      mv.getMetadata().setNamespace(namespace);
+      mv.setSpec(model.getSpec());
+      stack.client.resource(mv).create();
+      StreamingPipeline p = (StreamingPipeline) Manifests.typed(pipelineYaml);
+      p.getMetadata().setName(name);
+      p.getMetadata().setNamespace(namespace);
+      p.getSpec().serving.modelVersionRef.name = name + "-v1";
+      p.getSpec().serving.shedPolicyRef = null;
+      p.getSpec().topics.inputs.forEach(t -> {
+        t.name = namespace + "-" + name + "-in";
+        t.partitions = 1;
+      });
+      p.getSpec().topics.output.name = namespace + "-" + name + "-out";
+      p.getSpec().topics.output.partitions = 1;
+      if (p.getSpec().topics.lateEvents != null) {
+        p.getSpec().topics.lateEvents.name = namespace + "-" + name + "-late";
+        p.getSpec().topics.lateEvents.partitions = 1;
+      }
+      stack.client.resource(p).create();
+    }
+    var list = stack.client.resources(StreamingPipeline.class).inNamespace(namespace);
+    org.awaitility.Awaitility.await("all " + pipelines + " Ready").atMost(Duration.ofMinutes(10))
+        .pollInterval(Duration.ofMillis(200)).until(() -> list.list().getItems().stream()
+            .filter(p -> p.getStatus() != null && Conditions.isTrue(p.getStatus().conditions, Conditions.READY))
+            .count() == pipelines);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    List<TestApiServer.Call> calls = operatorCalls(stack, before, c -> true);
+    long writes = calls.stream().filter(FanOut::isWrite).count();
+    // settled: no operator write for two seconds, then one whole resync period is watched
+    org.awaitility.Awaitility.await("settled").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
+        .until(new java.util.concurrent.Callable<Boolean>() {
+          private int seen = -1;
+          private long since = System.nanoTime();
+
+          @Override
+          public Boolean call() {
+            int now = (int) operatorCalls(stack, 0, FanOut::isWrite).size();
+            if (now != seen) {
+              seen = now;
+              since = System.nanoTime();
+            }
+            return System.nanoTime() - since > 2_000_000_000L;
+          }
+        });
+    int idleFrom = stack.api.calls().size();
+    org.awaitility.Awaitility.await("one resync").pollDelay(resync.plusSeconds(2)).atMost(resync.plusSeconds(10)).until(() -> true);
+    long idleWrites = operatorCalls(stack, idleFrom, FanOut::isWrite).size();
+    java.util.Map<String, Long> byKind = new java.util.TreeMap<>();
+    calls.stream().filter(FanOut::isWrite).forEach(c -> byKind.merge(c.method() + " " + resource(c.path()), 1L, Long::sum));
+    return new Result(pipelines, seconds, writes / (double) pipelines, calls.size() / (double) pipelines, idleWrites, byKind);
+  }
+
+  /** {@code inferenceservices}, {@code streamingpipelines/status}, ... from a request path. */
+  static String resource(String path) {
+    String[] parts = path.split("\\?")[0].split("/");
+    int i = java.util.Arrays.asList(parts).indexOf("namespaces");
+    if (i < 0 || parts.length <= i + 2) {
+      return path;
+    }
+    return parts[i + 2] + (parts.length > i + 4 ? "/" + parts[i + 4] : "");
+  }
+
+  private static boolean isWrite(TestApiServer.Call c) {
+    return !"GET".equals(c.method());
+  }
+
+  private static List<TestApiServer.Call> operatorCalls(EmbeddedStack stack, int from, Predicate<TestApiServer.Call> which) {
+    List<TestApiServer.Call> all = stack.api.calls();
+    return all.subList(from, all.size()).stream()
+        .filter(c -> EmbeddedStack.OPERATOR_AGENT.equals(c.userAgent())).filter(which).toList();
+  }
+}
