@@ -60,6 +60,8 @@ class KafkaOutageIT {
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
         assertThat(env.pipeline("payments", "fraud-scoring").getStatus().consumerLag).isZero());
     assertThat(env.pipeline("payments", "fraud-scoring").getStatus().phase).isEqualTo("Ready");
+    dev.slipstream.testkit.Reliability.record("Faults", "the Kafka broker stopped under a Ready pipeline, then restarted",
+        "KafkaUnavailable reported with backoff, nothing deleted or recreated, Ready again by itself");
   }
 
   private static GenericKubernetesResource flinkDeployment() {

@@ -50,6 +50,8 @@ class LeaderElectionIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> ready(api, "second"));
         assertThat(countB.finished("StreamingPipeline", "second", "fraud-scoring")).isPositive();
         assertThat(countA.finished("StreamingPipeline", "second", "fraud-scoring")).as("the old leader is gone").isZero();
+        dev.slipstream.testkit.Reliability.record("Faults", "two operators with leader election, the leader stopped",
+            "only the Lease holder reconciled; the standby took over and reconciled new pipelines");
       } finally {
         b.close();
         a.close();

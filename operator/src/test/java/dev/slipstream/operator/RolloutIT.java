@@ -289,6 +289,8 @@ class RolloutIT {
         .contains("slipstream_rollbacks_total{namespace=\"canary-lag\",pipeline=\"fraud-scoring\",reason=\"AnalysisFailed\"} 1")
         .contains("slipstream_analysis_checks_total{metric=\"consumerLag\",namespace=\"canary-lag\",pipeline=\"fraud-scoring\",result=\"Fail\"} 3")
         .contains("slipstream_rollout_phase{namespace=\"canary-lag\",phase=\"RolledBack\",pipeline=\"fraud-scoring\"} 1");
+    dev.slipstream.testkit.Reliability.record("Faults", "a candidate model breaking the lag SLO under a flood of"
+        + " 12,000 events", "rolled back by itself: all traffic on the stable version, the reason in status and an Event");
   }
 
   @Test

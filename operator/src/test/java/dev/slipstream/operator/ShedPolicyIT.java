@@ -126,6 +126,8 @@ class ShedPolicyIT {
     assertThat(changes.get(2)).startsWith("Normal TriggersClear: stepped back to level 1 'scale-out'");
     assertThat(changes.get(3)).startsWith("Normal TriggersClear: stepped back to normal operation");
     assertThat(env.metrics()).contains("slipstream_shed_level{namespace=\"" + NS + "\",pipeline=\"fraud-scoring\"} 0.0");
+    dev.slipstream.testkit.Reliability.record("Load", "a flood of 3,000 events on a pipeline whose consumer group drains"
+        + " slowly", "climbed scale-out then the fallback model, stepped back after the cooldowns, 4 level changes, no flapping");
   }
 
   @Test

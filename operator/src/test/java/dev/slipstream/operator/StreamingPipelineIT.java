@@ -174,6 +174,8 @@ class StreamingPipelineIT {
     String everythingVisible = flinkJson + Serialization.asJson(env.pipeline("vision", "image-embeddings"))
         + Serialization.asJson(env.client.v1().events().inNamespace("vision").list());
     assertThat(everythingVisible).doesNotContain(secretValue);
+    dev.slipstream.testkit.Reliability.record("Data", "a Kafka client Secret referenced by a pipeline",
+        "its values appear in no FlinkDeployment, status or Event (searched for the secret value)");
 
     env.client.resource(env.pipeline("vision", "image-embeddings")).delete();
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
@@ -200,6 +202,8 @@ class StreamingPipelineIT {
       long records = admin.listOffsets(partitions).all().get(10, TimeUnit.SECONDS).values().stream()
           .mapToLong(o -> o.offset()).sum();
       assertThat(records).as("records still in the retained input topic").isEqualTo(5);
+      dev.slipstream.testkit.Reliability.record("Data", "a pipeline holding records deleted (deletionPolicy Retain)",
+          "its three topics and every record kept on the broker");
     }
   }
 

@@ -102,6 +102,22 @@ public final class TestApiServer implements AutoCloseable {
     return Collections.unmodifiableList(dispatcher.calls);
   }
 
+  /**
+   * From now on, answers that share of the writes (POST, PUT, PATCH, DELETE) sent with {@code userAgent} with
+   * an error instead of applying them: 409 Conflict or 500, alternately, as a busy or restarting API server
+   * would. Seeded, so a failing run can be repeated. A share of 0 stops it.
+   */
+  public void failWrites(String userAgent, double share, long seed) {
+    dispatcher.faultAgent = userAgent;
+    dispatcher.faultRandom = new java.util.Random(seed);
+    dispatcher.faultShare = share;
+  }
+
+  /** How many writes were answered with an injected error. */
+  public long injectedFaults() {
+    return dispatcher.faults.get();
+  }
+
   /** One request as the API server saw it. */
   public record Call(String method, String path, String userAgent) {}
 
@@ -124,6 +140,10 @@ public final class TestApiServer implements AutoCloseable {
     final List<Write> writes = new CopyOnWriteArrayList<>();
     final AtomicLong requests = new AtomicLong();
     final List<Call> calls = new CopyOnWriteArrayList<>();
+    volatile String faultAgent;
+    volatile double faultShare;
+    volatile java.util.Random faultRandom = new java.util.Random(0);
+    final AtomicLong faults = new AtomicLong();
 
     AdmittingDispatcher() {
       super(Collections.emptyList());
@@ -138,6 +158,16 @@ public final class TestApiServer implements AutoCloseable {
         return super.dispatch(request);
       }
       String path = request.getPath();
+      if (faultShare > 0 && faultAgent != null && faultAgent.equals(request.getHeader("User-Agent"))) {
+        synchronized (this) {
+          if (faultRandom.nextDouble() < faultShare) {
+            boolean conflict = faults.incrementAndGet() % 2 == 0;
+            return new MockResponse().setResponseCode(conflict ? 409 : 500).setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\","
+                + "\"status\":\"Failure\",\"reason\":\"" + (conflict ? "Conflict" : "InternalError") + "\",\"code\":"
+                + (conflict ? 409 : 500) + ",\"message\":\"injected by the test\"}");
+          }
+        }
+      }
       byte[] body = request.getBody() == null ? new byte[0] : request.getBody().getBytes();
       if (method == HttpMethod.POST && path.startsWith("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")) {
         return rulesReview(body);

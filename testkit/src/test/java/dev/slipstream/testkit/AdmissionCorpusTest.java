@@ -66,6 +66,9 @@ class AdmissionCorpusTest {
     List<Case> cases = corpus().toList();
     assertThat(cases).hasSizeGreaterThanOrEqualTo(40);
     assertThat(cases).extracting(c -> c.base().split("/")[0]).contains("StreamingPipeline", "ModelVersion", "ShedPolicy");
+    Reliability.record("Bad input", cases.size() + " invalid or hostile resources (wrong types, negative or huge values,"
+        + " unknown fields, bad names, partitions lowered on update, code in class names, shell in config keys, ...)",
+        "each refused at admission by the CRD schema or a CEL rule, with a message naming the field");
   }
 
   @ParameterizedTest(name = "{0}")

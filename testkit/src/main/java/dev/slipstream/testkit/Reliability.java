@@ -1,0 +1,32 @@
+package dev.slipstream.testkit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * What a reliability test did and what held, recorded when it passes (under the module's
+ * target/reliability), for README's RELIABILITY section: the section is generated from these records by the
+ * last module's ReliabilityReportIT, never written by hand. Record only what does not vary between runs.
+ */
+public final class Reliability {
+  private Reliability() {}
+
+  /**
+   * @param area Load, Faults, Bad input or Data
+   * @param what what the test did to the operator
+   * @param held what it checked held afterwards
+   */
+  public static void record(String area, String what, String held) {
+    try {
+      Path dir = Path.of("target", "reliability");
+      Files.createDirectories(dir);
+      String line = area + "\t" + what + "\t" + held + "\n";
+      Files.writeString(dir.resolve(Integer.toHexString(line.hashCode()) + ".tsv"), line, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
