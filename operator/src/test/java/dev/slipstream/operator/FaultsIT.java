@@ -11,8 +11,6 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,20 +18,7 @@ import org.junit.jupiter.api.Test;
  * the operator process stopping in the middle of a rollout. After each, the pipeline converges, the rollout
  * resumes at its step, and no action is lost or repeated.
  */
-class FaultsIT {
-  private static OperatorFixture env;
-
-  @BeforeAll
-  static void start() {
-    env = new OperatorFixture();
-  }
-
-  @AfterAll
-  static void stop() {
-    env.api.failWrites(OperatorFixture.OPERATOR_AGENT, 0, 0);
-    env.close();
-  }
-
+class FaultsIT extends WithOperator {
   private static void applyExample(String namespace) {
     var objects = env.example("fraud-scoring.yaml");
     OperatorFixtures.moveTo(objects, namespace);

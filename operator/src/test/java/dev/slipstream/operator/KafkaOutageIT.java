@@ -9,24 +9,10 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The broker goes away under a Ready pipeline and comes back: reported, nothing lost, recovered without help. */
-class KafkaOutageIT {
-  private static OperatorFixture env;
-
-  @BeforeAll
-  static void start() {
-    env = new OperatorFixture();
-  }
-
-  @AfterAll
-  static void stop() {
-    env.close();
-  }
-
+class KafkaOutageIT extends WithOperator {
   @Test
   void anOutageIsReportedAsKafkaUnavailableAndThePipelineRecoversWhenTheBrokerReturns() throws Exception {
     env.apply(env.example("fraud-scoring.yaml"));

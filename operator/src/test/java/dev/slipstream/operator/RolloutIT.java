@@ -10,24 +10,10 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** A new ModelVersion in Git becomes a KServe canary, judged on the real broker's consumer lag. */
-class RolloutIT {
-  private static OperatorFixture env;
-
-  @BeforeAll
-  static void start() {
-    env = new OperatorFixture();
-  }
-
-  @AfterAll
-  static void stop() {
-    env.close();
-  }
-
+class RolloutIT extends WithOperator {
   /** The example in its own namespace, Ready on fraud-v1, with fraud-v2 created and the reference moved to it. */
   private static void rollOutFraudV2(String namespace, Integer... steps) {
     rollOutFraudV2(namespace, OperatorFixture.fastRollout(steps));

@@ -15,8 +15,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,22 +22,10 @@ import org.junit.jupiter.api.Test;
  * drains slowly climbs scale-out then downgrade; the group catches up and the pipeline steps back down after
  * each cooldown, with the serving layer and the job's control restored and no flapping.
  */
-class ShedPolicyIT {
+class ShedPolicyIT extends WithOperator {
   private static final String NS = "shed-ladder";
   private static final String TOPIC = NS + "-card-transactions";
   private static final String GROUP = "slipstream." + NS + ".fraud-scoring";
-  private static OperatorFixture env;
-
-  @BeforeAll
-  static void start() {
-    env = new OperatorFixture();
-  }
-
-  @AfterAll
-  static void stop() {
-    env.close();
-  }
-
   /** The fraud example with a ladder fast enough for a test: lag above 100 scales out, above 1000 downgrades. */
   private static void applyExampleWithFastLadder(String namespace) {
     var objects = env.example("fraud-scoring.yaml");

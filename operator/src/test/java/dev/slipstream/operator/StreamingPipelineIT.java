@@ -22,25 +22,14 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The operator end to end: real operator, test API server with admission, real Kafka broker, stand-in controllers. */
-class StreamingPipelineIT {
-  private static OperatorFixture env;
-
-  @BeforeAll
-  static void start() {
-    env = new OperatorFixture();
-  }
-
+class StreamingPipelineIT extends WithOperator {
   @AfterAll
-  static void stop() {
-    try {
-      assertThat(env.api.writes()).as("operator writes").anyMatch(w -> OperatorFixture.OPERATOR_AGENT.equals(w.userAgent()));
-    } finally {
-      env.close();
-    }
+  static void theOperatorWroteThroughTheTestApiServer() {
+    // runs before the environment closes (a subclass's @AfterAll goes first)
+    assertThat(env.api.writes()).as("operator writes").anyMatch(w -> OperatorFixture.OPERATOR_AGENT.equals(w.userAgent()));
   }
 
   @Test
