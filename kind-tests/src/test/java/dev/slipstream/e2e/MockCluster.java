@@ -1,67 +1,48 @@
 package dev.slipstream.e2e;
 
-import dev.slipstream.operator.OperatorConfig;
-import dev.slipstream.operator.SlipstreamOperator;
-import dev.slipstream.testkit.EmbeddedKafka;
-import dev.slipstream.testkit.StandInControllers;
-import dev.slipstream.testkit.TestApiServer;
+import dev.slipstream.demo.EmbeddedStack;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.javaoperatorsdk.operator.api.monitoring.Metrics;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.time.Clock;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 
 /**
- * CI: fabric8's API server in CRUD mode with the CRDs and admission, a real KRaft broker, stand-ins for the
- * KServe, Flink, Strimzi and Deployment controllers, and the operator in-process with leader election on,
- * as the chart runs it.
+ * CI: the demo's embedded stack (fabric8's API server in CRUD mode with the CRDs and admission, a real KRaft
+ * broker, stand-ins for the KServe, Flink, Strimzi and Deployment controllers) with the operator in-process
+ * and leader election on, as the chart runs it.
  */
 final class MockCluster implements Cluster {
-  private final EmbeddedKafka kafka = EmbeddedKafka.start();
-  private final TestApiServer api = TestApiServer.startWithAllCrds();
-  private final StandInControllers standIns = StandInControllers.startAll(api.newClient());
-  private final KubernetesClient operatorClient = api.newClient("slipstream-operator");
-  private final SlipstreamOperator operator;
-
-  MockCluster() {
-    OperatorConfig config = OperatorConfig.from(new String[] {"--resync=2s", "--kafka-retry-min=500ms",
-        "--leader-election-namespace=slipstream-system", "--lease-duration=5s", "--metrics-port=0"}, Map.of());
-    operator = new SlipstreamOperator(operatorClient, config, Clock.systemUTC(), Metrics.NOOP, new PrometheusRegistry(), false);
-    operator.start();
-  }
+  private static final String LEASE_NAMESPACE = "slipstream-system";
+  private final EmbeddedStack stack = new EmbeddedStack(Map.of("SLIPSTREAM_RESYNC", "2s",
+      "SLIPSTREAM_KAFKA_RETRY_MIN", "500ms", "SLIPSTREAM_LEADER_ELECTION_NAMESPACE", LEASE_NAMESPACE,
+      "SLIPSTREAM_LEASE_DURATION", "5s", "SLIPSTREAM_METRICS_PORT", "0"));
 
   @Override
   public KubernetesClient client() {
-    return api.client();
+    return stack.client;
   }
 
   @Override
   public String bootstrapServers() {
-    return kafka.bootstrapServers();
+    return stack.kafka.bootstrapServers();
   }
 
   @Override
   public Admin admin() {
-    return kafka.admin();
+    return stack.kafka.admin();
   }
 
   @Override
   public Map<String, Object> producerSettings() {
-    return Map.of("bootstrap.servers", kafka.bootstrapServers());
+    return Map.of("bootstrap.servers", stack.kafka.bootstrapServers());
   }
 
   @Override
   public void awaitOperator() {
-    Scenarios.awaitLease(client(), "slipstream-system");
+    Scenarios.awaitLease(client(), LEASE_NAMESPACE);
   }
 
   @Override
   public void close() {
-    operator.close();
-    operatorClient.close();
-    standIns.close();
-    api.close();
-    kafka.close();
+    stack.close();
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.slipstream.api.v1alpha1.StreamingPipeline;
+import dev.slipstream.testkit.Manifests;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class FaultsIT extends WithOperator {
   private static void applyExample(String namespace) {
     var objects = env.example("fraud-scoring.yaml");
-    OperatorFixtures.moveTo(objects, namespace);
+    Manifests.moveTo(objects, namespace);
     env.apply(objects);
   }
 

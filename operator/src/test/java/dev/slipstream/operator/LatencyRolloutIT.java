@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.slipstream.api.v1alpha1.StreamingPipeline;
 import dev.slipstream.core.status.Conditions;
 import dev.slipstream.testkit.EmbeddedPrometheus;
+import dev.slipstream.testkit.Manifests;
 import dev.slipstream.testkit.ModelMetricsEndpoint;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -41,7 +42,7 @@ class LatencyRolloutIT {
   /** The example in its own namespace on fraud-v1, both versions answering in 40ms, then the reference moved to fraud-v2. */
   private static void rollOut(String namespace, Map<String, Object> analysis) {
     var objects = env.example("fraud-scoring.yaml");
-    OperatorFixtures.moveTo(objects, namespace);
+    Manifests.moveTo(objects, namespace);
     env.apply(objects);
     env.awaitReady(namespace, "fraud-scoring", true, "Ready");
     env.createFraudV2(namespace);

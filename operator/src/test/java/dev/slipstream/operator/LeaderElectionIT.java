@@ -68,7 +68,7 @@ class LeaderElectionIT {
   private static void apply(TestApiServer api, EmbeddedKafka kafka, String namespace) {
     var objects = Manifests.withBootstrapServers(Manifests.read(Manifests.examples().resolve("fraud-scoring.yaml")),
         kafka.bootstrapServers());
-    OperatorFixtures.moveTo(objects, namespace);
+    Manifests.moveTo(objects, namespace);
     objects.forEach(o -> api.client().resource(Manifests.typed(o)).create());
   }
 

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.slipstream.api.v1alpha1.StreamingPipeline;
 import dev.slipstream.core.status.Conditions;
+import dev.slipstream.testkit.Manifests;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import java.time.Duration;
@@ -27,7 +28,7 @@ class RolloutIT extends WithOperator {
   @SuppressWarnings("unchecked")
   private static void rollOutFraudV2(String namespace, dev.slipstream.api.v1alpha1.RolloutSpec rollout, boolean shedPolicy) {
     var objects = env.example("fraud-scoring.yaml");
-    OperatorFixtures.moveTo(objects, namespace);
+    Manifests.moveTo(objects, namespace);
     if (!shedPolicy) {
       objects.stream().filter(o -> "StreamingPipeline".equals(o.getKind())).forEach(o -> ((Map<String, Object>)
           ((Map<String, Object>) o.getAdditionalProperties().get("spec")).get("serving")).remove("shedPolicyRef"));
@@ -42,7 +43,7 @@ class RolloutIT extends WithOperator {
   void aShadowRunsTheCandidateOnTheRealInputUnderItsOwnGroupThenTheCanaryTakesOver() throws Exception {
     String ns = "canary-shadow";
     var objects = env.example("fraud-scoring.yaml");
-    OperatorFixtures.moveTo(objects, ns);
+    Manifests.moveTo(objects, ns);
     env.apply(objects);
     env.awaitReady(ns, "fraud-scoring", true, "Ready");
     String mainJobVersion = flinkDeployment(ns, "fraud-scoring").getMetadata().getResourceVersion();
@@ -95,7 +96,7 @@ class RolloutIT extends WithOperator {
     env.client.resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata().withName("kafka-client")
         .withNamespace(ns).endMetadata().withStringData(Map.of("security.protocol", "PLAINTEXT")).build()).create();
     var objects = env.example("triton-gpu.yaml");
-    OperatorFixtures.moveTo(objects, ns);
+    Manifests.moveTo(objects, ns);
     env.apply(objects);
     env.awaitReady(ns, "image-embeddings", true, "Ready");
     var v4 = env.client.resources(dev.slipstream.api.v1alpha1.ModelVersion.class).inNamespace(ns).withName("embedder-v3").get();
@@ -151,7 +152,7 @@ class RolloutIT extends WithOperator {
   void aGpuQuotaWithoutRoomHoldsTheRolloutWithoutDeployingTheCandidate() {
     String ns = "canary-gpu";
     var objects = env.example("fraud-scoring.yaml");
-    OperatorFixtures.moveTo(objects, ns);
+    Manifests.moveTo(objects, ns);
     env.apply(objects);
     env.awaitReady(ns, "fraud-scoring", true, "Ready");
     env.client.resource(new io.fabric8.kubernetes.api.model.ResourceQuotaBuilder().withNewMetadata().withName("gpu-quota")

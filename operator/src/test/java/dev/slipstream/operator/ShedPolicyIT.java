@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.slipstream.api.v1alpha1.StreamingPipeline;
 import dev.slipstream.core.status.Conditions;
+import dev.slipstream.testkit.Manifests;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import java.time.Duration;
@@ -29,7 +30,7 @@ class ShedPolicyIT extends WithOperator {
   /** The fraud example with a ladder fast enough for a test: lag above 100 scales out, above 1000 downgrades. */
   private static void applyExampleWithFastLadder(String namespace) {
     var objects = env.example("fraud-scoring.yaml");
-    OperatorFixtures.moveTo(objects, namespace);
+    Manifests.moveTo(objects, namespace);
     for (GenericKubernetesResource o : objects) {
       if ("ShedPolicy".equals(o.getKind())) {
         o.setAdditionalProperty("spec", Map.of(
@@ -171,7 +172,7 @@ class ShedPolicyIT extends WithOperator {
   void aKedaScaleOutHandsTheTritonReplicasToAScaledObjectOnTheLag() throws Exception {
     String ns = "shed-keda";
     var objects = new java.util.ArrayList<>(env.example("triton-gpu.yaml"));
-    OperatorFixtures.moveTo(objects, ns);
+    Manifests.moveTo(objects, ns);
     for (GenericKubernetesResource o : objects) {
       if ("StreamingPipeline".equals(o.getKind())) {
         var spec = (Map<String, Object>) o.getAdditionalProperties().get("spec");

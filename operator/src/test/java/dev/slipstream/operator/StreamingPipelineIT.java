@@ -8,6 +8,7 @@ import dev.slipstream.api.v1alpha1.ModelVersion;
 import dev.slipstream.api.v1alpha1.ShedPolicy;
 import dev.slipstream.api.v1alpha1.StreamingPipeline;
 import dev.slipstream.core.status.Conditions;
+import dev.slipstream.testkit.Manifests;
 import dev.slipstream.testkit.StandInControllers;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -258,7 +259,7 @@ class StreamingPipelineIT extends WithOperator {
     assertThat(get("serving.kserve.io/v1beta1", "InferenceService", "missing", "fraud-scoring")).isNull();
 
     var mv = env.example("fraud-scoring.yaml");
-    OperatorFixtures.moveTo(mv, "missing");
+    Manifests.moveTo(mv, "missing");
     mv.removeIf(o -> !("ModelVersion".equals(o.getKind()) && "fraud-v1".equals(o.getMetadata().getName())));
     env.apply(mv);
     env.awaitReady("missing", "fraud-scoring", true, "Ready");
@@ -305,7 +306,7 @@ class StreamingPipelineIT extends WithOperator {
   /** The fraud-scoring example in a namespace of its own, with its topics prefixed by the namespace. */
   private static List<GenericKubernetesResource> fraudScoringIn(String namespace) {
     var objects = env.example("fraud-scoring.yaml");
-    OperatorFixtures.moveTo(objects, namespace);
+    Manifests.moveTo(objects, namespace);
     return objects;
   }
 

@@ -62,7 +62,7 @@ final class Shedding {
     String name = policy.getMetadata().getName();
     Double p99 = null;
     Double errors = null;
-    if (measuresLatency(spec) && due(name, spec, before, now)) {
+    if (measuresLatency(spec) && ShedLadder.due(name, spec, before, now)) {
       Duration window = ShedLadder.interval(spec).compareTo(MIN_LATENCY_WINDOW) < 0 ? MIN_LATENCY_WINDOW : ShedLadder.interval(spec);
       LatencySource.Sample sample = config.latency().measure(Rollouts.latencyTarget(pipeline, servingVersion, window));
       p99 = sample.p99LatencyMs();
@@ -92,11 +92,6 @@ final class Shedding {
     } else {
       events.normal(pipeline, change.reason(), change.message());
     }
-  }
-
-  private static boolean due(String name, dev.slipstream.api.v1alpha1.ShedPolicySpec spec, ShedStatus before, Instant now) {
-    return before == null || before.evaluatedAt == null || !name.equals(before.policy)
-        || !now.isBefore(Instant.parse(before.evaluatedAt).plus(ShedLadder.interval(spec)));
   }
 
   private static boolean measuresLatency(dev.slipstream.api.v1alpha1.ShedPolicySpec spec) {

@@ -60,6 +60,19 @@ public final class ShedLadder {
   }
 
   /**
+   * Whether {@link #next} evaluates at {@code at} rather than return {@code previous} unchanged: the pipeline
+   * is new to this policy, its level no longer exists in it, or the evaluation interval is over. Callers
+   * sample costly signals (latency) only when it is.
+   */
+  public static boolean due(String policyName, ShedPolicySpec policy, ShedStatus previous, Instant at) {
+    if (previous == null || !policyName.equals(previous.policy) || previous.evaluatedAt == null
+        || previous.level == null || previous.level > policy.levels.size()) {
+      return true;
+    }
+    return !at.truncatedTo(ChronoUnit.SECONDS).isBefore(Instant.parse(previous.evaluatedAt).plus(interval(policy)));
+  }
+
+  /**
    * @param policyName the ShedPolicy's name; a pipeline moved to another policy starts at normal
    * @param holdReason why no level may change now (a rollback in progress), or null
    */
@@ -67,15 +80,12 @@ public final class ShedLadder {
       Instant at, String holdReason) {
     Instant now = at.truncatedTo(ChronoUnit.SECONDS);
     Duration interval = interval(policy);
+    if (!due(policyName, policy, previous, at)) {
+      return new Decision(previous, null, Duration.between(now, Instant.parse(previous.evaluatedAt).plus(interval)));
+    }
     ShedStatus before = previous == null || !policyName.equals(previous.policy) ? start(policyName, now) : previous;
     int levels = policy.levels.size();
     int level = Math.min(levels, before.level == null ? 0 : before.level);
-    if (before.evaluatedAt != null && java.util.Objects.equals(level, before.level)) {
-      Instant dueAt = Instant.parse(before.evaluatedAt).plus(interval);
-      if (now.isBefore(dueAt)) {
-        return new Decision(before, null, Duration.between(now, dueAt));
-      }
-    }
 
     ShedStatus next = copy(before);
     next.level = level;

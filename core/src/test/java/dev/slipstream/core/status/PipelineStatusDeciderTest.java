@@ -94,10 +94,7 @@ class PipelineStatusDeciderTest {
 
   @Test
   void aRollbackKeepsTheStableVersionReadyAndSaysDegradedRolloutFailed() {
-    var rollout = new dev.slipstream.api.v1alpha1.RolloutStatus();
-    rollout.phase = "RolledBack";
-    rollout.stable = "fraud-v1";
-    rollout.candidate = "fraud-v2";
+    var rollout = rolledBackFraudV2();
     rollout.rollbackReason = "AnalysisFailed";
     rollout.message = "all traffic on fraud-v1; fraud-v2 rolled back: candidate p99 latency 412ms > 250ms (3/3 consecutive)";
     StreamingPipelineStatus status = PipelineStatusDecider.decide(null, allReadyWith(rollout, null, null), 4, T0);
@@ -120,6 +117,15 @@ class PipelineStatusDeciderTest {
     shed.since = T0.toString();
     shed.message = "entered level 2/3 'small-model': consumerLag 60000 > 50000";
     return allReadyWith(rollout, shed, "DowngradedToFallback");
+  }
+
+  /** fraud-v2 rolled back: fraud-v1 serves. */
+  private static dev.slipstream.api.v1alpha1.RolloutStatus rolledBackFraudV2() {
+    var rollout = new dev.slipstream.api.v1alpha1.RolloutStatus();
+    rollout.phase = "RolledBack";
+    rollout.stable = "fraud-v1";
+    rollout.candidate = "fraud-v2";
+    return rollout;
   }
 
   /** Everything ready, with this rollout and place on the ladder. */
@@ -152,11 +158,7 @@ class PipelineStatusDeciderTest {
 
   @Test
   void aRollbackAndAShedLevelTogetherKeepRolloutFailedAndSayBoth() {
-    var rollout = new dev.slipstream.api.v1alpha1.RolloutStatus();
-    rollout.phase = "RolledBack";
-    rollout.stable = "fraud-v1";
-    rollout.candidate = "fraud-v2";
-    StreamingPipelineStatus status = PipelineStatusDecider.decide(null, shedAt(2, rollout), 4, T1);
+    StreamingPipelineStatus status = PipelineStatusDecider.decide(null, shedAt(2, rolledBackFraudV2()), 4, T1);
     var degraded = Conditions.find(status.conditions, "Degraded").orElseThrow();
     assertThat(degraded.getReason()).isEqualTo("RolloutFailed");
     assertThat(degraded.getMessage()).contains("fraud-v2 was rolled back").contains("holds level 2");

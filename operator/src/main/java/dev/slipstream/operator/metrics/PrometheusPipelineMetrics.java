@@ -42,10 +42,15 @@ public final class PrometheusPipelineMetrics implements PipelineMetrics {
 
   @Override
   public void shedLevel(String namespace, String pipeline, Integer level) {
-    if (level == null) {
-      shedLevel.remove(namespace, pipeline);
+    setOrRemove(shedLevel, level, namespace, pipeline);
+  }
+
+  /** A series with a value, or no series at all while the value is unknown (never a made-up 0). */
+  private static void setOrRemove(Gauge gauge, Number value, String... labels) {
+    if (value == null) {
+      gauge.remove(labels);
     } else {
-      shedLevel.labelValues(namespace, pipeline).set(level);
+      gauge.labelValues(labels).set(value.doubleValue());
     }
   }
 
@@ -75,11 +80,7 @@ public final class PrometheusPipelineMetrics implements PipelineMetrics {
 
   @Override
   public void consumerLag(String namespace, String pipeline, Long value) {
-    if (value == null) {
-      lag.remove(namespace, pipeline);
-    } else {
-      lag.labelValues(namespace, pipeline).set(value);
-    }
+    setOrRemove(lag, value, namespace, pipeline);
   }
 
   @Override
