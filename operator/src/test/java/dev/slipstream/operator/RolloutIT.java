@@ -159,9 +159,11 @@ class RolloutIT extends WithOperator {
         .withNamespace(ns).endMetadata().withNewSpec()
         .withHard(Map.of("requests.nvidia.com/gpu", new io.fabric8.kubernetes.api.model.Quantity("1"))).endSpec().build()).create();
     quotaUsed(ns, "1");
-    var v2 = env.createFraudV2(ns);
-    v2.getSpec().resources.gpu = 1;
-    env.client.resource(v2).update();
+    env.createFraudV2(ns);
+    // a merge patch, not an update: the operator may have written the new version's status in between
+    env.client.resources(dev.slipstream.api.v1alpha1.ModelVersion.class).inNamespace(ns).withName("fraud-v2")
+        .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+            "{\"spec\":{\"resources\":{\"gpu\":1}}}");
     applySpec(ns, Map.of("rollout", OperatorFixture.fastRollout(20, 100),
         "serving", Map.of("modelVersionRef", Map.of("name", "fraud-v2"))));
 

@@ -1,5 +1,7 @@
 package dev.slipstream.core.model;
 
+import dev.slipstream.api.v1alpha1.FeaturesSpec;
+import dev.slipstream.api.v1alpha1.InferenceSpec;
 import dev.slipstream.api.v1alpha1.ModelVersion;
 import dev.slipstream.api.v1alpha1.StreamingPipeline;
 import dev.slipstream.core.time.Durations;
@@ -29,8 +31,20 @@ public final class JobContract {
   public static final String ALLOWED_LATENESS = "slipstream.event-time.allowed-lateness";
   public static final String IDLE_TIMEOUT = "slipstream.event-time.idle-timeout";
   public static final String TIMESTAMP_FIELD = "slipstream.event-time.timestamp-field";
+  public static final String KEY_FIELD = "slipstream.event.key-field";
+  public static final String ID_FIELD = "slipstream.event.id-field";
+  public static final String FEATURES = "slipstream.features";
+  public static final String MAX_IN_FLIGHT = "slipstream.inference.max-in-flight";
+  public static final String INFERENCE_TIMEOUT = "slipstream.inference.timeout";
+  public static final String INFERENCE_RETRIES = "slipstream.inference.retries";
+  public static final String FALLBACK_RESULT = "slipstream.inference.fallback-result";
+  public static final String DELIVERY_GUARANTEE = "slipstream.output.delivery-guarantee";
+  public static final String METRICS_PORT = "slipstream.metrics.port";
   public static final String ROLE = "slipstream.role";
   public static final String CONTROL_DIR = "slipstream.control.dir";
+
+  /** Port of the job's Prometheus /metrics in each Flink process (Flink's own reporter, if any, keeps 9249). */
+  public static final int DEFAULT_METRICS_PORT = 9400;
 
   /** Where the Secret named by kafka.clientSecretRef is mounted: one file per client property. */
   public static final String CLIENT_PROPERTIES_MOUNT = "/etc/slipstream/kafka";
@@ -69,6 +83,21 @@ public final class JobContract {
     keys.put(ALLOWED_LATENESS, Durations.toFlink(eventTime.allowedLateness));
     keys.put(IDLE_TIMEOUT, Durations.toFlink(eventTime.idleTimeout));
     keys.put(TIMESTAMP_FIELD, eventTime.timestampField);
+    var features = spec.features;
+    if (features != null && features.keyField != null) {
+      keys.put(KEY_FIELD, features.keyField);
+    }
+    keys.put(ID_FIELD, features != null && features.idField != null ? features.idField : "id");
+    if (features != null && features.definitions != null && !features.definitions.isEmpty()) {
+      keys.put(FEATURES, features(features.definitions));
+    }
+    var inference = spec.inference != null ? spec.inference : new InferenceSpec();
+    keys.put(MAX_IN_FLIGHT, String.valueOf(inference.maxInFlight));
+    keys.put(INFERENCE_TIMEOUT, Durations.toFlink(inference.timeout));
+    keys.put(INFERENCE_RETRIES, String.valueOf(inference.retries));
+    keys.put(FALLBACK_RESULT, inference.fallbackResult);
+    keys.put(DELIVERY_GUARANTEE, spec.flink.deliveryGuarantee.wireName());
+    keys.put(METRICS_PORT, String.valueOf(DEFAULT_METRICS_PORT));
     keys.put(CONTROL_DIR, CONTROL_MOUNT);
     return keys;
   }
@@ -93,6 +122,18 @@ public final class JobContract {
     String declared = pipeline.getSpec().kafka.consumerGroup;
     return declared != null ? declared
         : Names.consumerGroup(pipeline.getMetadata().getNamespace(), pipeline.getMetadata().getName());
+  }
+
+  /**
+   * Feature definitions in one line a person can read in the FlinkDeployment:
+   * {@code name=aggregate(field) window size}, separated by {@code ;}, with {@code *} as the field of count,
+   * for example {@code txn_count_1m=count(*) sliding 60000 ms;amount_sum_1h=sum(amount) sliding 3600000 ms}.
+   */
+  public static String features(List<FeaturesSpec.FeatureDefinition> definitions) {
+    return definitions.stream()
+        .map(d -> d.name + "=" + d.aggregate.name() + "(" + (d.field == null ? "*" : d.field) + ") "
+            + d.window.name() + " " + Durations.toFlink(d.size))
+        .collect(Collectors.joining(";"));
   }
 
   private static String joinNames(List<String> names) {

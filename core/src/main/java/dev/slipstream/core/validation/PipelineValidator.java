@@ -79,6 +79,16 @@ public final class PipelineValidator {
                 + "' is reserved for the job contract; remove it (the operator sets slipstream.* keys)"));
       }
     }
+    if (spec.features != null) {
+      features(spec.features, problems);
+    }
+    if (spec.inference != null) {
+      duration(problems, "spec.inference.timeout", spec.inference.timeout);
+      if (spec.inference.fallbackResult != null && !jsonObject(spec.inference.fallbackResult)) {
+        problems.add("spec.inference.fallbackResult must be a JSON object, for example {\"decision\": \"review\"}; "
+            + "the job writes it as the result of an event that got no answer");
+      }
+    }
     if (spec.rollout != null) {
       rollout(spec.rollout, problems);
     }
@@ -102,6 +112,34 @@ public final class PipelineValidator {
     duration(problems, "spec.rollout.progressDeadline", rollout.progressDeadline);
     if (rollout.shadow != null) {
       duration(problems, "spec.rollout.shadow.duration", rollout.shadow.duration);
+    }
+  }
+
+  private static void features(dev.slipstream.api.v1alpha1.FeaturesSpec features, List<String> problems) {
+    Set<String> names = new HashSet<>();
+    for (var d : features.definitions == null ? List.<dev.slipstream.api.v1alpha1.FeaturesSpec.FeatureDefinition>of() : features.definitions) {
+      String where = "spec.features.definitions '" + d.name + "'";
+      if (d.name == null || !names.add(d.name)) {
+        problems.add(where + " is defined twice; each feature needs its own name");
+      }
+      if (d.aggregate != dev.slipstream.api.v1alpha1.FeaturesSpec.Aggregate.count && blank(d.field)) {
+        problems.add(where + ": " + d.aggregate + " needs a field to aggregate");
+      }
+      try {
+        if (Durations.parse(d.size).isZero()) {
+          problems.add(where + ": the window size must be longer than 0");
+        }
+      } catch (IllegalArgumentException e) {
+        problems.add(where + " size: " + e.getMessage());
+      }
+    }
+  }
+
+  private static boolean jsonObject(String text) {
+    try {
+      return io.fabric8.kubernetes.client.utils.Serialization.jsonMapper().readTree(text) instanceof com.fasterxml.jackson.databind.node.ObjectNode;
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      return false;
     }
   }
 

@@ -40,4 +40,22 @@ class PipelineValidatorTest {
     assertThat(PipelineValidator.validate(pipeline)).singleElement().asString()
         .contains("spec.rollout.progressDeadline").contains("too long");
   }
+
+  @Test
+  void aFallbackResultMustBeAJsonObjectTheJobCanWrite() {
+    var pipeline = Examples.pipeline("fraud-scoring.yaml", "fraud-scoring");
+    pipeline.getSpec().inference.fallbackResult = "review";
+    assertThat(PipelineValidator.validate(pipeline)).singleElement().asString()
+        .contains("spec.inference.fallbackResult must be a JSON object");
+  }
+
+  @Test
+  void featuresWithoutAFieldOrAWindowAreReported() {
+    var pipeline = Examples.pipeline("fraud-scoring.yaml", "fraud-scoring");
+    pipeline.getSpec().features.definitions.get(1).field = null;
+    pipeline.getSpec().features.definitions.get(2).size = "0s";
+    assertThat(PipelineValidator.validate(pipeline)).containsExactly(
+        "spec.features.definitions 'amount_sum_1h': sum needs a field to aggregate",
+        "spec.features.definitions 'amount_max_1h': the window size must be longer than 0");
+  }
 }

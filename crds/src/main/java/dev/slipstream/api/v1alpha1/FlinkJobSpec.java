@@ -66,6 +66,10 @@ public class FlinkJobSpec {
   @JsonPropertyDescription("Resources of each task manager.")
   public ProcessResources taskManager = new ProcessResources("1", "2048m");
 
+  @Default("exactly-once")
+  @JsonPropertyDescription("exactly-once: outputs are written in Kafka transactions committed at each checkpoint, so readers with isolation.level=read_committed see every event's result once, after the checkpoint (execution.checkpointing.interval, 10s unless set) commits it. at-least-once: results are visible at once, and a restart may write some again (same eventId).")
+  public DeliveryGuarantee deliveryGuarantee = DeliveryGuarantee.EXACTLY_ONCE;
+
   @JsonPropertyDescription("Event-time handling: out-of-order and late events.")
   public EventTimeSpec eventTime = new EventTimeSpec();
 
@@ -75,6 +79,15 @@ public class FlinkJobSpec {
 
   public enum FlinkVersion {
     v1_18, v1_19, v1_20, v2_0, v2_1, v2_2
+  }
+
+  public enum DeliveryGuarantee {
+    @JsonProperty("exactly-once") EXACTLY_ONCE,
+    @JsonProperty("at-least-once") AT_LEAST_ONCE;
+
+    public String wireName() {
+      return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
   }
 
   public enum UpgradeMode {

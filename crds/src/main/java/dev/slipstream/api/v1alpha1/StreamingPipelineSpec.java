@@ -23,6 +23,12 @@ public class StreamingPipelineSpec {
   @JsonPropertyDescription("Which ModelVersion serves predictions, and the service levels it must hold.")
   public ServingSpec serving;
 
+  @JsonPropertyDescription("Features computed per event by the job over event-time windows, the same in serving and training.")
+  public FeaturesSpec features;
+
+  @JsonPropertyDescription("How the job calls the model: requests in flight, timeout, retries, fallback result.")
+  public InferenceSpec inference = new InferenceSpec();
+
   @JsonPropertyDescription("Progressive delivery of a new ModelVersion: shadow, canary and automatic rollback.")
   public RolloutSpec rollout;
 

@@ -1,0 +1,35 @@
+package dev.slipstream.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
+
+/** How the job calls the model: a bound on requests in flight, so back-pressure reaches Kafka, not a queue. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class InferenceSpec {
+  @Default("64")
+  @Min(1)
+  @Max(10000)
+  @JsonPropertyDescription("Most inference requests in flight per job task. When full, the job stops reading and lag grows instead of memory.")
+  public Integer maxInFlight = 64;
+
+  @Default("500ms")
+  @Pattern(ApiGroup.DURATION_PATTERN)
+  @JsonPropertyDescription("Time an event may wait for its answer, retries included; then its fallback result is written.")
+  public String timeout = "500ms";
+
+  @Default("2")
+  @Min(0)
+  @Max(10)
+  @JsonPropertyDescription("Retries of a request failing with a transient error (connection refused, HTTP 429 or 5xx), with backoff.")
+  public Integer retries = 2;
+
+  @Default("'{\"decision\":\"review\"}'")
+  @Size(min = 2, max = 4096)
+  @JsonPropertyDescription("JSON result written, marked as a fallback, for an event whose answer did not come in time.")
+  public String fallbackResult = "{\"decision\":\"review\"}";
+}

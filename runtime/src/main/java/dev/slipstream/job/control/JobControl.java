@@ -1,0 +1,59 @@
+package dev.slipstream.job.control;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * What the operator's control ConfigMap tells the running job (README, "The job contract"): the mode, where
+ * inference requests go now, the static result for shed events and the input topics to pause. Absent or
+ * unreadable, the job runs normally on the contract's endpoint.
+ */
+public record JobControl(Mode mode, String endpoint, String modelName, String fallbackResult, Set<String> pauseTopics,
+    int level, String levelName) {
+
+  public enum Mode { normal, downgrade, shed }
+
+  public static JobControl normal(String endpoint, String modelName) {
+    return new JobControl(Mode.normal, endpoint, modelName, null, Set.of(), 0, "normal");
+  }
+
+  /**
+   * The control from the ConfigMap's keys; missing keys keep the contract's values. An unknown mode is
+   * taken as normal: a newer operator's mode must not stop an older job.
+   */
+  public static JobControl from(Map<String, String> data, String endpoint, String modelName) {
+    if (data.isEmpty()) {
+      return normal(endpoint, modelName);
+    }
+    Mode mode;
+    try {
+      mode = Mode.valueOf(data.getOrDefault("mode", "normal").trim());
+    } catch (IllegalArgumentException e) {
+      mode = Mode.normal;
+    }
+    int level;
+    try {
+      level = Integer.parseInt(data.getOrDefault("level", "0").trim());
+    } catch (NumberFormatException e) {
+      level = 0;
+    }
+    String pause = data.getOrDefault("pause-topics", "");
+    return new JobControl(mode,
+        blankTo(data.get("endpoint"), endpoint),
+        blankTo(data.get("model-name"), modelName),
+        blankTo(data.get("fallback-result"), null),
+        mode == Mode.shed ? Arrays.stream(pause.split(",")).map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toUnmodifiableSet()) : Set.of(),
+        level,
+        blankTo(data.get("level-name"), "normal"));
+  }
+
+  public boolean shedding() {
+    return mode == Mode.shed;
+  }
+
+  private static String blankTo(String value, String fallback) {
+    return value == null || value.isBlank() ? fallback : value.trim();
+  }
+}

@@ -1,0 +1,85 @@
+package dev.slipstream.job.flink;
+
+import dev.slipstream.job.config.JobSettings;
+import dev.slipstream.job.event.FeaturedEvent;
+import dev.slipstream.job.event.SourceEvent;
+import dev.slipstream.job.features.FeatureSet;
+import dev.slipstream.job.features.HistoryEntry;
+import dev.slipstream.job.metrics.JobMetrics;
+import dev.slipstream.job.output.OutputCodec;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Per key: the features of each accepted event over the key's history ({@link FeatureSet#compute}), then the
+ * event joins the history. Event-time timers drop what no later event can need: an event accepted later lies
+ * within the allowed lateness behind the watermark, so history older than the longest window plus the allowed
+ * lateness is never read again.
+ */
+final class FeatureFunction extends KeyedProcessFunction<String, SourceEvent, FeaturedEvent> {
+  private static final long TIMER_GRANULARITY_MS = 1000;
+  private final JobSettings settings;
+  private transient FeatureSet features;
+  private transient ListState<HistoryEntry> history;
+  private transient JobMetrics metrics;
+
+  FeatureFunction(JobSettings settings) {
+    this.settings = settings;
+  }
+
+  @Override
+  public void open(OpenContext context) {
+    features = new FeatureSet(settings.features(), settings.allowedLateness().toMillis());
+    history = getRuntimeContext().getListState(new ListStateDescriptor<>("history", HistoryEntry.class));
+    metrics = JobMetrics.get(settings.metricsPort());
+  }
+
+  @Override
+  public void processElement(SourceEvent e, Context ctx, Collector<FeaturedEvent> out) throws Exception {
+    long watermark = ctx.timerService().currentWatermark();
+    if (watermark != Long.MIN_VALUE && e.eventTime <= watermark - settings.allowedLateness().toMillis()) {
+      // only after a partition sat idle while the others moved on: its history may be gone already
+      e.lateness = SourceEvent.TOO_LATE;
+      e.watermark = watermark;
+      metrics.lateEvents.labelValues(settings.namespace(), settings.pipeline(), settings.role().name(), "too-late").inc();
+      ctx.output(ScoringGraph.LATE, OutputCodec.late(e, OutputCodec.lateReason(e, settings.allowedLateness().toMillis())
+          .replace("of partition " + e.partitionName(), "of the job (partition " + e.partitionName() + " was idle)"),
+          System.currentTimeMillis()));
+      return;
+    }
+    HistoryEntry entry = new HistoryEntry(e.eventTime, e.numbers, e.texts);
+    Double[] values = features.compute(history.get(), entry);
+    double[] plain = new double[values.length];
+    for (int i = 0; i < values.length; i++) {
+      plain[i] = values[i] == null ? Double.NaN : values[i];
+    }
+    history.add(entry);
+    long cleanup = e.eventTime + features.retentionMillis();
+    ctx.timerService().registerEventTimeTimer(cleanup - Math.floorMod(cleanup, TIMER_GRANULARITY_MS) + TIMER_GRANULARITY_MS);
+    out.collect(FeaturedEvent.of(e, plain));
+  }
+
+  @Override
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<FeaturedEvent> out) throws Exception {
+    long watermark = ctx.timerService().currentWatermark();
+    List<HistoryEntry> kept = new ArrayList<>();
+    boolean dropped = false;
+    for (HistoryEntry h : history.get()) {
+      if (features.expired(h, watermark)) {
+        dropped = true;
+      } else {
+        kept.add(h);
+      }
+    }
+    if (kept.isEmpty()) {
+      history.clear();
+    } else if (dropped) {
+      history.update(kept);
+    }
+  }
+}

@@ -1,0 +1,147 @@
+package dev.slipstream.job.flink;
+
+import dev.slipstream.job.config.JobSettings;
+import dev.slipstream.job.event.EventReader;
+import dev.slipstream.job.event.FeaturedEvent;
+import dev.slipstream.job.event.SourceEvent;
+import dev.slipstream.job.output.Decision;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.datastream.AsyncDataStream;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.OutputTag;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/**
+ * The reference job's graph: Kafka events in, event-time features, one model call per event with bounded requests in
+ * flight, one result per event out (or one late record). Configured only by the job contract.
+ *
+ * <pre>
+ * KafkaSource (per-partition watermarks, idleness)
+ *   -> LatenessJudge (partition clock; unreadable and too-late events -> late)
+ *   -> keyBy(key) -> FeatureFunction (features over the key's history)
+ *   -> InferenceFunction (async, max-in-flight, timeout -> fallback; shed/downgrade from the control)
+ *   -> KafkaSink (output topic, late-events topic; exactly-once by default)
+ * </pre>
+ */
+public final class ScoringGraph {
+  static final OutputTag<Decision> LATE = new OutputTag<>("late", org.apache.flink.api.common.typeinfo.TypeInformation.of(Decision.class));
+  /** Checkpoints commit outputs (exactly-once) and consumer offsets (the lag the operator reads). */
+  public static final long DEFAULT_CHECKPOINT_INTERVAL_MS = 10_000;
+
+  private ScoringGraph() {}
+
+  /**
+   * Checkpointing as this job needs it, where the Flink configuration {@code conf} does not say otherwise:
+   * every 10 s, and unaligned. The job back-pressures on purpose (bounded requests in flight), and an aligned
+   * barrier would wait behind every buffered event: checkpoints, and with them committed results and the
+   * consumer offsets the operator reads its lag from, would stall exactly when the pipeline is saturated.
+   */
+  public static void applyDefaults(StreamExecutionEnvironment env, Map<String, String> conf) {
+    Map<String, String> defaults = new HashMap<>();
+    defaults.put("execution.checkpointing.interval", DEFAULT_CHECKPOINT_INTERVAL_MS + " ms");
+    defaults.put("execution.checkpointing.unaligned.enabled", "true");
+    defaults.keySet().removeAll(conf.keySet());
+    env.configure(Configuration.fromMap(defaults));
+  }
+
+  /** Adds the job to {@code env}: source to sink. */
+  public static void build(StreamExecutionEnvironment env, JobSettings settings) {
+    decisions(env, settings).sinkTo(sink(settings)).name("results to " + settings.outputTopic()).uid("sink");
+  }
+
+  /** Every event's result or late record, before it is written. */
+  public static DataStream<Decision> decisions(StreamExecutionEnvironment env, JobSettings settings) {
+    DataStream<SourceEvent> events = env.fromSource(source(settings), watermarks(settings), "events from " + settings.inputTopics())
+        .uid("source");
+    SingleOutputStreamOperator<SourceEvent> judged = events.process(new LatenessJudge(settings))
+        .name("judge lateness").uid("lateness");
+    SingleOutputStreamOperator<FeaturedEvent> featured = judged.keyBy(e -> e.key, org.apache.flink.api.common.typeinfo.Types.STRING)
+        .process(new FeatureFunction(settings)).name("features").uid("features");
+    DataStream<Decision> results = AsyncDataStream.unorderedWait(featured, new InferenceFunction(settings),
+        settings.inferenceTimeout().toMillis(), TimeUnit.MILLISECONDS, settings.maxInFlight())
+        .name("inference").uid("inference");
+    return results.union(judged.getSideOutput(LATE), featured.getSideOutput(LATE));
+  }
+
+  static WatermarkStrategy<SourceEvent> watermarks(JobSettings settings) {
+    return WatermarkStrategy.<SourceEvent>forBoundedOutOfOrderness(settings.maxOutOfOrderness())
+        .withIdleness(settings.idleTimeout())
+        // an unreadable event has no time of its own: it must not move the watermark
+        .withTimestampAssigner((e, recordTs) -> e.problem == null ? e.eventTime : Long.MIN_VALUE);
+  }
+
+  static KafkaSource<SourceEvent> source(JobSettings settings) {
+    return KafkaSource.<SourceEvent>builder()
+        .setBootstrapServers(settings.bootstrapServers())
+        .setTopics(settings.inputTopics())
+        .setGroupId(settings.consumerGroup())
+        .setClientIdPrefix(settings.jobName())
+        // a new group starts from the beginning: events written before the job started are scored too
+        .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+        .setDeserializer(new KafkaEventDeserializer(new EventReader(settings.timestampField(), settings.keyField(),
+            settings.idField(), new dev.slipstream.job.features.FeatureSet(settings.features(), 0).fields())))
+        .setProperty("commit.offsets.on.checkpoint", "true")
+        .setProperty("partition.discovery.interval.ms", "60000")
+        .setProperty("isolation.level", "read_committed")
+        .setProperties(clientProperties(settings))
+        .build();
+  }
+
+  static KafkaSink<Decision> sink(JobSettings settings) {
+    var builder = KafkaSink.<Decision>builder()
+        .setBootstrapServers(settings.bootstrapServers())
+        .setRecordSerializer(new DecisionSerializer(settings))
+        .setKafkaProducerConfig(clientProperties(settings));
+    if (settings.exactlyOnce()) {
+      builder.setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+          .setTransactionalIdPrefix(settings.jobName())
+          // reuses a small pool of transactional ids instead of a new one per checkpoint, which the broker
+          // would keep for a week each; it needs read access to the output topics and Kafka 3.0 or later
+          .setTransactionNamingStrategy(org.apache.flink.connector.kafka.sink.TransactionNamingStrategy.POOLING)
+          // the broker's default upper bound (transaction.max.timeout.ms) is 15 minutes
+          .setProperty("transaction.timeout.ms", "900000");
+    } else {
+      builder.setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE);
+    }
+    return builder.build();
+  }
+
+  /** The Kafka client Secret, mounted one file per property (TLS, SASL): never logged, never in the configuration. */
+  static Properties clientProperties(JobSettings settings) {
+    Properties props = new Properties();
+    if (settings.clientPropertiesDir() == null) {
+      return props;
+    }
+    Path dir = Path.of(settings.clientPropertiesDir());
+    if (!Files.isDirectory(dir)) {
+      return props;
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        String name = f.getFileName().toString();
+        if (!name.startsWith("..") && Files.isRegularFile(f)) {
+          props.setProperty(name, Files.readString(f).trim());
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the Kafka client properties in " + dir, e);
+    }
+    return props;
+  }
+}

@@ -1,0 +1,98 @@
+package dev.slipstream.job.inference;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Calls a model over HTTP without blocking: each call returns at once with a future; transient failures are
+ * retried with backoff until the deadline. Every attempt is reported to the listener (for the per-version
+ * latency and error metrics).
+ */
+public final class V2Client implements AutoCloseable {
+  /** Hears every attempt: how long it took, who answered (null when nobody did) and whether it failed. */
+  public interface AttemptListener {
+    void attempt(long nanos, String modelVersion, boolean failed);
+  }
+
+  private final HttpClient http;
+  private final RetryPolicy retries;
+  private final AttemptListener listener;
+
+  public V2Client(RetryPolicy retries, AttemptListener listener, Executor executor) {
+    this.http = HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(2))
+        .executor(executor)
+        .build();
+    this.retries = retries;
+    this.listener = listener;
+  }
+
+  /** {@code POST {endpoint}/v2/models/{model}/infer}, answered before {@code deadlineNanos} (System.nanoTime) or failed. */
+  public CompletableFuture<V2Codec.Answer> infer(String endpoint, String model, byte[] body, long deadlineNanos) {
+    return attempt(URI.create(trimSlash(endpoint) + "/v2/models/" + model + "/infer"), model, body, deadlineNanos, 0);
+  }
+
+  private CompletableFuture<V2Codec.Answer> attempt(URI uri, String model, byte[] body, long deadlineNanos, int attempt) {
+    long remainingMs = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
+    if (remainingMs <= 0) {
+      return CompletableFuture.failedFuture(InferenceException.timedOut());
+    }
+    HttpRequest request = HttpRequest.newBuilder(uri)
+        .timeout(Duration.ofMillis(remainingMs))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+        .build();
+    long start = System.nanoTime();
+    return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
+        .handle((response, error) -> {
+          long took = System.nanoTime() - start;
+          InferenceException failure;
+          if (error != null) {
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            failure = cause instanceof java.net.http.HttpTimeoutException && !(cause instanceof java.net.http.HttpConnectTimeoutException)
+                ? InferenceException.timedOut()
+                : new InferenceException(cause.getClass().getSimpleName()
+                    + (cause.getMessage() == null ? "" : ": " + cause.getMessage()), cause instanceof IOException);
+          } else if (response.statusCode() != 200) {
+            failure = new InferenceException("HTTP " + response.statusCode() + " from " + uri.getHost(),
+                RetryPolicy.transientStatus(response.statusCode()));
+          } else {
+            try {
+              V2Codec.Answer answer = V2Codec.response(response.body(), model);
+              listener.attempt(took, answer.modelVersion(), false);
+              return CompletableFuture.completedFuture(answer);
+            } catch (InferenceException e) {
+              failure = e;
+            }
+          }
+          listener.attempt(took, null, true);
+          long wait = failure.isTransient()
+              ? retries.backoffMillis(attempt + 1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime())) : -1;
+          if (wait < 0) {
+            return CompletableFuture.<V2Codec.Answer>failedFuture(failure);
+          }
+          Executor later = CompletableFuture.delayedExecutor(wait, TimeUnit.MILLISECONDS);
+          return CompletableFuture.supplyAsync(() -> null, later)
+              .thenCompose(ignored -> attempt(uri, model, body, deadlineNanos, attempt + 1));
+        })
+        .thenCompose(f -> f);
+  }
+
+  private static String trimSlash(String s) {
+    return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+  }
+
+  @Override
+  public void close() {
+    // java.net.http.HttpClient on Java 17 has no close(); its threads belong to the executor we were given
+  }
+}

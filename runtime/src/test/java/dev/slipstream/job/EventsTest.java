@@ -1,0 +1,75 @@
+package dev.slipstream.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.slipstream.job.event.EventReader;
+import dev.slipstream.job.event.PartitionClock;
+import dev.slipstream.job.event.SourceEvent;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class EventsTest {
+  private static final EventReader READER = new EventReader("event_time", "card.id", "txn_id", List.of("amount", "merchant"));
+  private static final long NOW = 1_764_000_000_000L;
+
+  private static SourceEvent read(String json) {
+    return READER.read("tx", 1, 7, NOW, "record-key".getBytes(StandardCharsets.UTF_8),
+        json == null ? null : json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void readsKeyIdTimeAndFields() {
+    SourceEvent e = read("{\"txn_id\":\"t-1\",\"card\":{\"id\":\"c-9\"},\"event_time\":\"2025-11-24T16:00:00Z\",\"amount\":\"12.5\",\"merchant\":42}");
+    assertThat(e.problem).isNull();
+    assertThat(e.key).isEqualTo("c-9");
+    assertThat(e.id).isEqualTo("t-1");
+    assertThat(e.eventTime).isEqualTo(1_764_000_000_000L);
+    assertThat(e.numbers).containsExactly(12.5, 42.0);
+    assertThat(e.texts).containsExactly("12.5", "42");
+  }
+
+  @Test
+  void whatCannotBeScoredSaysWhy() {
+    assertThat(read("not json").problem).isEqualTo("not a JSON object");
+    assertThat(read(null).problem).isEqualTo("not a JSON object");
+    assertThat(read("{\"event_time\":1}").problem).isEqualTo("no value in the key field 'card.id'");
+    assertThat(read("{\"card\":{\"id\":\"c\"}}").problem).isEqualTo("no event time in the field 'event_time'");
+    assertThat(read("{\"card\":{\"id\":\"c\"},\"event_time\":\"yesterday\"}").problem)
+        .isEqualTo("the event time 'yesterday' in 'event_time' is neither epoch milliseconds nor ISO-8601");
+    assertThat(read("{\"card\":{\"id\":\"c\"},\"event_time\":" + (NOW + 3_600_001) + "}").problem)
+        .startsWith("the event time 2025-11-24T17:00:00.001Z is more than 1 h ahead of the record's timestamp");
+  }
+
+  @Test
+  void withoutAnIdTheEventIsNamedByItsPlaceInTheTopic() {
+    SourceEvent e = read("{\"card\":{\"id\":\"c\"},\"event_time\":5}");
+    assertThat(e.id).isEqualTo("tx-1@7");
+    assertThat(e.numbers[0]).isNaN();
+    assertThat(e.texts[0]).isNull();
+  }
+
+  @Test
+  void eachPartitionIsJudgedByItsOwnWatermark() {
+    PartitionClock clock = new PartitionClock(5_000, 60_000);
+    assertThat(judge(clock, 0, 100_000)).isEqualTo(SourceEvent.ON_TIME);
+    assertThat(judge(clock, 0, 95_000)).isEqualTo(SourceEvent.ON_TIME);   // 5 s out of order: within bounds
+    assertThat(judge(clock, 0, 94_999)).isEqualTo(SourceEvent.LATE);      // behind the watermark 94 999
+    assertThat(judge(clock, 0, 35_000)).isEqualTo(SourceEvent.LATE);      // within the allowed lateness
+    assertThat(judge(clock, 0, 34_999)).isEqualTo(SourceEvent.TOO_LATE);
+    assertThat(judge(clock, 1, 10_000)).isEqualTo(SourceEvent.ON_TIME);   // another partition has its own clock
+    // a restart restores the clock: the same record is judged the same
+    PartitionClock restored = new PartitionClock(5_000, 60_000);
+    clock.state().forEach(restored::restore);
+    assertThat(judge(restored, 0, 34_999)).isEqualTo(SourceEvent.TOO_LATE);
+  }
+
+  private static int judge(PartitionClock clock, int partition, long time) {
+    SourceEvent e = new SourceEvent();
+    e.topic = "tx";
+    e.partition = partition;
+    e.eventTime = time;
+    clock.judge(e);
+    return e.lateness;
+  }
+}

@@ -1,0 +1,232 @@
+package dev.slipstream.testkit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A small model server speaking the KServe V2 / Open Inference Protocol over HTTP on loopback, as KServe and
+ * Triton do: {@code POST /v2/models/{name}/infer} and {@code GET /v2/health/ready}. Its score is a fixed
+ * function of the input (the logistic of a tenth of the sum of the inputs, plus the version's bias), so a test
+ * knows what each event should get. How it answers is settable while it runs: latency, share of failures
+ * (HTTP 503), no answer at all, and which version answers. It counts requests and the most it had in flight.
+ */
+public final class TestModelServer implements AutoCloseable {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final HttpServer server;
+  private final ScheduledExecutorService delays = Executors.newScheduledThreadPool(2, r -> {
+    Thread t = new Thread(r, "test-model-delays");
+    t.setDaemon(true);
+    return t;
+  });
+  private final Map<String, Behaviour> behaviours = new ConcurrentHashMap<>();
+  private final Queue<HttpExchange> held = new ConcurrentLinkedQueue<>();
+  /** Inference requests not answered yet (HttpExchange attributes are shared by the context on Java 17: not usable). */
+  private final Set<HttpExchange> open = ConcurrentHashMap.newKeySet();
+  private final AtomicLong requests = new AtomicLong();
+  private final AtomicLong failures = new AtomicLong();
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicInteger maxInFlight = new AtomicInteger();
+
+  /** How one model answers: after {@code latencyMs}, failing {@code errorPercent} of requests, or never ({@code hang}). */
+  public record Behaviour(String version, double latencyMs, double errorPercent, boolean hang, double bias) {
+    public static Behaviour healthy(String version) {
+      return new Behaviour(version, 0, 0, false, 0);
+    }
+
+    public Behaviour withLatency(double ms) {
+      return new Behaviour(version, ms, errorPercent, hang, bias);
+    }
+
+    public Behaviour withErrors(double percent) {
+      return new Behaviour(version, latencyMs, percent, hang, bias);
+    }
+
+    public Behaviour hanging() {
+      return new Behaviour(version, latencyMs, errorPercent, true, bias);
+    }
+
+    public Behaviour withBias(double b) {
+      return new Behaviour(version, latencyMs, errorPercent, hang, b);
+    }
+  }
+
+  private TestModelServer() throws IOException {
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 512);
+    server.createContext("/v2/health/ready", ex -> respond(ex, 200, "{}"));
+    server.createContext("/v2/models/", this::infer);
+    server.setExecutor(Executors.newFixedThreadPool(4, r -> {
+      Thread t = new Thread(r, "test-model");
+      t.setDaemon(true);
+      return t;
+    }));
+    server.start();
+  }
+
+  public static TestModelServer start() {
+    try {
+      return new TestModelServer();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The base URL, as the job contract's endpoint: {@code http://127.0.0.1:<port>}. */
+  public String url() {
+    return "http://127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  /** From now on {@code model} answers this way (a model not set answers at once as version "1"). */
+  public TestModelServer answer(String model, Behaviour behaviour) {
+    behaviours.put(model, behaviour);
+    if (!behaviour.hang()) {
+      release();
+    }
+    return this;
+  }
+
+  /** The score this server gives for these inputs from a model with {@code bias}. */
+  public static double score(double[] inputs, double bias) {
+    double sum = 0;
+    for (double v : inputs) {
+      sum += v;
+    }
+    return 1.0 / (1.0 + Math.exp(-(sum / 10.0 + bias)));
+  }
+
+  /** Forgets the counts and what was in flight so far (for a new test on the same server). */
+  public void resetCounts() {
+    release();
+    requests.set(0);
+    failures.set(0);
+    maxInFlight.set(inFlight.get());
+  }
+
+  public long requests() {
+    return requests.get();
+  }
+
+  public long failures() {
+    return failures.get();
+  }
+
+  public int inFlight() {
+    return inFlight.get();
+  }
+
+  /** The largest number of requests this server had in flight at once. */
+  public int maxInFlight() {
+    return maxInFlight.get();
+  }
+
+  private void infer(HttpExchange ex) throws IOException {
+    String path = ex.getRequestURI().getPath();
+    List<String> parts = List.of(path.split("/"));
+    if (!"POST".equals(ex.getRequestMethod()) || parts.size() != 5 || !"infer".equals(parts.get(4))) {
+      respond(ex, 404, "{\"error\":\"no such route\"}");
+      return;
+    }
+    String model = parts.get(3);
+    byte[] body = ex.getRequestBody().readAllBytes();
+    requests.incrementAndGet();
+    open.add(ex);
+    int now = inFlight.incrementAndGet();
+    maxInFlight.accumulateAndGet(now, Math::max);
+    Behaviour b = behaviours.getOrDefault(model, Behaviour.healthy("1"));
+    if (b.hang()) {
+      held.add(ex);
+      return;
+    }
+    Runnable answer = () -> answer(ex, model, body, b);
+    if (b.latencyMs() > 0) {
+      delays.schedule(answer, Math.round(b.latencyMs() * 1000), TimeUnit.MICROSECONDS);
+    } else {
+      answer.run();
+    }
+  }
+
+  private void answer(HttpExchange ex, String model, byte[] body, Behaviour b) {
+    try {
+      if (b.errorPercent() > 0 && ThreadLocalRandom.current().nextDouble(100) < b.errorPercent()) {
+        failures.incrementAndGet();
+        respond(ex, 503, "{\"error\":\"model overloaded\"}");
+        return;
+      }
+      JsonNode request = JSON.readTree(body);
+      JsonNode data = request.path("inputs").path(0).path("data");
+      double[] inputs = new double[data.size()];
+      for (int i = 0; i < inputs.length; i++) {
+        inputs[i] = data.get(i).isNumber() ? data.get(i).asDouble() : 0;
+      }
+      ObjectNode response = JSON.createObjectNode();
+      response.put("model_name", model);
+      response.put("model_version", b.version());
+      response.put("id", request.path("id").asText());
+      ObjectNode output = response.putArray("outputs").addObject();
+      output.put("name", "score");
+      output.putArray("shape").add(1).add(1);
+      output.put("datatype", "FP64");
+      output.putArray("data").add(score(inputs, b.bias()));
+      respond(ex, 200, JSON.writeValueAsString(response));
+    } catch (IOException e) {
+      failures.incrementAndGet();
+      try {
+        respond(ex, 400, "{\"error\":\"unreadable request\"}");
+      } catch (IOException ignored) {
+        // the client went away
+      }
+    }
+  }
+
+  private void respond(HttpExchange ex, int status, String json) throws IOException {
+    // out of flight before the answer leaves: a client that has its answer may send the next one at once
+    if (open.remove(ex)) {
+      inFlight.decrementAndGet();
+    }
+    try (ex) {
+      byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+      ex.getResponseHeaders().set("Content-Type", "application/json");
+      ex.sendResponseHeaders(status, bytes.length);
+      ex.getResponseBody().write(bytes);
+    }
+  }
+
+  /** Answers every held request with 503, as a server that comes back would. */
+  private void release() {
+    HttpExchange ex;
+    while ((ex = held.poll()) != null) {
+      try {
+        respond(ex, 503, "{\"error\":\"released\"}");
+      } catch (IOException ignored) {
+        // the client gave up on it
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    release();
+    server.stop(0);
+    delays.shutdownNow();
+    ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+  }
+}
