@@ -292,6 +292,52 @@ class ScoringJobIT {
   }
 
   @Test
+  void aPausedTopicWaitsInKafkaWhileTheOthersAreShedAndIsReadAfter(@TempDir Path checkpoints, @TempDir Path control)
+      throws Exception {
+    model.answer("fraud", Behaviour.healthy("1"));
+    Map<String, String> contract = new HashMap<>(harness.contract("pause", model.url()));
+    String payments = contract.get(JobContract.INPUT_TOPICS);
+    String clicks = "pause-clicks";
+    contract.put(JobContract.INPUT_TOPICS, payments + "," + clicks);
+    contract.put(JobContract.CONTROL_DIR, control.toString());
+    harness.createTopics(contract, 1);
+    String output = contract.get(JobContract.OUTPUT_TOPIC);
+    String group = contract.get(JobContract.CONSUMER_GROUP);
+    writeControl(control, Map.of("mode", "shed", "level", "3", "level-name", "shed",
+        "fallback-result", "{\"decision\":\"review\"}", "pause-topics", clicks));
+    JobClient job = harness.start(contract, 1, checkpoints);
+    long t0 = System.currentTimeMillis() - 60_000;
+    sendBatch(payments, "pay", 5, t0);
+    sendBatch(clicks, "click", 20, t0);
+    List<JsonNode> shed = awaitRecords(job, output, 5);
+    assertThat(shed).allSatisfy(r -> {
+      assertThat(r.path("eventId").asText()).startsWith("pay");
+      assertThat(r.path("reason").asText()).startsWith("shed");
+    });
+    // the paused topic's events wait in Kafka: its lag holds (one event at most is held at the gate)
+    await().atMost(PATIENCE).until(() -> harness.lag(group, payments) == 0);
+    assertThat(harness.lag(group, clicks)).isGreaterThanOrEqualTo(19);
+    assertThat(scrape()).contains("slipstream_topic_paused{namespace=\"pause\",pipeline=\"fraud-scoring\",role=\"primary\",topic=\"pause-clicks\"} 1.0");
+    assertThat(harness.read(output)).hasSize(5);
+
+    // a restart from a checkpoint taken during the pause: it resumes at the event held at the gate
+    await().atMost(PATIENCE).until(() -> JobHarness.latestCheckpoint(checkpoints).isPresent());
+    JobHarness.stop(job);
+    JobClient restarted = harness.start(contract, 1, checkpoints, JobHarness.latestCheckpoint(checkpoints).orElseThrow().toString());
+    sendBatch(payments, "pay-again", 3, t0 + 500);
+    awaitRecords(restarted, output, 8);
+    assertThat(harness.lag(group, clicks)).as("still paused after the restart").isGreaterThanOrEqualTo(18);
+
+    writeControl(control, Map.of());
+    List<JsonNode> all = awaitRecords(restarted, output, 28);
+    assertThat(all).hasSize(28);
+    assertThat(all.stream().map(r -> r.path("eventId").asText()).distinct()).hasSize(28);
+    assertThat(all.stream().filter(r -> r.path("eventId").asText().startsWith("click")))
+        .hasSize(20).allSatisfy(r -> assertThat(r.path("kind").asText()).isEqualTo("scored"));
+    await().atMost(PATIENCE).until(() -> harness.lag(group, clicks) == 0);
+  }
+
+  @Test
   void nothingIsLostOrWrittenTwiceAcrossARestartFromACheckpoint(@TempDir Path checkpoints) {
     model.answer("fraud", Behaviour.healthy("1").withLatency(50));
     Map<String, String> contract = new HashMap<>(harness.contract("restart", model.url()));

@@ -15,6 +15,7 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -67,8 +68,17 @@ public final class ScoringGraph {
 
   /** Every event's result or late record, before it is written. */
   public static DataStream<Decision> decisions(StreamExecutionEnvironment env, JobSettings settings) {
-    DataStream<SourceEvent> events = env.fromSource(source(settings), watermarks(settings), "events from " + settings.inputTopics())
-        .uid("source");
+    DataStream<SourceEvent> events = null;
+    for (String topic : settings.inputTopics()) {
+      // one source per topic: the control can pause a low-priority topic while the others flow
+      DataStream<SourceEvent> one = env.fromSource(source(settings, topic), watermarks(settings), "events from " + topic)
+          .uid("source-" + topic);
+      if (settings.controlDir() != null) {
+        one = one.transform("pause gate " + topic, TypeInformation.of(SourceEvent.class), new TopicGate.Factory(settings, topic))
+            .uid("gate-" + topic);
+      }
+      events = events == null ? one : events.union(one);
+    }
     SingleOutputStreamOperator<SourceEvent> judged = events.process(new LatenessJudge(settings))
         .name("judge lateness").uid("lateness");
     SingleOutputStreamOperator<FeaturedEvent> featured = judged.keyBy(e -> e.key, org.apache.flink.api.common.typeinfo.Types.STRING)
@@ -86,10 +96,10 @@ public final class ScoringGraph {
         .withTimestampAssigner((e, recordTs) -> e.problem == null ? e.eventTime : Long.MIN_VALUE);
   }
 
-  static KafkaSource<SourceEvent> source(JobSettings settings) {
+  static KafkaSource<SourceEvent> source(JobSettings settings, String topic) {
     return KafkaSource.<SourceEvent>builder()
         .setBootstrapServers(settings.bootstrapServers())
-        .setTopics(settings.inputTopics())
+        .setTopics(topic)
         .setGroupId(settings.consumerGroup())
         .setClientIdPrefix(settings.jobName())
         // a new group starts from the beginning: events written before the job started are scored too

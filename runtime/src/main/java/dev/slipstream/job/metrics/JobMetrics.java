@@ -25,6 +25,7 @@ public final class JobMetrics {
   public final Counter timeouts;
   public final Counter fallbacks;
   public final Counter lateEvents;
+  public final Gauge pausedTopic;
   private final HTTPServer server;
 
   private JobMetrics(int port) throws IOException {
@@ -57,6 +58,9 @@ public final class JobMetrics {
     lateEvents = Counter.builder().name("slipstream_late_events_total")
         .help("Events behind their partition's watermark: scored (within the allowed lateness), too-late or unreadable")
         .labelNames("namespace", "pipeline", "role", "verdict").register(registry);
+    pausedTopic = Gauge.builder().name("slipstream_topic_paused")
+        .help("1 while the control has this input topic paused (shed level): its events wait in Kafka")
+        .labelNames("namespace", "pipeline", "role", "topic").register(registry);
     server = HTTPServer.builder().port(port).registry(registry).buildAndStart();
   }
 
