@@ -34,6 +34,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * until the InferenceService carries the raised replicas. Target: at most one evaluation interval plus 1 s.
  * And the operator's writes of owned objects for that level change. Target: only what changes (the
  * InferenceService and the job's control ConfigMap), beside the pipeline's status and the Event.
+ *
+ * <p>The reference job ({@link JobBench}): events per second beside a plain Kafka pass-through, and the
+ * event-to-decision latency at half that rate and under a burst of twice it.
  */
 public final class Bench {
   private static final Duration INTERVAL = Duration.ofSeconds(5);
@@ -64,6 +67,13 @@ public final class Bench {
         System.out.printf(Locale.ROOT, "  run %d: shed trigger to scale-out written %.2f s; writes of owned objects %s"
             + " (and %d status, %d event)%n", i + 1, r.seconds(), r.objectWrites(), r.statusWrites(), r.events());
       }
+    }
+    int jobEvents = args.length > 2 ? Integer.parseInt(args[2]) : 20_000;
+    JobBench.Figures job;
+    try (var kafka = dev.slipstream.testkit.EmbeddedKafka.start()) {
+      job = JobBench.run(kafka, jobEvents, Duration.ofSeconds(10), Duration.ofSeconds(5),
+          Files.createTempDirectory("slipstream-job-bench"));
+      JobBench.print(job);
     }
     int fanOutPipelines = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
     FanOut.Result fanOut;
@@ -97,6 +107,14 @@ public final class Bench {
         fanOut.idleWrites(), "0", 1);
     System.out.printf(Locale.ROOT, "%-50s %-12s %-28s %s%n", "heap after full GC (whole embedded stack)",
         String.format(Locale.ROOT, "%.0f MiB", heapMiB), "< 256 MiB (operator alone)", 1);
+    System.out.printf(Locale.ROOT, "%-50s %-12s %-28s %s%n", "job events/s (model 5 ms, parallelism 2)",
+        String.format(Locale.ROOT, "%.0f/s", job.jobPerSecond()), String.format(Locale.ROOT, "ratio %.3f to %.0f/s plain",
+            job.ratio(), job.passThroughPerSecond()), 1);
+    System.out.printf(Locale.ROOT, "%-50s %-12s %-28s %s%n", String.format(Locale.ROOT, "event to decision at %.0f/s, p50 / p99", job.steadyRate()),
+        String.format(Locale.ROOT, "%.0f / %.0f ms", job.steadyP50Ms(), job.steadyP99Ms()), "(reported)", 1);
+    System.out.printf(Locale.ROOT, "%-50s %-12s %-28s %s%n", String.format(Locale.ROOT, "burst at %.0f/s (2x), p50 / p99", job.burstRate()),
+        String.format(Locale.ROOT, "%.0f / %.0f ms", job.burstP50Ms(), job.burstP99Ms()),
+        String.format(Locale.ROOT, "lag %d, drained in %.1f s", job.burstMaxLag(), job.drainSeconds()), 1);
     Path out = Path.of("target", "bench.json");
     Files.createDirectories(out.getParent());
     Files.writeString(out, String.format(Locale.ROOT,
@@ -104,11 +122,17 @@ public final class Bench {
             + "\"shedTriggerToActionSeconds\":{\"median\":%.3f,\"target\":%.1f,\"interval\":%d,\"runs\":%s,\"met\":%s},"
             + "\"ownedWritesPerLevelChange\":{\"runs\":%s,\"target\":2,\"met\":%s},"
             + "\"fanOut\":{\"pipelines\":%d,\"readySeconds\":%.2f,\"targetSeconds\":10,\"writesPerPipeline\":%.2f,"
-            + "\"minimumWrites\":%d,\"requestsPerPipeline\":%.2f,\"idleResyncWrites\":%d,\"heapMiB\":%.0f}}%n",
+            + "\"minimumWrites\":%d,\"requestsPerPipeline\":%.2f,\"idleResyncWrites\":%d,\"heapMiB\":%.0f},"
+            + "\"job\":{\"events\":%d,\"modelLatencyMs\":%.0f,\"eventsPerSecond\":%.1f,\"passThroughPerSecond\":%.1f,\"ratio\":%.4f,"
+            + "\"steadyRate\":%.1f,\"steadyP50Ms\":%.1f,\"steadyP99Ms\":%.1f,\"burstRate\":%.1f,\"burstP50Ms\":%.1f,"
+            + "\"burstP99Ms\":%.1f,\"burstMaxLag\":%d,\"drainSeconds\":%.2f}}%n",
         median, target, INTERVAL.toSeconds(), reactions, median <= target,
         shedMedian, target, INTERVAL.toSeconds(), shedReactions, shedMedian <= target, shedWrites, onlyWhatChanges,
         fanOut.pipelines(), fanOut.seconds(), fanOut.writesPerPipeline(), FanOut.MINIMUM_WRITES,
-        fanOut.requestsPerPipeline(), fanOut.idleWrites(), heapMiB));
+        fanOut.requestsPerPipeline(), fanOut.idleWrites(), heapMiB,
+        job.events(), JobBench.MODEL_LATENCY_MS, job.jobPerSecond(), job.passThroughPerSecond(), job.ratio(), job.steadyRate(),
+        job.steadyP50Ms(), job.steadyP99Ms(), job.burstRate(), job.burstP50Ms(), job.burstP99Ms(), job.burstMaxLag(),
+        job.drainSeconds()));
     System.out.println("\nwritten to " + out.toAbsolutePath());
     System.exit(0);
   }

@@ -24,7 +24,7 @@ import java.util.Random;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.core.execution.JobClient;
+import dev.slipstream.job.local.LocalJob;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -66,11 +66,11 @@ class ParityIT {
     String input = contract.get(JobContract.INPUT_TOPICS);
     long[] arrivals = produce(input);
 
-    JobClient scoring = harness.start(contract, 2, work.resolve("checkpoints"));
+    LocalJob scoring = harness.start(contract, 2, work.resolve("checkpoints"));
     String output = contract.get(JobContract.OUTPUT_TOPIC);
     String lateTopic = contract.get(JobContract.LATE_EVENTS_TOPIC);
     await().atMost(Duration.ofSeconds(120)).until(() -> {
-      JobHarness.alive(scoring);
+      scoring.checkAlive();
       return harness.read(output).size() + harness.read(lateTopic).size() >= EVENTS;
     });
     harness.stopAll();

@@ -25,7 +25,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
-import org.apache.flink.core.execution.JobClient;
+import dev.slipstream.job.local.LocalJob;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -90,7 +90,7 @@ class ScoringJobIT {
       harness.send(input, card % 2, t.card, t.json());
     }
     harness.flush();
-    JobClient job = harness.start(contract, 2, checkpoints);
+    LocalJob job = harness.start(contract, 2, checkpoints);
     List<JsonNode> results = awaitRecords(job, contract.get(JobContract.OUTPUT_TOPIC), 60);
 
     assertThat(results).hasSize(60);
@@ -141,7 +141,7 @@ class ScoringJobIT {
     harness.send(input, 0, null, "not json at all");
     harness.send(input, 0, null, "{\"txn_id\":\"no-card\",\"amount\":3,\"event_time\":" + base + "}");
     harness.flush();
-    JobClient job = harness.start(contract, 1, checkpoints);
+    LocalJob job = harness.start(contract, 1, checkpoints);
 
     List<JsonNode> results = awaitRecords(job, contract.get(JobContract.OUTPUT_TOPIC), 6);
     List<JsonNode> late = awaitRecords(job, contract.get(JobContract.LATE_EVENTS_TOPIC), 3);
@@ -183,7 +183,7 @@ class ScoringJobIT {
     String input = contract.get(JobContract.INPUT_TOPICS);
     String group = contract.get(JobContract.CONSUMER_GROUP);
     long requestsBefore = model.requests();
-    JobClient job = harness.start(contract, 1, checkpoints);
+    LocalJob job = harness.start(contract, 1, checkpoints);
     long t0 = System.currentTimeMillis() - 60_000;
     for (int i = 0; i < 300; i++) {
       harness.send(input, 0, "card-" + (i % 10), new Txn("s" + i, "card-" + (i % 10), i, "m", t0 + i).json());
@@ -192,7 +192,7 @@ class ScoringJobIT {
     // at 4 requests per 150 ms the job takes ~27 events a second: the rest waits in Kafka, not in the job
     AtomicLong highestLag = new AtomicLong();
     await().atMost(PATIENCE).until(() -> {
-      JobHarness.alive(job);
+      job.checkAlive();
       highestLag.accumulateAndGet(harness.lag(group, input), Math::max);
       return model.maxInFlight() >= 4 && highestLag.get() >= 200;
     });
@@ -211,7 +211,7 @@ class ScoringJobIT {
     harness.createTopics(contract, 1);
     String input = contract.get(JobContract.INPUT_TOPICS);
     String output = contract.get(JobContract.OUTPUT_TOPIC);
-    JobClient job = harness.start(contract, 1, checkpoints);
+    LocalJob job = harness.start(contract, 1, checkpoints);
     long t0 = System.currentTimeMillis() - 60_000;
 
     model.answer("fraud", Behaviour.healthy("1").hanging());
@@ -256,7 +256,7 @@ class ScoringJobIT {
     harness.createTopics(contract, 1);
     String input = contract.get(JobContract.INPUT_TOPICS);
     String output = contract.get(JobContract.OUTPUT_TOPIC);
-    JobClient job = harness.start(contract, 1, checkpoints);
+    LocalJob job = harness.start(contract, 1, checkpoints);
     long t0 = System.currentTimeMillis() - 60_000;
     sendBatch(input, "normal", 3, t0);
     awaitRecords(job, output, 3);
@@ -305,7 +305,7 @@ class ScoringJobIT {
     String group = contract.get(JobContract.CONSUMER_GROUP);
     writeControl(control, Map.of("mode", "shed", "level", "3", "level-name", "shed",
         "fallback-result", "{\"decision\":\"review\"}", "pause-topics", clicks));
-    JobClient job = harness.start(contract, 1, checkpoints);
+    LocalJob job = harness.start(contract, 1, checkpoints);
     long t0 = System.currentTimeMillis() - 60_000;
     sendBatch(payments, "pay", 5, t0);
     sendBatch(clicks, "click", 20, t0);
@@ -322,8 +322,8 @@ class ScoringJobIT {
 
     // a restart from a checkpoint taken during the pause: it resumes at the event held at the gate
     await().atMost(PATIENCE).until(() -> JobHarness.latestCheckpoint(checkpoints).isPresent());
-    JobHarness.stop(job);
-    JobClient restarted = harness.start(contract, 1, checkpoints, JobHarness.latestCheckpoint(checkpoints).orElseThrow().toString());
+    job.close();
+    LocalJob restarted = harness.start(contract, 1, checkpoints, JobHarness.latestCheckpoint(checkpoints).orElseThrow().toString());
     sendBatch(payments, "pay-again", 3, t0 + 500);
     awaitRecords(restarted, output, 8);
     assertThat(harness.lag(group, clicks)).as("still paused after the restart").isGreaterThanOrEqualTo(18);
@@ -354,20 +354,20 @@ class ScoringJobIT {
       harness.send(input, (i % 20) % 2, card, i % 100 == 99 ? "garbage " + i : new Txn("r" + i, card, i, "m", t0 + i * 10L).json());
     }
     harness.flush();
-    JobClient first = harness.start(contract, 2, checkpoints);
+    LocalJob first = harness.start(contract, 2, checkpoints);
     await().atMost(PATIENCE).until(() -> {
-      JobHarness.alive(first);
+      first.checkAlive();
       return harness.read(output).size() >= 100 && JobHarness.latestCheckpoint(checkpoints).isPresent();
     });
-    JobHarness.stop(first); // as a lost TaskManager would: no savepoint, open transactions left behind
+    first.close(); // as a lost TaskManager would: no savepoint, open transactions left behind
     int beforeRestart = harness.read(output).size();
     assertThat(beforeRestart).as("stopped mid-stream").isLessThan(events - 10);
 
     model.answer("fraud", Behaviour.healthy("1"));
     String restoreFrom = JobHarness.latestCheckpoint(checkpoints).orElseThrow().toString();
-    JobClient second = harness.start(contract, 2, checkpoints, restoreFrom);
+    LocalJob second = harness.start(contract, 2, checkpoints, restoreFrom);
     await().atMost(PATIENCE).until(() -> {
-      JobHarness.alive(second);
+      second.checkAlive();
       return harness.lag(contract.get(JobContract.CONSUMER_GROUP), input) == 0
           && harness.read(output).size() + harness.read(lateTopic).size() >= events;
     });
@@ -398,7 +398,7 @@ class ScoringJobIT {
     sendBatch(input, "x", 10, System.currentTimeMillis() - 60_000);
     harness.send(input, 0, null, "broken");
     harness.flush();
-    JobClient job = harness.start(shadow, 1, checkpoints);
+    LocalJob job = harness.start(shadow, 1, checkpoints);
     List<JsonNode> written = awaitRecords(job, shadowTopic, 11);
     assertThat(written).hasSize(11);
     assertThat(written.stream().filter(r -> r.path("kind").asText().equals("scored"))).hasSize(10)
@@ -417,10 +417,10 @@ class ScoringJobIT {
     harness.flush();
   }
 
-  private static List<JsonNode> awaitRecords(JobClient job, String topic, int count) {
+  private static List<JsonNode> awaitRecords(LocalJob job, String topic, int count) {
     List<List<JsonNode>> last = new ArrayList<>(List.of(List.of()));
     await("" + count + " records on " + topic).atMost(PATIENCE).until(() -> {
-      JobHarness.alive(job);
+      job.checkAlive();
       last.set(0, harness.read(topic));
       return last.get(0).size() >= count;
     });

@@ -57,6 +57,7 @@ public final class ScoringGraph {
     Map<String, String> defaults = new HashMap<>();
     defaults.put("execution.checkpointing.interval", DEFAULT_CHECKPOINT_INTERVAL_MS + " ms");
     defaults.put("execution.checkpointing.unaligned.enabled", "true");
+    defaults.put("execution.buffer-timeout.interval", "5 ms");
     defaults.keySet().removeAll(conf.keySet());
     env.configure(Configuration.fromMap(defaults));
   }

@@ -1,0 +1,229 @@
+package dev.slipstream.demo;
+
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.slipstream.core.model.JobContract;
+import dev.slipstream.job.local.LocalJob;
+import dev.slipstream.testkit.EmbeddedKafka;
+import dev.slipstream.testkit.ExampleContract;
+import dev.slipstream.testkit.KafkaTopics;
+import dev.slipstream.testkit.TestModelServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The reference job's figures on this machine: the real broker, the job on Flink's MiniCluster (parallelism
+ * 2, exactly-once, the fraud example's features) and a V2 test model answering in a fixed 5 ms.
+ *
+ * <ul>
+ *   <li>sustained events per second through the job, beside a plain Kafka consume-and-produce loop measured in
+ *       the same run on the same events (the ratio is the figure that matters: what features and a model call
+ *       cost over moving the bytes);
+ *   <li>event-to-decision latency p50/p99 at half the sustained rate;
+ *   <li>the same under a burst of twice the sustained rate, the largest lag during it and the time to drain.
+ * </ul>
+ */
+public final class JobBench {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  static final double MODEL_LATENCY_MS = 5;
+
+  /** What one run measured. */
+  public record Figures(long events, double passThroughPerSecond, double jobPerSecond, double steadyRate,
+      double steadyP50Ms, double steadyP99Ms, double burstRate, double burstP50Ms, double burstP99Ms, long burstMaxLag,
+      double drainSeconds) {
+    public double ratio() {
+      return jobPerSecond / passThroughPerSecond;
+    }
+  }
+
+  private JobBench() {}
+
+  public static Figures run(EmbeddedKafka kafka, int events, Duration steady, Duration burst, Path work) {
+    try (TestModelServer model = TestModelServer.start(); Admin admin = kafka.admin();
+        KafkaProducer<String, String> producer = KafkaTopics.producer(kafka.bootstrapServers())) {
+      model.answer("fraud", TestModelServer.Behaviour.healthy("1").withLatency(MODEL_LATENCY_MS));
+      Map<String, String> throughput = ExampleContract.fraud("jb", kafka.bootstrapServers(), model.url());
+      String input = throughput.get(JobContract.INPUT_TOPICS);
+      KafkaTopics.create(admin, Map.of(input, 2, throughput.get(JobContract.OUTPUT_TOPIC), 2,
+          throughput.get(JobContract.LATE_EVENTS_TOPIC), 1, "jb-pass-through", 2));
+      Random random = new Random(7);
+      long now = System.currentTimeMillis();
+      for (int i = 0; i < events; i++) {
+        send(producer, input, random, "b" + i, now - 1_000);
+      }
+      producer.flush();
+
+      double passThrough = passThrough(kafka, input, "jb-pass-through", events);
+      double jobRate;
+      try (LocalJob job = start(throughput, work.resolve("throughput"))) {
+        List<JsonNode> results = awaitResults(job, kafka, throughput.get(JobContract.OUTPUT_TOPIC), events);
+        long first = results.stream().mapToLong(r -> r.path("decidedAt").asLong()).min().orElseThrow();
+        long last = results.stream().mapToLong(r -> r.path("decidedAt").asLong()).max().orElseThrow();
+        jobRate = (events - 1) * 1000.0 / Math.max(1, last - first);
+      }
+
+      Map<String, String> latency = ExampleContract.fraud("jl", kafka.bootstrapServers(), model.url());
+      String latencyInput = latency.get(JobContract.INPUT_TOPICS);
+      String output = latency.get(JobContract.OUTPUT_TOPIC);
+      KafkaTopics.create(admin, Map.of(latencyInput, 2, output, 2, latency.get(JobContract.LATE_EVENTS_TOPIC), 1));
+      try (LocalJob job = start(latency, work.resolve("latency"))) {
+        // warm up: the first events meet cold code and cold connections
+        int sent = paced(producer, latencyInput, random, "w", jobRate * 0.25, Duration.ofSeconds(1), null);
+        awaitResults(job, kafka, output, sent);
+        double steadyRate = jobRate * 0.5;
+        int steadyCount = paced(producer, latencyInput, random, "s", steadyRate, steady, null);
+        List<JsonNode> steadyResults = awaitResults(job, kafka, output, sent + steadyCount);
+        double burstRate = jobRate * 2;
+        AtomicLong maxLag = new AtomicLong();
+        String group = latency.get(JobContract.CONSUMER_GROUP);
+        int burstCount = paced(producer, latencyInput, random, "x", burstRate, burst,
+            () -> maxLag.accumulateAndGet(KafkaTopics.lag(admin, group, latencyInput), Math::max));
+        long burstEnd = System.currentTimeMillis();
+        List<JsonNode> all = awaitResults(job, kafka, output, sent + steadyCount + burstCount);
+        List<Long> steadyLatencies = latencies(steadyResults, "s");
+        List<Long> burstLatencies = latencies(all, "x");
+        long lastBurstDecision = all.stream().filter(r -> r.path("eventId").asText().startsWith("x"))
+            .mapToLong(r -> r.path("decidedAt").asLong()).max().orElse(burstEnd);
+        return new Figures(events, passThrough, jobRate, steadyRate, percentile(steadyLatencies, 50),
+            percentile(steadyLatencies, 99), burstRate, percentile(burstLatencies, 50), percentile(burstLatencies, 99),
+            maxLag.get(), Math.max(0, lastBurstDecision - burstEnd) / 1000.0);
+      }
+    }
+  }
+
+  private static LocalJob start(Map<String, String> contract, Path checkpoints) {
+    return LocalJob.start(contract, 2, checkpoints, Map.of("execution.checkpointing.interval", "1000 ms"), null);
+  }
+
+  /** One card transaction, as the example's producers write it: its time is when it happened, just now. */
+  private static void send(KafkaProducer<String, String> producer, String topic, Random random, String id, long time) {
+    String card = "card-" + random.nextInt(1000);
+    producer.send(new ProducerRecord<>(topic, Math.floorMod(card.hashCode(), 2), card, "{\"txn_id\":\"" + id
+        + "\",\"card_id\":\"" + card + "\",\"amount\":" + (1 + random.nextInt(500)) + ",\"merchant\":\"m"
+        + random.nextInt(50) + "\",\"event_time\":" + time + "}"));
+  }
+
+  /** Sends at {@code rate} events a second for {@code duration}, each stamped with the moment it is sent. */
+  private static int paced(KafkaProducer<String, String> producer, String topic, Random random, String prefix, double rate,
+      Duration duration, Runnable sample) {
+    long start = System.nanoTime();
+    long count = Math.max(1, Math.round(rate * duration.toMillis() / 1000.0));
+    long nextSample = start;
+    for (int i = 0; i < count; i++) {
+      long due = start + (long) (i * 1e9 / rate);
+      while (System.nanoTime() < due) {
+        LockSupport.parkNanos(Math.min(due - System.nanoTime(), 1_000_000)); // load generation pacing
+      }
+      send(producer, topic, random, prefix + i, System.currentTimeMillis());
+      if (sample != null && System.nanoTime() >= nextSample) {
+        sample.run();
+        nextSample = System.nanoTime() + 200_000_000;
+      }
+    }
+    producer.flush();
+    return (int) count;
+  }
+
+  /** A plain consumer and producer moving the same events from one topic to another, as fast as they go. */
+  private static double passThrough(EmbeddedKafka kafka, String from, String to, int events) {
+    Properties c = new Properties();
+    c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    c.put(ConsumerConfig.GROUP_ID_CONFIG, "jb-pass-through");
+    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
+    Properties p = new Properties();
+    p.put("bootstrap.servers", kafka.bootstrapServers());
+    p.put("linger.ms", "5");
+    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer());
+        KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+      consumer.subscribe(List.of(from));
+      long moved = 0;
+      long started = 0;
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+      while (moved < events && System.nanoTime() < deadline) {
+        for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(100))) {
+          if (started == 0) {
+            started = System.nanoTime();
+          }
+          producer.send(new ProducerRecord<>(to, r.partition(), r.key(), r.value()));
+          moved++;
+        }
+        consumer.commitAsync();
+      }
+      producer.flush();
+      consumer.commitSync();
+      return (moved - 1) / ((System.nanoTime() - started) / 1e9);
+    }
+  }
+
+  private static List<JsonNode> awaitResults(LocalJob job, EmbeddedKafka kafka, String topic, int count) {
+    List<List<JsonNode>> last = new ArrayList<>(List.of(List.of()));
+    await(count + " results on " + topic).atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(500)).until(() -> {
+      job.checkAlive();
+      last.set(0, KafkaTopics.read(kafka.bootstrapServers(), topic, true).stream().map(r -> parse(r.value())).toList());
+      return last.get(0).size() >= count;
+    });
+    return last.get(0);
+  }
+
+  private static List<Long> latencies(List<JsonNode> results, String prefix) {
+    return results.stream().filter(r -> r.path("eventId").asText().startsWith(prefix))
+        .map(r -> r.path("latencyMs").asLong()).sorted().toList();
+  }
+
+  static double percentile(List<Long> sorted, int p) {
+    if (sorted.isEmpty()) {
+      return Double.NaN;
+    }
+    int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+    return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
+  }
+
+  private static JsonNode parse(String json) {
+    try {
+      return JSON.readTree(json);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Runs the job bench alone: {@code events} to push through (default 20000). */
+  public static void main(String[] args) throws Exception {
+    int events = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
+    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+      Path work = Files.createTempDirectory("slipstream-job-bench");
+      Figures f = run(kafka, events, Duration.ofSeconds(10), Duration.ofSeconds(5), work);
+      print(f);
+    }
+    System.exit(0);
+  }
+
+  static void print(Figures f) {
+    System.out.printf(java.util.Locale.ROOT, "  job: %d events; %.0f/s through the job, %.0f/s plain consume-and-produce"
+        + " (ratio %.3f); at %.0f/s p50 %.0f ms p99 %.0f ms event to decision; burst at %.0f/s p50 %.0f ms p99 %.0f ms,"
+        + " largest lag %d, drained %.1f s after it%n", f.events(), f.jobPerSecond(), f.passThroughPerSecond(), f.ratio(),
+        f.steadyRate(), f.steadyP50Ms(), f.steadyP99Ms(), f.burstRate(), f.burstP50Ms(), f.burstP99Ms(), f.burstMaxLag(),
+        f.drainSeconds());
+  }
+}

@@ -1,0 +1,25 @@
+package dev.slipstream.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.slipstream.testkit.EmbeddedKafka;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The job bench at a small scale, so that make bench keeps working: every figure measured, none judged here. */
+class JobBenchIT {
+  @Test
+  void measuresEveryFigure(@TempDir Path work) {
+    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+      JobBench.Figures f = JobBench.run(kafka, 2_000, Duration.ofSeconds(2), Duration.ofSeconds(1), work);
+      assertThat(f.events()).isEqualTo(2_000);
+      assertThat(f.jobPerSecond()).isPositive();
+      assertThat(f.passThroughPerSecond()).isPositive();
+      assertThat(f.steadyP50Ms()).isNotNaN().isLessThanOrEqualTo(f.steadyP99Ms());
+      assertThat(f.burstP50Ms()).isNotNaN().isLessThanOrEqualTo(f.burstP99Ms());
+      assertThat(f.drainSeconds()).isGreaterThanOrEqualTo(0);
+    }
+  }
+}
