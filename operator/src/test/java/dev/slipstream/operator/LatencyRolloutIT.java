@@ -46,8 +46,9 @@ class LatencyRolloutIT {
     env.apply(objects);
     env.awaitReady(namespace, "fraud-scoring", true, "Ready");
     env.createFraudV2(namespace);
-    metrics.serve(namespace, "fraud-scoring", "fraud-v1", 40, 0);
-    metrics.serve(namespace, "fraud-scoring", "fraud-v2", 40, 0);
+    // as the model server reports them: the ModelVersions' modelName and version
+    metrics.serve(namespace, "fraud-scoring", "fraud", "1", 40, 0);
+    metrics.serve(namespace, "fraud-scoring", "fraud", "2", 40, 0);
     Map<String, Object> rollout = Map.of("canary", Map.of("steps", new int[] {20, 60, 100}, "interval", "5s"),
         "analysis", analysis);
     env.client.resources(StreamingPipeline.class).inNamespace(namespace).withName("fraud-scoring")
@@ -65,7 +66,7 @@ class LatencyRolloutIT {
       assertThat(r.value).isBetween(25.0, 50.0);
     });
 
-    metrics.serve("p99", "fraud-scoring", "fraud-v2", 400, 0);
+    metrics.serve("p99", "fraud-scoring", "fraud", "2", 400, 0);
     await().atMost(Duration.ofSeconds(60)).until(() -> "RolledBack".equals(rollout("p99").phase));
     StreamingPipeline p = env.pipeline("p99", "fraud-scoring");
     assertThat(p.getStatus().rollout.weight).isZero();

@@ -114,12 +114,12 @@ class ScoringJobIT {
 
     // the job's metrics, as Prometheus scrapes them
     String metrics = scrape();
-    assertThat(metrics).contains("slipstream_inference_requests_total{model_version=\"1\",namespace=\"scored\",outcome=\"ok\","
-        + "pipeline=\"fraud-scoring\",role=\"primary\"} 60.0");
+    assertThat(metrics).contains("slipstream_inference_requests_total{model=\"fraud\",model_version=\"1\",namespace=\"scored\","
+        + "outcome=\"ok\",pipeline=\"fraud-scoring\",role=\"primary\"} 60.0");
     assertThat(metrics).contains("slipstream_events_consumed_total{namespace=\"scored\",pipeline=\"fraud-scoring\",role=\"primary\","
         + "topic=\"scored-card-transactions\"} 60.0");
-    assertThat(metrics).contains("slipstream_decision_latency_seconds_count{model_version=\"1\",namespace=\"scored\"");
-    assertThat(metrics).contains("slipstream_inference_latency_seconds_bucket{model_version=\"1\",namespace=\"scored\"");
+    assertThat(metrics).contains("slipstream_decision_latency_seconds_count{model=\"fraud\",model_version=\"1\",namespace=\"scored\"");
+    assertThat(metrics).contains("slipstream_inference_latency_seconds_bucket{model=\"fraud\",model_version=\"1\",namespace=\"scored\"");
     assertThat(metrics).contains("slipstream_inference_in_flight{namespace=\"scored\",pipeline=\"fraud-scoring\",role=\"primary\"} 0.0");
   }
 
@@ -244,7 +244,7 @@ class ScoringJobIT {
     String metrics = scrape();
     assertThat(metrics).contains("slipstream_inference_timeouts_total{namespace=\"fallback\",pipeline=\"fraud-scoring\",role=\"primary\"} 5.0");
     assertThat(metrics).contains("slipstream_fallbacks_total{namespace=\"fallback\",pipeline=\"fraud-scoring\",reason=\"error\",role=\"primary\"} 5.0");
-    assertThat(metrics).contains("slipstream_inference_requests_total{model_version=\"unknown\",namespace=\"fallback\",outcome=\"error\"");
+    assertThat(metrics).contains("slipstream_inference_requests_total{model=\"fraud\",model_version=\"unknown\",namespace=\"fallback\",outcome=\"error\"");
   }
 
   @Test

@@ -17,8 +17,8 @@ import java.util.concurrent.TimeUnit;
  * The per-version inference metrics of the job contract, as a running job exports them, on a loopback
  * HTTP /metrics endpoint for a real Prometheus to scrape: {@code slipstream_inference_latency_seconds}
  * (histogram) and {@code slipstream_inference_requests_total} (counter by outcome), labelled namespace,
- * pipeline and model_version. Each version served answers 200 requests a second at the latency and error
- * rate the test sets.
+ * pipeline, role, model and model_version (as the model server reports them with each answer). Each version
+ * served answers 200 requests a second at the latency and error rate the test sets.
  */
 public final class ModelMetricsEndpoint implements AutoCloseable {
   private static final int REQUESTS_PER_TICK = 20;
@@ -35,12 +35,12 @@ public final class ModelMetricsEndpoint implements AutoCloseable {
   private ModelMetricsEndpoint() throws IOException {
     PrometheusRegistry registry = new PrometheusRegistry();
     latency = Histogram.builder().name("slipstream_inference_latency_seconds")
-        .help("Inference latency per model version").labelNames("namespace", "pipeline", "model_version")
+        .help("Inference latency per model version").labelNames("namespace", "pipeline", "role", "model", "model_version")
         .classicOnly().classicUpperBounds(0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0, 2.5)
         .register(registry);
     requests = Counter.builder().name("slipstream_inference_requests_total")
         .help("Inference requests per model version and outcome")
-        .labelNames("namespace", "pipeline", "model_version", "outcome").register(registry);
+        .labelNames("namespace", "pipeline", "role", "model", "model_version", "outcome").register(registry);
     server = HTTPServer.builder().hostname("127.0.0.1").port(0).registry(registry).buildAndStart();
     ticker.scheduleAtFixedRate(this::tick, 0, 100, TimeUnit.MILLISECONDS);
   }
@@ -57,17 +57,17 @@ public final class ModelMetricsEndpoint implements AutoCloseable {
     return server.getPort();
   }
 
-  /** From now on this version answers at {@code latencyMs}, failing {@code errorPercent} of its requests. */
-  public void serve(String namespace, String pipeline, String version, double latencyMs, double errorPercent) {
-    serving.put(List.of(namespace, pipeline, version), new double[] {latencyMs / 1000.0, errorPercent});
+  /** From now on this model version answers at {@code latencyMs}, failing {@code errorPercent} of its requests. */
+  public void serve(String namespace, String pipeline, String model, String version, double latencyMs, double errorPercent) {
+    serving.put(List.of(namespace, pipeline, "primary", model, version), new double[] {latencyMs / 1000.0, errorPercent});
   }
 
   private void tick() {
     serving.forEach((labels, behaviour) -> {
       int errors = (int) Math.round(REQUESTS_PER_TICK * behaviour[1] / 100.0);
       for (int i = 0; i < REQUESTS_PER_TICK; i++) {
-        latency.labelValues(labels.get(0), labels.get(1), labels.get(2)).observe(behaviour[0]);
-        requests.labelValues(labels.get(0), labels.get(1), labels.get(2), i < errors ? "error" : "ok").inc();
+        latency.labelValues(labels.toArray(String[]::new)).observe(behaviour[0]);
+        requests.labelValues(labels.get(0), labels.get(1), labels.get(2), labels.get(3), labels.get(4), i < errors ? "error" : "ok").inc();
       }
     });
   }

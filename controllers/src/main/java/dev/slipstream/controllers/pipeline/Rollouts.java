@@ -197,7 +197,8 @@ final class Rollouts {
     Readiness stableServing = view.stable(before == null || before.stable == null ? desiredName : before.stable);
     List<AnalysisResult> analysis = null;
     if (RolloutStateMachine.checkDue(spec, before, now)) {
-      LatencySource.Target target = latencyTarget(pipeline, spec, candidate);
+      LatencySource.Target target = latencyTarget(pipeline, world.modelVersion(namespace, candidate).orElse(null),
+          candidate, RolloutStateMachine.interval(spec));
       LatencySource.Sample latency = config.latency().measure(target);
       String measured = shadowing ? "shadow" : "candidate";
       Long measuredLag = shadowing ? world.shadowLag(pipeline) : lag;
@@ -330,18 +331,21 @@ final class Rollouts {
     }
   }
 
-  private static LatencySource.Target latencyTarget(StreamingPipeline pipeline, RolloutSpec spec, String version) {
-    return latencyTarget(pipeline, version, RolloutStateMachine.interval(spec));
-  }
-
-  /** Latency and errors of one version of the pipeline over a window, by the queries its rollout analysis names. */
-  static LatencySource.Target latencyTarget(StreamingPipeline pipeline, String version, java.time.Duration window) {
+  /**
+   * Latency and errors of one version of the pipeline over a window, by the queries its rollout analysis names.
+   * The model and version are the ModelVersion's modelName and version, which is what the model server reports
+   * with each answer; a ModelVersion that cannot be read is asked for by its name (and has no data).
+   */
+  static LatencySource.Target latencyTarget(StreamingPipeline pipeline, ModelVersion model, String name,
+      java.time.Duration window) {
     RolloutSpec spec = pipeline.getSpec().rollout != null ? pipeline.getSpec().rollout : new RolloutSpec();
     var prometheus = spec.analysis.prometheus;
     LatencyQueries queries = prometheus == null ? LatencyQueries.DEFAULT : LatencyQueries.DEFAULT.overriddenBy(
         prometheus.p99LatencyQuery, prometheus.errorRateQuery, prometheus.requestsQuery);
-    return new LatencySource.Target(pipeline.getMetadata().getNamespace(), pipeline.getMetadata().getName(), version,
-        prometheus == null ? null : prometheus.address, queries, window);
+    LatencyQueries.Subject subject = new LatencyQueries.Subject(pipeline.getMetadata().getNamespace(),
+        pipeline.getMetadata().getName(), model == null ? name : model.getSpec().modelName,
+        model == null ? name : model.getSpec().version, name);
+    return new LatencySource.Target(subject, prometheus == null ? null : prometheus.address, queries, window);
   }
 
   /** The candidate serves once the InferenceService carries it and its latest revision is ready. */

@@ -185,8 +185,10 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
         ? strimziTopics(pipeline) : adminTopics(pipeline, previous);
     Readiness policyReadiness = shedPolicy(pipeline);
     // the ladder first: a degraded pipeline holds its rollout, and a rollback in progress holds the ladder
+    String servingVersion = servingVersion(pipeline, previous);
     Shedding.ShedStep shed = policyInForce(pipeline, policyReadiness, previous).map(p -> shedding.step(pipeline, p,
-        previous.shed, topics.position, previous.rollout, servingVersion(pipeline, previous),
+        previous.shed, topics.position, previous.rollout, servingVersion,
+        modelVersions.get(new ResourceID(servingVersion, namespace)).orElse(null),
         POLICY_IN_FORCE.equals(policyReadiness.reason()) ? null
             : policyReadiness.message() + "; the pipeline stays at its level meanwhile",
         now)).orElse(null);

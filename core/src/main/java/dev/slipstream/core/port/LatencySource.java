@@ -17,11 +17,10 @@ public interface LatencySource {
   /**
    * What to measure.
    *
-   * @param version the ModelVersion name
+   * @param subject the pipeline and the model version, by the names its queries use
    * @param address the pipeline's own Prometheus address, or null for the operator's
    */
-  record Target(String namespace, String pipeline, String version, String address, LatencyQueries queries,
-      Duration window) {}
+  record Target(LatencyQueries.Subject subject, String address, LatencyQueries queries, Duration window) {}
 
   /** Never throws: a source that cannot answer returns {@link Sample#NO_DATA}. */
   Sample measure(Target target);

@@ -8,17 +8,20 @@ import java.util.regex.Pattern;
 
 /**
  * PromQL for a version's latency, error rate and request count, from templates with the placeholders
- * {@code {{namespace}}}, {@code {{pipeline}}}, {@code {{version}}} and {@code {{interval}}}. Substituted values
- * are escaped as PromQL string contents, so a resource name can never close a quoted label value and
- * inject query text; the interval is always written by Slipstream.
+ * {@code {{namespace}}}, {@code {{pipeline}}}, {@code {{model}}} and {@code {{version}}} (the model's name and
+ * version as the model server reports them: the ModelVersion's modelName and version), {@code {{modelVersion}}}
+ * (the ModelVersion's own name) and {@code {{interval}}}. Substituted values are escaped as PromQL string
+ * contents, so a resource name can never close a quoted label value and inject query text; the interval is
+ * always written by Slipstream.
  *
- * <p>The default templates read the metrics the job contract asks every job to export, per model version:
- * {@code slipstream_inference_latency_seconds} (histogram) and {@code slipstream_inference_requests_total}
- * (counter with {@code outcome="ok"|"error"}), labelled {@code namespace}, {@code pipeline}, {@code model_version}.
+ * <p>The default templates read the metrics the job contract asks every job to export, per model version that
+ * answered: {@code slipstream_inference_latency_seconds} (histogram) and {@code slipstream_inference_requests_total}
+ * (counter with {@code outcome="ok"|"error"}), labelled {@code namespace}, {@code pipeline}, {@code model},
+ * {@code model_version}. The job takes model and version from each answer, so they are what the server says.
  */
 public record LatencyQueries(String p99LatencyMs, String errorRatePercent, String requests) {
   private static final String SELECTOR =
-      "namespace=\"{{namespace}}\",pipeline=\"{{pipeline}}\",model_version=\"{{version}}\"";
+      "namespace=\"{{namespace}}\",pipeline=\"{{pipeline}}\",model=\"{{model}}\",model_version=\"{{version}}\"";
   public static final LatencyQueries DEFAULT = new LatencyQueries(
       "1000 * histogram_quantile(0.99, sum by (le) (rate(slipstream_inference_latency_seconds_bucket{" + SELECTOR
           + "}[{{interval}}])))",
@@ -28,7 +31,16 @@ public record LatencyQueries(String p99LatencyMs, String errorRatePercent, Strin
       "sum(increase(slipstream_inference_requests_total{" + SELECTOR + "}[{{interval}}]))");
   /** rate() needs at least two scrapes in its window; shorter windows are widened to this. */
   public static final Duration MIN_WINDOW = Duration.ofSeconds(10);
-  private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{(namespace|pipeline|version|interval)}}");
+  private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{(namespace|pipeline|model|version|modelVersion|interval)}}");
+
+  /**
+   * Whose figures a query asks for.
+   *
+   * @param model the model's name as the server reports it (the ModelVersion's spec.modelName)
+   * @param version the model's version as the server reports it (the ModelVersion's spec.version)
+   * @param modelVersion the ModelVersion's name
+   */
+  public record Subject(String namespace, String pipeline, String model, String version, String modelVersion) {}
 
   /** These templates with any user template put in place of the default. */
   public LatencyQueries overriddenBy(String p99, String errors, String count) {
@@ -36,12 +48,14 @@ public record LatencyQueries(String p99LatencyMs, String errorRatePercent, Strin
         count != null ? count : requests);
   }
 
-  public static String render(String template, String namespace, String pipeline, String version, Duration window) {
+  public static String render(String template, Subject subject, Duration window) {
     Duration w = window.compareTo(MIN_WINDOW) < 0 ? MIN_WINDOW : window;
     Map<String, String> values = new LinkedHashMap<>();
-    values.put("namespace", escape(namespace));
-    values.put("pipeline", escape(pipeline));
-    values.put("version", escape(version));
+    values.put("namespace", escape(subject.namespace()));
+    values.put("pipeline", escape(subject.pipeline()));
+    values.put("model", escape(subject.model()));
+    values.put("version", escape(subject.version()));
+    values.put("modelVersion", escape(subject.modelVersion()));
     values.put("interval", w.toSeconds() + "s");
     Matcher m = PLACEHOLDER.matcher(template);
     StringBuilder out = new StringBuilder();

@@ -6,12 +6,17 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class LatencyQueriesTest {
+  private static LatencyQueries.Subject subject(String namespace, String pipeline, String version) {
+    return new LatencyQueries.Subject(namespace, pipeline, "fraud", version, "fraud-v" + version);
+  }
+
   @Test
-  void theDefaultP99QueryReadsTheJobsHistogramForOneVersion() {
-    String q = LatencyQueries.render(LatencyQueries.DEFAULT.p99LatencyMs(), "payments", "fraud-scoring", "fraud-v2",
+  void theDefaultP99QueryReadsTheJobsHistogramForTheVersionTheServerReports() {
+    String q = LatencyQueries.render(LatencyQueries.DEFAULT.p99LatencyMs(), subject("payments", "fraud-scoring", "2"),
         Duration.ofSeconds(60));
     assertThat(q).isEqualTo("1000 * histogram_quantile(0.99, sum by (le) (rate(slipstream_inference_latency_seconds_bucket{"
-        + "namespace=\"payments\",pipeline=\"fraud-scoring\",model_version=\"fraud-v2\"}[60s])))");
+        + "namespace=\"payments\",pipeline=\"fraud-scoring\",model=\"fraud\",model_version=\"2\"}[60s])))");
+    assertThat(LatencyQueries.render("{{modelVersion}}", subject("n", "p", "2"), Duration.ofSeconds(60))).isEqualTo("fraud-v2");
   }
 
   @Test
@@ -22,14 +27,14 @@ class LatencyQueriesTest {
   @Test
   void aValueCannotCloseItsQuotesAndInjectQueryText() {
     String hostile = "x\"} or vector(0) or up{a=\"";
-    String q = LatencyQueries.render("up{pipeline=\"{{pipeline}}\"}", "ns", hostile, "v", Duration.ofSeconds(30));
+    String q = LatencyQueries.render("up{pipeline=\"{{pipeline}}\"}", subject("ns", hostile, "v"), Duration.ofSeconds(30));
     assertThat(q).isEqualTo("up{pipeline=\"x\\\"} or vector(0) or up{a=\\\"\"}");
-    assertThat(LatencyQueries.render("{{version}}", "ns", "p", "a\\b\nc", Duration.ofSeconds(30))).isEqualTo("a\\\\b\\nc");
+    assertThat(LatencyQueries.render("{{version}}", subject("ns", "p", "a\\b\nc"), Duration.ofSeconds(30))).isEqualTo("a\\\\b\\nc");
   }
 
   @Test
   void shortWindowsAreWidenedSoRateHasTwoScrapes() {
-    assertThat(LatencyQueries.render("[{{interval}}]", "n", "p", "v", Duration.ofSeconds(5))).isEqualTo("[10s]");
+    assertThat(LatencyQueries.render("[{{interval}}]", subject("n", "p", "v"), Duration.ofSeconds(5))).isEqualTo("[10s]");
   }
 
   @Test
@@ -41,7 +46,7 @@ class LatencyQueriesTest {
 
   @Test
   void unknownPlaceholdersAreLeftForPrometheusToRefuse() {
-    assertThat(LatencyQueries.render("{{cluster}} {{namespace}}", "ns", "p", "v", Duration.ofSeconds(30)))
+    assertThat(LatencyQueries.render("{{cluster}} {{namespace}}", subject("ns", "p", "v"), Duration.ofSeconds(30)))
         .isEqualTo("{{cluster}} ns");
   }
 }

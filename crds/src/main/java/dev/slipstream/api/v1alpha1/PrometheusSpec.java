@@ -14,7 +14,7 @@ public class PrometheusSpec {
   public String address;
 
   @Size(max = 4096)
-  @JsonPropertyDescription("PromQL giving the p99 latency in milliseconds. Placeholders {{namespace}}, {{pipeline}}, {{version}} (the ModelVersion) and {{interval}}; values are escaped as PromQL string contents. Default: the job contract's slipstream_inference_latency_seconds histogram.")
+  @JsonPropertyDescription("PromQL giving the p99 latency in milliseconds. Placeholders {{namespace}}, {{pipeline}}, {{model}} and {{version}} (the ModelVersion's modelName and version, as the model server reports them), {{modelVersion}} (the ModelVersion's name) and {{interval}}; values are escaped as PromQL string contents. Default: the job contract's slipstream_inference_latency_seconds histogram.")
   public String p99LatencyQuery;
 
   @Size(max = 4096)

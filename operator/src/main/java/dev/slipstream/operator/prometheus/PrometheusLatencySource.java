@@ -60,7 +60,7 @@ public final class PrometheusLatencySource implements LatencySource {
   }
 
   private static String render(String template, Target t) {
-    return LatencyQueries.render(template, t.namespace(), t.pipeline(), t.version(), t.window());
+    return LatencyQueries.render(template, t.subject(), t.window());
   }
 
   /** The first sample's value of an instant query, or null. */

@@ -61,11 +61,11 @@ final class InferenceFunction extends RichAsyncFunction<FeaturedEvent, Decision>
     }
   }
 
-  private void attempted(long nanos, String version, boolean failed) {
+  private void attempted(long nanos, String model, String version, boolean failed) {
     String v = version == null ? "unknown" : version;
-    metrics.inferenceRequests.labelValues(labels[0], labels[1], labels[2], v, failed ? "error" : "ok").inc();
+    metrics.inferenceRequests.labelValues(labels[0], labels[1], labels[2], model, v, failed ? "error" : "ok").inc();
     if (!failed) {
-      metrics.inferenceLatency.labelValues(labels[0], labels[1], labels[2], v).observe(nanos / 1e9);
+      metrics.inferenceLatency.labelValues(labels[0], labels[1], labels[2], model, v).observe(nanos / 1e9);
     }
   }
 
@@ -129,7 +129,7 @@ final class InferenceFunction extends RichAsyncFunction<FeaturedEvent, Decision>
     d.score = answer.score();
     d.result = answer.outputs();
     d.features = OutputCodec.featuresJson(settings.features(), e.features);
-    metrics.decisionLatency.labelValues(labels[0], labels[1], labels[2], d.modelVersion).observe(d.latencyMs / 1000.0);
+    metrics.decisionLatency.labelValues(labels[0], labels[1], labels[2], d.modelName, d.modelVersion).observe(d.latencyMs / 1000.0);
     return d;
   }
 
@@ -142,7 +142,7 @@ final class InferenceFunction extends RichAsyncFunction<FeaturedEvent, Decision>
     d.reason = reason;
     d.features = OutputCodec.featuresJson(settings.features(), e.features);
     metrics.fallbacks.labelValues(labels[0], labels[1], labels[2], why).inc();
-    metrics.decisionLatency.labelValues(labels[0], labels[1], labels[2], "fallback").observe(d.latencyMs / 1000.0);
+    metrics.decisionLatency.labelValues(labels[0], labels[1], labels[2], d.modelName, "fallback").observe(d.latencyMs / 1000.0);
     return d;
   }
 

@@ -17,9 +17,9 @@ import java.util.concurrent.TimeUnit;
  * latency and error metrics).
  */
 public final class V2Client implements AutoCloseable {
-  /** Hears every attempt: how long it took, who answered (null when nobody did) and whether it failed. */
+  /** Hears every attempt: how long it took, which model was asked, which version answered (null when none did), whether it failed. */
   public interface AttemptListener {
-    void attempt(long nanos, String modelVersion, boolean failed);
+    void attempt(long nanos, String model, String modelVersion, boolean failed);
   }
 
   private final HttpClient http;
@@ -68,13 +68,13 @@ public final class V2Client implements AutoCloseable {
           } else {
             try {
               V2Codec.Answer answer = V2Codec.response(response.body(), model);
-              listener.attempt(took, answer.modelVersion(), false);
+              listener.attempt(took, answer.modelName(), answer.modelVersion(), false);
               return CompletableFuture.completedFuture(answer);
             } catch (InferenceException e) {
               failure = e;
             }
           }
-          listener.attempt(took, null, true);
+          listener.attempt(took, model, null, true);
           long wait = failure.isTransient()
               ? retries.backoffMillis(attempt + 1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime())) : -1;
           if (wait < 0) {

@@ -31,16 +31,16 @@ public final class JobMetrics {
   private JobMetrics(int port) throws IOException {
     PrometheusRegistry registry = new PrometheusRegistry();
     inferenceLatency = Histogram.builder().name("slipstream_inference_latency_seconds")
-        .help("Time of each inference request, per model version that answered")
-        .labelNames("namespace", "pipeline", "role", "model_version")
+        .help("Time of each inference request, per model and version that answered")
+        .labelNames("namespace", "pipeline", "role", "model", "model_version")
         .classicOnly().classicUpperBounds(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0, 2.5)
         .register(registry);
     inferenceRequests = Counter.builder().name("slipstream_inference_requests_total")
         .help("Inference requests per model version and outcome (ok or error)")
-        .labelNames("namespace", "pipeline", "role", "model_version", "outcome").register(registry);
+        .labelNames("namespace", "pipeline", "role", "model", "model_version", "outcome").register(registry);
     decisionLatency = Histogram.builder().name("slipstream_decision_latency_seconds")
         .help("Event-to-decision latency: from the event's own time to its result, per model version")
-        .labelNames("namespace", "pipeline", "role", "model_version")
+        .labelNames("namespace", "pipeline", "role", "model", "model_version")
         .classicOnly().classicUpperBounds(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
         .register(registry);
     consumed = Counter.builder().name("slipstream_events_consumed_total")
