@@ -4,7 +4,7 @@ ARGS ?= --once
 
 .PHONY: demo test unit bench crds golden helm-lint image kind-test clean
 
-## demo: run the operator on an embedded API server and Kafka broker, apply examples/, print what it made
+## demo: the operator, the reference job and a real Kafka broker in one process: examples/ applied, events scored, rollouts, shedding
 demo:
 	$(MVN) -q install -DskipTests
 	$(MVN) -q -pl demo exec:exec -Ddemo.args="$(ARGS)"

@@ -6,7 +6,12 @@ import dev.slipstream.api.v1alpha1.ModelVersion;
 import dev.slipstream.api.v1alpha1.ShedPolicy;
 import dev.slipstream.api.v1alpha1.StreamingPipeline;
 import dev.slipstream.core.status.Conditions;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.slipstream.job.Json;
+import dev.slipstream.job.metrics.JobMetrics;
 import dev.slipstream.testkit.EmbeddedKafka;
+import dev.slipstream.testkit.EmbeddedPrometheus;
+import dev.slipstream.testkit.KafkaTopics;
 import dev.slipstream.testkit.Manifests;
 import dev.slipstream.testkit.TestApiServer;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -15,18 +20,16 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Slipstream on one machine, no cluster: a Kubernetes API server (fabric8's, with the CRDs and admission),
@@ -41,12 +44,25 @@ public final class Demo {
 
   public static void main(String[] args) throws Exception {
     boolean keepRunning = List.of(args).contains("--keep-running");
-    try (EmbeddedStack stack = new EmbeddedStack(Map.of("SLIPSTREAM_RESYNC", "2s", "SLIPSTREAM_METRICS_PORT", "0",
-        "SLIPSTREAM_LEADER_ELECTION", "false"))) {
+    Path work = Files.createTempDirectory("slipstream-demo");
+    // the jobs' metrics (one /metrics per process) and, where a Prometheus binary is at hand, a real Prometheus on them
+    int jobMetricsPort = JobMetrics.get(0).port();
+    EmbeddedPrometheus prometheus = EmbeddedPrometheus.available() ? EmbeddedPrometheus.start(jobMetricsPort) : null;
+    Map<String, String> settings = new java.util.HashMap<>(Map.of("SLIPSTREAM_RESYNC", "2s", "SLIPSTREAM_METRICS_PORT", "0",
+        "SLIPSTREAM_LEADER_ELECTION", "false"));
+    if (prometheus != null) {
+      settings.put("SLIPSTREAM_PROMETHEUS_URL", prometheus.url());
+    }
+    try (EmbeddedStack stack = new EmbeddedStack(settings);
+        LocalServing serving = new LocalServing(stack.client, "payments", MODEL_LATENCY_MS);
+        LocalFlink flink = new LocalFlink(stack.client, "payments", serving, work)) {
       EmbeddedKafka kafka = stack.kafka;
       TestApiServer api = stack.api;
       KubernetesClient client = api.client();
       OUT.printf("%nKafka broker %s and API server %s are up; the operator is running.%n", kafka.bootstrapServers(), api.url());
+      OUT.printf("Prometheus: %s%n", prometheus == null
+          ? "not found (set PROMETHEUS_BIN or install it): rollouts judge consumer lag only"
+          : prometheus.url() + ", scraping the jobs' /metrics; rollouts judge p99 latency and errors from it too");
 
       // the Triton example reads its Kafka client properties from a Secret
       client.resource(new SecretBuilder().withNewMetadata().withName("kafka-client").withNamespace("vision").endMetadata()
@@ -66,34 +82,86 @@ public final class Demo {
         await("pipeline " + p.getMetadata().getName() + " Ready").atMost(Duration.ofSeconds(90))
             .until(() -> ready(get(client, p)));
       }
-      produce(kafka, "card-transactions", 250);
-      await("lag of 250 events on card-transactions").atMost(Duration.ofSeconds(30))
-          .until(() -> Long.valueOf(250).equals(get(client, applied.get(0)).getStatus().consumerLag)
-              || applied.stream().anyMatch(p -> Long.valueOf(250).equals(get(client, p).getStatus().consumerLag)));
+      await("the fraud pipeline's job").atMost(Duration.ofSeconds(60)).until(() -> flink.running().contains("fraud-scoring"));
+      OUT.printf("%nThe fraud pipeline's Flink job runs in this process (a MiniCluster) with the contract the operator wrote"
+          + " into its FlinkDeployment;%nmodel servers answer for the InferenceServices. Card transactions arrive, %d a second.%n",
+          FEED_PER_SECOND);
+      try (EventFeed feed = EventFeed.start(kafka.bootstrapServers(), "card-transactions", FEED_PER_SECOND)) {
+        printResults(kafka, 30);
 
-      OUT.printf("%n$ kubectl get streamingpipelines,modelversions,shedpolicies -A%n");
-      printPipelines(client);
-      printModels(client);
-      printPolicies(client);
-      for (StreamingPipeline p : applied) {
-        printDetail(client, get(client, p));
+        OUT.printf("%n$ kubectl get streamingpipelines,modelversions,shedpolicies -A%n");
+        printPipelines(client);
+        printModels(client);
+        printPolicies(client);
+        for (StreamingPipeline p : applied) {
+          printDetail(client, get(client, p));
+        }
+        printTopics(kafka);
+        rollouts(client, prometheus != null);
+        ladder(client, feed);
+        feed.stop();
+        accounting(client, kafka, feed);
       }
-      printTopics(kafka);
-      rollouts(client);
-      ladder(client, kafka);
       if (keepRunning) {
         OUT.printf("%nStill running. Try: kubectl --server=%s --insecure-skip-tls-verify get sp -A   (Ctrl-C stops)%n", api.url());
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
         stop.await();
       }
+    } finally {
+      if (prometheus != null) {
+        prometheus.close();
+      }
     }
-    OUT.println("\nDemo finished: everything above was made by the operator against a real Kafka broker.");
+    OUT.println("\nDemo finished: everything above was made by the operator and the job against a real Kafka broker.");
     System.exit(0);
   }
 
-  /** Two rollouts of the fraud model, printed as a timeline: a healthy one, then one the lag SLO rolls back. */
-  private static void rollouts(KubernetesClient client) {
+  private static final int FEED_PER_SECOND = 40;
+  /** How long each ModelVersion takes to answer here; fraud-v3 is the slow one. */
+  private static final Map<String, Double> MODEL_LATENCY_MS = Map.of("fraud-v1", 5.0, "fraud-v2", 4.0, "fraud-v3", 150.0,
+      "fraud-lite-v1", 2.0);
+
+  /** A few of the job's results as they land on fraud-scores. */
+  private static void printResults(EmbeddedKafka kafka, int atLeast) {
+    List<JsonNode> results = new ArrayList<>();
+    await("results on fraud-scores").atMost(Duration.ofSeconds(60)).until(() -> {
+      results.clear();
+      KafkaTopics.read(kafka.bootstrapServers(), "fraud-scores", true).forEach(r -> results.add(Json.readOrText(r.value())));
+      return results.size() >= atLeast;
+    });
+    OUT.printf("%n$ kafka-console-consumer --topic fraud-scores --isolation-level read_committed   (%d results so far; three of them)%n",
+        results.size());
+    for (JsonNode r : results.subList(results.size() - 3, results.size())) {
+      OUT.printf("  %s %s score %.3f by %s/%s in %d ms, features %s%n", r.path("eventId").asText(), r.path("key").asText(),
+          r.path("score").asDouble(), r.path("modelName").asText(), r.path("modelVersion").asText(), r.path("latencyMs").asLong(),
+          r.path("features"));
+    }
+  }
+
+  /** Every transaction written has exactly one record out: a result (scored or fallback) or a late record. */
+  private static void accounting(KubernetesClient client, EmbeddedKafka kafka, EventFeed feed) {
+    String group = fraud(client).getStatus().consumerGroup;
+    try (Admin admin = kafka.admin()) {
+      await("the job to catch up").atMost(Duration.ofSeconds(120)).until(() -> KafkaTopics.lag(admin, group, "card-transactions") == 0);
+    }
+    List<JsonNode> results = new ArrayList<>();
+    await("every result committed").atMost(Duration.ofSeconds(60)).until(() -> {
+      results.clear();
+      KafkaTopics.read(kafka.bootstrapServers(), "fraud-scores", true).forEach(r -> results.add(Json.readOrText(r.value())));
+      KafkaTopics.read(kafka.bootstrapServers(), "fraud-scores.late", true).forEach(r -> results.add(Json.readOrText(r.value())));
+      return results.size() >= feed.sent();
+    });
+    Map<String, Long> byKind = new TreeMap<>();
+    results.forEach(r -> byKind.merge(r.path("kind").asText() + (r.path("kind").asText().equals("scored")
+        ? " by " + r.path("modelName").asText() + "/" + r.path("modelVersion").asText() : ""), 1L, Long::sum));
+    long distinct = results.stream().map(r -> r.path("eventId").asText()).distinct().count();
+    OUT.printf("%n%d card transactions in; %d records out, one per transaction (%d distinct ids): %s%n", feed.sent(),
+        results.size(), distinct, byKind);
+  }
+
+  /** Two rollouts of the fraud model, printed as a timeline: a healthy one, then one its SLO rolls back. */
+  private static void rollouts(KubernetesClient client, boolean latencyJudged) {
     ModelVersion v1 = client.resources(ModelVersion.class).inNamespace("payments").withName("fraud-v1").get();
     for (String version : List.of("2", "3")) {
       ModelVersion next = new ModelVersion();
@@ -108,9 +176,15 @@ public final class Demo {
     patch(client, "{\"spec\":{\"rollout\":{\"canary\":{\"steps\":[25,50,100],\"interval\":\"5s\"}},"
         + "\"serving\":{\"modelVersionRef\":{\"name\":\"fraud-v2\"}}}}");
     timeline(client, "Succeeded");
-    OUT.printf("%n$ kubectl patch sp fraud-scoring -n payments  (modelVersionRef fraud-v3; lag SLO lowered to 100,"
-        + " below the 250 events waiting)%n");
-    patch(client, "{\"spec\":{\"serving\":{\"modelVersionRef\":{\"name\":\"fraud-v3\"},\"slo\":{\"maxConsumerLag\":100}}}}");
+    if (latencyJudged) {
+      OUT.printf("%n$ kubectl patch sp fraud-scoring -n payments  (modelVersionRef fraud-v3, which answers in 150 ms;"
+          + " p99 SLO 100 ms)%n");
+      patch(client, "{\"spec\":{\"serving\":{\"modelVersionRef\":{\"name\":\"fraud-v3\"},\"slo\":{\"p99LatencyMs\":100}}}}");
+    } else {
+      OUT.printf("%n$ kubectl patch sp fraud-scoring -n payments  (modelVersionRef fraud-v3; without Prometheus only lag is"
+          + " judged, so the lag SLO is lowered to 10, below the events the job holds between checkpoints)%n");
+      patch(client, "{\"spec\":{\"serving\":{\"modelVersionRef\":{\"name\":\"fraud-v3\"},\"slo\":{\"maxConsumerLag\":10}}}}");
+    }
     timeline(client, "RolledBack");
     StreamingPipeline p = client.resources(StreamingPipeline.class).inNamespace("payments").withName("fraud-scoring").get();
     for (String type : List.of("Ready", "Progressing", "RolledBack", "Degraded")) {
@@ -120,12 +194,15 @@ public final class Demo {
   }
 
   /**
-   * The fraud pipeline's ShedPolicy under a flood: load rises, the pipeline climbs the ladder one level per
-   * evaluation; its consumer group then catches up and it steps back down after each cooldown.
+   * The fraud pipeline's ShedPolicy under a flood: the real job falls behind, the pipeline climbs the ladder one
+   * level per evaluation (the job moves to the small model, then answers with the fallback at once); it catches
+   * up and steps back down after each cooldown.
    */
-  private static void ladder(KubernetesClient client, EmbeddedKafka kafka) throws Exception {
-    OUT.printf("%n$ kubectl patch sp fraud-scoring -n payments  (modelVersionRef back to fraud-v2, as Git reverts it)%n");
-    patch(client, "{\"spec\":{\"serving\":{\"modelVersionRef\":{\"name\":\"fraud-v2\"}}}}");
+  private static void ladder(KubernetesClient client, EventFeed feed) {
+    OUT.printf("%n$ kubectl patch sp fraud-scoring -n payments  (modelVersionRef back to fraud-v2 and the example's SLOs, as Git"
+        + " reverts it)%n");
+    patch(client, "{\"spec\":{\"serving\":{\"modelVersionRef\":{\"name\":\"fraud-v2\"},\"slo\":{\"p99LatencyMs\":250,"
+        + "\"maxConsumerLag\":10000}}}}");
     await("fraud-v2 serving alone").atMost(Duration.ofSeconds(60)).until(() -> {
       var status = fraud(client).getStatus();
       return "Idle".equals(status.rollout.phase) && "fraud-v2".equals(status.rollout.stable) && ready(fraud(client));
@@ -140,24 +217,13 @@ public final class Demo {
                 + "\"downgrade\":{\"modelVersionRef\":{\"name\":\"fraud-lite-v1\"},\"keepWarm\":true}},"
                 + "{\"name\":\"shed\",\"triggers\":{\"consumerLagAbove\":20000},"
                 + "\"shed\":{\"containerConcurrency\":8,\"fallbackResult\":\"{\\\"score\\\": 0.5}\"}}]}}");
-    String group = get(client, fraud(client)).getStatus().consumerGroup;
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-      kafka.commitShare(admin, group, "card-transactions", 1.0);
-      OUT.printf("The job's group %s has caught up; now a flood of 30000 events arrives.%n", group);
-      produce(kafka, "card-transactions", 30_000);
-      String[] last = {"", ""};
-      ladderTimeline(client, "shed", last);
-      OUT.printf("%nThe group catches up, a tenth of the backlog per second.%n");
-      var drain = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
-      int[] ticks = {0};
-      drain.scheduleAtFixedRate(() -> kafka.commitShare(admin, group, "card-transactions", Math.min(1.0, ++ticks[0] / 10.0)),
-          0, 1, TimeUnit.SECONDS);
-      try {
-        ladderTimeline(client, "normal", last);
-      } finally {
-        drain.shutdownNow();
-      }
-    }
+    OUT.printf("A flood of 30000 transactions arrives; the job reads them as fast as the model answers.%n");
+    Thread flood = new Thread(() -> feed.send(30_000), "flood");
+    flood.start();
+    String[] last = {"", ""};
+    ladderTimeline(client, "shed", last);
+    OUT.printf("%nShedding, the job answers every event with the fallback at once and catches up.%n");
+    ladderTimeline(client, "normal", last);
   }
 
   private static StreamingPipeline fraud(KubernetesClient client) {
@@ -221,19 +287,6 @@ public final class Demo {
 
   private static boolean ready(StreamingPipeline p) {
     return p != null && p.getStatus() != null && Conditions.isTrue(p.getStatus().conditions, Conditions.READY);
-  }
-
-  private static void produce(EmbeddedKafka kafka, String topic, int events) {
-    Properties props = new Properties();
-    props.put("bootstrap.servers", kafka.bootstrapServers());
-    try (var producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
-      for (int i = 0; i < events; i++) {
-        producer.send(new ProducerRecord<>(topic, "card-" + (i % 17),
-            "{\"event_time\": " + (System.currentTimeMillis() - i * 10L) + ", \"amount\": " + (i % 90 + 10) + "}"));
-      }
-      producer.flush();
-    }
-    OUT.printf("%nProduced %d card transactions to %s; nothing consumes them here, so the pipeline's lag grows.%n", events, topic);
   }
 
   private static void printPipelines(KubernetesClient client) {

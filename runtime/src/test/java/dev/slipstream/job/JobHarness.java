@@ -6,15 +6,12 @@ import dev.slipstream.job.local.LocalJob;
 import dev.slipstream.testkit.EmbeddedKafka;
 import dev.slipstream.testkit.ExampleContract;
 import dev.slipstream.testkit.KafkaTopics;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -63,19 +60,8 @@ final class JobHarness implements AutoCloseable {
     return start(contract, parallelism, checkpoints, null);
   }
 
-  /** The newest completed checkpoint under {@code dir} (the one a restart resumes from). */
   static Optional<Path> latestCheckpoint(Path dir) {
-    try (Stream<Path> files = Files.walk(dir)) {
-      return files.filter(p -> p.getFileName().toString().equals("_metadata"))
-          .map(Path::getParent)
-          .max((a, b) -> Long.compare(number(a), number(b)));
-    } catch (IOException e) {
-      return Optional.empty();
-    }
-  }
-
-  private static long number(Path chk) {
-    return Long.parseLong(chk.getFileName().toString().replace("chk-", ""));
+    return LocalJob.latestCheckpoint(dir);
   }
 
   void send(String topic, int partition, String key, String json) {

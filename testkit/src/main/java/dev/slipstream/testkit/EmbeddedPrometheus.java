@@ -97,6 +97,16 @@ public final class EmbeddedPrometheus implements AutoCloseable {
   }
 
 
+  /** Whether a Prometheus binary is at hand (PROMETHEUS_BIN, or prometheus on the PATH). */
+  public static boolean available() {
+    try {
+      binary();
+      return true;
+    } catch (IllegalStateException e) {
+      return false;
+    }
+  }
+
   private static String binary() {
     String named = System.getenv("PROMETHEUS_BIN");
     if (named != null && !named.isBlank()) {

@@ -38,7 +38,7 @@ public final class TestModelServer implements AutoCloseable {
     t.setDaemon(true);
     return t;
   });
-  private final Map<String, Behaviour> behaviours = new ConcurrentHashMap<>();
+  private final Map<String, List<Weighted>> routes = new ConcurrentHashMap<>();
   private final Queue<HttpExchange> held = new ConcurrentLinkedQueue<>();
   /** Inference requests not answered yet (HttpExchange attributes are shared by the context on Java 17: not usable). */
   private final Set<HttpExchange> open = ConcurrentHashMap.newKeySet();
@@ -95,13 +95,37 @@ public final class TestModelServer implements AutoCloseable {
     return "http://127.0.0.1:" + server.getAddress().getPort();
   }
 
+  /** A version that answers a share of a model's requests. */
+  public record Weighted(Behaviour behaviour, int weight) {}
+
   /** From now on {@code model} answers this way (a model not set answers at once as version "1"). */
   public TestModelServer answer(String model, Behaviour behaviour) {
-    behaviours.put(model, behaviour);
-    if (!behaviour.hang()) {
+    return split(model, List.of(new Weighted(behaviour, 100)));
+  }
+
+  /** From now on each request to {@code model} is answered by one of these, chosen by weight, as a traffic split does. */
+  public TestModelServer split(String model, List<Weighted> versions) {
+    routes.put(model, List.copyOf(versions));
+    if (versions.stream().noneMatch(w -> w.behaviour().hang())) {
       release();
     }
     return this;
+  }
+
+  private Behaviour pick(String model) {
+    List<Weighted> versions = routes.get(model);
+    if (versions == null || versions.isEmpty()) {
+      return Behaviour.healthy("1");
+    }
+    int total = versions.stream().mapToInt(Weighted::weight).sum();
+    int roll = total <= 0 ? 0 : ThreadLocalRandom.current().nextInt(total);
+    for (Weighted w : versions) {
+      roll -= w.weight();
+      if (roll < 0) {
+        return w.behaviour();
+      }
+    }
+    return versions.get(0).behaviour();
   }
 
   /** The score this server gives for these inputs from a model with {@code bias}. */
@@ -151,7 +175,7 @@ public final class TestModelServer implements AutoCloseable {
     open.add(ex);
     int now = inFlight.incrementAndGet();
     maxInFlight.accumulateAndGet(now, Math::max);
-    Behaviour b = behaviours.getOrDefault(model, Behaviour.healthy("1"));
+    Behaviour b = pick(model);
     if (b.hang()) {
       held.add(ex);
       return;

@@ -28,7 +28,11 @@ public final class JobControlModel {
   private JobControlModel() {}
 
   public static String name(StreamingPipeline pipeline) {
-    return Names.join(pipeline.getMetadata().getName(), "control");
+    return name(pipeline.getMetadata().getName());
+  }
+
+  public static String name(String pipeline) {
+    return Names.join(pipeline, "control");
   }
 
   /**

@@ -2,7 +2,13 @@ package dev.slipstream.job.local;
 
 import dev.slipstream.job.config.JobSettings;
 import dev.slipstream.job.flink.ScoringGraph;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Optional;
+import java.util.stream.Stream;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -45,6 +51,17 @@ public final class LocalJob implements AutoCloseable {
       return new LocalJob(env.executeAsync(settings.jobName()));
     } catch (Exception e) {
       throw new IllegalStateException("the job did not start: " + e.getMessage(), e);
+    }
+  }
+
+  /** The newest completed checkpoint under {@code dir} (the one a restart resumes from), if any. */
+  public static Optional<Path> latestCheckpoint(Path dir) {
+    try (Stream<Path> files = Files.walk(dir)) {
+      return files.filter(p -> p.getFileName().toString().equals("_metadata"))
+          .map(Path::getParent)
+          .max(Comparator.comparingLong(chk -> Long.parseLong(chk.getFileName().toString().replace("chk-", ""))));
+    } catch (IOException | UncheckedIOException e) {
+      return Optional.empty();
     }
   }
 

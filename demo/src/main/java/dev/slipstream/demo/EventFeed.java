@@ -1,0 +1,72 @@
+package dev.slipstream.demo;
+
+import dev.slipstream.testkit.KafkaTopics;
+import java.util.Random;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Card transactions as a payment gateway writes them: keyed by card, with an id, amount, merchant and the time
+ * they happened, some a few seconds out of order. A steady trickle, and floods on demand.
+ */
+public final class EventFeed implements AutoCloseable {
+  private final KafkaProducer<String, String> producer;
+  private final String topic;
+  private final Random random = new Random(11);
+  private final AtomicLong sent = new AtomicLong();
+  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "event-feed");
+    t.setDaemon(true);
+    return t;
+  });
+
+  private EventFeed(String bootstrapServers, String topic) {
+    this.producer = KafkaTopics.producer(bootstrapServers);
+    this.topic = topic;
+  }
+
+  /** Starts writing {@code perSecond} transactions a second (in ten ticks a second). */
+  public static EventFeed start(String bootstrapServers, String topic, int perSecond) {
+    EventFeed feed = new EventFeed(bootstrapServers, topic);
+    feed.timer.scheduleAtFixedRate(() -> feed.send(Math.max(1, perSecond / 10)), 0, 100, TimeUnit.MILLISECONDS);
+    return feed;
+  }
+
+  /** Writes {@code count} transactions at once. */
+  public synchronized void send(int count) {
+    long now = System.currentTimeMillis();
+    for (int i = 0; i < count; i++) {
+      long n = sent.incrementAndGet();
+      String card = "card-" + random.nextInt(200);
+      long time = now - (random.nextInt(10) == 0 ? random.nextInt(4_000) : random.nextInt(200));
+      producer.send(new ProducerRecord<>(topic, card, "{\"txn_id\":\"t" + n + "\",\"card_id\":\"" + card + "\",\"amount\":"
+          + (5 + random.nextInt(400)) + ",\"merchant\":\"m" + random.nextInt(40) + "\",\"event_time\":" + time + "}"));
+    }
+    producer.flush();
+  }
+
+  /** Transactions written so far. */
+  public long sent() {
+    return sent.get();
+  }
+
+  /** Stops the trickle; what was sent stays sent. */
+  public void stop() {
+    timer.shutdownNow();
+    try {
+      timer.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void close() {
+    stop();
+    producer.close();
+  }
+}
