@@ -174,6 +174,39 @@ class ScoringJobIT {
   }
 
   @Test
+  void anIdlePartitionDoesNotHoldBackTheWatermark(@TempDir Path checkpoints) throws Exception {
+    model.answer("fraud", Behaviour.healthy("1"));
+    Map<String, String> contract = new HashMap<>(harness.contract("idle", model.url()));
+    contract.put(JobContract.IDLE_TIMEOUT, "1000 ms");
+    harness.createTopics(contract, 2);
+    String input = contract.get(JobContract.INPUT_TOPICS);
+    long base = System.currentTimeMillis() - 1_800_000;
+    harness.send(input, 1, "card-1", new Txn("quiet", "card-1", 1, "m", base).json());
+    harness.send(input, 0, "card-0", new Txn("busy", "card-0", 1, "m", base).json());
+    harness.flush();
+    LocalJob job = harness.start(contract, 1, checkpoints);
+    // partition 0 moves 200 s ahead and keeps going; partition 1 says nothing more
+    int[] sent = {0};
+    await().atMost(PATIENCE).until(() -> {
+      job.checkAlive();
+      harness.send(input, 0, "card-0", new Txn("ahead" + sent[0]++, "card-0", 1, "m", base + 200_000 + sent[0]).json());
+      harness.flush();
+      return watermark(scrape(), "idle") >= (base + 190_000) / 1000.0;
+    });
+    // the job's watermark went on without the idle partition, so an event it now brings, 10 s after its last one
+    // (on time by its own clock), lies far behind the job's watermark: judged too late, written with the reason
+    harness.send(input, 1, "card-1", new Txn("woke", "card-1", 1, "m", base + 10_000).json());
+    harness.flush();
+    List<JsonNode> late = awaitRecords(job, contract.get(JobContract.LATE_EVENTS_TOPIC), 1);
+    assertThat(late).singleElement().satisfies(r -> {
+      assertThat(r.path("eventId").asText()).isEqualTo("woke");
+      assertThat(r.path("reason").asText()).contains("behind the watermark of the job (partition idle-card-transactions-1 was idle)");
+    });
+    assertThat(awaitRecords(job, contract.get(JobContract.OUTPUT_TOPIC), 2).stream().map(r -> r.path("eventId").asText()))
+        .contains("quiet", "busy");
+  }
+
+  @Test
   void aSlowModelFillsTheInFlightBoundAndLagGrowsInstead(@TempDir Path checkpoints) {
     model.answer("fraud", Behaviour.healthy("1").withLatency(150));
     Map<String, String> contract = new HashMap<>(harness.contract("slow", model.url()));
@@ -464,6 +497,12 @@ class ScoringJobIT {
         hour.stream().mapToDouble(Txn::amount).max().orElseThrow(),
         hour.stream().map(Txn::merchant).distinct().count(),
         known.stream().filter(o -> o.time >= midnight).count()};
+  }
+
+  /** The job's event-time watermark in epoch seconds, as its metrics report it for the namespace. */
+  private static double watermark(String metrics, String namespace) {
+    return metrics.lines().filter(l -> l.startsWith("slipstream_watermark_seconds{namespace=\"" + namespace + "\""))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).max().orElse(0);
   }
 
   private static String scrape() throws Exception {

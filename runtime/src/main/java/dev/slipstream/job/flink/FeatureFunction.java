@@ -42,6 +42,9 @@ final class FeatureFunction extends KeyedProcessFunction<String, SourceEvent, Fe
   @Override
   public void processElement(SourceEvent e, Context ctx, Collector<FeaturedEvent> out) throws Exception {
     long watermark = ctx.timerService().currentWatermark();
+    if (watermark != Long.MIN_VALUE) {
+      metrics.watermark.labelValues(settings.namespace(), settings.pipeline(), settings.role().name()).set(watermark / 1000.0);
+    }
     if (watermark != Long.MIN_VALUE && e.eventTime <= watermark - settings.allowedLateness().toMillis()) {
       // only after a partition sat idle while the others moved on: its history may be gone already
       e.lateness = SourceEvent.TOO_LATE;

@@ -26,6 +26,7 @@ public final class JobMetrics {
   public final Counter fallbacks;
   public final Counter lateEvents;
   public final Gauge pausedTopic;
+  public final Gauge watermark;
   private final HTTPServer server;
 
   private JobMetrics(int port) throws IOException {
@@ -61,6 +62,9 @@ public final class JobMetrics {
     pausedTopic = Gauge.builder().name("slipstream_topic_paused")
         .help("1 while the control has this input topic paused (shed level): its events wait in Kafka")
         .labelNames("namespace", "pipeline", "role", "topic").register(registry);
+    watermark = Gauge.builder().name("slipstream_watermark_seconds")
+        .help("The job's event-time watermark as the features see it, in epoch seconds: now minus this is how far event time lags")
+        .labelNames("namespace", "pipeline", "role").register(registry);
     server = HTTPServer.builder().port(port).registry(registry).buildAndStart();
   }
 
