@@ -91,6 +91,51 @@ class RolloutIT extends WithOperator {
   }
 
   @Test
+  void aShadowWhosePredictionsDisagreeWithTheServedOnesIsRolledBack() {
+    String ns = "shadow-agree";
+    var rollout = OperatorFixture.fastRollout(20, 100);
+    rollout.shadow = new dev.slipstream.api.v1alpha1.ShadowSpec();
+    rollout.shadow.duration = "60s";
+    rollout.shadow.minAgreementPercent = 90.0;
+    rollout.analysis.failureThreshold = 1;
+    rollOutFraudV2(ns, rollout, false);
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        assertThat(env.pipeline(ns, "fraud-scoring").getStatus().rollout.message)
+            .contains("shadow prediction agreement: no data"));
+
+    // what the two jobs wrote for the same 100 events (the job's output format): the candidate differs on 40
+    produceResults(ns + "-fraud-scores", 100, i -> 0.2);
+    produceResults(ns + "-fraud-scores.shadow", 100, i -> i < 60 ? 0.21 : 0.8);
+    awaitRolloutPhase(ns, "RolledBack", 40);
+    var status = env.pipeline(ns, "fraud-scoring").getStatus().rollout;
+    assertThat(status.lastAnalysis).anySatisfy(r -> {
+      assertThat(r.metric).isEqualTo("predictionAgreement");
+      assertThat(r.target).isEqualTo("shadow");
+      assertThat(r.value).isEqualTo(60.0);
+      assertThat(r.threshold).isEqualTo(90.0);
+      assertThat(r.verdict).isEqualTo("Fail");
+    });
+    assertThat(status.message).contains("shadow prediction agreement 60.0% < 90.0% over 100 records");
+    assertThat(events(ns)).anySatisfy(e -> assertThat(e.getMessage()).contains("prediction agreement 60.0% < 90.0%"));
+  }
+
+  /** Result records as the reference job writes them, one per event e0..e(n-1), with the given scores. */
+  private static void produceResults(String topic, int count, java.util.function.IntToDoubleFunction score) {
+    java.util.Properties props = new java.util.Properties();
+    props.put("bootstrap.servers", env.kafka.bootstrapServers());
+    var serializer = new org.apache.kafka.common.serialization.StringSerializer();
+    try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<>(props, serializer, serializer)) {
+      for (int i = 0; i < count; i++) {
+        double s = score.applyAsDouble(i);
+        producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, "card-" + i, "{\"kind\":\"scored\","
+            + "\"eventId\":\"e" + i + "\",\"key\":\"card-" + i + "\",\"score\":" + s + ",\"result\":{\"score\":[" + s + "]},"
+            + "\"fallback\":false}"));
+      }
+      producer.flush();
+    }
+  }
+
+  @Test
   void aTritonCanaryRunsBothVersionsAndSplitsTrafficWithAnHttpRoute() {
     String ns = "triton-canary";
     env.client.resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata().withName("kafka-client")
@@ -123,10 +168,32 @@ class RolloutIT extends WithOperator {
     awaitPhase(ns, "image-embeddings", "Succeeded");
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
       assertThat(backendWeights(ns)).containsExactly(Map.entry("image-embeddings-embedder-v4", 100));
-      assertThat(env.client.apps().deployments().inNamespace(ns).withName("image-embeddings-embedder-v3").get())
-          .as("the old version goes once the new one serves everything").isNull();
+      assertThat(env.client.apps().deployments().inNamespace(ns).withName("image-embeddings-embedder-v3").get()
+          .getSpec().getReplicas()).as("the old version stays warm (warmVersions 1) at its minimum, out of the route")
+          .isEqualTo(1);
+      assertThat(env.pipeline(ns, "image-embeddings").getStatus().rollout.warm).containsExactly("embedder-v3");
       assertThat(env.client.apps().deployments().inNamespace(ns).withName("image-embeddings-embedder-v4").get()
           .getSpec().getReplicas()).isEqualTo(4);
+    });
+    // with no version kept warm, the old one goes
+    env.client.resources(StreamingPipeline.class).inNamespace(ns).withName("image-embeddings")
+        .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+            "{\"spec\":{\"rollout\":{\"warmVersions\":0}}}");
+    var v5 = env.client.resources(dev.slipstream.api.v1alpha1.ModelVersion.class).inNamespace(ns).withName("embedder-v4").get();
+    v5.getMetadata().setName("embedder-v5");
+    v5.getMetadata().setResourceVersion(null);
+    v5.getMetadata().setUid(null);
+    v5.setStatus(null);
+    v5.getSpec().version = "5";
+    env.client.resource(v5).create();
+    env.client.resources(StreamingPipeline.class).inNamespace(ns).withName("image-embeddings")
+        .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+            "{\"spec\":{\"serving\":{\"modelVersionRef\":{\"name\":\"embedder-v5\"}}}}");
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+      assertThat(backendWeights(ns)).containsExactly(Map.entry("image-embeddings-embedder-v5", 100));
+      assertThat(env.pipeline(ns, "image-embeddings").getStatus().rollout.warm).isNull();
+      assertThat(env.client.apps().deployments().inNamespace(ns).withName("image-embeddings-embedder-v4").get()).isNull();
+      assertThat(env.client.apps().deployments().inNamespace(ns).withName("image-embeddings-embedder-v3").get()).isNull();
     });
     assertThat(env.pipeline(ns, "image-embeddings").getStatus().endpoint)
         .isEqualTo("http://image-embeddings-triton.triton-canary.svc.cluster.local:8000");

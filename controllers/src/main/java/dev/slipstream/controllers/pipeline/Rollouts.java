@@ -18,6 +18,7 @@ import dev.slipstream.core.rollout.RolloutObservation;
 import dev.slipstream.core.rollout.RolloutPhase;
 import dev.slipstream.core.rollout.RolloutStateMachine;
 import dev.slipstream.core.slo.LatencyQueries;
+import dev.slipstream.core.slo.PredictionAgreement;
 import dev.slipstream.core.slo.Signals;
 import dev.slipstream.core.slo.SloEvaluator;
 import dev.slipstream.core.status.ObjectReadiness;
@@ -55,6 +56,9 @@ final class Rollouts {
 
     /** Lag of the shadow job's consumer group; null while unknown. */
     Long shadowLag(StreamingPipeline pipeline);
+
+    /** How the shadow's latest predictions match the served ones (spec.rollout.shadow); null when unreadable. */
+    PredictionAgreement.Agreement shadowAgreement(StreamingPipeline pipeline);
 
     List<io.fabric8.kubernetes.api.model.ResourceQuota> resourceQuotas(String namespace);
 
@@ -197,14 +201,20 @@ final class Rollouts {
     Readiness stableServing = view.stable(before == null || before.stable == null ? desiredName : before.stable);
     List<AnalysisResult> analysis = null;
     if (RolloutStateMachine.checkDue(spec, before, now)) {
+      String revision = triton ? null : world.inferenceService(pipeline)
+          .filter(i -> candidate != null && candidate.equals(i.getMetadata().getLabels().get(Labels.MODEL_VERSION)))
+          .map(i -> ObjectReadiness.kserveRevision(i, true)).orElse(null);
       LatencySource.Target target = latencyTarget(pipeline, world.modelVersion(namespace, candidate).orElse(null),
-          candidate, RolloutStateMachine.interval(spec));
+          candidate, revision, RolloutStateMachine.interval(spec));
       LatencySource.Sample latency = config.latency().measure(target);
       String measured = shadowing ? "shadow" : "candidate";
       Long measuredLag = shadowing ? world.shadowLag(pipeline) : lag;
-      analysis = SloEvaluator.evaluate(pipeline.getSpec().serving.slo, spec.analysis, new Signals(measured, measuredLag,
-          previousLag(before, measured), latency.p99LatencyMs(), latency.errorRatePercent(), latency.requests(),
-          config.latency().configured(target)));
+      Signals signals = new Signals(measured, measuredLag, previousLag(before, measured), latency.p99LatencyMs(),
+          latency.errorRatePercent(), latency.requests(), config.latency().configured(target));
+      if (shadowing && spec.shadow != null && spec.shadow.minAgreementPercent != null) {
+        signals = signals.withAgreement(world.shadowAgreement(pipeline), spec.shadow.minAgreementPercent);
+      }
+      analysis = SloEvaluator.evaluate(pipeline.getSpec().serving.slo, spec.analysis, signals);
     }
     String annotation = pipeline.getMetadata().getAnnotations() == null ? null
         : pipeline.getMetadata().getAnnotations().get(RolloutCommand.ANNOTATION);
@@ -336,16 +346,24 @@ final class Rollouts {
    * The model and version are the ModelVersion's modelName and version, which is what the model server reports
    * with each answer; a ModelVersion that cannot be read is asked for by its name (and has no data).
    */
-  static LatencySource.Target latencyTarget(StreamingPipeline pipeline, ModelVersion model, String name,
+  static LatencySource.Target latencyTarget(StreamingPipeline pipeline, ModelVersion model, String name, String revision,
       java.time.Duration window) {
     RolloutSpec spec = pipeline.getSpec().rollout != null ? pipeline.getSpec().rollout : new RolloutSpec();
     var prometheus = spec.analysis.prometheus;
-    LatencyQueries queries = prometheus == null ? LatencyQueries.DEFAULT : LatencyQueries.DEFAULT.overriddenBy(
+    LatencyQueries queries = prometheus == null ? LatencyQueries.DEFAULT : preset(prometheus.preset).overriddenBy(
         prometheus.p99LatencyQuery, prometheus.errorRateQuery, prometheus.requestsQuery);
     LatencyQueries.Subject subject = new LatencyQueries.Subject(pipeline.getMetadata().getNamespace(),
         pipeline.getMetadata().getName(), model == null ? name : model.getSpec().modelName,
-        model == null ? name : model.getSpec().version, name);
+        model == null ? name : model.getSpec().version, name, revision);
     return new LatencySource.Target(subject, prometheus == null ? null : prometheus.address, queries, window);
+  }
+
+  private static LatencyQueries preset(dev.slipstream.api.v1alpha1.PrometheusSpec.Preset preset) {
+    return switch (preset == null ? dev.slipstream.api.v1alpha1.PrometheusSpec.Preset.job : preset) {
+      case triton -> LatencyQueries.TRITON_PRESET;
+      case kserve -> LatencyQueries.KSERVE_PRESET;
+      case job -> LatencyQueries.DEFAULT;
+    };
   }
 
   /** The candidate serves once the InferenceService carries it and its latest revision is ready. */

@@ -56,17 +56,20 @@ final class Shedding {
    * @param position the pipeline's consumer group on its inputs, or null when unknown
    * @param servingVersion the ModelVersion serving real traffic (the stable one), whose latency is measured
    * @param servingModel that ModelVersion, or null when it cannot be read
+   * @param servingRevision the KServe revision serving it, or null
    * @param frozen why the level must not change (the policy became invalid), or null
    */
   ShedStep step(StreamingPipeline pipeline, ShedPolicy policy, ShedStatus before, ConsumerLagSource.Position position,
-      RolloutStatus rollout, String servingVersion, ModelVersion servingModel, String frozen, Instant now) {
+      RolloutStatus rollout, String servingVersion, ModelVersion servingModel, String servingRevision, String frozen,
+      Instant now) {
     var spec = policy.getSpec();
     String name = policy.getMetadata().getName();
     Double p99 = null;
     Double errors = null;
     if (measuresLatency(spec) && ShedLadder.due(name, spec, before, now)) {
       Duration window = ShedLadder.interval(spec).compareTo(MIN_LATENCY_WINDOW) < 0 ? MIN_LATENCY_WINDOW : ShedLadder.interval(spec);
-      LatencySource.Sample sample = config.latency().measure(Rollouts.latencyTarget(pipeline, servingModel, servingVersion, window));
+      LatencySource.Sample sample = config.latency().measure(Rollouts.latencyTarget(pipeline, servingModel, servingVersion,
+          servingRevision, window));
       p99 = sample.p99LatencyMs();
       errors = sample.errorRatePercent();
     }

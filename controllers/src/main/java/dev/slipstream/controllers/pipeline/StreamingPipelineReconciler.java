@@ -29,6 +29,7 @@ import dev.slipstream.core.port.KafkaUnavailableException;
 import dev.slipstream.core.port.ConsumerLagSource.Position;
 import dev.slipstream.core.port.ObservedTopic;
 import dev.slipstream.core.shed.ShedActions;
+import dev.slipstream.core.slo.PredictionAgreement;
 import dev.slipstream.core.status.Conditions;
 import dev.slipstream.core.status.ObjectReadiness;
 import dev.slipstream.core.status.PipelineObservation;
@@ -133,6 +134,24 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
       }
 
       @Override
+      public PredictionAgreement.Agreement shadowAgreement(StreamingPipeline pipeline) {
+        var shadow = pipeline.getSpec().rollout.shadow;
+        Optional<Secret> secret = clientSecret(pipeline);
+        if (pipeline.getSpec().kafka.clientSecretRef != null && secret.isEmpty()) {
+          return null;
+        }
+        try {
+          var outputs = config.kafka().connect(KafkaClientProperties.of(pipeline, secret.orElse(null))).outputs();
+          var served = outputs.latest(pipeline.getSpec().topics.output.name, shadow.agreementSample);
+          var candidate = outputs.latest(DesiredTopic.shadowTopic(pipeline), shadow.agreementSample);
+          return served.isEmpty() || candidate.isEmpty() ? null
+              : PredictionAgreement.compare(served, candidate, shadow.scoreTolerance);
+        } catch (KafkaUnavailableException e) {
+          return null;
+        }
+      }
+
+      @Override
       public List<io.fabric8.kubernetes.api.model.ResourceQuota> resourceQuotas(String namespace) {
         return client.resourceQuotas().inNamespace(namespace).list().getItems();
       }
@@ -189,6 +208,7 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
     Shedding.ShedStep shed = policyInForce(pipeline, policyReadiness, previous).map(p -> shedding.step(pipeline, p,
         previous.shed, topics.position, previous.rollout, servingVersion,
         modelVersions.get(new ResourceID(servingVersion, namespace)).orElse(null),
+        inferenceService(pipeline).map(i -> ObjectReadiness.kserveRevision(i, false)).orElse(null),
         POLICY_IN_FORCE.equals(policyReadiness.reason()) ? null
             : policyReadiness.message() + "; the pipeline stays at its level meanwhile",
         now)).orElse(null);
@@ -372,9 +392,13 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
       // Triton behind an HTTPRoute: both versions side by side during a rollout, all traffic to stable outside one
       ModelVersion stable = rollout.stable();
       boolean candidate = !model.getMetadata().getName().equals(stable.getMetadata().getName());
+      List<String> warmNames = rollout.decision().status().warm == null ? List.of() : rollout.decision().status().warm;
+      List<ModelVersion> warm = warmNames.stream()
+          .map(n -> modelVersions.get(new ResourceID(n, pipeline.getMetadata().getNamespace())))
+          .flatMap(Optional::stream).toList();
       desired = TritonDeploymentModel.routed(pipeline, ServingModel.scaledOut(stable, replicas),
           candidate ? model : null, candidate && rollout.canaryPercent() != null ? rollout.canaryPercent() : 0,
-          rollout.replicaPercent(), config.defaults());
+          rollout.replicaPercent(), warm, config.defaults());
     } else {
       desired = ServingModel.from(pipeline, model, config.defaults(),
           rollout == null ? null : rollout.canaryPercent(), rollout == null ? null : rollout.replicaPercent(),

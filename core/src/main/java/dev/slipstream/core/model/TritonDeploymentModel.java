@@ -74,6 +74,15 @@ public final class TritonDeploymentModel {
    */
   public static DesiredServing routed(StreamingPipeline pipeline, ModelVersion stable, ModelVersion candidate,
       int candidateWeight, Integer candidateReplicaPercent, OperatorDefaults defaults) {
+    return routed(pipeline, stable, candidate, candidateWeight, candidateReplicaPercent, List.of(), defaults);
+  }
+
+  /**
+   * @param warm versions served before, kept deployed at their minimum replicas (at least one) with their own
+   *     Service but no share of the route, so that going back to one needs no cold start
+   */
+  public static DesiredServing routed(StreamingPipeline pipeline, ModelVersion stable, ModelVersion candidate,
+      int candidateWeight, Integer candidateReplicaPercent, List<ModelVersion> warm, OperatorDefaults defaults) {
     List<HasMetadata> objects = new ArrayList<>();
     objects.add(deployment(pipeline, stable, Math.max(1, stable.getSpec().minReplicas), COMPONENT, defaults));
     objects.add(service(pipeline, deploymentName(pipeline, stable), stable, COMPONENT));
@@ -84,6 +93,13 @@ public final class TritonDeploymentModel {
           InferenceServiceModel.share(candidate.getSpec().minReplicas, candidateReplicaPercent), COMPONENT, defaults));
       objects.add(service(pipeline, deploymentName(pipeline, candidate), candidate, COMPONENT));
       backends.add(backend(deploymentName(pipeline, candidate), candidateWeight));
+    }
+    for (ModelVersion w : warm) {
+      String name = w.getMetadata().getName();
+      if (!name.equals(stable.getMetadata().getName()) && (candidate == null || !name.equals(candidate.getMetadata().getName()))) {
+        objects.add(deployment(pipeline, w, Math.max(1, w.getSpec().minReplicas), COMPONENT, defaults));
+        objects.add(service(pipeline, deploymentName(pipeline, w), w, COMPONENT));
+      }
     }
     objects.add(service(pipeline, serviceName(pipeline), stable, COMPONENT));
     objects.add(route(pipeline, backends));

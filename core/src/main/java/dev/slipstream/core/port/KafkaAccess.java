@@ -11,5 +11,7 @@ public interface KafkaAccess {
     TopicGateway topics();
 
     ConsumerLagSource lag();
+
+    OutputSampleSource outputs();
   }
 }

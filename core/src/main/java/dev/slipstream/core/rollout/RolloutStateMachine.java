@@ -129,8 +129,10 @@ public final class RolloutStateMachine {
       if (phase == RolloutPhase.Promoting) {
         if (seen.candidate() != null && seen.candidate().isReady()) {
           String promoted = s.candidate;
+          List<String> warm = warmAfterPromotion(s.warm, s.stable, promoted, spec.warmVersions);
           s.stable = promoted;
           idle(promoted + " serves all traffic");
+          s.warm = warm;
           s.phase = RolloutPhase.Succeeded.name();
           events.add(new RolloutDecision.Event(false, "RolloutSucceeded", promoted + " promoted: it serves all traffic"));
           return done(null);
@@ -290,6 +292,7 @@ public final class RolloutStateMachine {
       RolloutStatus fresh = new RolloutStatus();
       fresh.phase = (shadow ? RolloutPhase.Shadowing : RolloutPhase.Canary).name();
       fresh.stable = s.stable;
+      fresh.warm = s.warm;
       fresh.candidate = candidate;
       fresh.weight = 0;
       fresh.consecutiveFailures = 0;
@@ -328,6 +331,7 @@ public final class RolloutStateMachine {
       RolloutStatus fresh = new RolloutStatus();
       fresh.phase = RolloutPhase.Idle.name();
       fresh.stable = s.stable;
+      fresh.warm = s.warm;
       fresh.message = message;
       fresh.lastAnalysis = s.lastAnalysis;
       copyInto(fresh, s);
@@ -342,6 +346,23 @@ public final class RolloutStateMachine {
     private RolloutDecision done(Duration requeue) {
       return new RolloutDecision(s, List.copyOf(events), requeue);
     }
+  }
+
+  /**
+   * The versions kept warm after {@code promoted} replaced {@code previous}: the previous one first, then those
+   * kept before, never the one now serving, at most {@code keep} of them (null when none).
+   */
+  static List<String> warmAfterPromotion(List<String> before, String previous, String promoted, Integer keep) {
+    List<String> warm = new ArrayList<>();
+    if (previous != null && !previous.equals(promoted)) {
+      warm.add(previous);
+    }
+    if (before != null) {
+      before.stream().filter(v -> !v.equals(promoted) && !warm.contains(v)).forEach(warm::add);
+    }
+    int limit = keep == null ? 1 : Math.max(0, keep);
+    List<String> kept = warm.subList(0, Math.min(limit, warm.size()));
+    return kept.isEmpty() ? null : List.copyOf(kept);
   }
 
   static String describe(List<AnalysisResult> analysis, Verdict which) {
@@ -377,5 +398,6 @@ public final class RolloutStateMachine {
     to.lastAnalysis = from.lastAnalysis == null ? new ArrayList<>() : new ArrayList<>(from.lastAnalysis);
     to.message = from.message;
     to.rollbackReason = from.rollbackReason;
+    to.warm = from.warm == null ? null : new ArrayList<>(from.warm);
   }
 }

@@ -29,9 +29,29 @@ public record LatencyQueries(String p99LatencyMs, String errorRatePercent, Strin
       "100 * (sum(rate(slipstream_inference_requests_total{" + SELECTOR + ",outcome=\"error\"}[{{interval}}])) or vector(0))"
           + " / sum(rate(slipstream_inference_requests_total{" + SELECTOR + "}[{{interval}}]))",
       "sum(increase(slipstream_inference_requests_total{" + SELECTOR + "}[{{interval}}]))");
+  private static final String TRITON = "namespace=\"{{namespace}}\",model=\"{{model}}\",version=\"{{version}}\"";
+  /**
+   * Triton's per model and version metrics: failures and successes are counted apart, and the p99 comes from its
+   * latency summary (tritonserver --metrics-config summary_latencies=true), the worst of the replicas'.
+   */
+  public static final LatencyQueries TRITON_PRESET = new LatencyQueries(
+      "max(nv_inference_request_summary_us{" + TRITON + ",quantile=\"0.99\"}) / 1000",
+      "100 * (sum(rate(nv_inference_request_failure{" + TRITON + "}[{{interval}}])) or vector(0))"
+          + " / (sum(rate(nv_inference_request_success{" + TRITON + "}[{{interval}}]))"
+          + " + (sum(rate(nv_inference_request_failure{" + TRITON + "}[{{interval}}])) or vector(0)))",
+      "sum(increase(nv_inference_request_success{" + TRITON + "}[{{interval}}]))"
+          + " + (sum(increase(nv_inference_request_failure{" + TRITON + "}[{{interval}}])) or vector(0))");
+  private static final String REVISION = "namespace_name=\"{{namespace}}\",revision_name=\"{{revision}}\"";
+  /** Knative's queue-proxy in front of the version's KServe revision: latency in ms, responses by code class. */
+  public static final LatencyQueries KSERVE_PRESET = new LatencyQueries(
+      "histogram_quantile(0.99, sum by (le) (rate(revision_app_request_latencies_bucket{" + REVISION + "}[{{interval}}])))",
+      "100 * (sum(rate(revision_app_request_count{" + REVISION + ",response_code_class=\"5xx\"}[{{interval}}])) or vector(0))"
+          + " / sum(rate(revision_app_request_count{" + REVISION + "}[{{interval}}]))",
+      "sum(increase(revision_app_request_count{" + REVISION + "}[{{interval}}]))");
+
   /** rate() needs at least two scrapes in its window; shorter windows are widened to this. */
   public static final Duration MIN_WINDOW = Duration.ofSeconds(10);
-  private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{(namespace|pipeline|model|version|modelVersion|interval)}}");
+  private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{(namespace|pipeline|model|version|modelVersion|revision|interval)}}");
 
   /**
    * Whose figures a query asks for.
@@ -39,8 +59,14 @@ public record LatencyQueries(String p99LatencyMs, String errorRatePercent, Strin
    * @param model the model's name as the server reports it (the ModelVersion's spec.modelName)
    * @param version the model's version as the server reports it (the ModelVersion's spec.version)
    * @param modelVersion the ModelVersion's name
+   * @param revision the KServe revision serving it, or null where there is none (or it is not known yet)
    */
-  public record Subject(String namespace, String pipeline, String model, String version, String modelVersion) {}
+  public record Subject(String namespace, String pipeline, String model, String version, String modelVersion,
+      String revision) {
+    public Subject(String namespace, String pipeline, String model, String version, String modelVersion) {
+      this(namespace, pipeline, model, version, modelVersion, null);
+    }
+  }
 
   /** These templates with any user template put in place of the default. */
   public LatencyQueries overriddenBy(String p99, String errors, String count) {
@@ -56,6 +82,7 @@ public record LatencyQueries(String p99LatencyMs, String errorRatePercent, Strin
     values.put("model", escape(subject.model()));
     values.put("version", escape(subject.version()));
     values.put("modelVersion", escape(subject.modelVersion()));
+    values.put("revision", escape(subject.revision()));
     values.put("interval", w.toSeconds() + "s");
     Matcher m = PLACEHOLDER.matcher(template);
     StringBuilder out = new StringBuilder();

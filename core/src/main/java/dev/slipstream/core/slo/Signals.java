@@ -11,12 +11,25 @@ package dev.slipstream.core.slo;
  * @param requests inference requests the latency and error rate are computed over
  * @param latencyMeasured whether a latency source is configured at all; without one, latency and error rate
  *     are not judged (rather than judged as missing data)
+ * @param agreement how the shadow's predictions matched the served ones, null when not compared or unreadable
+ * @param minAgreementPercent the least agreement that passes; null when agreement is not judged
  */
 public record Signals(String target, Long consumerLag, Long previousLag, Double p99LatencyMs, Double errorRatePercent,
-    Long requests, boolean latencyMeasured) {
+    Long requests, boolean latencyMeasured, PredictionAgreement.Agreement agreement, Double minAgreementPercent) {
+
+  public Signals(String target, Long consumerLag, Long previousLag, Double p99LatencyMs, Double errorRatePercent,
+      Long requests, boolean latencyMeasured) {
+    this(target, consumerLag, previousLag, p99LatencyMs, errorRatePercent, requests, latencyMeasured, null, null);
+  }
 
   public Signals(String target, Long consumerLag, Long previousLag, Double p99LatencyMs, Double errorRatePercent,
       Long requests) {
     this(target, consumerLag, previousLag, p99LatencyMs, errorRatePercent, requests, true);
+  }
+
+  /** These signals with the shadow's prediction agreement, judged against {@code minPercent}. */
+  public Signals withAgreement(PredictionAgreement.Agreement measured, Double minPercent) {
+    return new Signals(target, consumerLag, previousLag, p99LatencyMs, errorRatePercent, requests, latencyMeasured, measured,
+        minPercent);
   }
 }

@@ -16,6 +16,7 @@ public final class SloEvaluator {
   public static final String LAG_GROWTH = "lagGrowth";
   public static final String P99_LATENCY = "p99LatencyMs";
   public static final String ERROR_RATE = "errorRatePercent";
+  public static final String PREDICTION_AGREEMENT = "predictionAgreement";
   /** Lag growth counts only above this share of the lag SLO, so a small lag that wobbles is not a trend. */
   static final double GROWTH_FLOOR_SHARE = 0.1;
 
@@ -38,6 +39,9 @@ public final class SloEvaluator {
             ? "consumer lag grew by " + count(growth) + " to " + count(lag) + " in one interval (above " + count(floor) + ")"
             : "consumer lag not growing (" + signed(growth) + " to " + count(lag) + ")"));
       }
+    }
+    if (s.minAgreementPercent() != null) {
+      results.add(agreement(s, analysis));
     }
     if (!s.latencyMeasured()) {
       return results;
@@ -64,6 +68,19 @@ public final class SloEvaluator {
           "error rate " + percent(rate) + (bad ? " > " : " <= ") + percent(slo.maxErrorRatePercent)));
     }
     return results;
+  }
+
+  /** The shadow's predictions against the served ones; fewer matched records than minSamples is no data. */
+  private static AnalysisResult agreement(Signals s, AnalysisSpec analysis) {
+    double min = s.minAgreementPercent();
+    var a = s.agreement();
+    if (a == null || a.compared() < Math.max(1, analysis.minSamples)) {
+      return noData(PREDICTION_AGREEMENT, s.target(), min, "prediction agreement: no data ("
+          + (a == null ? "the output topics could not be read" : a.compared() + " records on both topics") + ")");
+    }
+    boolean bad = a.percent() < min;
+    return result(PREDICTION_AGREEMENT, s.target(), a.percent(), min, bad, String.format(Locale.ROOT,
+        "prediction agreement %.1f%% %s %.1f%% over %d records", a.percent(), bad ? "<" : ">=", min, a.compared()));
   }
 
   private static AnalysisResult result(String metric, String target, double value, double threshold, boolean failed,

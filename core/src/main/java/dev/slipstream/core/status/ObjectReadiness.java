@@ -61,6 +61,15 @@ public final class ObjectReadiness {
         + " of InferenceService " + name + " is not ready yet");
   }
 
+  /**
+   * The KServe revision of an InferenceService: its latest created one (a canary's candidate) or, with
+   * {@code latest} false, the last one rolled out (the stable version); null while KServe has not said.
+   */
+  public static String kserveRevision(GenericKubernetesResource isvc, boolean latest) {
+    return path(map(isvc.getAdditionalProperties().get("status")), "components", "predictor")
+        .map(p -> (String) p.get(latest ? "latestCreatedRevision" : "latestRolledoutRevision")).orElse(null);
+  }
+
   /** KServe reports a model that cannot load in modelStatus; that is a failure, not a wait. */
   private static Optional<Readiness> failedToLoad(String name, Map<String, Object> status) {
     Optional<Map<String, Object>> failure = path(status, "modelStatus", "lastFailureInfo");

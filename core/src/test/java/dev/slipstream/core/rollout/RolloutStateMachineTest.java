@@ -405,4 +405,29 @@ class RolloutStateMachineTest {
         new Signals("shadow", 1L, 1L, 1.0, 0.0, 10L));
     assertThat(results).allSatisfy(r -> assertThat(r.target).isEqualTo("shadow"));
   }
+
+  @Test
+  void thePromotedVersionsPredecessorStaysWarmAsManyAsSpecSays() {
+    assertThat(RolloutStateMachine.warmAfterPromotion(null, "v1", "v2", 1)).containsExactly("v1");
+    assertThat(RolloutStateMachine.warmAfterPromotion(List.of("v1"), "v2", "v3", 2)).containsExactly("v2", "v1");
+    assertThat(RolloutStateMachine.warmAfterPromotion(List.of("v2", "v1"), "v3", "v4", 2)).containsExactly("v3", "v2");
+    assertThat(RolloutStateMachine.warmAfterPromotion(List.of("v1"), "v2", "v1", 2)).as("going back to a warm one")
+        .containsExactly("v2");
+    assertThat(RolloutStateMachine.warmAfterPromotion(List.of("v1"), "v2", "v3", 0)).isNull();
+
+    RolloutWorld w = new RolloutWorld();
+    w.reconcile();
+    w.desired = "v2";
+    w.candidate = READY;
+    w.reconcile();
+    for (int i = 0; i < 10 && w.phase() != RolloutPhase.Succeeded; i++) {
+      w.healthyCheck();
+      w.reconcile();
+    }
+    assertThat(w.status.stable).isEqualTo("v2");
+    assertThat(w.status.warm).containsExactly("v1");
+    w.desired = "v3";
+    w.reconcile();
+    assertThat(w.status.warm).as("kept through the next rollout").containsExactly("v1");
+  }
 }

@@ -49,4 +49,23 @@ class LatencyQueriesTest {
     assertThat(LatencyQueries.render("{{cluster}} {{namespace}}", subject("ns", "p", "v"), Duration.ofSeconds(30)))
         .isEqualTo("{{cluster}} ns");
   }
+
+  @Test
+  void theTritonPresetReadsTritonsOwnCountersPerModelAndVersion() {
+    var subject = subject("vision", "image-embeddings", "3");
+    assertThat(LatencyQueries.render(LatencyQueries.TRITON_PRESET.p99LatencyMs(), subject, Duration.ofSeconds(60)))
+        .isEqualTo("max(nv_inference_request_summary_us{namespace=\"vision\",model=\"fraud\",version=\"3\",quantile=\"0.99\"}) / 1000");
+    assertThat(LatencyQueries.render(LatencyQueries.TRITON_PRESET.errorRatePercent(), subject, Duration.ofSeconds(60)))
+        .startsWith("100 * (sum(rate(nv_inference_request_failure{namespace=\"vision\",model=\"fraud\",version=\"3\"}[60s]))"
+            + " or vector(0))");
+  }
+
+  @Test
+  void theKServePresetReadsTheQueueProxyOfTheVersionsRevision() {
+    var subject = new LatencyQueries.Subject("payments", "fraud-scoring", "fraud", "2", "fraud-v2", "fraud-scoring-predictor-00002");
+    assertThat(LatencyQueries.render(LatencyQueries.KSERVE_PRESET.errorRatePercent(), subject, Duration.ofSeconds(30)))
+        .isEqualTo("100 * (sum(rate(revision_app_request_count{namespace_name=\"payments\",revision_name=\"fraud-scoring-predictor-00002\","
+            + "response_code_class=\"5xx\"}[30s])) or vector(0)) / sum(rate(revision_app_request_count{namespace_name=\"payments\","
+            + "revision_name=\"fraud-scoring-predictor-00002\"}[30s]))");
+  }
 }

@@ -8,6 +8,14 @@ import io.fabric8.generator.annotation.Size;
 /** Where the latency and error rate of a rollout's versions come from. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class PrometheusSpec {
+  @io.fabric8.generator.annotation.Default("job")
+  @JsonPropertyDescription("Which metrics the default queries read. job: the job contract's slipstream_inference_* per model version that answered (any server). triton: Triton's own nv_inference_* per model and version (p99 needs tritonserver --metrics-config summary_latencies=true). kserve: Knative's queue-proxy revision_app_request_* of the version's KServe revision. A query given below replaces the preset's.")
+  public Preset preset = Preset.job;
+
+  public enum Preset {
+    job, triton, kserve
+  }
+
   @Size(max = 2048)
   @Pattern("^https?://[^\\s]+$")
   @JsonPropertyDescription("Prometheus base URL for this pipeline, instead of the operator's --prometheus-url.")

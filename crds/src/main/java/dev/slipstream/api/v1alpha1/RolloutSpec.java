@@ -31,6 +31,6 @@ public class RolloutSpec {
   @Default("1")
   @Min(0)
   @Max(5)
-  @JsonPropertyDescription("How many previous versions stay deployed (scaled to their minimum) for an instant rollback.")
+  @JsonPropertyDescription("How many previous versions stay deployed (scaled to their minimum) for an instant rollback: Triton keeps their Deployments beside the route; KServe keeps its last rolled-out revision, so only 0 or 1 apply there.")
   public Integer warmVersions = 1;
 }

@@ -54,6 +54,9 @@ public class RolloutStatus {
   @JsonPropertyDescription("CamelCase reason of the last rollback: AnalysisFailed, ProgressDeadlineExceeded, CandidateFailed or Aborted.")
   public String rollbackReason;
 
+  @JsonPropertyDescription("Versions served before, kept deployed at their minimum replicas for a quick way back (spec.rollout.warmVersions), the most recent first.")
+  public List<String> warm;
+
   @Override
   public boolean equals(Object o) {
     return o instanceof RolloutStatus r && Objects.equals(phase, r.phase) && Objects.equals(stable, r.stable)
@@ -63,7 +66,7 @@ public class RolloutStatus {
         && Objects.equals(stepStartedAt, r.stepStartedAt) && Objects.equals(lastProgressAt, r.lastProgressAt)
         && Objects.equals(lastCheckAt, r.lastCheckAt) && Objects.equals(noDataSince, r.noDataSince)
         && Objects.equals(lastAnalysis, r.lastAnalysis) && Objects.equals(message, r.message)
-        && Objects.equals(rollbackReason, r.rollbackReason);
+        && Objects.equals(rollbackReason, r.rollbackReason) && Objects.equals(warm, r.warm);
   }
 
   @Override

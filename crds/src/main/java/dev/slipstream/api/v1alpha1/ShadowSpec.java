@@ -24,6 +24,17 @@ public class ShadowSpec {
 
   @Min(0)
   @Max(100)
-  @JsonPropertyDescription("When set, at least this share (percent) of sampled records must get the same prediction from the candidate as from the stable version.")
+  @JsonPropertyDescription("When set, at least this share (percent) of sampled records must get the same prediction from the candidate as from the stable version: the latest agreementSample records of the output and the shadow topic are matched by eventId (fallbacks left out).")
   public Double minAgreementPercent;
+
+  @Default("0.05")
+  @Min(0)
+  @JsonPropertyDescription("Two scores agree when they differ by at most this much; results without a score agree when equal.")
+  public Double scoreTolerance = 0.05;
+
+  @Default("1000")
+  @Min(10)
+  @Max(100000)
+  @JsonPropertyDescription("How many of the latest records of each topic the agreement check reads.")
+  public Integer agreementSample = 1000;
 }

@@ -36,7 +36,7 @@ public final class AdminClientKafkaAccess implements KafkaAccess, AutoCloseable 
     config.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 2000);
     config.putIfAbsent(AdminClientConfig.CLIENT_ID_CONFIG, "slipstream-operator");
     Admin admin = Admin.create(config);
-    return new Cluster(admin, apiTimeout);
+    return new Cluster(admin, Map.copyOf(clientProperties), apiTimeout);
   }
 
   @Override
@@ -45,7 +45,7 @@ public final class AdminClientKafkaAccess implements KafkaAccess, AutoCloseable 
     clusters.clear();
   }
 
-  private record Cluster(Admin admin, Duration timeout) implements KafkaCluster {
+  private record Cluster(Admin admin, Map<String, String> clientProperties, Duration timeout) implements KafkaCluster {
     @Override
     public AdminClientTopicGateway topics() {
       return new AdminClientTopicGateway(admin, timeout);
@@ -54,6 +54,11 @@ public final class AdminClientKafkaAccess implements KafkaAccess, AutoCloseable 
     @Override
     public AdminClientLagSource lag() {
       return new AdminClientLagSource(admin, timeout);
+    }
+
+    @Override
+    public KafkaOutputSampler outputs() {
+      return new KafkaOutputSampler(clientProperties, timeout);
     }
   }
 }
