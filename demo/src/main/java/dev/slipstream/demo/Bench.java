@@ -76,6 +76,12 @@ public final class Bench {
       JobBench.print(job);
     }
     int fanOutPipelines = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
+    SignalBench.Figures signals;
+    System.setProperty("slipstream.kafka.heap", "1g"); // thousands of partitions on one broker
+    try (var kafka = dev.slipstream.testkit.EmbeddedKafka.start()) {
+      signals = SignalBench.run(kafka, fanOutPipelines, 5);
+      SignalBench.print(signals);
+    }
     FanOut.Result fanOut;
     Duration resync = Duration.ofSeconds(10);
     try (EmbeddedStack stack = new EmbeddedStack(Map.of("SLIPSTREAM_RESYNC", resync.toSeconds() + "s",
@@ -107,6 +113,11 @@ public final class Bench {
         fanOut.idleWrites(), "0", 1);
     System.out.printf(Locale.ROOT, "%-50s %-12s %-28s %s%n", "heap after full GC (whole embedded stack)",
         String.format(Locale.ROOT, "%.0f MiB", heapMiB), "< 256 MiB (operator alone)", 1);
+    System.out.printf(Locale.ROOT, "%-50s %-12s %-28s %s%n", "lag of " + signals.pipelines() + " pipelines, "
+        + signals.partitions() + " partitions, asked together", String.format(Locale.ROOT, "%.0f ms", signals.roundMillis()),
+        "< 500 ms", 1);
+    System.out.printf(Locale.ROOT, "%-50s %-12s %-28s %s%n", "AdminClient requests for it",
+        signals.roundRequests(), String.format(Locale.ROOT, "by brokers, not pipelines (%.0f alone)", signals.oneByOneRequests()), 1);
     System.out.printf(Locale.ROOT, "%-50s %-12s %-28s %s%n", "job events/s (model 5 ms, parallelism 2)",
         String.format(Locale.ROOT, "%.0f/s", job.jobPerSecond()), String.format(Locale.ROOT, "ratio %.3f to %.0f/s plain",
             job.ratio(), job.passThroughPerSecond()), 1);
@@ -125,14 +136,19 @@ public final class Bench {
             + "\"minimumWrites\":%d,\"requestsPerPipeline\":%.2f,\"idleResyncWrites\":%d,\"heapMiB\":%.0f},"
             + "\"job\":{\"events\":%d,\"modelLatencyMs\":%.0f,\"eventsPerSecond\":%.1f,\"passThroughPerSecond\":%.1f,\"ratio\":%.4f,"
             + "\"steadyRate\":%.1f,\"steadyP50Ms\":%.1f,\"steadyP99Ms\":%.1f,\"burstRate\":%.1f,\"burstP50Ms\":%.1f,"
-            + "\"burstP99Ms\":%.1f,\"burstMaxLag\":%d,\"drainSeconds\":%.2f}}%n",
+            + "\"burstP99Ms\":%.1f,\"burstMaxLag\":%d,\"drainSeconds\":%.2f},"
+            + "\"signals\":{\"pipelines\":%d,\"partitions\":%d,\"roundMillis\":%.1f,\"targetMillis\":500,\"roundRequests\":%d,"
+            + "\"firstLookMillis\":%.1f,\"firstLookRequests\":%d,\"aloneMillisPerPipeline\":%.2f,\"aloneRequestsPerPipeline\":%.2f,"
+            + "\"samePositions\":%s}}%n",
         median, target, INTERVAL.toSeconds(), reactions, median <= target,
         shedMedian, target, INTERVAL.toSeconds(), shedReactions, shedMedian <= target, shedWrites, onlyWhatChanges,
         fanOut.pipelines(), fanOut.seconds(), fanOut.writesPerPipeline(), FanOut.MINIMUM_WRITES,
         fanOut.requestsPerPipeline(), fanOut.idleWrites(), heapMiB,
         job.events(), JobBench.MODEL_LATENCY_MS, job.jobPerSecond(), job.passThroughPerSecond(), job.ratio(), job.steadyRate(),
         job.steadyP50Ms(), job.steadyP99Ms(), job.burstRate(), job.burstP50Ms(), job.burstP99Ms(), job.burstMaxLag(),
-        job.drainSeconds()));
+        job.drainSeconds(), signals.pipelines(), signals.partitions(), signals.roundMillis(), signals.roundRequests(),
+        signals.firstLookMillis(), signals.firstLookRequests(), signals.aloneMillis(), signals.aloneRequests(),
+        signals.samePositions()));
     System.out.println("\nwritten to " + out.toAbsolutePath());
     System.exit(0);
   }
@@ -237,6 +253,9 @@ public final class Bench {
   }
 
   static double median(List<Double> values) {
+    if (values.isEmpty()) {
+      return Double.NaN;
+    }
     List<Double> sorted = values.stream().sorted().toList();
     int n = sorted.size();
     return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;

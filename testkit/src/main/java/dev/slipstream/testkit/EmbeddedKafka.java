@@ -55,6 +55,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         Map.entry("transaction.state.log.min.isr", "1"),
         Map.entry("group.initial.rebalance.delay.ms", "0"),
         Map.entry("log.flush.interval.messages", "10000"),
+        // thousands of test partitions: small indexes keep the broker's mapped memory small
+        Map.entry("log.index.size.max.bytes", "1048576"),
         Map.entry("controlled.shutdown.enable", "false")));
     try (var out = Files.newOutputStream(config)) {
       p.store(out, "Slipstream test broker");
@@ -115,6 +117,16 @@ public final class EmbeddedKafka implements AutoCloseable {
   }
 
 
+  /** The last lines the broker wrote to its log, for a test that wants to say why it failed. */
+  public String logTail(int lines) {
+    try {
+      List<String> all = Files.readAllLines(dir.resolve("broker.log"));
+      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    } catch (IOException e) {
+      return "(no broker log: " + e.getMessage() + ")";
+    }
+  }
+
   @Override
   public void close() {
     stop();
@@ -159,7 +171,7 @@ public final class EmbeddedKafka implements AutoCloseable {
   private List<String> command(String mainClass, String... args) {
     List<String> cmd = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
+        "-Xmx" + System.getProperty("slipstream.kafka.heap", "384m"), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
         "-Dlog4j2.level=WARN", "-Dkafka.logs.dir=" + dir.resolve("logs"),
         "-cp", System.getProperty("java.class.path"), mainClass));
     cmd.addAll(List.of(args));

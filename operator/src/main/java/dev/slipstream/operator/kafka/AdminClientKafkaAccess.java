@@ -36,25 +36,31 @@ public final class AdminClientKafkaAccess implements KafkaAccess, AutoCloseable 
     config.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 2000);
     config.putIfAbsent(AdminClientConfig.CLIENT_ID_CONFIG, "slipstream-operator");
     Admin admin = Admin.create(config);
-    return new Cluster(admin, Map.copyOf(clientProperties), apiTimeout);
+    return new Cluster(admin, Map.copyOf(clientProperties), apiTimeout,
+        new BatchedTopicGateway(new AdminClientTopicGateway(admin, apiTimeout), apiTimeout),
+        new BatchedLagSource(new AdminClientLagSource(admin, apiTimeout), apiTimeout));
+  }
+
+  /** Requests sent so far by the AdminClients of every cluster (their request-total metric). */
+  public long requestsSent() {
+    return clusters.values().stream().mapToLong(c -> c.admin().metrics().entrySet().stream()
+        .filter(e -> e.getKey().name().equals("request-total") && e.getKey().group().equals("admin-client-metrics"))
+        .mapToLong(e -> ((Number) e.getValue().metricValue()).longValue()).sum()).sum();
   }
 
   @Override
   public void close() {
-    clusters.values().forEach(c -> c.admin().close(Duration.ofSeconds(5)));
+    clusters.values().forEach(c -> {
+      c.topics().close();
+      c.lag().close();
+      c.admin().close(Duration.ofSeconds(5));
+    });
     clusters.clear();
   }
 
-  private record Cluster(Admin admin, Map<String, String> clientProperties, Duration timeout) implements KafkaCluster {
-    @Override
-    public AdminClientTopicGateway topics() {
-      return new AdminClientTopicGateway(admin, timeout);
-    }
-
-    @Override
-    public AdminClientLagSource lag() {
-      return new AdminClientLagSource(admin, timeout);
-    }
+  /** One cluster's AdminClient and the batched gateways every pipeline on it shares. */
+  private record Cluster(Admin admin, Map<String, String> clientProperties, Duration timeout, BatchedTopicGateway topics,
+      BatchedLagSource lag) implements KafkaCluster {
 
     @Override
     public KafkaOutputSampler outputs() {

@@ -35,15 +35,32 @@ public final class AdminClientTopicGateway implements TopicGateway {
     this.timeout = timeout;
   }
 
+  /**
+   * What a describe found: the topics that exist, and the topics Kafka could not describe (why), which are
+   * neither existing nor absent. Unreachability is thrown as {@link KafkaUnavailableException}.
+   */
+  record Described(Map<String, ObservedTopic> observed, Map<String, String> failures) {}
+
   @Override
   public Map<String, ObservedTopic> describe(Collection<String> names, Collection<String> configKeys) {
+    Described d = describeEach(names, configKeys);
+    if (!d.failures().isEmpty()) {
+      var first = d.failures().entrySet().iterator().next();
+      throw new KafkaUnavailableException("describing topic " + first.getKey() + " failed: " + first.getValue(), null);
+    }
+    return d.observed();
+  }
+
+  /** One describeTopics and one describeConfigs request for all {@code names}. */
+  Described describeEach(Collection<String> names, Collection<String> configKeys) {
     Map<String, TopicDescription> found = new LinkedHashMap<>();
+    Map<String, String> failures = new LinkedHashMap<>();
     for (var entry : admin.describeTopics(names).topicNameValues().entrySet()) {
       try {
         found.put(entry.getKey(), KafkaCalls.await(entry.getValue(), timeout, "describing topic " + entry.getKey()));
       } catch (ExecutionException e) {
         if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
-          throw new KafkaUnavailableException("describing topic " + entry.getKey() + " failed: " + e.getCause().getMessage(), e);
+          failures.put(entry.getKey(), e.getCause().getMessage());
         }
       }
     }
@@ -66,7 +83,7 @@ public final class AdminClientTopicGateway implements TopicGateway {
     Map<String, ObservedTopic> observed = new LinkedHashMap<>();
     found.forEach((name, d) -> observed.put(name, new ObservedTopic(name, d.partitions().size(),
         d.partitions().isEmpty() ? 0 : d.partitions().get(0).replicas().size(), configs.getOrDefault(name, Map.of()))));
-    return observed;
+    return new Described(observed, failures);
   }
 
   @Override
