@@ -84,9 +84,10 @@ public final class Bench {
     }
     FanOut.Result fanOut;
     Duration resync = Duration.ofSeconds(10);
-    try (EmbeddedStack stack = new EmbeddedStack(Map.of("SLIPSTREAM_RESYNC", resync.toSeconds() + "s",
-        "SLIPSTREAM_METRICS_PORT", "0", "SLIPSTREAM_LEADER_ELECTION", "false"))) {
-      fanOut = FanOut.run(stack, "fanout", fanOutPipelines, resync);
+    Map<String, String> fanOutSettings = Map.of("SLIPSTREAM_RESYNC", resync.toSeconds() + "s",
+        "SLIPSTREAM_METRICS_PORT", "0", "SLIPSTREAM_LEADER_ELECTION", "false");
+    try (EmbeddedStack stack = new EmbeddedStack(fanOutSettings)) {
+      fanOut = FanOut.run(stack, "fanout", fanOutPipelines, resync, fanOutSettings);
       System.gc();
       Runtime rt = Runtime.getRuntime();
       heapMiB = (rt.totalMemory() - rt.freeMemory()) / (1024.0 * 1024);
@@ -95,6 +96,9 @@ public final class Bench {
         + " %d writes in an idle resync; heap after GC %.0f MiB (API server, broker client and operator in one JVM)%n",
         fanOut.pipelines(), fanOut.seconds(), fanOut.writesPerPipeline(), fanOut.requestsPerPipeline(), fanOut.idleWrites(), heapMiB);
     System.out.println("  fan-out writes by kind: " + fanOut.writesByKind());
+    System.out.printf(Locale.ROOT, "  restart over %d pipelines: ready in %.2f s, leading in %.2f s; %d writes in the resync after%n",
+        fanOut.pipelines(), fanOut.startUp().ready().toMillis() / 1000.0, fanOut.startUp().leading().toMillis() / 1000.0,
+        fanOut.restartWrites());
     double median = median(reactions);
     double target = INTERVAL.toMillis() / 1000.0 + 1;
     double shedMedian = median(shedReactions);
@@ -111,6 +115,10 @@ public final class Bench {
         String.format(Locale.ROOT, "%.1f", fanOut.writesPerPipeline()), FanOut.MINIMUM_WRITES + " (minimum)", 1);
     System.out.printf(Locale.ROOT, "%-50s %-12s %-28s %s%n", "writes during an idle resync of all",
         fanOut.idleWrites(), "0", 1);
+    System.out.printf(Locale.ROOT, "%-50s %-12s %-28s %s%n", "start-up over " + fanOut.pipelines() + " pipelines: ready / leading",
+        String.format(Locale.ROOT, "%.1f / %.1f s", fanOut.startUp().ready().toMillis() / 1000.0,
+            fanOut.startUp().leading().toMillis() / 1000.0), "< 5 s (JVM boot not counted)", 1);
+    System.out.printf(Locale.ROOT, "%-50s %-12s %-28s %s%n", "writes in a resync after the restart", fanOut.restartWrites(), "0", 1);
     System.out.printf(Locale.ROOT, "%-50s %-12s %-28s %s%n", "heap after full GC (whole embedded stack)",
         String.format(Locale.ROOT, "%.0f MiB", heapMiB), "< 256 MiB (operator alone)", 1);
     System.out.printf(Locale.ROOT, "%-50s %-12s %-28s %s%n", "lag of " + signals.pipelines() + " pipelines, "
@@ -133,7 +141,8 @@ public final class Bench {
             + "\"shedTriggerToActionSeconds\":{\"median\":%.3f,\"target\":%.1f,\"interval\":%d,\"runs\":%s,\"met\":%s},"
             + "\"ownedWritesPerLevelChange\":{\"runs\":%s,\"target\":2,\"met\":%s},"
             + "\"fanOut\":{\"pipelines\":%d,\"readySeconds\":%.2f,\"targetSeconds\":10,\"writesPerPipeline\":%.2f,"
-            + "\"minimumWrites\":%d,\"requestsPerPipeline\":%.2f,\"idleResyncWrites\":%d,\"heapMiB\":%.0f},"
+            + "\"minimumWrites\":%d,\"requestsPerPipeline\":%.2f,\"idleResyncWrites\":%d,\"heapMiB\":%.0f,"
+            + "\"startUpReadySeconds\":%.2f,\"startUpLeadingSeconds\":%.2f,\"startUpTargetSeconds\":5,\"restartResyncWrites\":%d},"
             + "\"job\":{\"events\":%d,\"modelLatencyMs\":%.0f,\"eventsPerSecond\":%.1f,\"passThroughPerSecond\":%.1f,\"ratio\":%.4f,"
             + "\"steadyRate\":%.1f,\"steadyP50Ms\":%.1f,\"steadyP99Ms\":%.1f,\"burstRate\":%.1f,\"burstP50Ms\":%.1f,"
             + "\"burstP99Ms\":%.1f,\"burstMaxLag\":%d,\"drainSeconds\":%.2f},"
@@ -143,7 +152,8 @@ public final class Bench {
         median, target, INTERVAL.toSeconds(), reactions, median <= target,
         shedMedian, target, INTERVAL.toSeconds(), shedReactions, shedMedian <= target, shedWrites, onlyWhatChanges,
         fanOut.pipelines(), fanOut.seconds(), fanOut.writesPerPipeline(), FanOut.MINIMUM_WRITES,
-        fanOut.requestsPerPipeline(), fanOut.idleWrites(), heapMiB,
+        fanOut.requestsPerPipeline(), fanOut.idleWrites(), heapMiB, fanOut.startUp().ready().toMillis() / 1000.0,
+        fanOut.startUp().leading().toMillis() / 1000.0, fanOut.restartWrites(),
         job.events(), JobBench.MODEL_LATENCY_MS, job.jobPerSecond(), job.passThroughPerSecond(), job.ratio(), job.steadyRate(),
         job.steadyP50Ms(), job.steadyP99Ms(), job.burstRate(), job.burstP50Ms(), job.burstP99Ms(), job.burstMaxLag(),
         job.drainSeconds(), signals.pipelines(), signals.partitions(), signals.roundMillis(), signals.roundRequests(),

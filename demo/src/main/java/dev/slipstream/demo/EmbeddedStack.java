@@ -22,8 +22,8 @@ public final class EmbeddedStack implements AutoCloseable {
   public final TestApiServer api;
   public final KubernetesClient client;
   private final StandInControllers standIns;
-  private final KubernetesClient operatorClient;
-  private final SlipstreamOperator operator;
+  private KubernetesClient operatorClient;
+  private SlipstreamOperator operator;
 
   /**
    * @param settings the operator's settings as environment variables ({@code SLIPSTREAM_...}); with leader
@@ -38,6 +38,32 @@ public final class EmbeddedStack implements AutoCloseable {
     operator = new SlipstreamOperator(operatorClient, OperatorConfig.from(new String[0], settings), Clock.systemUTC(),
         Metrics.NOOP, new PrometheusRegistry(), false);
     operator.start();
+  }
+
+  /** How long a restarted operator took to be ready (its caches filled) and to lead (to hold the Lease). */
+  public record StartUp(java.time.Duration ready, java.time.Duration leading) {}
+
+  /**
+   * Stops the operator and starts a new one with {@code settings} and leader election on, as a new process
+   * would: how long until it is ready and leads. The time a JVM takes to boot is not in it.
+   */
+  public StartUp restartOperator(Map<String, String> settings) {
+    operator.close();
+    operatorClient.close();
+    Map<String, String> withElection = new java.util.HashMap<>(settings);
+    withElection.put("SLIPSTREAM_LEADER_ELECTION", "true");
+    withElection.putIfAbsent("SLIPSTREAM_LEADER_ELECTION_NAMESPACE", "default");
+    long start = System.nanoTime();
+    operatorClient = api.newClient(OPERATOR_AGENT);
+    operator = new SlipstreamOperator(operatorClient, OperatorConfig.from(new String[0], withElection), Clock.systemUTC(),
+        Metrics.NOOP, new PrometheusRegistry(), false);
+    operator.start();
+    java.time.Duration ready = java.time.Duration.ofNanos(System.nanoTime() - start);
+    org.awaitility.Awaitility.await("the Lease held").atMost(java.time.Duration.ofMinutes(2))
+        .pollInterval(java.time.Duration.ofMillis(20)).ignoreExceptions().until(() -> operator.identity().equals(
+            client.leases().inNamespace(withElection.get("SLIPSTREAM_LEADER_ELECTION_NAMESPACE"))
+                .withName(SlipstreamOperator.LEASE_NAME).get().getSpec().getHolderIdentity()));
+    return new StartUp(ready, java.time.Duration.ofNanos(System.nanoTime() - start));
   }
 
   @Override

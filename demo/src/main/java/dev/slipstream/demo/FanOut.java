@@ -26,11 +26,16 @@ final class FanOut {
    * @param requestsPerPipeline every operator request (reads included) until all Ready, per pipeline
    */
   record Result(int pipelines, double seconds, double writesPerPipeline, double requestsPerPipeline, long idleWrites,
-      java.util.Map<String, Long> writesByKind) {}
+      java.util.Map<String, Long> writesByKind, EmbeddedStack.StartUp startUp, long restartWrites) {}
 
   private FanOut() {}
 
-  static Result run(EmbeddedStack stack, String namespace, int pipelines, Duration resync) {
+  /**
+   * @param settings the operator's settings, for the restart measured at the end: a new operator, with leader
+   *     election, over all the pipelines: how long until it is ready and leads, and its writes in one resync
+   *     after (target 0: a restart changes nothing that is as declared)
+   */
+  static Result run(EmbeddedStack stack, String namespace, int pipelines, Duration resync, java.util.Map<String, String> settings) {
     var template = Manifests.withBootstrapServers(Manifests.read(Manifests.examples().resolve("fraud-scoring.yaml")),
         stack.kafka.bootstrapServers());
     ModelVersion model = (ModelVersion) Manifests.typed(template.stream().filter(o -> "ModelVersion".equals(o.getKind())
@@ -92,7 +97,14 @@ final class FanOut {
     long idleWrites = operatorCalls(stack, idleFrom, FanOut::isWrite).size();
     java.util.Map<String, Long> byKind = new java.util.TreeMap<>();
     calls.stream().filter(FanOut::isWrite).forEach(c -> byKind.merge(c.method() + " " + resource(c.path()), 1L, Long::sum));
-    return new Result(pipelines, seconds, writes / (double) pipelines, calls.size() / (double) pipelines, idleWrites, byKind);
+
+    EmbeddedStack.StartUp startUp = stack.restartOperator(settings);
+    int restartFrom = stack.api.calls().size();
+    org.awaitility.Awaitility.await("one resync after the restart").pollDelay(resync.plusSeconds(2))
+        .atMost(resync.plusSeconds(10)).until(() -> true);
+    long restartWrites = operatorCalls(stack, restartFrom, c -> isWrite(c) && !c.path().contains("/leases/")).size();
+    return new Result(pipelines, seconds, writes / (double) pipelines, calls.size() / (double) pipelines, idleWrites, byKind,
+        startUp, restartWrites);
   }
 
   /** {@code inferenceservices}, {@code streamingpipelines/status}, ... from a request path. */

@@ -11,15 +11,20 @@ class FanOutIT {
   @Test
   void fiftyPipelinesBecomeReadyAndAnIdleResyncOfAllWritesNothing() {
     Duration resync = Duration.ofSeconds(5);
-    try (EmbeddedStack stack = new EmbeddedStack(Map.of("SLIPSTREAM_RESYNC", resync.toSeconds() + "s",
-        "SLIPSTREAM_METRICS_PORT", "0", "SLIPSTREAM_LEADER_ELECTION", "false"))) {
-      FanOut.Result result = FanOut.run(stack, "fanout-check", 50, resync);
+    Map<String, String> settings = Map.of("SLIPSTREAM_RESYNC", resync.toSeconds() + "s",
+        "SLIPSTREAM_METRICS_PORT", "0", "SLIPSTREAM_LEADER_ELECTION", "false");
+    try (EmbeddedStack stack = new EmbeddedStack(settings)) {
+      FanOut.Result result = FanOut.run(stack, "fanout-check", 50, resync, settings);
       System.out.println("fan-out check: " + result);
       assertThat(result.pipelines()).isEqualTo(50);
       assertThat(result.idleWrites()).as("writes during an idle resync of 50 Ready pipelines").isZero();
       assertThat(result.writesPerPipeline()).isGreaterThanOrEqualTo(FanOut.MINIMUM_WRITES);
+      assertThat(result.startUp().leading()).as("a new operator leads, ready first").isGreaterThanOrEqualTo(result.startUp().ready());
+      assertThat(result.restartWrites()).as("writes of a restarted operator in a resync over 50 Ready pipelines").isZero();
       dev.slipstream.testkit.Reliability.record("Load", "50 pipelines created at once (make bench: 1,000)",
           "all Ready; an idle resync of all of them wrote nothing");
+      dev.slipstream.testkit.Reliability.record("Faults", "the operator replaced by a new one over 50 Ready pipelines",
+          "the new one took the Lease and wrote nothing: a restart changes nothing that is as declared");
     }
   }
 }
