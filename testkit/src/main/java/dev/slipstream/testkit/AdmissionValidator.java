@@ -65,6 +65,16 @@ public final class AdmissionValidator {
    *
    * @param old the stored object on update (for transition rules), or null on create
    */
+  private volatile boolean celRules = true;
+
+  /**
+   * false: admit as an API server without CEL validation does (before Kubernetes 1.25, or with it turned off):
+   * the schema holds, the x-kubernetes-validations rules do not, and the operator must judge what they would have.
+   */
+  public void celRules(boolean on) {
+    this.celRules = on;
+  }
+
   public List<String> admit(ObjectNode object, JsonNode old) {
     String apiVersion = object.path("apiVersion").asText();
     String kind = object.path("kind").asText();
@@ -164,7 +174,7 @@ public final class AdmissionValidator {
     if (value.isObject()) {
       walkObject((ObjectNode) value, old, schema, path, errors);
     }
-    if (errors.size() == before && schema.has("x-kubernetes-validations")) {
+    if (celRules && errors.size() == before && schema.has("x-kubernetes-validations")) {
       for (JsonNode rule : schema.get("x-kubernetes-validations")) {
         evaluate(rule, value, old, path, errors);
       }

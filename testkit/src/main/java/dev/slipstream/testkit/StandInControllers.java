@@ -132,12 +132,12 @@ public final class StandInControllers implements AutoCloseable {
     try {
       String body = MAPPER.writeValueAsString(Map.of("status", status));
       var patch = PatchContext.of(PatchType.JSON_MERGE);
+      // the object in hand: by name the client would GET it before every patch
       if (kind == Kind.DEPLOYMENT) {
-        client.apps().deployments().inNamespace(obj.getMetadata().getNamespace()).withName(obj.getMetadata().getName())
-            .subresource("status").patch(patch, body);
+        client.apps().deployments().resource((Deployment) obj).subresource("status").patch(patch, body);
       } else {
-        client.genericKubernetesResources(kind.context).inNamespace(obj.getMetadata().getNamespace())
-            .withName(obj.getMetadata().getName()).subresource("status").patch(patch, body);
+        client.genericKubernetesResources(kind.context).resource((GenericKubernetesResource) obj).subresource("status")
+            .patch(patch, body);
       }
     } catch (KubernetesClientException | com.fasterxml.jackson.core.JsonProcessingException e) {
       // deleted meanwhile, or a conflict: the next event brings it back here

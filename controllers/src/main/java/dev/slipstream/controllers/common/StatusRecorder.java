@@ -60,9 +60,8 @@ public final class StatusRecorder {
     whole.put("status", patch);
     R written;
     try {
-      written = client.resources((Class<R>) resource.getClass())
-          .inNamespace(resource.getMetadata().getNamespace())
-          .withName(resource.getMetadata().getName())
+      // with the object in hand the client sends the patch alone; by name it would GET the object first
+      written = client.resource(resource)
           .subresource("status")
           .patch(PatchContext.of(PatchType.JSON_MERGE), MAPPER.writeValueAsString(whole));
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
