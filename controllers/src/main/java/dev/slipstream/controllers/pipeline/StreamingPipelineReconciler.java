@@ -84,6 +84,8 @@ import org.slf4j.LoggerFactory;
 public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline>, Cleaner<StreamingPipeline> {
   private static final Logger LOG = LoggerFactory.getLogger(StreamingPipelineReconciler.class);
   private static final String POLICY_IN_FORCE = "ShedPolicyReady";
+  /** A referenced ShedPolicy that exists but is invalid or not yet validated: what it put in place stays as it is. */
+  private static final List<String> FROZEN = List.of("ShedPolicyInvalid", "ShedPolicyValidating");
 
   private final ControllersConfig config;
   private final KubernetesClient client;
@@ -215,7 +217,9 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
     Long lag = topics.position == null ? null : topics.position.lag();
     Rollouts.RolloutStep rollout = model.map(m -> rollouts.step(pipeline, previous.rollout, m, lag,
         shed != null && shed.degraded(), now)).orElse(null);
-    ServingOutcome serving = serving(pipeline, model, rollout, shed);
+    // an invalid or unvalidated policy edit touches nothing the policy put in place (replicas, limits, fallbacks)
+    boolean policyFrozen = FROZEN.contains(policyReadiness.reason());
+    ServingOutcome serving = serving(pipeline, model, rollout, shed, policyFrozen);
     Optional<ModelVersion> jobModel = rollout == null ? model : Optional.of(rollout.stable());
     JobOutcome job = flinkJob(pipeline, jobModel, serving, topics, rollout);
 
@@ -365,7 +369,7 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
   private record ServingOutcome(Readiness readiness, String model, String endpoint) {}
 
   private ServingOutcome serving(StreamingPipeline pipeline, Optional<ModelVersion> found, Rollouts.RolloutStep rollout,
-      Shedding.ShedStep shed) {
+      Shedding.ShedStep shed, boolean frozen) {
     String ref = pipeline.getSpec().serving.modelVersionRef.name;
     if (found.isEmpty()) {
       return new ServingOutcome(Readiness.pending("ModelVersionNotFound", "ModelVersion " + ref
@@ -386,7 +390,10 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
     }
     ShedActions actions = shed == null ? ShedActions.NONE : shed.actions();
     ModelVersion servingStable = rollout == null ? model : rollout.stable();
-    Integer replicas = scaleOut(pipeline, shed, servingStable, kserve);
+    // a frozen policy's actions come from a spec that is not usable: what runs keeps its replicas and limits
+    Integer replicas = frozen ? observedReplicas(pipeline, servingStable, kserve) : scaleOut(pipeline, shed, servingStable, kserve);
+    Integer concurrency = frozen ? observedConcurrency(pipeline)
+        : actions.shed() == null ? null : actions.shed().containerConcurrency;
     DesiredServing desired;
     if (!kserve && httpRoutes != null && rollout != null) {
       // Triton behind an HTTPRoute: both versions side by side during a rollout, all traffic to stable outside one
@@ -402,7 +409,7 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
     } else {
       desired = ServingModel.from(pipeline, model, config.defaults(),
           rollout == null ? null : rollout.canaryPercent(), rollout == null ? null : rollout.replicaPercent(),
-          replicas, actions.shed() == null ? null : actions.shed().containerConcurrency);
+          replicas, concurrency);
     }
     Readiness readiness = null;
     for (HasMetadata object : desired.objects()) {
@@ -414,7 +421,9 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
     if (readiness != null && readiness.isReady()) {
       pruneServing(pipeline, desired);
     }
-    fallbacks(pipeline, shed, desired.endpoint(), model.getSpec().modelName);
+    if (!frozen) {
+      fallbacks(pipeline, shed, desired.endpoint(), model.getSpec().modelName);
+    }
     return new ServingOutcome(Objects.requireNonNull(readiness), label, desired.endpoint());
   }
 
@@ -451,6 +460,29 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
               .withName(o.getMetadata().getName()).delete());
     }
     return replicas;
+  }
+
+  /** The replicas the stable version runs now (the Deployment's, or the InferenceService's minimum); null if unknown. */
+  private Integer observedReplicas(StreamingPipeline pipeline, ModelVersion stable, boolean kserve) {
+    if (kserve) {
+      return inferenceService(pipeline).map(i -> predictor(i).get("minReplicas"))
+          .filter(Number.class::isInstance).map(n -> ((Number) n).intValue()).orElse(null);
+    }
+    return deployments.get(new ResourceID(TritonDeploymentModel.deploymentName(pipeline, stable),
+        pipeline.getMetadata().getNamespace())).map(d -> d.getSpec() == null ? null : d.getSpec().getReplicas()).orElse(null);
+  }
+
+  /** The containerConcurrency the InferenceService runs with now, or null. */
+  private Integer observedConcurrency(StreamingPipeline pipeline) {
+    return inferenceService(pipeline).map(i -> predictor(i).get("containerConcurrency"))
+        .filter(Number.class::isInstance).map(n -> ((Number) n).intValue()).orElse(null);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> predictor(GenericKubernetesResource isvc) {
+    Object spec = isvc.getAdditionalProperties().get("spec");
+    Object predictor = spec instanceof Map<?, ?> m ? m.get("predictor") : null;
+    return predictor instanceof Map<?, ?> p ? (Map<String, Object>) p : Map.of();
   }
 
   /**
@@ -593,7 +625,7 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
       StreamingPipelineStatus previous) {
     var ref = pipeline.getSpec().serving.shedPolicyRef;
     boolean usable = POLICY_IN_FORCE.equals(policyReadiness.reason());
-    boolean frozen = List.of("ShedPolicyInvalid", "ShedPolicyValidating").contains(policyReadiness.reason())
+    boolean frozen = FROZEN.contains(policyReadiness.reason())
         && previous.shed != null
         && ref != null && ref.name.equals(previous.shed.policy);
     if (ref == null || !(usable || frozen)) {

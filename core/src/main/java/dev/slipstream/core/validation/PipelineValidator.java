@@ -62,6 +62,11 @@ public final class PipelineValidator {
         if (t.replicationFactor == null || t.replicationFactor < 1) {
           problems.add("spec.topics '" + t.name + "' replicationFactor must be at least 1");
         }
+        if (t.config != null) {
+          t.config.keySet().stream().filter(k -> !k.matches("^[a-z0-9]+(\\.[a-z0-9]+)*$"))
+              .forEach(k -> problems.add("spec.topics '" + t.name + "' config key '" + k
+                  + "' is not a Kafka topic-level name such as retention.ms or cleanup.policy"));
+        }
       }
     }
     if (spec.flink == null) {

@@ -38,8 +38,11 @@ public final class ShedPolicyValidator {
       if (level.scaleOut == null && level.downgrade == null && level.shed == null) {
         problems.add(where + " has no action; give it scaleOut, downgrade or shed");
       }
-      if (level.triggers == null) {
-        problems.add(where + " has no triggers");
+      var t = level.triggers;
+      if (t == null || (t.consumerLagAbove == null && t.lagGrowingFor == null && t.timeToDrainAbove == null
+          && t.p99LatencyMsAbove == null && t.errorRatePercentAbove == null)) {
+        problems.add(where + " has no trigger; give it consumerLagAbove, lagGrowingFor, timeToDrainAbove,"
+            + " p99LatencyMsAbove or errorRatePercentAbove");
       } else {
         PipelineValidator.duration(problems, where + " triggers.lagGrowingFor", orZero(level.triggers.lagGrowingFor));
         PipelineValidator.duration(problems, where + " triggers.timeToDrainAbove", orZero(level.triggers.timeToDrainAbove));

@@ -24,6 +24,15 @@ class PipelineValidatorTest {
   }
 
   @Test
+  void aTopicConfigKeyThatIsNotAKafkaNameIsReported() {
+    var pipeline = Examples.pipeline("fraud-scoring.yaml", "fraud-scoring");
+    pipeline.getSpec().topics.output.config = new java.util.TreeMap<>(java.util.Map.of("retention.ms; rm -rf /", "1",
+        "cleanup.policy", "delete"));
+    assertThat(PipelineValidator.validate(pipeline)).singleElement().asString()
+        .contains("config key 'retention.ms; rm -rf /' is not a Kafka topic-level name");
+  }
+
+  @Test
   void canaryStepsMustRiseStrictly() {
     var pipeline = Examples.pipeline("fraud-scoring.yaml", "fraud-scoring");
     pipeline.getSpec().rollout = new RolloutSpec();

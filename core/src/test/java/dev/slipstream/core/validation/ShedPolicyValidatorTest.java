@@ -29,6 +29,14 @@ class ShedPolicyValidatorTest {
   }
 
   @Test
+  void aLevelWithoutAnyTriggerIsAProblem() {
+    ShedPolicy policy = example();
+    policy.getSpec().levels.get(0).triggers = new dev.slipstream.api.v1alpha1.ShedLevel.ShedTriggers();
+    assertThat(ShedPolicyValidator.validate(policy, name -> true)).singleElement().asString()
+        .startsWith("level 'scale-out' has no trigger; give it consumerLagAbove");
+  }
+
+  @Test
   void tritonQueuesAndATightFlapLimitArePointedOut() {
     ShedPolicy policy = example();
     policy.getSpec().levels.get(2).shed.maxQueueSize = 64;
