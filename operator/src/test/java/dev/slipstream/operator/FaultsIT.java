@@ -95,4 +95,41 @@ class FaultsIT extends WithOperator {
     dev.slipstream.testkit.Reliability.record("Faults", "the operator process stopped at a canary's second step and"
         + " started again", "the rollout resumed at that step and was promoted; no step repeated, none skipped");
   }
+
+  @Test
+  void kafkaStoppedMidCanaryHoldsTheStepAndTheRolloutGoesOnWhenItIsBack() throws Exception {
+    String ns = "kafka-canary";
+    applyExample(ns);
+    env.awaitReady(ns, "fraud-scoring", true, "Ready");
+    env.createFraudV2(ns);
+    rollTo(ns, "fraud-v2", 20, 60, 100);
+    await("canary at 20%").atMost(Duration.ofSeconds(60)).until(() -> {
+      var r = env.pipeline(ns, "fraud-scoring").getStatus().rollout;
+      return "Canary".equals(r.phase) && Integer.valueOf(20).equals(r.weight);
+    });
+    env.kafka.stop();
+    try {
+      // the lag cannot be read: the check has no data, and under noData hold the step holds, no rollback
+      await("holding without data").atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+          assertThat(env.pipeline(ns, "fraud-scoring").getStatus().rollout.message).startsWith("holding:")
+              .contains("consumer lag: no data"));
+      var held = env.pipeline(ns, "fraud-scoring").getStatus().rollout;
+      assertThat(held.phase).isEqualTo("Canary");
+      assertThat(held.weight).isEqualTo(20);
+      assertThat(env.predictor(ns, "fraud-scoring").get("canaryTrafficPercent")).isEqualTo(20);
+    } finally {
+      env.kafka.restart();
+    }
+    await("promoted once Kafka is back").atMost(Duration.ofSeconds(90)).untilAsserted(() ->
+        assertThat(env.pipeline(ns, "fraud-scoring").getStatus().rollout.phase).isEqualTo("Succeeded"));
+    try (var admin = env.kafka.admin()) {
+      assertThat(admin.listTopics().names().get(10, java.util.concurrent.TimeUnit.SECONDS))
+          .as("no topic deleted").contains(ns + "-card-transactions", ns + "-fraud-scores", ns + "-fraud-scores.late");
+    }
+    assertThat(events(ns, "RolloutStarted")).isEqualTo(1);
+    assertThat(env.events(ns)).as("no warning: nothing failed, nothing rolled back").noneMatch(e -> "Warning".equals(e.getType())
+        && !"KafkaUnavailable".equals(e.getReason()) && !e.getReason().startsWith("Topics"));
+    dev.slipstream.testkit.Reliability.record("Faults", "the Kafka broker stopped during a canary, then restarted",
+        "the step held without data (no rollback), the rollout went on once Kafka was back and was promoted; no topic deleted");
+  }
 }

@@ -141,6 +141,17 @@ class StreamingPipelineIT extends WithOperator {
   @Test
   void tritonExampleServesFromADeploymentAndDeletesItsTopicsWithThePipeline() throws Exception {
     String secretValue = "hunter2-do-not-leak";
+    // every log line written meanwhile, at every level, with Kafka's clients talking at INFO (they print their configs)
+    var root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    var kafkaLogger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.apache.kafka");
+    var ourLogger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("dev.slipstream");
+    var kafkaLevel = kafkaLogger.getLevel();
+    var ourLevel = ourLogger.getLevel();
+    kafkaLogger.setLevel(ch.qos.logback.classic.Level.INFO);
+    ourLogger.setLevel(ch.qos.logback.classic.Level.DEBUG);
+    var captured = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+    captured.start();
+    root.addAppender(captured);
     env.client.resource(new SecretBuilder().withNewMetadata().withName("kafka-client").withNamespace("vision").endMetadata()
         .withStringData(Map.of("security.protocol", "PLAINTEXT", "ssl.key.password", secretValue)).build()).create();
     env.apply(env.example("triton-gpu.yaml"));
@@ -161,11 +172,23 @@ class StreamingPipelineIT extends WithOperator {
     GenericKubernetesResource flink = get("flink.apache.org/v1beta1", "FlinkDeployment", "vision", "image-embeddings");
     String flinkJson = Serialization.asJson(flink);
     assertThat(flinkJson).contains("\"secretName\":\"kafka-client\"").contains("slipstream.kafka.client-properties-dir");
+    root.detachAppender(captured);
+    kafkaLogger.setLevel(kafkaLevel);
+    ourLogger.setLevel(ourLevel);
+    StringBuilder logs = new StringBuilder();
+    captured.list.forEach(e -> {
+      logs.append(e.getFormattedMessage()).append('\n');
+      if (e.getThrowableProxy() != null) {
+        logs.append(e.getThrowableProxy().getMessage()).append('\n');
+      }
+    });
+    assertThat(captured.list).as("log lines captured while the pipeline was provisioned").hasSizeGreaterThan(10);
+    assertThat(logs.toString()).as("Kafka's own config dump was captured").contains("AdminClientConfig values");
     String everythingVisible = flinkJson + Serialization.asJson(env.pipeline("vision", "image-embeddings"))
-        + Serialization.asJson(env.client.v1().events().inNamespace("vision").list());
+        + Serialization.asJson(env.client.v1().events().inNamespace("vision").list()) + logs + env.metrics();
     assertThat(everythingVisible).doesNotContain(secretValue);
     dev.slipstream.testkit.Reliability.record("Data", "a Kafka client Secret referenced by a pipeline",
-        "its values appear in no FlinkDeployment, status or Event (searched for the secret value)");
+        "its values appear in no FlinkDeployment, status, Event, log line or metric (searched for the secret value)");
 
     env.client.resource(env.pipeline("vision", "image-embeddings")).delete();
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
