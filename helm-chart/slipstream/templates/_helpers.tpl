@@ -40,7 +40,7 @@ tests, both ways: each call must be allowed, and each rule must have been used.
   verbs: ["get", "list", "watch", "patch"]
 - apiGroups: ["slipstream.dev"]
   resources: ["modelversions", "shedpolicies"]
-  verbs: ["get", "list", "watch"]
+  verbs: ["list", "watch"]
 - apiGroups: ["slipstream.dev"]
   resources: ["streamingpipelines/status", "modelversions/status", "shedpolicies/status"]
   verbs: ["patch"]
