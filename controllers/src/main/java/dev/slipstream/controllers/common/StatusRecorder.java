@@ -37,7 +37,10 @@ public final class StatusRecorder {
    * status and does not decide (and act, and record Events) a second time.
    */
   public <S, R extends CustomResource<?, S>> boolean record(R resource, S next, Context<R> context) {
-    R before = io.fabric8.kubernetes.client.utils.Serialization.clone(resource);
+    if (Objects.equals(resource.getStatus(), next)) {
+      return false;
+    }
+    R before = Serialization.clone(resource);
     R written = write(resource, next);
     if (written != null) {
       context.eventSourceRetriever().getControllerEventSource()

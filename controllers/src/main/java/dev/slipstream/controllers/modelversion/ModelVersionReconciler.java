@@ -61,8 +61,9 @@ public class ModelVersionReconciler implements Reconciler<ModelVersion> {
     next.conditions = new ArrayList<>(previous.conditions);
 
     String name = model.getMetadata().getName();
-    List<StreamingPipeline> servedBy = pipelines.list(model.getMetadata().getNamespace(),
-            p -> p.getSpec() != null && p.getSpec().serving != null && p.getSpec().serving.modelVersionRef != null
+    // the pipelines that name it, from the source's index (built by the mapper above), not a scan of all
+    List<StreamingPipeline> servedBy = pipelines.getSecondaryResources(model).stream()
+        .filter(p -> p.getSpec() != null && p.getSpec().serving != null && p.getSpec().serving.modelVersionRef != null
                 && name.equals(p.getSpec().serving.modelVersionRef.name))
         .sorted(Comparator.comparing(p -> p.getMetadata().getName()))
         .toList();

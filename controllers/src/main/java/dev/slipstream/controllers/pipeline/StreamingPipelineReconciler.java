@@ -706,10 +706,16 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
         + "), which is not installed in this cluster; install it and restart the operator");
   }
 
+  /**
+   * The objects of {@code source} that {@code pipeline} owns, by name: looked up in the source's index of owners
+   * (a scan of the whole cache per reconcile made a fan-out quadratic), then checked against the pipeline's uid.
+   */
   private static <R extends HasMetadata> List<R> ownedBy(InformerEventSource<R, StreamingPipeline> source, StreamingPipeline pipeline) {
     String uid = pipeline.getMetadata().getUid();
-    return source.list(pipeline.getMetadata().getNamespace(),
-        o -> o.getMetadata().getOwnerReferences().stream().anyMatch(r -> Objects.equals(uid, r.getUid()))).toList();
+    return source.getSecondaryResources(pipeline).stream()
+        .filter(o -> o.getMetadata().getOwnerReferences().stream().anyMatch(r -> Objects.equals(uid, r.getUid())))
+        .sorted(java.util.Comparator.comparing((R o) -> o.getMetadata().getName()))
+        .toList();
   }
 
   private static Duration min(Duration a, Duration b) {
@@ -739,15 +745,22 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
     return source;
   }
 
-  /** Objects pipelines refer to by name: a change to one re-reconciles every pipeline that names it. */
+  /**
+   * Objects pipelines refer to by name: a change to one re-reconciles every pipeline that names it, found through
+   * an index of the pipelines by the name they refer to (namespace/name), not by testing every pipeline.
+   */
   private static <R extends HasMetadata> InformerEventSource<R, StreamingPipeline> referenced(Class<R> type, String name,
       EventSourceContext<StreamingPipeline> context, List<EventSource<?, StreamingPipeline>> sources,
       Function<StreamingPipeline, String> reference) {
+    String index = "references-" + name;
+    context.getPrimaryCache().addIndexer(index, p -> {
+      String referenced = p.getSpec() == null ? null : reference.apply(p);
+      return referenced == null ? List.of() : List.of(p.getMetadata().getNamespace() + "/" + referenced);
+    });
     var source = new InformerEventSource<>(InformerEventSourceConfiguration.from(type, StreamingPipeline.class)
         .withName(name)
         .withSecondaryToPrimaryMapper((R object) -> context.getPrimaryCache()
-            .list(object.getMetadata().getNamespace(),
-                p -> p.getSpec() != null && object.getMetadata().getName().equals(reference.apply(p)))
+            .byIndex(index, object.getMetadata().getNamespace() + "/" + object.getMetadata().getName()).stream()
             .map(ResourceID::fromResource)
             .collect(Collectors.toCollection(HashSet::new)))
         .build(), context);
