@@ -95,6 +95,11 @@ public final class Bench {
     System.out.printf(Locale.ROOT, "  fan-out: %d pipelines Ready in %.1f s; %.1f writes and %.1f requests per pipeline;"
         + " %d writes in an idle resync; heap after GC %.0f MiB (API server, broker client and operator in one JVM)%n",
         fanOut.pipelines(), fanOut.seconds(), fanOut.writesPerPipeline(), fanOut.requestsPerPipeline(), fanOut.idleWrites(), heapMiB);
+    System.out.printf(Locale.ROOT, "  fan-out: all created after %.1f s, half Ready after %.1f s; CPU of the operator's"
+        + " reconcilers %.1f ms per pipeline; the JVM (API server, stand-ins, operator, JIT, GC) used %.0f CPU-s of the"
+        + " %.0f available (%d cores): the figure is bound by the CPU the test API server and the operator share%n",
+        fanOut.created(), fanOut.halfReady(), fanOut.reconcileCpuMsPerPipeline(), fanOut.processCpuSeconds(),
+        fanOut.seconds() * Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().availableProcessors());
     System.out.println("  fan-out writes by kind: " + fanOut.writesByKind());
     System.out.printf(Locale.ROOT, "  restart over %d pipelines: ready in %.2f s, leading in %.2f s; %d writes in the resync after%n",
         fanOut.pipelines(), fanOut.startUp().ready().toMillis() / 1000.0, fanOut.startUp().leading().toMillis() / 1000.0,
@@ -140,7 +145,7 @@ public final class Bench {
         "{\"breachToRollbackSeconds\":{\"median\":%.3f,\"target\":%.1f,\"interval\":%d,\"runs\":%s,\"met\":%s},"
             + "\"shedTriggerToActionSeconds\":{\"median\":%.3f,\"target\":%.1f,\"interval\":%d,\"runs\":%s,\"met\":%s},"
             + "\"ownedWritesPerLevelChange\":{\"runs\":%s,\"target\":2,\"met\":%s},"
-            + "\"fanOut\":{\"pipelines\":%d,\"readySeconds\":%.2f,\"targetSeconds\":10,\"writesPerPipeline\":%.2f,"
+            + "\"fanOut\":{\"pipelines\":%d,\"createdSeconds\":%.2f,\"halfReadySeconds\":%.2f,\"reconcileCpuMsPerPipeline\":%.2f,\"processCpuSeconds\":%.1f,\"readySeconds\":%.2f,\"targetSeconds\":10,\"writesPerPipeline\":%.2f,"
             + "\"minimumWrites\":%d,\"requestsPerPipeline\":%.2f,\"idleResyncWrites\":%d,\"heapMiB\":%.0f,"
             + "\"startUpReadySeconds\":%.2f,\"startUpLeadingSeconds\":%.2f,\"startUpTargetSeconds\":5,\"restartResyncWrites\":%d},"
             + "\"job\":{\"events\":%d,\"modelLatencyMs\":%.0f,\"eventsPerSecond\":%.1f,\"passThroughPerSecond\":%.1f,\"ratio\":%.4f,"
@@ -151,7 +156,7 @@ public final class Bench {
             + "\"samePositions\":%s}}%n",
         median, target, INTERVAL.toSeconds(), reactions, median <= target,
         shedMedian, target, INTERVAL.toSeconds(), shedReactions, shedMedian <= target, shedWrites, onlyWhatChanges,
-        fanOut.pipelines(), fanOut.seconds(), fanOut.writesPerPipeline(), FanOut.MINIMUM_WRITES,
+        fanOut.pipelines(), fanOut.created(), fanOut.halfReady(), fanOut.reconcileCpuMsPerPipeline(), fanOut.processCpuSeconds(), fanOut.seconds(), fanOut.writesPerPipeline(), FanOut.MINIMUM_WRITES,
         fanOut.requestsPerPipeline(), fanOut.idleWrites(), heapMiB, fanOut.startUp().ready().toMillis() / 1000.0,
         fanOut.startUp().leading().toMillis() / 1000.0, fanOut.restartWrites(),
         job.events(), JobBench.MODEL_LATENCY_MS, job.jobPerSecond(), job.passThroughPerSecond(), job.ratio(), job.steadyRate(),

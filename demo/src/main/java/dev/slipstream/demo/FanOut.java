@@ -24,9 +24,70 @@ final class FanOut {
    * @param writesPerPipeline the operator's write requests until then, per pipeline
    * @param idleWrites the operator's writes during one resync period after all were Ready and settled
    * @param requestsPerPipeline every operator request (reads included) until all Ready, per pipeline
+   * @param created time from the first create to the last (the pipelines are created one after another)
+   * @param halfReady time from the first create until half of them were Ready
+   * @param reconcileCpuMsPerPipeline CPU time of the operator's reconcilers (all controllers) per pipeline
+   * @param processCpuSeconds CPU time of the whole JVM (API server, stand-ins, operator, JIT, GC) in the wave
    */
   record Result(int pipelines, double seconds, double writesPerPipeline, double requestsPerPipeline, long idleWrites,
-      java.util.Map<String, Long> writesByKind, EmbeddedStack.StartUp startUp, long restartWrites) {}
+      java.util.Map<String, Long> writesByKind, EmbeddedStack.StartUp startUp, long restartWrites, double created,
+      double halfReady, double reconcileCpuMsPerPipeline, double processCpuSeconds) {}
+
+  /** CPU time of the operator's reconciler threads (JOSDK names them ReconcilerExecutor-controller-n). */
+  private static long reconcilerCpuNanos() {
+    var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+    long sum = 0;
+    for (var info : threads.getThreadInfo(threads.getAllThreadIds())) {
+      if (info != null && info.getThreadName().startsWith("ReconcilerExecutor-")) {
+        sum += Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
+      }
+    }
+    return sum;
+  }
+
+  /** CPU time of this whole JVM: API server, stand-in controllers, operator, clients, JIT and GC. */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
+  /**
+   * When each pipeline was first seen Ready, from a watch (an informer), so that counting them does not load the
+   * API server the way listing all of them over and over would.
+   */
+  private static final class ReadyWatch implements io.fabric8.kubernetes.client.informers.ResourceEventHandler<StreamingPipeline> {
+    final java.util.Map<String, Double> readyAt = new java.util.concurrent.ConcurrentHashMap<>();
+    private final long start;
+
+    ReadyWatch(long start) {
+      this.start = start;
+    }
+
+    private void seen(StreamingPipeline p) {
+      if (p.getStatus() != null && Conditions.isTrue(p.getStatus().conditions, Conditions.READY)) {
+        readyAt.putIfAbsent(p.getMetadata().getName(), (System.nanoTime() - start) / 1e9);
+      }
+    }
+
+    @Override
+    public void onAdd(StreamingPipeline p) {
+      seen(p);
+    }
+
+    @Override
+    public void onUpdate(StreamingPipeline before, StreamingPipeline p) {
+      seen(p);
+    }
+
+    @Override
+    public void onDelete(StreamingPipeline p, boolean unknownFinalStateUnknown) {}
+
+    /** The time by which half of them were Ready. */
+    double half() {
+      List<Double> times = readyAt.values().stream().sorted().toList();
+      return times.isEmpty() ? Double.NaN : times.get((times.size() - 1) / 2);
+    }
+  }
 
   private FanOut() {}
 
@@ -36,47 +97,84 @@ final class FanOut {
    *     after (target 0: a restart changes nothing that is as declared)
    */
   static Result run(EmbeddedStack stack, String namespace, int pipelines, Duration resync, java.util.Map<String, String> settings) {
+    // the JVM is warmed first, as a long-running operator is: a tenth of the pipelines, in their own namespace (kept)
+    wave(stack, namespace + "-warm-up", Math.max(1, pipelines / 10));
+    awaitSettled(stack);
+    int before = stack.api.calls().size();
+    long reconcileCpu = reconcilerCpuNanos();
+    long processCpu = processCpuNanos();
+    Wave wave = wave(stack, namespace, pipelines);
+    double reconcileMs = (reconcilerCpuNanos() - reconcileCpu) / 1e6 / pipelines;
+    double processCpuSeconds = (processCpuNanos() - processCpu) / 1e9;
+    double seconds = wave.seconds();
+    List<TestApiServer.Call> calls = operatorCalls(stack, before, c -> true);
+    long writes = calls.stream().filter(FanOut::isWrite).count();
+    awaitSettled(stack); // then one whole resync period is watched
+    int idleFrom = stack.api.calls().size();
+    org.awaitility.Awaitility.await("one resync").pollDelay(resync.plusSeconds(2)).atMost(resync.plusSeconds(10)).until(() -> true);
+    long idleWrites = operatorCalls(stack, idleFrom, FanOut::isWrite).size();
+    java.util.Map<String, Long> byKind = new java.util.TreeMap<>();
+    calls.stream().filter(FanOut::isWrite).forEach(c -> byKind.merge(c.method() + " " + resource(c.path()), 1L, Long::sum));
+
+    EmbeddedStack.StartUp startUp = stack.restartOperator(settings);
+    int restartFrom = stack.api.calls().size();
+    org.awaitility.Awaitility.await("one resync after the restart").pollDelay(resync.plusSeconds(2))
+        .atMost(resync.plusSeconds(10)).until(() -> true);
+    long restartWrites = operatorCalls(stack, restartFrom, c -> isWrite(c) && !c.path().contains("/leases/")).size();
+    return new Result(pipelines, seconds, writes / (double) pipelines, calls.size() / (double) pipelines, idleWrites, byKind,
+        startUp, restartWrites, wave.created(), wave.ready().half(), reconcileMs, processCpuSeconds);
+  }
+
+  /** A wave: pipelines created one after another, then all Ready: when creating ended, and when each became Ready. */
+  private record Wave(double created, ReadyWatch ready) {
+    double seconds() {
+      return ready.readyAt.values().stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+    }
+  }
+
+  private static Wave wave(EmbeddedStack stack, String namespace, int pipelines) {
     var template = Manifests.withBootstrapServers(Manifests.read(Manifests.examples().resolve("fraud-scoring.yaml")),
         stack.kafka.bootstrapServers());
     ModelVersion model = (ModelVersion) Manifests.typed(template.stream().filter(o -> "ModelVersion".equals(o.getKind())
         && "fraud-v1".equals(o.getMetadata().getName())).findFirst().orElseThrow());
     GenericKubernetesResource pipelineYaml = template.stream().filter(o -> "StreamingPipeline".equals(o.getKind()))
         .findFirst().orElseThrow();
-    int before = stack.api.calls().size();
     long start = System.nanoTime();
-    for (int i = 0; i < pipelines; i++) {
-      String name = "p" + i;
-      ModelVersion mv = new ModelVersion();
-      mv.getMetadata().setName(name + "-v1");
-      mv.getMetadata().setNamespace(namespace);
-      mv.setSpec(model.getSpec());
-      stack.client.resource(mv).create();
-      StreamingPipeline p = (StreamingPipeline) Manifests.typed(pipelineYaml);
-      p.getMetadata().setName(name);
-      p.getMetadata().setNamespace(namespace);
-      p.getSpec().serving.modelVersionRef.name = name + "-v1";
-      p.getSpec().serving.shedPolicyRef = null;
-      p.getSpec().topics.inputs.forEach(t -> {
-        t.name = namespace + "-" + name + "-in";
-        t.partitions = 1;
-      });
-      p.getSpec().topics.output.name = namespace + "-" + name + "-out";
-      p.getSpec().topics.output.partitions = 1;
-      if (p.getSpec().topics.lateEvents != null) {
-        p.getSpec().topics.lateEvents.name = namespace + "-" + name + "-late";
-        p.getSpec().topics.lateEvents.partitions = 1;
+    ReadyWatch ready = new ReadyWatch(start);
+    try (var informer = stack.client.resources(StreamingPipeline.class).inNamespace(namespace).inform(ready)) {
+      for (int i = 0; i < pipelines; i++) {
+        String name = "p" + i;
+        ModelVersion mv = new ModelVersion();
+        mv.getMetadata().setName(name + "-v1");
+        mv.getMetadata().setNamespace(namespace);
+        mv.setSpec(model.getSpec());
+        stack.client.resource(mv).create();
+        StreamingPipeline p = (StreamingPipeline) Manifests.typed(pipelineYaml);
+        p.getMetadata().setName(name);
+        p.getMetadata().setNamespace(namespace);
+        p.getSpec().serving.modelVersionRef.name = name + "-v1";
+        p.getSpec().serving.shedPolicyRef = null;
+        p.getSpec().topics.inputs.forEach(t -> {
+          t.name = namespace + "-" + name + "-in";
+          t.partitions = 1;
+        });
+        p.getSpec().topics.output.name = namespace + "-" + name + "-out";
+        p.getSpec().topics.output.partitions = 1;
+        if (p.getSpec().topics.lateEvents != null) {
+          p.getSpec().topics.lateEvents.name = namespace + "-" + name + "-late";
+          p.getSpec().topics.lateEvents.partitions = 1;
+        }
+        stack.client.resource(p).create();
       }
-      stack.client.resource(p).create();
+      double created = (System.nanoTime() - start) / 1e9;
+      org.awaitility.Awaitility.await("all " + pipelines + " Ready in " + namespace).atMost(Duration.ofMinutes(10))
+          .pollInterval(Duration.ofMillis(20)).until(() -> ready.readyAt.size() == pipelines);
+      return new Wave(created, ready);
     }
-    var list = stack.client.resources(StreamingPipeline.class).inNamespace(namespace);
-    org.awaitility.Awaitility.await("all " + pipelines + " Ready").atMost(Duration.ofMinutes(10))
-        .pollInterval(Duration.ofMillis(200)).until(() -> list.list().getItems().stream()
-            .filter(p -> p.getStatus() != null && Conditions.isTrue(p.getStatus().conditions, Conditions.READY))
-            .count() == pipelines);
-    double seconds = (System.nanoTime() - start) / 1e9;
-    List<TestApiServer.Call> calls = operatorCalls(stack, before, c -> true);
-    long writes = calls.stream().filter(FanOut::isWrite).count();
-    // settled: no operator write for two seconds, then one whole resync period is watched
+  }
+
+  /** Until the operator has not written for two seconds. */
+  private static void awaitSettled(EmbeddedStack stack) {
     org.awaitility.Awaitility.await("settled").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
         .until(new java.util.concurrent.Callable<Boolean>() {
           private int seen = -1;
@@ -92,19 +190,6 @@ final class FanOut {
             return System.nanoTime() - since > 2_000_000_000L;
           }
         });
-    int idleFrom = stack.api.calls().size();
-    org.awaitility.Awaitility.await("one resync").pollDelay(resync.plusSeconds(2)).atMost(resync.plusSeconds(10)).until(() -> true);
-    long idleWrites = operatorCalls(stack, idleFrom, FanOut::isWrite).size();
-    java.util.Map<String, Long> byKind = new java.util.TreeMap<>();
-    calls.stream().filter(FanOut::isWrite).forEach(c -> byKind.merge(c.method() + " " + resource(c.path()), 1L, Long::sum));
-
-    EmbeddedStack.StartUp startUp = stack.restartOperator(settings);
-    int restartFrom = stack.api.calls().size();
-    org.awaitility.Awaitility.await("one resync after the restart").pollDelay(resync.plusSeconds(2))
-        .atMost(resync.plusSeconds(10)).until(() -> true);
-    long restartWrites = operatorCalls(stack, restartFrom, c -> isWrite(c) && !c.path().contains("/leases/")).size();
-    return new Result(pipelines, seconds, writes / (double) pipelines, calls.size() / (double) pipelines, idleWrites, byKind,
-        startUp, restartWrites);
   }
 
   /** {@code inferenceservices}, {@code streamingpipelines/status}, ... from a request path. */
