@@ -66,10 +66,18 @@ public final class EmbeddedStack implements AutoCloseable {
     return new StartUp(ready, java.time.Duration.ofNanos(System.nanoTime() - start));
   }
 
+  /** Stops the operator alone (the rest keeps running); {@link #close} after it is fine. */
+  public void stopOperator() {
+    if (operator != null) {
+      operator.close();
+      operatorClient.close();
+      operator = null;
+    }
+  }
+
   @Override
   public void close() {
-    operator.close();
-    operatorClient.close();
+    stopOperator();
     standIns.close();
     api.close();
     kafka.close();
