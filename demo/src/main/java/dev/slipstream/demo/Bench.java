@@ -1,15 +1,5 @@
 package dev.slipstream.demo;
 
-import static org.awaitility.Awaitility.await;
-
-import dev.slipstream.api.v1alpha1.ModelVersion;
-import dev.slipstream.api.v1alpha1.StreamingPipeline;
-import dev.slipstream.core.status.Conditions;
-import dev.slipstream.testkit.Manifests;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,10 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * {@code make bench}: figures measured on this machine against the embedded stack (real broker, test API
@@ -39,7 +25,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * event-to-decision latency at half that rate and under a burst of twice it.
  */
 public final class Bench {
-  private static final Duration INTERVAL = Duration.ofSeconds(5);
+  private static final Duration INTERVAL = Reactions.INTERVAL;
 
   private Bench() {}
 
@@ -56,12 +42,12 @@ public final class Bench {
     try (EmbeddedStack stack = new EmbeddedStack(Map.of("SLIPSTREAM_RESYNC", "30s", "SLIPSTREAM_METRICS_PORT", "0",
         "SLIPSTREAM_LEADER_ELECTION", "false"))) {
       for (int i = 0; i < runs; i++) {
-        double seconds = breachToRollback(stack, "bench-" + i);
+        double seconds = Reactions.breachToRollback(stack, "bench-" + i);
         reactions.add(seconds);
         System.out.printf(Locale.ROOT, "  run %d: breach to traffic on stable %.2f s%n", i + 1, seconds);
       }
       for (int i = 0; i < runs; i++) {
-        ShedReaction r = triggerToAction(stack, "bench-shed-" + i);
+        Reactions.ShedReaction r = Reactions.triggerToAction(stack, "bench-shed-" + i);
         shedReactions.add(r.seconds());
         shedWrites.add(r.objectWrites().size());
         onlyWhatChanges &= r.objectWrites().equals(List.of("configmaps/fraud-scoring-control", "inferenceservices/fraud-scoring"));
@@ -178,105 +164,6 @@ public final class Bench {
     System.gc();
     Runtime rt = Runtime.getRuntime();
     return (rt.totalMemory() - rt.freeMemory()) / (1024.0 * 1024);
-  }
-
-  /** One shed reaction: its time, the owned objects written (resource/name, sorted), status and Event writes. */
-  private record ShedReaction(double seconds, List<String> objectWrites, long statusWrites, long events) {}
-
-  private static ShedReaction triggerToAction(EmbeddedStack stack, String namespace) throws IOException {
-    String input = createFraudExample(stack, namespace);
-    stack.client.resources(dev.slipstream.api.v1alpha1.ShedPolicy.class).inNamespace(namespace).withName("fraud-shed")
-        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"evaluationInterval\":\"" + INTERVAL.toSeconds()
-            + "s\",\"recovery\":{\"cooldown\":\"1h\"},\"levels\":[{\"name\":\"scale-out\",\"triggers\":"
-            + "{\"consumerLagAbove\":100},\"scaleOut\":{\"maxReplicas\":5}}]}}");
-    var pipelines = stack.client.resources(StreamingPipeline.class).inNamespace(namespace).withName("fraud-scoring");
-    await().atMost(Duration.ofSeconds(60)).until(() -> pipelines.get().getStatus().shed != null
-        && pipelines.get().getStatus().shed.next.stream().anyMatch(t -> t.bound == 100.0));
-    var isvc = stack.client.genericKubernetesResources("serving.kserve.io/v1beta1", "InferenceService")
-        .inNamespace(namespace).withName("fraud-scoring");
-    int before = stack.api.writes().size();
-    produce(stack, input, 1000);
-    long breach = System.nanoTime();
-    await().atMost(INTERVAL.multipliedBy(4)).pollInterval(Duration.ofMillis(20))
-        .until(() -> Integer.valueOf(5).equals(predictor(isvc.get()).get("minReplicas")));
-    double seconds = (System.nanoTime() - breach) / 1e9;
-    await().atMost(Duration.ofSeconds(10)).until(() -> pipelines.get().getStatus().shed.level == 1);
-    var writes = stack.api.writes().subList(before, stack.api.writes().size()).stream()
-        .filter(w -> EmbeddedStack.OPERATOR_AGENT.equals(w.userAgent()) && w.path().contains("/namespaces/" + namespace + "/"))
-        .map(w -> w.path().substring(w.path().indexOf("/namespaces/" + namespace + "/") + namespace.length() + 13))
-        .toList();
-    List<String> objects = writes.stream().filter(p -> !p.endsWith("/status") && !p.startsWith("events")).sorted().toList();
-    return new ShedReaction(seconds, objects, writes.stream().filter(p -> p.endsWith("/status")).count(),
-        writes.stream().filter(p -> p.startsWith("events")).count());
-  }
-
-  private static double breachToRollback(EmbeddedStack stack, String namespace) throws IOException {
-    String input = createFraudExample(stack, namespace);
-    var pipelines = stack.client.resources(StreamingPipeline.class).inNamespace(namespace).withName("fraud-scoring");
-    ModelVersion v2 = stack.client.resources(ModelVersion.class).inNamespace(namespace).withName("fraud-v1").get();
-    v2.getMetadata().setName("fraud-v2");
-    v2.getMetadata().setResourceVersion(null);
-    v2.getMetadata().setUid(null);
-    v2.setStatus(null);
-    v2.getSpec().version = "2";
-    v2.getSpec().storageUri = "s3://models/fraud/2";
-    stack.client.resource(v2).create();
-    pipelines.patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"rollout\":{\"canary\":{\"steps\":[50,100],\"interval\":\""
-        + INTERVAL.toSeconds() + "s\"},\"analysis\":{\"failureThreshold\":1}},\"serving\":{\"modelVersionRef\":{\"name\":"
-        + "\"fraud-v2\"},\"slo\":{\"maxConsumerLag\":100}}}}");
-    var isvc = stack.client.genericKubernetesResources("serving.kserve.io/v1beta1", "InferenceService")
-        .inNamespace(namespace).withName("fraud-scoring");
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
-        .until(() -> Integer.valueOf(50).equals(canaryPercent(isvc.get())));
-
-    produce(stack, input, 1000);
-    long breach = System.nanoTime();
-    await().atMost(INTERVAL.multipliedBy(4)).pollInterval(Duration.ofMillis(20))
-        .until(() -> Integer.valueOf(0).equals(canaryPercent(isvc.get())));
-    return (System.nanoTime() - breach) / 1e9;
-  }
-
-  private static Object canaryPercent(GenericKubernetesResource isvc) {
-    return predictor(isvc).get("canaryTrafficPercent");
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> predictor(GenericKubernetesResource isvc) {
-    var spec = (Map<String, Object>) isvc.getAdditionalProperties().get("spec");
-    return (Map<String, Object>) spec.get("predictor");
-  }
-
-  /** The fraud example in its own namespace with its own input topic, Ready; returns the input topic. */
-  private static String createFraudExample(EmbeddedStack stack, String namespace) throws IOException {
-    List<GenericKubernetesResource> objects = Manifests.withBootstrapServers(
-        Manifests.read(Manifests.examples().resolve("fraud-scoring.yaml")), stack.kafka.bootstrapServers());
-    String input = namespace + "-card-transactions";
-    for (GenericKubernetesResource o : objects) {
-      o.getMetadata().setNamespace(namespace);
-      if ("StreamingPipeline".equals(o.getKind())) {
-        StreamingPipeline p = (StreamingPipeline) Manifests.typed(o);
-        p.getSpec().topics.inputs.get(0).name = input;
-        p.getSpec().topics.output.name = namespace + "-fraud-scores";
-        stack.client.resource(p).create();
-      } else {
-        stack.client.resource(Manifests.typed(o)).create();
-      }
-    }
-    var pipelines = stack.client.resources(StreamingPipeline.class).inNamespace(namespace).withName("fraud-scoring");
-    await().atMost(Duration.ofSeconds(60)).until(() -> pipelines.get().getStatus() != null
-        && Conditions.isTrue(pipelines.get().getStatus().conditions, "Ready"));
-    return input;
-  }
-
-  private static void produce(EmbeddedStack stack, String topic, int records) {
-    Properties props = new Properties();
-    props.put("bootstrap.servers", stack.kafka.bootstrapServers());
-    try (var producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
-      for (int i = 0; i < records; i++) {
-        producer.send(new ProducerRecord<>(topic, "card-" + i, "{\"amount\": " + i + "}"));
-      }
-      producer.flush();
-    }
   }
 
   static double median(List<Double> values) {
