@@ -48,7 +48,7 @@ class AdmissionCorpusTest {
     assertThat(cases).hasSizeGreaterThanOrEqualTo(40);
     assertThat(cases).extracting(c -> c.base().split("/")[0]).contains("StreamingPipeline", "ModelVersion", "ShedPolicy");
     Reliability.record("Bad input", cases.size() + " invalid or hostile resources (wrong types, negative or huge values,"
-        + " unknown fields, bad names, partitions lowered on update, code in class names, shell in config keys, ...)",
+        + " unknown fields, bad names, partitions lowered on update, code in class names, shell in config keys, quotes in a label value, ...)",
         "each refused at admission by the CRD schema or a CEL rule, with a message naming the field");
   }
 

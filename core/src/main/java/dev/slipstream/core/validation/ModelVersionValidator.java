@@ -16,8 +16,16 @@ public final class ModelVersionValidator {
 
   private ModelVersionValidator() {}
 
+  /** The longest ModelVersion name: it is the value of the label slipstream.dev/model-version on what serves it. */
+  public static final int MAX_NAME = 63;
+
   public static List<String> validate(ModelVersion model) {
     List<String> problems = new ArrayList<>();
+    String name = model.getMetadata() == null ? null : model.getMetadata().getName();
+    if (name != null && name.length() > MAX_NAME) {
+      problems.add("metadata.name is " + name.length() + " characters; a ModelVersion's name is the value of the label "
+          + "slipstream.dev/model-version on what serves it, which Kubernetes limits to " + MAX_NAME);
+    }
     var spec = model.getSpec();
     if (spec == null || PipelineValidator.blank(spec.modelName) || PipelineValidator.blank(spec.version)
         || spec.format == null || PipelineValidator.blank(spec.storageUri)) {

@@ -118,6 +118,49 @@ public final class PipelineValidator {
     if (rollout.shadow != null) {
       duration(problems, "spec.rollout.shadow.duration", rollout.shadow.duration);
     }
+    var prometheus = rollout.analysis == null ? null : rollout.analysis.prometheus;
+    if (prometheus != null) {
+      placeholdersQuoted(problems, "spec.rollout.analysis.prometheus.p99LatencyQuery", prometheus.p99LatencyQuery);
+      placeholdersQuoted(problems, "spec.rollout.analysis.prometheus.errorRateQuery", prometheus.errorRateQuery);
+      placeholdersQuoted(problems, "spec.rollout.analysis.prometheus.requestsQuery", prometheus.requestsQuery);
+    }
+  }
+
+  private static final java.util.regex.Pattern VALUE_PLACEHOLDER =
+      java.util.regex.Pattern.compile("\\{\\{(namespace|pipeline|model|version|modelVersion|revision)}}");
+
+  /**
+   * A query's value placeholders must sit inside a PromQL string (a label matcher's quotes): their values are
+   * escaped as string contents, so a value outside quotes (a model or pipeline name) would be read as query text.
+   */
+  static void placeholdersQuoted(List<String> problems, String field, String query) {
+    if (query == null) {
+      return;
+    }
+    var m = VALUE_PLACEHOLDER.matcher(query);
+    while (m.find()) {
+      if (!insideString(query, m.start())) {
+        problems.add(field + ": " + m.group() + " at character " + (m.start() + 1) + " is outside quotes; values are "
+            + "escaped as PromQL string contents, so put it in a label matcher, for example model=\"" + m.group() + "\"");
+        return;
+      }
+    }
+  }
+
+  /** Whether {@code at} lies within a double- or single-quoted PromQL string (backslash escapes honoured). */
+  private static boolean insideString(String query, int at) {
+    char open = 0;
+    for (int i = 0; i < at; i++) {
+      char c = query.charAt(i);
+      if (open != 0 && c == '\\') {
+        i++;
+      } else if (open == 0 && (c == '"' || c == '\'')) {
+        open = c;
+      } else if (c == open) {
+        open = 0;
+      }
+    }
+    return open != 0;
   }
 
   private static void features(dev.slipstream.api.v1alpha1.FeaturesSpec features, List<String> problems) {

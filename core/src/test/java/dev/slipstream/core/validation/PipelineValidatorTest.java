@@ -33,6 +33,21 @@ class PipelineValidatorTest {
   }
 
   @Test
+  void aQueryPlaceholderOutsideQuotesIsReportedForItWouldBeReadAsQueryText() {
+    var pipeline = Examples.pipeline("fraud-scoring.yaml", "fraud-scoring");
+    var prometheus = new dev.slipstream.api.v1alpha1.PrometheusSpec();
+    prometheus.p99LatencyQuery = "max(my_p99{model=\"{{model}}\", q='{{version}}'}[{{interval}}])";
+    pipeline.getSpec().rollout = new dev.slipstream.api.v1alpha1.RolloutSpec();
+    pipeline.getSpec().rollout.analysis.prometheus = prometheus;
+    assertThat(PipelineValidator.validate(pipeline)).as("placeholders in double and single quotes").isEmpty();
+
+    prometheus.errorRateQuery = "sum by (pod) (errors{a=\"x\\\"\"}) / {{model}}";
+    assertThat(PipelineValidator.validate(pipeline)).singleElement().asString()
+        .startsWith("spec.rollout.analysis.prometheus.errorRateQuery: {{model}} at character 34 is outside quotes")
+        .contains("model=\"{{model}}\"");
+  }
+
+  @Test
   void canaryStepsMustRiseStrictly() {
     var pipeline = Examples.pipeline("fraud-scoring.yaml", "fraud-scoring");
     pipeline.getSpec().rollout = new RolloutSpec();

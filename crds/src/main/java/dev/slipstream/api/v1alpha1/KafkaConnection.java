@@ -29,7 +29,8 @@ public class KafkaConnection {
   public TopicManagement topicManagement = TopicManagement.ADMIN;
 
   @Size(min = 1, max = 63)
-  @JsonPropertyDescription("strimzi only: the Strimzi Kafka cluster name (label strimzi.io/cluster on the KafkaTopics).")
+  @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+  @JsonPropertyDescription("strimzi only: the Strimzi Kafka cluster name (label strimzi.io/cluster on the KafkaTopics, so a DNS label).")
   public String strimziCluster;
 
   @Size(min = 1, max = 249)
