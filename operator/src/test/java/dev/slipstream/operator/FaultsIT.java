@@ -32,6 +32,18 @@ class FaultsIT extends WithOperator {
             "rollout", OperatorFixture.fastRollout(steps), "serving", Map.of("modelVersionRef", Map.of("name", version))))));
   }
 
+  /** The fraud example Ready in {@code namespace}, fraud-v2 rolling out in steps 20, 60, 100, now at {@code weight}. */
+  private static void canaryAt(String namespace, int weight) {
+    applyExample(namespace);
+    env.awaitReady(namespace, "fraud-scoring", true, "Ready");
+    env.createFraudV2(namespace);
+    rollTo(namespace, "fraud-v2", 20, 60, 100);
+    await("canary at " + weight + "%").atMost(Duration.ofSeconds(60)).until(() -> {
+      var r = env.pipeline(namespace, "fraud-scoring").getStatus().rollout;
+      return "Canary".equals(r.phase) && Integer.valueOf(weight).equals(r.weight);
+    });
+  }
+
   private static long events(String namespace, String reason) {
     return env.events(namespace).stream().filter(e -> reason.equals(e.getReason())).count();
   }
@@ -66,14 +78,7 @@ class FaultsIT extends WithOperator {
   @Test
   void anOperatorStoppedMidRolloutResumesAtItsStep() {
     String ns = "restart";
-    applyExample(ns);
-    env.awaitReady(ns, "fraud-scoring", true, "Ready");
-    env.createFraudV2(ns);
-    rollTo(ns, "fraud-v2", 20, 60, 100);
-    await("canary at 60%").atMost(Duration.ofSeconds(60)).until(() -> {
-      var r = env.pipeline(ns, "fraud-scoring").getStatus().rollout;
-      return "Canary".equals(r.phase) && Integer.valueOf(60).equals(r.weight);
-    });
+    canaryAt(ns, 60);
     env.stopOperator();
     var atStop = env.pipeline(ns, "fraud-scoring").getStatus().rollout;
     env.startOperator();
@@ -99,14 +104,7 @@ class FaultsIT extends WithOperator {
   @Test
   void kafkaStoppedMidCanaryHoldsTheStepAndTheRolloutGoesOnWhenItIsBack() throws Exception {
     String ns = "kafka-canary";
-    applyExample(ns);
-    env.awaitReady(ns, "fraud-scoring", true, "Ready");
-    env.createFraudV2(ns);
-    rollTo(ns, "fraud-v2", 20, 60, 100);
-    await("canary at 20%").atMost(Duration.ofSeconds(60)).until(() -> {
-      var r = env.pipeline(ns, "fraud-scoring").getStatus().rollout;
-      return "Canary".equals(r.phase) && Integer.valueOf(20).equals(r.weight);
-    });
+    canaryAt(ns, 20);
     env.kafka.stop();
     try {
       // the lag cannot be read: the check has no data, and under noData hold the step holds, no rollback
