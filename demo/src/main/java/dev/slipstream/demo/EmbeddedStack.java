@@ -6,7 +6,6 @@ import dev.slipstream.testkit.EmbeddedKafka;
 import dev.slipstream.testkit.StandInControllers;
 import dev.slipstream.testkit.TestApiServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 import java.util.Map;
@@ -21,6 +20,8 @@ public final class EmbeddedStack implements AutoCloseable {
   public final EmbeddedKafka kafka;
   public final TestApiServer api;
   public final KubernetesClient client;
+  /** CPU time of the operator's reconciles, across restarts. */
+  final ReconcileCpu reconcileCpu = new ReconcileCpu();
   private final StandInControllers standIns;
   private KubernetesClient operatorClient;
   private SlipstreamOperator operator;
@@ -36,7 +37,7 @@ public final class EmbeddedStack implements AutoCloseable {
     standIns = StandInControllers.startAll(api.newClient());
     operatorClient = api.newClient(OPERATOR_AGENT);
     operator = new SlipstreamOperator(operatorClient, OperatorConfig.from(new String[0], settings), Clock.systemUTC(),
-        Metrics.NOOP, new PrometheusRegistry(), false);
+        reconcileCpu, new PrometheusRegistry(), false);
     operator.start();
   }
 
@@ -56,7 +57,7 @@ public final class EmbeddedStack implements AutoCloseable {
     long start = System.nanoTime();
     operatorClient = api.newClient(OPERATOR_AGENT);
     operator = new SlipstreamOperator(operatorClient, OperatorConfig.from(new String[0], withElection), Clock.systemUTC(),
-        Metrics.NOOP, new PrometheusRegistry(), false);
+        reconcileCpu, new PrometheusRegistry(), false);
     operator.start();
     java.time.Duration ready = java.time.Duration.ofNanos(System.nanoTime() - start);
     org.awaitility.Awaitility.await("the Lease held").atMost(java.time.Duration.ofMinutes(2))

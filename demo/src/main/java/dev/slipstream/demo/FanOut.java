@@ -33,18 +33,6 @@ final class FanOut {
       java.util.Map<String, Long> writesByKind, EmbeddedStack.StartUp startUp, long restartWrites, double created,
       double halfReady, double reconcileCpuMsPerPipeline, double processCpuSeconds) {}
 
-  /** CPU time of the operator's reconciler threads (JOSDK names them ReconcilerExecutor-controller-n). */
-  private static long reconcilerCpuNanos() {
-    var threads = java.lang.management.ManagementFactory.getThreadMXBean();
-    long sum = 0;
-    for (var info : threads.getThreadInfo(threads.getAllThreadIds())) {
-      if (info != null && info.getThreadName().startsWith("ReconcilerExecutor-")) {
-        sum += Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
-      }
-    }
-    return sum;
-  }
-
   /** CPU time of this whole JVM: API server, stand-in controllers, operator, clients, JIT and GC. */
   private static long processCpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
@@ -101,10 +89,10 @@ final class FanOut {
     wave(stack, namespace + "-warm-up", Math.max(1, pipelines / 10));
     awaitSettled(stack);
     int before = stack.api.calls().size();
-    long reconcileCpu = reconcilerCpuNanos();
+    long reconcileCpu = stack.reconcileCpu.nanos();
     long processCpu = processCpuNanos();
     Wave wave = wave(stack, namespace, pipelines);
-    double reconcileMs = (reconcilerCpuNanos() - reconcileCpu) / 1e6 / pipelines;
+    double reconcileMs = (stack.reconcileCpu.nanos() - reconcileCpu) / 1e6 / pipelines;
     double processCpuSeconds = (processCpuNanos() - processCpu) / 1e9;
     double seconds = wave.seconds();
     List<TestApiServer.Call> calls = operatorCalls(stack, before, c -> true);
