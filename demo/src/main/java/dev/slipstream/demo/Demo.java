@@ -172,6 +172,13 @@ public final class Demo {
       next.getSpec().storageUri = "s3://models/fraud/" + version;
       client.resource(next).create();
     }
+    // a level the demo's cold start may enter (its first answers can be slow while the JVM warms) holds a rollout
+    // until the level is left, which the example's 5m cooldown would make minutes
+    OUT.printf("%n$ kubectl patch shed fraud-shed -n payments  (recovery cooldown 10s instead of 5m: a level entered while"
+        + " this JVM warms up holds rollouts until it is left)%n");
+    client.resources(ShedPolicy.class).inNamespace("payments").withName("fraud-shed")
+        .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+            "{\"spec\":{\"recovery\":{\"cooldown\":\"10s\",\"maxChangesPerWindow\":16}}}");
     OUT.printf("%n$ kubectl patch sp fraud-scoring -n payments  (modelVersionRef fraud-v2; canary 25, 50, 100%% every 5s)%n");
     patch(client, "{\"spec\":{\"rollout\":{\"canary\":{\"steps\":[25,50,100],\"interval\":\"5s\"}},"
         + "\"serving\":{\"modelVersionRef\":{\"name\":\"fraud-v2\"}}}}");
@@ -211,7 +218,7 @@ public final class Demo {
         + " 5000 moves to fraud-lite-v1, above 20000 sheds; 4s cooldown)%n");
     client.resources(ShedPolicy.class).inNamespace("payments").withName("fraud-shed")
         .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
-            "{\"spec\":{\"evaluationInterval\":\"1s\",\"recovery\":{\"cooldown\":\"4s\",\"maxChangesPerWindow\":8},\"levels\":["
+            "{\"spec\":{\"evaluationInterval\":\"1s\",\"recovery\":{\"cooldown\":\"4s\",\"maxChangesPerWindow\":16},\"levels\":["
                 + "{\"name\":\"scale-out\",\"triggers\":{\"consumerLagAbove\":1000},\"scaleOut\":{\"maxReplicas\":12}},"
                 + "{\"name\":\"small-model\",\"triggers\":{\"consumerLagAbove\":5000},"
                 + "\"downgrade\":{\"modelVersionRef\":{\"name\":\"fraud-lite-v1\"},\"keepWarm\":true}},"
