@@ -105,11 +105,15 @@ final class InferenceFunction extends RichAsyncFunction<FeaturedEvent, Decision>
     });
   }
 
-  /** Flink's timeout for the event, retries included: the fallback, unless the answer came first. */
+  /**
+   * Flink's timeout for the event, retries included: the fallback, unless the answer came first. No longer
+   * pending means the client's callback answered it already (its own deadline may end at the same moment as
+   * Flink's): completing it again counted one timeout twice under load.
+   */
   @Override
   public void timeout(FeaturedEvent e, ResultFuture<Decision> result) {
     AtomicBoolean answered = pending.remove(e);
-    if (answered != null && !answered.compareAndSet(false, true)) {
+    if (answered == null || !answered.compareAndSet(false, true)) {
       return;
     }
     result.complete(List.of(timedOut(e)));
