@@ -97,18 +97,13 @@ final class FanOut {
     double seconds = wave.seconds();
     List<TestApiServer.Call> calls = operatorCalls(stack, before, c -> true);
     long writes = calls.stream().filter(FanOut::isWrite).count();
-    awaitSettled(stack); // then one whole resync period is watched
-    int idleFrom = stack.api.calls().size();
-    org.awaitility.Awaitility.await("one resync").pollDelay(resync.plusSeconds(2)).atMost(resync.plusSeconds(10)).until(() -> true);
-    long idleWrites = operatorCalls(stack, idleFrom, FanOut::isWrite).size();
+    awaitSettled(stack);
+    long idleWrites = writesInOneResync(stack, resync, FanOut::isWrite);
     java.util.Map<String, Long> byKind = new java.util.TreeMap<>();
     calls.stream().filter(FanOut::isWrite).forEach(c -> byKind.merge(c.method() + " " + resource(c.path()), 1L, Long::sum));
 
     EmbeddedStack.StartUp startUp = stack.restartOperator(settings);
-    int restartFrom = stack.api.calls().size();
-    org.awaitility.Awaitility.await("one resync after the restart").pollDelay(resync.plusSeconds(2))
-        .atMost(resync.plusSeconds(10)).until(() -> true);
-    long restartWrites = operatorCalls(stack, restartFrom, c -> isWrite(c) && !c.path().contains("/leases/")).size();
+    long restartWrites = writesInOneResync(stack, resync, c -> isWrite(c) && !c.path().contains("/leases/"));
     return new Result(pipelines, seconds, writes / (double) pipelines, calls.size() / (double) pipelines, idleWrites, byKind,
         startUp, restartWrites, wave.created(), wave.ready().half(), reconcileMs, processCpuSeconds);
   }
@@ -159,6 +154,13 @@ final class FanOut {
           .pollInterval(Duration.ofMillis(20)).until(() -> ready.readyAt.size() == pipelines);
       return new Wave(created, ready);
     }
+  }
+
+  /** The operator's requests matching {@code which} while one whole resync period (and 2 s) is watched. */
+  private static long writesInOneResync(EmbeddedStack stack, Duration resync, Predicate<TestApiServer.Call> which) {
+    int from = stack.api.calls().size();
+    org.awaitility.Awaitility.await("one resync").pollDelay(resync.plusSeconds(2)).atMost(resync.plusSeconds(10)).until(() -> true);
+    return operatorCalls(stack, from, which).size();
   }
 
   /** Until the operator has not written for two seconds. */

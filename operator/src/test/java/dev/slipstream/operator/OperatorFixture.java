@@ -93,13 +93,20 @@ final class OperatorFixture implements AutoCloseable {
 
   /** fraud-v{n}: fraud-v1 of that namespace with version n and its own storage. */
   ModelVersion createFraudVersion(String namespace, int version) {
-    ModelVersion next = client.resources(ModelVersion.class).inNamespace(namespace).withName("fraud-v1").get();
-    next.getMetadata().setName("fraud-v" + version);
+    return createVersionOf(namespace, "fraud-v1", "fraud-v" + version, String.valueOf(version),
+        spec -> spec.storageUri = "s3://models/fraud/" + version);
+  }
+
+  /** A new ModelVersion {@code name}: a copy of {@code from} in that namespace with {@code version}, then {@code edit}. */
+  ModelVersion createVersionOf(String namespace, String from, String name, String version,
+      java.util.function.Consumer<dev.slipstream.api.v1alpha1.ModelVersionSpec> edit) {
+    ModelVersion next = client.resources(ModelVersion.class).inNamespace(namespace).withName(from).get();
+    next.getMetadata().setName(name);
     next.getMetadata().setResourceVersion(null);
     next.getMetadata().setUid(null);
     next.setStatus(null);
-    next.getSpec().version = String.valueOf(version);
-    next.getSpec().storageUri = "s3://models/fraud/" + version;
+    next.getSpec().version = version;
+    edit.accept(next.getSpec());
     return client.resource(next).create();
   }
 

@@ -144,14 +144,7 @@ class RolloutIT extends WithOperator {
     Manifests.moveTo(objects, ns);
     env.apply(objects);
     env.awaitReady(ns, "image-embeddings", true, "Ready");
-    var v4 = env.client.resources(dev.slipstream.api.v1alpha1.ModelVersion.class).inNamespace(ns).withName("embedder-v3").get();
-    v4.getMetadata().setName("embedder-v4");
-    v4.getMetadata().setResourceVersion(null);
-    v4.getMetadata().setUid(null);
-    v4.setStatus(null);
-    v4.getSpec().version = "4";
-    v4.getSpec().minReplicas = 4;
-    env.client.resource(v4).create();
+    env.createVersionOf(ns, "embedder-v3", "embedder-v4", "4", spec -> spec.minReplicas = 4);
     env.client.resources(StreamingPipeline.class).inNamespace(ns).withName("image-embeddings")
         .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
             io.fabric8.kubernetes.client.utils.Serialization.asJson(Map.of("spec", Map.of(
@@ -179,13 +172,7 @@ class RolloutIT extends WithOperator {
     env.client.resources(StreamingPipeline.class).inNamespace(ns).withName("image-embeddings")
         .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
             "{\"spec\":{\"rollout\":{\"warmVersions\":0}}}");
-    var v5 = env.client.resources(dev.slipstream.api.v1alpha1.ModelVersion.class).inNamespace(ns).withName("embedder-v4").get();
-    v5.getMetadata().setName("embedder-v5");
-    v5.getMetadata().setResourceVersion(null);
-    v5.getMetadata().setUid(null);
-    v5.setStatus(null);
-    v5.getSpec().version = "5";
-    env.client.resource(v5).create();
+    env.createVersionOf(ns, "embedder-v4", "embedder-v5", "5", spec -> { });
     env.client.resources(StreamingPipeline.class).inNamespace(ns).withName("image-embeddings")
         .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
             "{\"spec\":{\"serving\":{\"modelVersionRef\":{\"name\":\"embedder-v5\"}}}}");
