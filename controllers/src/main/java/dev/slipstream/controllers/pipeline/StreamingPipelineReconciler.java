@@ -138,12 +138,12 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
       @Override
       public PredictionAgreement.Agreement shadowAgreement(StreamingPipeline pipeline) {
         var shadow = pipeline.getSpec().rollout.shadow;
-        Optional<Secret> secret = clientSecret(pipeline);
-        if (pipeline.getSpec().kafka.clientSecretRef != null && secret.isEmpty()) {
-          return null;
-        }
         try {
-          var outputs = config.kafka().connect(KafkaClientProperties.of(pipeline, secret.orElse(null))).outputs();
+          var cluster = kafkaCluster(pipeline);
+          if (cluster.isEmpty()) {
+            return null;
+          }
+          var outputs = cluster.get().outputs();
           var served = outputs.latest(pipeline.getSpec().topics.output.name, shadow.agreementSample);
           var candidate = outputs.latest(DesiredTopic.shadowTopic(pipeline), shadow.agreementSample);
           return served.isEmpty() || candidate.isEmpty() ? null
@@ -351,17 +351,21 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
 
   /** Where a consumer group of this pipeline stands on its input topics, read from Kafka; empty while unknown. */
   private Optional<Position> groupPosition(StreamingPipeline pipeline, String group) {
-    var kafka = pipeline.getSpec().kafka;
-    Optional<Secret> secret = clientSecret(pipeline);
-    if (kafka.clientSecretRef != null && secret.isEmpty()) {
-      return Optional.empty();
-    }
     List<String> inputs = pipeline.getSpec().topics.inputs.stream().map(t -> t.name).toList();
     try {
-      return config.kafka().connect(KafkaClientProperties.of(pipeline, secret.orElse(null))).lag().position(group, inputs);
+      return kafkaCluster(pipeline).flatMap(cluster -> cluster.lag().position(group, inputs));
     } catch (KafkaUnavailableException e) {
       return Optional.empty();
     }
+  }
+
+  /** The pipeline's Kafka cluster, with its client properties; empty while the Secret it names does not exist. */
+  private Optional<KafkaAccess.KafkaCluster> kafkaCluster(StreamingPipeline pipeline) {
+    Optional<Secret> secret = clientSecret(pipeline);
+    if (pipeline.getSpec().kafka.clientSecretRef != null && secret.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(config.kafka().connect(KafkaClientProperties.of(pipeline, secret.orElse(null))));
   }
 
   // ---- serving
