@@ -13,6 +13,7 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) throws InterruptedException {
+    CommonPool.ensureWorkers();
     OperatorConfig config;
     try {
       config = OperatorConfig.from(args, System.getenv());
