@@ -70,6 +70,7 @@ public final class Bench {
       SignalBench.print(signals);
     }
     FanOut.Result fanOut;
+    double floorSeconds;
     Duration resync = Duration.ofSeconds(10);
     Map<String, String> fanOutSettings = Map.of("SLIPSTREAM_RESYNC", resync.toSeconds() + "s",
         "SLIPSTREAM_METRICS_PORT", "0", "SLIPSTREAM_LEADER_ELECTION", "false");
@@ -80,6 +81,7 @@ public final class Bench {
       heapMiB = usedAfterGcMiB();
       stack.stopOperator();
       operatorHeapMiB = heapMiB - usedAfterGcMiB();
+      floorSeconds = FanOutFloor.run(stack, "fanout-floor", fanOutPipelines, "fanout");
     }
     System.out.printf(Locale.ROOT, "  fan-out: %d pipelines Ready in %.1f s; %.1f writes and %.1f requests per pipeline;"
         + " %d writes in an idle resync; heap after GC %.0f MiB (API server, broker client and operator in one JVM)%n",
@@ -105,6 +107,8 @@ public final class Bench {
         median(shedWrites.stream().map(Integer::doubleValue).toList()), "2 (isvc + control, only)", shedWrites.size());
     System.out.printf(Locale.ROOT, "%-50s %-12s %-28s %s%n", fanOut.pipelines() + " pipelines Ready",
         String.format(Locale.ROOT, "%.1f s", fanOut.seconds()), "< 10 s", 1);
+    System.out.printf(Locale.ROOT, "%-50s %-12s %-28s %s%n", "the same with a minimal operator (floor)",
+        String.format(Locale.ROOT, "%.1f s", floorSeconds), String.format(Locale.ROOT, "operator/floor %.1f", fanOut.seconds() / floorSeconds), 1);
     System.out.printf(Locale.ROOT, "%-50s %-12s %-28s %s%n", "writes per pipeline until Ready",
         String.format(Locale.ROOT, "%.1f", fanOut.writesPerPipeline()), FanOut.MINIMUM_WRITES + " (minimum)", 1);
     System.out.printf(Locale.ROOT, "%-50s %-12s %-28s %s%n", "writes during an idle resync of all",
@@ -136,7 +140,7 @@ public final class Bench {
         "{\"breachToRollbackSeconds\":{\"median\":%.3f,\"target\":%.1f,\"interval\":%d,\"runs\":%s,\"met\":%s},"
             + "\"shedTriggerToActionSeconds\":{\"median\":%.3f,\"target\":%.1f,\"interval\":%d,\"runs\":%s,\"met\":%s},"
             + "\"ownedWritesPerLevelChange\":{\"runs\":%s,\"target\":2,\"met\":%s},"
-            + "\"fanOut\":{\"pipelines\":%d,\"createdSeconds\":%.2f,\"halfReadySeconds\":%.2f,\"reconcileCpuMsPerPipeline\":%.2f,\"processCpuSeconds\":%.1f,\"readySeconds\":%.2f,\"targetSeconds\":10,\"writesPerPipeline\":%.2f,"
+            + "\"fanOut\":{\"pipelines\":%d,\"createdSeconds\":%.2f,\"halfReadySeconds\":%.2f,\"reconcileCpuMsPerPipeline\":%.2f,\"processCpuSeconds\":%.1f,\"readySeconds\":%.2f,\"targetSeconds\":10,\"floorReadySeconds\":%.2f,\"writesPerPipeline\":%.2f,"
             + "\"minimumWrites\":%d,\"requestsPerPipeline\":%.2f,\"idleResyncWrites\":%d,\"heapMiB\":%.0f,\"operatorHeapMiB\":%.0f,\"operatorHeapTargetMiB\":256,"
             + "\"startUpReadySeconds\":%.2f,\"startUpLeadingSeconds\":%.2f,\"startUpTargetSeconds\":5,\"restartResyncWrites\":%d},"
             + "\"job\":{\"events\":%d,\"modelLatencyMs\":%.0f,\"eventsPerSecond\":%.1f,\"passThroughPerSecond\":%.1f,\"ratio\":%.4f,"
@@ -147,7 +151,7 @@ public final class Bench {
             + "\"samePositions\":%s}}%n",
         median, target, INTERVAL.toSeconds(), reactions, median <= target,
         shedMedian, target, INTERVAL.toSeconds(), shedReactions, shedMedian <= target, shedWrites, onlyWhatChanges,
-        fanOut.pipelines(), fanOut.created(), fanOut.halfReady(), fanOut.reconcileCpuMsPerPipeline(), fanOut.processCpuSeconds(), fanOut.seconds(), fanOut.writesPerPipeline(), FanOut.MINIMUM_WRITES,
+        fanOut.pipelines(), fanOut.created(), fanOut.halfReady(), fanOut.reconcileCpuMsPerPipeline(), fanOut.processCpuSeconds(), fanOut.seconds(), floorSeconds, fanOut.writesPerPipeline(), FanOut.MINIMUM_WRITES,
         fanOut.requestsPerPipeline(), fanOut.idleWrites(), heapMiB, operatorHeapMiB, fanOut.startUp().ready().toMillis() / 1000.0,
         fanOut.startUp().leading().toMillis() / 1000.0, fanOut.restartWrites(),
         job.events(), JobBench.MODEL_LATENCY_MS, job.jobPerSecond(), job.passThroughPerSecond(), job.ratio(), job.steadyRate(),

@@ -12,10 +12,12 @@ import java.util.function.Predicate;
 
 /**
  * Fan-out: many pipelines created at once (each with its ModelVersion, one-partition topics, no ShedPolicy)
- * against the embedded stack: how long until all are Ready, how many writes each cost against the minimum,
+ * against the embedded stack, from {@link #CREATORS} threads: how long until all are Ready, how many writes each cost against the minimum,
  * and how many writes an idle resync of all of them makes (target 0).
  */
 final class FanOut {
+  /** Threads creating the pipelines of a wave. */
+  static final int CREATORS = 8;
   /** Per pipeline: the InferenceService and FlinkDeployment created, one status write, one Ready Event. */
   static final int MINIMUM_WRITES = 4;
 
@@ -24,7 +26,7 @@ final class FanOut {
    * @param writesPerPipeline the operator's write requests until then, per pipeline
    * @param idleWrites the operator's writes during one resync period after all were Ready and settled
    * @param requestsPerPipeline every operator request (reads included) until all Ready, per pipeline
-   * @param created time from the first create to the last (the pipelines are created one after another)
+   * @param created time from the first create to the last (from {@link #CREATORS} threads)
    * @param halfReady time from the first create until half of them were Ready
    * @param reconcileCpuMsPerPipeline CPU time of the operator's reconcilers (all controllers) per pipeline
    * @param processCpuSeconds CPU time of the whole JVM (API server, stand-ins, operator, JIT, GC) in the wave
@@ -43,7 +45,7 @@ final class FanOut {
    * When each pipeline was first seen Ready, from a watch (an informer), so that counting them does not load the
    * API server the way listing all of them over and over would.
    */
-  private static final class ReadyWatch implements io.fabric8.kubernetes.client.informers.ResourceEventHandler<StreamingPipeline> {
+  static final class ReadyWatch {
     final java.util.Map<String, Double> readyAt = new java.util.concurrent.ConcurrentHashMap<>();
     private final long start;
 
@@ -56,19 +58,6 @@ final class FanOut {
         readyAt.putIfAbsent(p.getMetadata().getName(), (System.nanoTime() - start) / 1e9);
       }
     }
-
-    @Override
-    public void onAdd(StreamingPipeline p) {
-      seen(p);
-    }
-
-    @Override
-    public void onUpdate(StreamingPipeline before, StreamingPipeline p) {
-      seen(p);
-    }
-
-    @Override
-    public void onDelete(StreamingPipeline p, boolean unknownFinalStateUnknown) {}
 
     /** The time by which half of them were Ready. */
     double half() {
@@ -108,14 +97,18 @@ final class FanOut {
         startUp, restartWrites, wave.created(), wave.ready().half(), reconcileMs, processCpuSeconds);
   }
 
-  /** A wave: pipelines created one after another, then all Ready: when creating ended, and when each became Ready. */
-  private record Wave(double created, ReadyWatch ready) {
+  /** A wave: pipelines created, then all Ready: when creating ended, and when each became Ready. */
+  record Wave(double created, ReadyWatch ready) {
     double seconds() {
       return ready.readyAt.values().stream().mapToDouble(Double::doubleValue).max().orElseThrow();
     }
   }
 
-  private static Wave wave(EmbeddedStack stack, String namespace, int pipelines) {
+  /**
+   * Creates the pipelines (each with its ModelVersion) from {@link #CREATORS} threads, as a GitOps tool applying a
+   * directory does, and waits until all are Ready.
+   */
+  static Wave wave(EmbeddedStack stack, String namespace, int pipelines) {
     var template = Manifests.withBootstrapServers(Manifests.read(Manifests.examples().resolve("fraud-scoring.yaml")),
         stack.kafka.bootstrapServers());
     ModelVersion model = (ModelVersion) Manifests.typed(template.stream().filter(o -> "ModelVersion".equals(o.getKind())
@@ -124,36 +117,58 @@ final class FanOut {
         .findFirst().orElseThrow();
     long start = System.nanoTime();
     ReadyWatch ready = new ReadyWatch(start);
-    try (var informer = stack.client.resources(StreamingPipeline.class).inNamespace(namespace).inform(ready)) {
-      for (int i = 0; i < pipelines; i++) {
-        String name = "p" + i;
-        ModelVersion mv = new ModelVersion();
-        mv.getMetadata().setName(name + "-v1");
-        mv.getMetadata().setNamespace(namespace);
-        mv.setSpec(model.getSpec());
-        stack.client.resource(mv).create();
-        StreamingPipeline p = (StreamingPipeline) Manifests.typed(pipelineYaml);
-        p.getMetadata().setName(name);
-        p.getMetadata().setNamespace(namespace);
-        p.getSpec().serving.modelVersionRef.name = name + "-v1";
-        p.getSpec().serving.shedPolicyRef = null;
-        p.getSpec().topics.inputs.forEach(t -> {
-          t.name = namespace + "-" + name + "-in";
-          t.partitions = 1;
-        });
-        p.getSpec().topics.output.name = namespace + "-" + name + "-out";
-        p.getSpec().topics.output.partitions = 1;
-        if (p.getSpec().topics.lateEvents != null) {
-          p.getSpec().topics.lateEvents.name = namespace + "-" + name + "-late";
-          p.getSpec().topics.lateEvents.partitions = 1;
-        }
-        stack.client.resource(p).create();
+    var creators = java.util.concurrent.Executors.newFixedThreadPool(CREATORS);
+    try (var informer = stack.client.resources(StreamingPipeline.class).inNamespace(namespace)
+        .inform(Handlers.addedOrUpdated(ready::seen))) {
+      List<java.util.concurrent.Future<?>> created = new java.util.ArrayList<>();
+      for (int c = 0; c < CREATORS; c++) {
+        int first = c;
+        created.add(creators.submit(() -> {
+          for (int i = first; i < pipelines; i += CREATORS) {
+            create(stack, namespace, "p" + i, model, pipelineYaml);
+          }
+        }));
       }
-      double created = (System.nanoTime() - start) / 1e9;
+      for (var f : created) {
+        f.get();
+      }
+      double createdSeconds = (System.nanoTime() - start) / 1e9;
       org.awaitility.Awaitility.await("all " + pipelines + " Ready in " + namespace).atMost(Duration.ofMinutes(10))
           .pollInterval(Duration.ofMillis(20)).until(() -> ready.readyAt.size() == pipelines);
-      return new Wave(created, ready);
+      return new Wave(createdSeconds, ready);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException("creating the pipelines of " + namespace + " failed", e.getCause());
+    } finally {
+      creators.shutdownNow();
     }
+  }
+
+  private static void create(EmbeddedStack stack, String namespace, String name, ModelVersion model,
+      GenericKubernetesResource pipelineYaml) {
+    ModelVersion mv = new ModelVersion();
+    mv.getMetadata().setName(name + "-v1");
+    mv.getMetadata().setNamespace(namespace);
+    mv.setSpec(model.getSpec());
+    stack.client.resource(mv).create();
+    StreamingPipeline p = (StreamingPipeline) Manifests.typed(pipelineYaml);
+    p.getMetadata().setName(name);
+    p.getMetadata().setNamespace(namespace);
+    p.getSpec().serving.modelVersionRef.name = name + "-v1";
+    p.getSpec().serving.shedPolicyRef = null;
+    p.getSpec().topics.inputs.forEach(t -> {
+      t.name = namespace + "-" + name + "-in";
+      t.partitions = 1;
+    });
+    p.getSpec().topics.output.name = namespace + "-" + name + "-out";
+    p.getSpec().topics.output.partitions = 1;
+    if (p.getSpec().topics.lateEvents != null) {
+      p.getSpec().topics.lateEvents.name = namespace + "-" + name + "-late";
+      p.getSpec().topics.lateEvents.partitions = 1;
+    }
+    stack.client.resource(p).create();
   }
 
   /** The operator's requests matching {@code which} while one whole resync period (and 2 s) is watched. */

@@ -21,6 +21,14 @@ class FanOutIT {
       assertThat(result.writesPerPipeline()).isGreaterThanOrEqualTo(FanOut.MINIMUM_WRITES);
       assertThat(result.startUp().leading()).as("a new operator leads, ready first").isGreaterThanOrEqualTo(result.startUp().ready());
       assertThat(result.restartWrites()).as("writes of a restarted operator in a resync over 50 Ready pipelines").isZero();
+      stack.stopOperator();
+      int before = stack.api.calls().size();
+      double floor = FanOutFloor.run(stack, "fanout-floor-check", 50, "fanout-check");
+      System.out.println("fan-out floor check: " + floor + " s");
+      var calls = stack.api.calls();
+      assertThat(calls.subList(before, calls.size()).stream()
+          .filter(c -> FanOutFloor.AGENT.equals(c.userAgent()) && !"GET".equals(c.method())).count())
+          .as("the floor operator's writes for 50 pipelines: the minimum, no more").isEqualTo(FanOut.MINIMUM_WRITES * 50L);
       dev.slipstream.testkit.Reliability.record("Load", "50 pipelines created at once (make bench: 1,000)",
           "all Ready; an idle resync of all of them wrote nothing");
       dev.slipstream.testkit.Reliability.record("Faults", "the operator replaced by a new one over 50 Ready pipelines",

@@ -43,6 +43,11 @@ public final class StandInControllers implements AutoCloseable {
       this.context = new ResourceDefinitionContext.Builder().withGroup(group).withVersion(version)
           .withKind(kind).withPlural(plural).withNamespaced(true).build();
     }
+
+    /** Group, version, kind and plural, for a generic client. */
+    public ResourceDefinitionContext context() {
+      return context;
+    }
   }
 
   /** What a stand-in reports for an object. */

@@ -1,0 +1,171 @@
+package dev.slipstream.demo;
+
+import dev.slipstream.api.v1alpha1.ModelVersion;
+import dev.slipstream.api.v1alpha1.StreamingPipeline;
+import dev.slipstream.testkit.StandInControllers;
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+
+/**
+ * The floor of the fan-out on this machine: the same wave against a minimal operator that makes only the requests
+ * any operator must, with no logic. It watches pipelines, ModelVersions and the two owned kinds; per pipeline it
+ * creates the InferenceService and the FlinkDeployment (copies of what the real operator wrote for a pipeline of the
+ * wave before), creates the topics in batched requests, and once the stand-ins report both ready and the topics
+ * exist writes the Ready status (the real operator's, copied) and one Event. What the real operator takes beyond this
+ * floor is its own cost; the floor itself is the test API server's, the stand-ins', the broker's and the clients'
+ * share of the same cores.
+ */
+final class FanOutFloor implements AutoCloseable {
+  /** Requests this stand-in operator makes, to tell them from the others in the API server's record. */
+  static final String AGENT = "slipstream-floor";
+  /** What is needed before the Ready status: the InferenceService ready, the FlinkDeployment ready, the topics. */
+  private static final int PARTS = 3;
+
+  private final KubernetesClient client;
+  private final Admin admin;
+  private final String namespace;
+  private final StreamingPipeline readyTemplate;
+  private final GenericKubernetesResource isvcTemplate;
+  private final GenericKubernetesResource flinkTemplate;
+  private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+  private final SharedIndexInformer<StreamingPipeline> pipelines;
+  private final Map<String, AtomicInteger> parts = new ConcurrentHashMap<>();
+  /** Per pipeline, its topics, waiting for the next batched request. */
+  private final BlockingQueue<Map.Entry<String, List<String>>> topicsToCreate = new LinkedBlockingQueue<>();
+  private final java.util.Set<String> readyOwned = ConcurrentHashMap.newKeySet();
+  private final ExecutorService workers = Executors.newFixedThreadPool(8);
+  private final Thread topicBatcher;
+  private volatile boolean closed;
+
+  /** The wave's time to all Ready with the floor operator in place of the real one (which must be stopped). */
+  static double run(EmbeddedStack stack, String namespace, int pipelines, String templateNamespace) {
+    try (FanOutFloor floor = new FanOutFloor(stack, namespace, templateNamespace)) {
+      return FanOut.wave(stack, namespace, pipelines).seconds();
+    }
+  }
+
+  private FanOutFloor(EmbeddedStack stack, String namespace, String templateNamespace) {
+    this.namespace = namespace;
+    this.client = stack.api.newClient(AGENT);
+    this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka.bootstrapServers()));
+    this.readyTemplate = stack.client.resources(StreamingPipeline.class).inNamespace(templateNamespace).withName("p0").require();
+    this.isvcTemplate = ownedBy(stack.client, StandInControllers.Kind.INFERENCE_SERVICE, templateNamespace, readyTemplate);
+    this.flinkTemplate = ownedBy(stack.client, StandInControllers.Kind.FLINK_DEPLOYMENT, templateNamespace, readyTemplate);
+    informers.add(client.resources(ModelVersion.class).inNamespace(namespace).inform());
+    pipelines = client.resources(StreamingPipeline.class).inNamespace(namespace)
+        .inform(Handlers.added(pipeline -> workers.execute(() -> start(pipeline))));
+    informers.add(pipelines);
+    for (StandInControllers.Kind kind : List.of(StandInControllers.Kind.INFERENCE_SERVICE, StandInControllers.Kind.FLINK_DEPLOYMENT)) {
+      informers.add(client.genericKubernetesResources(kind.context()).inNamespace(namespace)
+          .inform(Handlers.addedOrUpdated(this::ownedSeen)));
+    }
+    topicBatcher = new Thread(this::createTopicsInBatches, "slipstream-floor-topics");
+    topicBatcher.start();
+  }
+
+  /** An owned object the stand-ins have given a status is ready (they write it once, when it is). */
+  private void ownedSeen(GenericKubernetesResource owned) {
+    if (owned.getAdditionalProperties().get("status") != null && readyOwned.add(owned.getKind() + "/" + owned.getMetadata().getName())) {
+      partDone(owned.getMetadata().getOwnerReferences().get(0).getName());
+    }
+  }
+
+  private void start(StreamingPipeline pipeline) {
+    String name = pipeline.getMetadata().getName();
+    parts.put(name, new AtomicInteger());
+    for (GenericKubernetesResource template : List.of(isvcTemplate, flinkTemplate)) {
+      GenericKubernetesResource owned = Serialization.clone(template);
+      owned.setMetadata(new ObjectMetaBuilder()
+          .withName(template.getMetadata().getName().replaceFirst("^p0", name)).withNamespace(namespace)
+          .withLabels(template.getMetadata().getLabels()).withAnnotations(template.getMetadata().getAnnotations())
+          .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion(pipeline.getApiVersion()).withKind(pipeline.getKind())
+              .withName(name).withUid(pipeline.getMetadata().getUid()).withController(true).withBlockOwnerDeletion(true).build())
+          .build());
+      owned.getAdditionalProperties().remove("status");
+      client.resource(owned).create();
+    }
+    List<String> topics = new ArrayList<>();
+    pipeline.getSpec().topics.inputs.forEach(t -> topics.add(t.name));
+    topics.add(pipeline.getSpec().topics.output.name);
+    if (pipeline.getSpec().topics.lateEvents != null) {
+      topics.add(pipeline.getSpec().topics.lateEvents.name);
+    }
+    topicsToCreate.add(Map.entry(name, topics));
+  }
+
+  /** One createTopics request for whatever has queued up since the last one answered. */
+  private void createTopicsInBatches() {
+    while (!closed) {
+      try {
+        var first = topicsToCreate.poll(100, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          continue;
+        }
+        List<Map.Entry<String, List<String>>> batch = new ArrayList<>(List.of(first));
+        topicsToCreate.drainTo(batch);
+        admin.createTopics(batch.stream().flatMap(e -> e.getValue().stream()).map(t -> new NewTopic(t, 1, (short) 1)).toList())
+            .all().get();
+        batch.forEach(e -> partDone(e.getKey()));
+      } catch (InterruptedException e) {
+        return;
+      } catch (java.util.concurrent.ExecutionException e) {
+        throw new IllegalStateException("the floor's topics", e.getCause());
+      }
+    }
+  }
+
+  private void partDone(String pipeline) {
+    if (parts.computeIfAbsent(pipeline, p -> new AtomicInteger()).incrementAndGet() == PARTS) {
+      workers.execute(() -> ready(pipeline));
+    }
+  }
+
+  private void ready(String name) {
+    StreamingPipeline pipeline = Serialization.clone(pipelines.getStore().getByKey(namespace + "/" + name));
+    pipeline.setStatus(readyTemplate.getStatus());
+    client.resource(pipeline).updateStatus();
+    ObjectMeta involved = pipeline.getMetadata();
+    client.v1().events().inNamespace(namespace).resource(new EventBuilder()
+        .withNewMetadata().withName(name + ".ready").withNamespace(namespace).endMetadata()
+        .withNewInvolvedObject().withApiVersion(pipeline.getApiVersion()).withKind(pipeline.getKind()).withName(name)
+        .withNamespace(namespace).withUid(involved.getUid()).endInvolvedObject()
+        .withReason("Ready").withMessage("ready").withType("Normal").build()).create();
+  }
+
+  private static GenericKubernetesResource ownedBy(KubernetesClient client, StandInControllers.Kind kind, String namespace,
+      HasMetadata owner) {
+    return client.genericKubernetesResources(kind.context()).inNamespace(namespace).list().getItems().stream()
+        .filter(o -> o.getMetadata().getOwnerReferences().stream().anyMatch(r -> owner.getMetadata().getUid().equals(r.getUid())))
+        .findFirst().orElseThrow(() -> new IllegalStateException("no " + kind + " of " + owner.getMetadata().getName()));
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    topicBatcher.interrupt();
+    informers.forEach(SharedIndexInformer::close);
+    workers.shutdownNow();
+    admin.close();
+    client.close();
+  }
+}
