@@ -210,15 +210,20 @@ public final class TestApiServer implements AutoCloseable {
      * index as entries are put and removed, so that looking one object up tests only the entries of its name.
      */
     private final IndexedStore store = new IndexedStore();
+    /** The mock's own lock on its store, so that a read of ours never meets a write of its half done. */
+    private final java.util.concurrent.locks.ReadWriteLock storeLock;
 
     AdmittingDispatcher() {
       super(Collections.emptyList());
       try {
-        var field = io.fabric8.mockwebserver.crud.CrudDispatcher.class.getDeclaredField("map");
-        field.setAccessible(true);
-        field.set(this, Collections.synchronizedMap(store));
+        var map = io.fabric8.mockwebserver.crud.CrudDispatcher.class.getDeclaredField("map");
+        map.setAccessible(true);
+        map.set(this, Collections.synchronizedMap(store));
+        var lock = KubernetesCrudDispatcher.class.getDeclaredField("lock");
+        lock.setAccessible(true);
+        storeLock = (java.util.concurrent.locks.ReadWriteLock) lock.get(this);
       } catch (ReflectiveOperationException e) {
-        throw new IllegalStateException("the mock's store moved: " + e.getMessage(), e);
+        throw new IllegalStateException("the mock's store or its lock moved: " + e.getMessage(), e);
       }
     }
 
@@ -236,17 +241,6 @@ public final class TestApiServer implements AutoCloseable {
         }
       }
       return null;
-    }
-
-    /** The mock's own lock on its store, so that a read of ours never meets a write of its half done. */
-    private java.util.concurrent.locks.ReadWriteLock storeLock() {
-      try {
-        var field = KubernetesCrudDispatcher.class.getDeclaredField("lock");
-        field.setAccessible(true);
-        return (java.util.concurrent.locks.ReadWriteLock) field.get(this);
-      } catch (ReflectiveOperationException e) {
-        throw new IllegalStateException("the mock's store lock moved: " + e.getMessage(), e);
-      }
     }
 
     @Override
@@ -373,7 +367,7 @@ public final class TestApiServer implements AutoCloseable {
       if (resourcePath.endsWith("/status")) {
         resourcePath = resourcePath.substring(0, resourcePath.length() - "/status".length());
       }
-      java.util.concurrent.locks.Lock read = storeLock().readLock();
+      java.util.concurrent.locks.Lock read = storeLock.readLock();
       java.util.Map.Entry<io.fabric8.mockwebserver.crud.AttributeSet, String> found;
       read.lock();
       try {
