@@ -92,7 +92,6 @@ final class FanOutFloor implements AutoCloseable {
 
   private void start(StreamingPipeline pipeline) {
     String name = pipeline.getMetadata().getName();
-    parts.put(name, new AtomicInteger());
     for (GenericKubernetesResource template : List.of(isvcTemplate, flinkTemplate)) {
       GenericKubernetesResource owned = Serialization.clone(template);
       owned.setMetadata(new ObjectMetaBuilder()

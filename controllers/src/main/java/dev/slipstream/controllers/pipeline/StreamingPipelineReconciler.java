@@ -396,7 +396,7 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
     ModelVersion servingStable = rollout == null ? model : rollout.stable();
     // a frozen policy's actions come from a spec that is not usable: what runs keeps its replicas and limits
     Integer replicas = frozen ? observedReplicas(pipeline, servingStable, kserve) : scaleOut(pipeline, shed, servingStable, kserve);
-    Integer concurrency = frozen ? observedConcurrency(pipeline)
+    Integer concurrency = frozen ? observedPredictorNumber(pipeline, "containerConcurrency")
         : actions.shed() == null ? null : actions.shed().containerConcurrency;
     DesiredServing desired;
     if (!kserve && httpRoutes != null && rollout != null) {
@@ -469,24 +469,18 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
   /** The replicas the stable version runs now (the Deployment's, or the InferenceService's minimum); null if unknown. */
   private Integer observedReplicas(StreamingPipeline pipeline, ModelVersion stable, boolean kserve) {
     if (kserve) {
-      return inferenceService(pipeline).map(i -> predictor(i).get("minReplicas"))
-          .filter(Number.class::isInstance).map(n -> ((Number) n).intValue()).orElse(null);
+      return observedPredictorNumber(pipeline, "minReplicas");
     }
     return deployments.get(new ResourceID(TritonDeploymentModel.deploymentName(pipeline, stable),
         pipeline.getMetadata().getNamespace())).map(d -> d.getSpec() == null ? null : d.getSpec().getReplicas()).orElse(null);
   }
 
-  /** The containerConcurrency the InferenceService runs with now, or null. */
-  private Integer observedConcurrency(StreamingPipeline pipeline) {
-    return inferenceService(pipeline).map(i -> predictor(i).get("containerConcurrency"))
+  /** A number the InferenceService's predictor runs with now ({@code spec.predictor.<key>}), or null. */
+  private Integer observedPredictorNumber(StreamingPipeline pipeline, String key) {
+    return inferenceService(pipeline).map(i -> i.getAdditionalProperties().get("spec"))
+        .map(spec -> spec instanceof Map<?, ?> s ? s.get("predictor") : null)
+        .map(predictor -> predictor instanceof Map<?, ?> p ? p.get(key) : null)
         .filter(Number.class::isInstance).map(n -> ((Number) n).intValue()).orElse(null);
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> predictor(GenericKubernetesResource isvc) {
-    Object spec = isvc.getAdditionalProperties().get("spec");
-    Object predictor = spec instanceof Map<?, ?> m ? m.get("predictor") : null;
-    return predictor instanceof Map<?, ?> p ? (Map<String, Object>) p : Map.of();
   }
 
   /**
