@@ -10,7 +10,9 @@ import java.util.stream.Stream;
 /**
  * After a failed test run: what the Surefire and Failsafe reports say, short enough to be read at the end of a CI
  * log. Each failed or broken test gets its first lines of trace and the last lines of its output file; a forked JVM
- * that died gets the end of its dump stream. The one-line summary comes last. Run with: java .ci/Failures.java
+ * that died gets the end of its dump stream and its crash log. The one-line summary comes last.
+ * Run with: java .ci/Failures.java [root]; exits 1 when a test failed or broke, 0 when none did (the run failed
+ * outside the tests' assertions: a forked JVM that died, a plugin).
  */
 public final class Failures {
   private static final Pattern CASE = Pattern.compile(
@@ -23,6 +25,7 @@ public final class Failures {
   public static void main(String[] args) throws IOException {
     Path root = Path.of(args.length > 0 ? args[0] : ".");
     List<String> summary = new ArrayList<>();
+    int failedTests = 0;
     List<Path> reports;
     try (Stream<Path> files = Files.walk(root, 4)) {
       reports = files.filter(Failures::isReportFile).sorted().toList();
@@ -30,16 +33,17 @@ public final class Failures {
     for (Path report : reports) {
       String name = report.getFileName().toString();
       if (name.endsWith(".xml")) {
-        readReport(report, summary);
+        failedTests += readReport(report, summary);
       } else {
-        System.out.println("== " + root.relativize(report) + " (a forked test JVM's unexpected output), last lines:");
+        System.out.println("== " + root.relativize(report) + " (a forked test JVM's own output), last lines:");
         printTail(Files.readAllLines(report), OUTPUT_LINES);
         summary.add("forked JVM output: " + root.relativize(report));
       }
     }
-    System.out.println("== " + summary.size() + " problem(s) in the test reports" + (summary.isEmpty()
-        ? " (none: the failure was outside the tests, see the Maven error above)" : ":"));
+    System.out.println("== " + failedTests + " test(s) failed or broke" + (failedTests == 0
+        ? " (the run failed outside the tests' assertions; see the Maven error above)" : ""));
     summary.forEach(line -> System.out.println("  " + line));
+    System.exit(failedTests == 0 ? 0 : 1);
   }
 
   private static boolean isReportFile(Path path) {
@@ -50,8 +54,10 @@ public final class Failures {
         || name.startsWith("hs_err_pid");
   }
 
-  private static void readReport(Path report, List<String> summary) throws IOException {
+  /** Prints each failed or broken test of one report; returns how many there were. */
+  private static int readReport(Path report, List<String> summary) throws IOException {
     String xml = Files.readString(report);
+    int failed = 0;
     Matcher testCase = CASE.matcher(xml);
     while (testCase.find()) {
       String body = testCase.group(3);
@@ -70,7 +76,9 @@ public final class Failures {
       }
       String firstLine = message.lines().findFirst().orElse("");
       summary.add(test + ": " + (firstLine.length() > 200 ? firstLine.substring(0, 200) + "..." : firstLine));
+      failed++;
     }
+    return failed;
   }
 
   private static List<String> head(List<String> lines, int count) {
