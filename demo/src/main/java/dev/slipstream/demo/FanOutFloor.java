@@ -163,6 +163,13 @@ final class FanOutFloor implements AutoCloseable {
     closed = true;
     topicBatcher.interrupt();
     informers.forEach(SharedIndexInformer::close);
+    // the wave ends at the last Ready status; that pipeline's Event may still be on its way: let it finish
+    workers.shutdown();
+    try {
+      workers.awaitTermination(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     workers.shutdownNow();
     admin.close();
     client.close();
