@@ -2,6 +2,7 @@ package dev.slipstream.demo;
 
 import dev.slipstream.api.v1alpha1.ModelVersion;
 import dev.slipstream.api.v1alpha1.StreamingPipeline;
+import dev.slipstream.core.model.DesiredTopic;
 import dev.slipstream.testkit.StandInControllers;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -50,8 +51,8 @@ final class FanOutFloor implements AutoCloseable {
   private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
   private final SharedIndexInformer<StreamingPipeline> pipelines;
   private final Map<String, AtomicInteger> parts = new ConcurrentHashMap<>();
-  /** Per pipeline, its topics, waiting for the next batched request. */
-  private final BlockingQueue<Map.Entry<String, List<String>>> topicsToCreate = new LinkedBlockingQueue<>();
+  /** Per pipeline, its topics (the ones the operator creates), waiting for the next batched request. */
+  private final BlockingQueue<Map.Entry<String, List<DesiredTopic>>> topicsToCreate = new LinkedBlockingQueue<>();
   private final java.util.Set<String> readyOwned = ConcurrentHashMap.newKeySet();
   private final ExecutorService workers = Executors.newFixedThreadPool(8);
   private final Thread topicBatcher;
@@ -103,13 +104,7 @@ final class FanOutFloor implements AutoCloseable {
       owned.getAdditionalProperties().remove("status");
       client.resource(owned).create();
     }
-    List<String> topics = new ArrayList<>();
-    pipeline.getSpec().topics.inputs.forEach(t -> topics.add(t.name));
-    topics.add(pipeline.getSpec().topics.output.name);
-    if (pipeline.getSpec().topics.lateEvents != null) {
-      topics.add(pipeline.getSpec().topics.lateEvents.name);
-    }
-    topicsToCreate.add(Map.entry(name, topics));
+    topicsToCreate.add(Map.entry(name, DesiredTopic.of(pipeline)));
   }
 
   /** One createTopics request for whatever has queued up since the last one answered. */
@@ -120,9 +115,10 @@ final class FanOutFloor implements AutoCloseable {
         if (first == null) {
           continue;
         }
-        List<Map.Entry<String, List<String>>> batch = new ArrayList<>(List.of(first));
+        List<Map.Entry<String, List<DesiredTopic>>> batch = new ArrayList<>(List.of(first));
         topicsToCreate.drainTo(batch);
-        admin.createTopics(batch.stream().flatMap(e -> e.getValue().stream()).map(t -> new NewTopic(t, 1, (short) 1)).toList())
+        admin.createTopics(batch.stream().flatMap(e -> e.getValue().stream())
+            .map(t -> new NewTopic(t.name(), t.partitions(), (short) t.replicationFactor()).configs(t.configs())).toList())
             .all().get();
         batch.forEach(e -> partDone(e.getKey()));
       } catch (InterruptedException e) {
