@@ -207,13 +207,17 @@ final class FanOut {
     return parts[i + 2] + (parts.length > i + 4 ? "/" + parts[i + 4] : "");
   }
 
-  private static boolean isWrite(TestApiServer.Call c) {
+  static boolean isWrite(TestApiServer.Call c) {
     return !"GET".equals(c.method());
   }
 
   private static List<TestApiServer.Call> operatorCalls(EmbeddedStack stack, int from, Predicate<TestApiServer.Call> which) {
+    return calls(stack, EmbeddedStack.OPERATOR_AGENT, from, which);
+  }
+
+  /** The API server's record from call {@code from} on: the requests of the client {@code agent} matching {@code which}. */
+  static List<TestApiServer.Call> calls(EmbeddedStack stack, String agent, int from, Predicate<TestApiServer.Call> which) {
     List<TestApiServer.Call> all = stack.api.calls();
-    return all.subList(from, all.size()).stream()
-        .filter(c -> EmbeddedStack.OPERATOR_AGENT.equals(c.userAgent())).filter(which).toList();
+    return all.subList(from, all.size()).stream().filter(c -> agent.equals(c.userAgent())).filter(which).toList();
   }
 }

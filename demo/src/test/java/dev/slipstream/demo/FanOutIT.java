@@ -25,9 +25,7 @@ class FanOutIT {
       int before = stack.api.calls().size();
       double floor = FanOutFloor.run(stack, "fanout-floor-check", 50, "fanout-check");
       System.out.println("fan-out floor check: " + floor + " s");
-      var calls = stack.api.calls();
-      assertThat(calls.subList(before, calls.size()).stream()
-          .filter(c -> FanOutFloor.AGENT.equals(c.userAgent()) && !"GET".equals(c.method())).count())
+      assertThat(FanOut.calls(stack, FanOutFloor.AGENT, before, FanOut::isWrite).size())
           .as("the floor operator's writes for 50 pipelines: the minimum, no more").isEqualTo(FanOut.MINIMUM_WRITES * 50L);
       dev.slipstream.testkit.Reliability.record("Load", "50 pipelines created at once (make bench: 1,000)",
           "all Ready; an idle resync of all of them wrote nothing");
