@@ -68,7 +68,7 @@ public final class Failures {
       String test = testCase.group(2) + "#" + testCase.group(1);
       String message = unescape(problem.group(2) == null ? "" : problem.group(2));
       System.out.println("== " + problem.group(1).toUpperCase() + " " + test);
-      printTail(head(unescape(problem.group(3)).lines().toList(), TRACE_LINES), TRACE_LINES);
+      unescape(problem.group(3)).lines().limit(TRACE_LINES).forEach(System.out::println);
       Path output = report.resolveSibling(testCase.group(2) + "-output.txt");
       if (Files.exists(output)) {
         System.out.println("-- last lines of " + output.getFileName());
@@ -79,10 +79,6 @@ public final class Failures {
       failed++;
     }
     return failed;
-  }
-
-  private static List<String> head(List<String> lines, int count) {
-    return lines.subList(0, Math.min(count, lines.size()));
   }
 
   private static void printTail(List<String> lines, int count) {
