@@ -21,6 +21,7 @@ import dev.slipstream.core.slo.LatencyQueries;
 import dev.slipstream.core.slo.PredictionAgreement;
 import dev.slipstream.core.slo.Signals;
 import dev.slipstream.core.slo.SloEvaluator;
+import dev.slipstream.core.status.KServeStatus;
 import dev.slipstream.core.status.ObjectReadiness;
 import dev.slipstream.core.status.Readiness;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -45,6 +46,7 @@ final class Rollouts {
   private final ControllersConfig config;
   private final EventRecorder events;
   private final World world;
+
 
   /** What a rollout reads of the cluster and of Kafka, from the reconciler's caches and adapters. */
   interface World {
@@ -95,13 +97,13 @@ final class Rollouts {
 
       @Override
       public Readiness stable(String stable) {
-        return isvc.map(ObjectReadiness::inferenceService)
+        return isvc.map(KServeStatus::readiness)
             .orElse(Readiness.pending("ServingPending", "InferenceService not created yet"));
       }
 
       @Override
       public String candidateUrl(String candidate) {
-        return deployed(candidate) ? isvc.map(Rollouts::latestUrl).orElse(null) : null;
+        return deployed(candidate) ? isvc.map(KServeStatus::latestUrl).orElse(null) : null;
       }
     };
   }
@@ -164,33 +166,27 @@ final class Rollouts {
     String namespace = pipeline.getMetadata().getNamespace();
     String desiredName = desired.getMetadata().getName();
     boolean triton = desired.getSpec().runtime == ServingRuntime.TRITON;
-    Optional<String> direct = before == null || before.stable == null ? Optional.empty()
-        : world.modelVersion(namespace, before.stable).filter(m -> m.getSpec().runtime != desired.getSpec().runtime)
-            .map(m -> "the runtime changes from " + m.getSpec().runtime.wireName() + " to "
-                + desired.getSpec().runtime.wireName() + ", which no canary can split");
-    if (triton && !world.routesInstalled()) {
-      direct = Optional.of("runtime triton needs the Gateway API HTTPRoute CRD for a canary, and it is not installed");
-    }
-    if (direct.isPresent()) {
-      // no weighted routing possible: the new version replaces the old once ready
-      RolloutStatus replaced = new RolloutStatus();
-      replaced.phase = RolloutPhase.Idle.name();
-      replaced.stable = desiredName;
-      replaced.message = desiredName + " serves all traffic (" + direct.get() + "; a new version replaces the old once ready)";
-      return new RolloutStep(desired, null, desired, new RolloutDecision(replaced, List.of(), null), RolloutCommand.NONE, null,
-          null, RolloutPhase.Idle, null);
-    }
     RolloutSpec spec = pipeline.getSpec().rollout != null ? pipeline.getSpec().rollout : new RolloutSpec();
+    String annotation = pipeline.getMetadata().getAnnotations() == null ? null
+        : pipeline.getMetadata().getAnnotations().get(RolloutCommand.ANNOTATION);
+    RolloutCommand command = RolloutCommand.parse(annotation);
+    RolloutCommand consumed = annotation == null ? RolloutCommand.NONE : command;
+    ServingRuntime stableRuntime = before == null || before.stable == null ? null
+        : world.modelVersion(namespace, before.stable).map(m -> m.getSpec().runtime).orElse(null);
+    Optional<String> direct = RolloutStateMachine.directReplacement(stableRuntime, desired.getSpec().runtime,
+        world.routesInstalled());
+    if (direct.isPresent()) {
+      RolloutDecision decision = RolloutStateMachine.next(spec, before, new RolloutObservation(desiredName, null, null,
+          null, degraded, command, direct.get(), null), now);
+      return new RolloutStep(desired, null, desired, decision, RolloutCommand.NONE, null, null, RolloutPhase.Idle, null);
+    }
     ServingView view = triton ? triton(pipeline) : kserve(world.inferenceService(pipeline));
     String candidate = before == null ? null : before.candidate;
-    boolean shadowing = shadowing(before);
+    boolean shadowing = RolloutStateMachine.shadowing(before);
     Readiness candidateServing = candidate == null ? null : view.candidate(candidate);
     Optional<String> noRoom = gpuShortfall(pipeline, spec, before, view);
     if (noRoom.isPresent()) {
       candidateServing = Readiness.pending("GpuQuotaExceeded", noRoom.get());
-      if (before.message == null || !before.message.contains(noRoom.get())) {
-        events.warning(pipeline, "GpuQuotaExceeded", noRoom.get());
-      }
     }
     if (shadowing && candidateServing != null && candidateServing.isReady()) {
       candidateServing = view.candidateUrl(candidate) == null
@@ -203,7 +199,7 @@ final class Rollouts {
     if (RolloutStateMachine.checkDue(spec, before, now)) {
       String revision = triton ? null : world.inferenceService(pipeline)
           .filter(i -> candidate != null && candidate.equals(i.getMetadata().getLabels().get(Labels.MODEL_VERSION)))
-          .map(i -> ObjectReadiness.kserveRevision(i, true)).orElse(null);
+          .map(i -> KServeStatus.revision(i, true)).orElse(null);
       LatencySource.Target target = latencyTarget(pipeline, world.modelVersion(namespace, candidate).orElse(null),
           candidate, revision, RolloutStateMachine.interval(spec));
       LatencySource.Sample latency = config.latency().measure(target);
@@ -216,11 +212,8 @@ final class Rollouts {
       }
       analysis = SloEvaluator.evaluate(pipeline.getSpec().serving.slo, spec.analysis, signals);
     }
-    String annotation = pipeline.getMetadata().getAnnotations() == null ? null
-        : pipeline.getMetadata().getAnnotations().get(RolloutCommand.ANNOTATION);
-    RolloutCommand command = RolloutCommand.parse(annotation);
-    RolloutDecision decision = RolloutStateMachine.next(spec,
-        before, new RolloutObservation(desiredName, candidateServing, stableServing, analysis, degraded, command), now);
+    RolloutDecision decision = RolloutStateMachine.next(spec, before, new RolloutObservation(desiredName,
+        candidateServing, stableServing, analysis, degraded, command, null, noRoom.orElse(null)), now);
 
     RolloutStatus after = decision.status();
     RolloutPhase previous = RolloutPhase.of(before == null ? null : before.phase);
@@ -228,23 +221,21 @@ final class Rollouts {
     RolloutPhase phase = RolloutPhase.of(after.phase);
     Optional<ModelVersion> candidateModel = after.candidate == null ? Optional.empty()
         : world.modelVersion(namespace, after.candidate);
-    RolloutCommand consumed = annotation == null ? RolloutCommand.NONE : command;
     // a rollout that starts in this pass is checked before its candidate is first deployed, too
     Optional<String> noRoomNow = before != null && java.util.Objects.equals(before.candidate, after.candidate)
         ? noRoom : gpuShortfall(pipeline, spec, after, view);
     if (noRoomNow.isPresent() && phase.isJudging()) {
       // the candidate is not deployed until the quota has room: no Pending pods, the stable version serves
-      return new RolloutStep(stable, null, stable, decision, consumed, null, analysis,
-          previous, null);
+      return new RolloutStep(stable, null, stable, decision, consumed, null, analysis, previous, null);
     }
     if ((phase.isActive() || phase == RolloutPhase.RolledBack) && candidateModel.isPresent()) {
       int weight = after.weight == null ? 0 : after.weight;
-      String shadowEndpoint = shadowing(after) ? view.candidateUrl(candidateModel.get().getMetadata().getName()) : null;
+      String shadowEndpoint = RolloutStateMachine.shadowing(after)
+          ? view.candidateUrl(candidateModel.get().getMetadata().getName()) : null;
       return new RolloutStep(candidateModel.get(), weight, stable, decision, consumed, shadowEndpoint, analysis,
-          previous, replicaPercent(spec, after));
+          previous, RolloutStateMachine.replicaPercent(spec, after));
     }
-    return new RolloutStep(stable, null, stable, decision, consumed, null, analysis,
-        previous, null);
+    return new RolloutStep(stable, null, stable, decision, consumed, null, analysis, previous, null);
   }
 
   /**
@@ -266,40 +257,6 @@ final class Rollouts {
     Integer share = RolloutPhase.Shadowing.name().equals(rollout.phase) ? null : RolloutStateMachine.steps(spec).get(0);
     int needed = mv.resources.gpu * dev.slipstream.core.model.InferenceServiceModel.share(mv.minReplicas, share);
     return GpuQuota.shortfall(world.resourceQuotas(pipeline.getMetadata().getNamespace()), needed, rollout.candidate);
-  }
-
-  /**
-   * The candidate's replicas follow its weight, so a canary does not double the GPU footprint: all of them
-   * in shadow (it scores every event) and on promotion, none after a rollback (scaled down, kept for
-   * inspection), and the first step's share while it comes up.
-   */
-  static Integer replicaPercent(RolloutSpec spec, RolloutStatus s) {
-    RolloutPhase phase = RolloutPhase.of(s.phase);
-    if (phase == RolloutPhase.RollingBack || phase == RolloutPhase.RolledBack) {
-      return 0;
-    }
-    if (shadowing(s) || phase == RolloutPhase.Promoting) {
-      return null;
-    }
-    return s.weight != null && s.weight > 0 ? s.weight : RolloutStateMachine.steps(spec).get(0);
-  }
-
-  private static boolean shadowing(RolloutStatus s) {
-    return s != null && (RolloutPhase.Shadowing.name().equals(s.phase)
-        || (RolloutPhase.Paused.name().equals(s.phase) && RolloutPhase.Shadowing.name().equals(s.pausedPhase)));
-  }
-
-  /** KServe's URL of the latest revision (tag routing), which reaches the candidate even at 0% of traffic. */
-  @SuppressWarnings("unchecked")
-  private static String latestUrl(GenericKubernetesResource isvc) {
-    Object status = isvc.getAdditionalProperties().get("status");
-    if (!(status instanceof java.util.Map<?, ?> s) || !(s.get("components") instanceof java.util.Map<?, ?> c)
-        || !(c.get("predictor") instanceof java.util.Map<?, ?> p) || !(p.get("traffic") instanceof List<?> traffic)) {
-      return null;
-    }
-    return traffic.stream().filter(t -> t instanceof java.util.Map<?, ?> m && "latest".equals(m.get("tag")))
-        .map(t -> (String) ((java.util.Map<String, Object>) t).get("url")).filter(java.util.Objects::nonNull)
-        .findFirst().orElse(null);
   }
 
   /** After the status is written: the decision's Events and metrics, and a manual command consumed. */
@@ -372,7 +329,7 @@ final class Rollouts {
     if (!candidate.equals(deployed)) {
       return Readiness.pending("ServingPending", candidate + " is not deployed yet");
     }
-    return ObjectReadiness.inferenceServiceLatestRevision(isvc.get());
+    return KServeStatus.latestRevision(isvc.get());
   }
 
   /** The lag the last check measured for the same target (shadow and canary lags are different groups'). */

@@ -50,6 +50,12 @@ final class Shedding {
     boolean degraded() {
       return level() > 0;
     }
+
+    /** This step with how its actions are carried out in this pass (see {@link ShedLadder.Decision#noting}). */
+    ShedStep noting(java.util.List<String> notes) {
+      ShedLadder.Decision noted = decision.noting(actions, notes);
+      return noted == decision ? this : new ShedStep(policy, noted, actions, interval);
+    }
   }
 
   /**

@@ -26,6 +26,7 @@ import java.util.stream.Collectors;
 /** Validates a ShedPolicy's ladder, including that every downgrade target exists. */
 @ControllerConfiguration(name = "shedpolicy")
 public class ShedPolicyReconciler implements Reconciler<ShedPolicy> {
+  private static final String DOWNGRADE_TARGETS = "downgrade-targets";
   private final ControllersConfig config;
   private final StatusRecorder statusRecorder;
   private InformerEventSource<ModelVersion, ShedPolicy> modelVersions;
@@ -35,14 +36,20 @@ public class ShedPolicyReconciler implements Reconciler<ShedPolicy> {
     this.statusRecorder = new StatusRecorder(client);
   }
 
+  /**
+   * A ModelVersion's change re-validates the policies that downgrade to it, found through an index of the policies
+   * by their downgrade targets (namespace/name), not by testing every policy.
+   */
   @Override
   public List<EventSource<?, ShedPolicy>> prepareEventSources(EventSourceContext<ShedPolicy> context) {
+    context.getPrimaryCache().addIndexer(DOWNGRADE_TARGETS, policy -> policy.getSpec() == null || policy.getSpec().levels == null
+        ? List.of()
+        : policy.getSpec().levels.stream().filter(l -> l.downgrade != null && l.downgrade.modelVersionRef != null)
+            .map(l -> policy.getMetadata().getNamespace() + "/" + l.downgrade.modelVersionRef.name).distinct().toList());
     modelVersions = new InformerEventSource<>(InformerEventSourceConfiguration.from(ModelVersion.class, ShedPolicy.class)
         .withName("modelversions")
         .withSecondaryToPrimaryMapper((ModelVersion mv) -> context.getPrimaryCache()
-            .list(mv.getMetadata().getNamespace(), policy -> policy.getSpec() != null && policy.getSpec().levels != null
-                && policy.getSpec().levels.stream().anyMatch(l -> l.downgrade != null && l.downgrade.modelVersionRef != null
-                    && mv.getMetadata().getName().equals(l.downgrade.modelVersionRef.name)))
+            .byIndex(DOWNGRADE_TARGETS, mv.getMetadata().getNamespace() + "/" + mv.getMetadata().getName()).stream()
             .map(ResourceID::fromResource)
             .collect(Collectors.toSet()))
         .build(), context);

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +15,7 @@ import java.util.Objects;
  * This is what keeps an unchanged pipeline from causing any write on resync.
  */
 public final class DesiredState {
-  private static final ObjectMapper MAPPER = Serialization.jsonMapper();
+  private static final ObjectMapper MAPPER = dev.slipstream.core.json.Json.MAPPER;
 
   private DesiredState() {}
 

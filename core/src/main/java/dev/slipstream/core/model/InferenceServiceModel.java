@@ -5,7 +5,7 @@ import dev.slipstream.api.v1alpha1.ModelVersion;
 import dev.slipstream.api.v1alpha1.StreamingPipeline;
 import dev.slipstream.core.time.Durations;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.client.utils.Serialization;
+import dev.slipstream.core.json.Json;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -90,7 +90,7 @@ public final class InferenceServiceModel {
       predictor.put("nodeSelector", nodeSelector);
     }
     if (mv.resources.tolerations != null && !mv.resources.tolerations.isEmpty()) {
-      predictor.put("tolerations", Serialization.jsonMapper().convertValue(mv.resources.tolerations, List.class));
+      predictor.put("tolerations", Json.MAPPER.convertValue(mv.resources.tolerations, List.class));
     }
 
     GenericKubernetesResource isvc = new GenericKubernetesResource();

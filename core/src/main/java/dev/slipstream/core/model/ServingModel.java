@@ -19,15 +19,23 @@ public final class ServingModel {
   }
 
   /**
-   * The serving objects with a ShedPolicy's capacity actions applied: replicas raised to {@code scaleOut}
-   * (the ModelVersion's own minimum otherwise), and for KServe a container concurrency limit when shedding.
+   * The serving objects of a plan. KServe: one InferenceService for the served version at its canary weight and
+   * replica share, with the plan's capacity. Triton behind a mesh route: the stable version (with the plan's
+   * capacity) and the candidate side by side, weighted by the route, earlier versions kept warm. Triton without
+   * one: the served version alone (no canary can split; the rollout replaces it directly).
    */
-  public static DesiredServing from(StreamingPipeline pipeline, ModelVersion model, OperatorDefaults defaults,
-      Integer canaryTrafficPercent, Integer replicaPercent, Integer scaleOut, Integer containerConcurrency) {
-    ModelVersion scaled = scaledOut(model, scaleOut);
-    return scaled.getSpec().runtime == ServingRuntime.TRITON
-        ? TritonDeploymentModel.from(pipeline, scaled, defaults)
-        : InferenceServiceModel.from(pipeline, scaled, defaults, canaryTrafficPercent, replicaPercent, containerConcurrency);
+  public static DesiredServing desired(StreamingPipeline pipeline, ServingPlan plan, OperatorDefaults defaults) {
+    if (plan.served().getSpec().runtime != ServingRuntime.TRITON) {
+      return InferenceServiceModel.from(pipeline, scaledOut(plan.served(), plan.replicas()), defaults,
+          plan.canaryPercent(), plan.candidateReplicaPercent(), plan.containerConcurrency());
+    }
+    if (plan.meshRoutes()) {
+      boolean candidate = plan.hasCandidate();
+      return TritonDeploymentModel.routed(pipeline, scaledOut(plan.stable(), plan.replicas()),
+          candidate ? plan.served() : null, candidate && plan.canaryPercent() != null ? plan.canaryPercent() : 0,
+          plan.candidateReplicaPercent(), plan.warm(), defaults);
+    }
+    return TritonDeploymentModel.from(pipeline, scaledOut(plan.served(), plan.replicas()), defaults);
   }
 
   /** A copy of {@code model} running at least {@code replicas} (its maximum raised to match); itself when null. */
@@ -35,24 +43,13 @@ public final class ServingModel {
     if (replicas == null || replicas <= model.getSpec().minReplicas) {
       return model;
     }
-    ModelVersion copy = io.fabric8.kubernetes.client.utils.Serialization.clone(model);
+    ModelVersion copy = dev.slipstream.core.json.Json.copy(model);
     copy.getSpec().minReplicas = replicas;
     copy.getSpec().maxReplicas = Math.max(replicas, copy.getSpec().maxReplicas);
     return copy;
   }
 
   public static DesiredServing from(StreamingPipeline pipeline, ModelVersion model, OperatorDefaults defaults) {
-    return from(pipeline, model, defaults, null, null);
-  }
-
-  /**
-   * @param canaryTrafficPercent the candidate's share of traffic during a KServe rollout; null outside one
-   * @param replicaPercent the share of its replicas the candidate runs; null for all
-   */
-  public static DesiredServing from(StreamingPipeline pipeline, ModelVersion model, OperatorDefaults defaults,
-      Integer canaryTrafficPercent, Integer replicaPercent) {
-    return model.getSpec().runtime == ServingRuntime.TRITON
-        ? TritonDeploymentModel.from(pipeline, model, defaults)
-        : InferenceServiceModel.from(pipeline, model, defaults, canaryTrafficPercent, replicaPercent);
+    return desired(pipeline, ServingPlan.of(model), defaults);
   }
 }

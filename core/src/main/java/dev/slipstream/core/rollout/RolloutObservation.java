@@ -13,6 +13,16 @@ import java.util.List;
  * @param analysis the results of a check measured in this pass, or null when no check was due
  * @param degraded the pipeline's ShedPolicy has it degraded: hold, neither advance nor count failures
  * @param command a manual command from the annotation, or NONE
+ * @param directReplacement why no canary can split traffic (see {@link RolloutStateMachine#directReplacement}), or
+ *     null when one can: the desired version then replaces the old once ready
+ * @param gpuShortfall why the namespace's GPU quota has no room for the candidate's first replicas, or null: it
+ *     is not deployed meanwhile
  */
 public record RolloutObservation(String desired, Readiness candidate, Readiness stable, List<AnalysisResult> analysis,
-    boolean degraded, RolloutCommand command) {}
+    boolean degraded, RolloutCommand command, String directReplacement, String gpuShortfall) {
+
+  public RolloutObservation(String desired, Readiness candidate, Readiness stable, List<AnalysisResult> analysis,
+      boolean degraded, RolloutCommand command) {
+    this(desired, candidate, stable, analysis, degraded, command, null, null);
+  }
+}

@@ -1,18 +1,16 @@
 package dev.slipstream.core.rollout;
 
 import dev.slipstream.api.v1alpha1.AnalysisResult;
-import dev.slipstream.api.v1alpha1.AnalysisSpec;
 import dev.slipstream.api.v1alpha1.RolloutSpec;
 import dev.slipstream.api.v1alpha1.RolloutStatus;
-import dev.slipstream.core.slo.SloEvaluator;
+import dev.slipstream.api.v1alpha1.ServingRuntime;
 import dev.slipstream.core.slo.Verdict;
-import dev.slipstream.core.status.Readiness;
 import dev.slipstream.core.time.Durations;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -53,299 +51,54 @@ public final class RolloutStateMachine {
     return d.compareTo(MIN_INTERVAL) < 0 ? MIN_INTERVAL : d;
   }
 
-  public static RolloutDecision next(RolloutSpec spec, RolloutStatus previous, RolloutObservation seen, Instant now) {
-    return new Step(spec, previous, seen, now).run();
+  /**
+   * Why no canary can split traffic between {@code stable} and {@code desired}, so the new version replaces the
+   * old once ready; empty when a canary can. A change of runtime cannot be split, nor can Triton without the
+   * Gateway API HTTPRoute CRD (its canary is a weighted route).
+   *
+   * @param stableRuntime the runtime of the version serving now, or null when there is none or it is unknown
+   */
+  public static Optional<String> directReplacement(ServingRuntime stableRuntime, ServingRuntime desiredRuntime,
+      boolean routesInstalled) {
+    if (desiredRuntime == ServingRuntime.TRITON && !routesInstalled) {
+      return Optional.of("runtime triton needs the Gateway API HTTPRoute CRD for a canary, and it is not installed");
+    }
+    if (stableRuntime != null && stableRuntime != desiredRuntime) {
+      return Optional.of("the runtime changes from " + stableRuntime.wireName() + " to " + desiredRuntime.wireName()
+          + ", which no canary can split");
+    }
+    return Optional.empty();
   }
 
-  /** One decision; mutable only while it is being made. */
-  private static final class Step {
-    private final RolloutSpec spec;
-    private final RolloutObservation seen;
-    private final Instant now;
-    private final String nowText;
-    private final RolloutStatus s;
-    private final List<RolloutDecision.Event> events = new ArrayList<>();
-
-    Step(RolloutSpec spec, RolloutStatus previous, RolloutObservation seen, Instant now) {
-      this.spec = spec;
-      this.seen = seen;
-      this.now = now;
-      this.nowText = now.truncatedTo(ChronoUnit.SECONDS).toString();
-      this.s = copy(previous);
+  /**
+   * The share of its replicas the candidate runs, so a canary does not double the GPU footprint: all of them in
+   * shadow (it scores every event) and on promotion (null), none after a rollback (scaled down, kept for
+   * inspection), the weight in a canary step, and the first step's share while it comes up.
+   */
+  public static Integer replicaPercent(RolloutSpec spec, RolloutStatus status) {
+    RolloutPhase phase = RolloutPhase.of(status.phase);
+    if (phase == RolloutPhase.RollingBack || phase == RolloutPhase.RolledBack) {
+      return 0;
     }
-
-    RolloutDecision run() {
-      if (s.stable == null) {
-        // the first version a pipeline serves is deployed, not rolled out
-        s.phase = RolloutPhase.Idle.name();
-        s.stable = seen.desired();
-        s.message = seen.desired() + " serves all traffic";
-        return done(null);
-      }
-      RolloutPhase phase = RolloutPhase.of(s.phase);
-      String desired = seen.desired();
-      switch (phase) {
-        case Idle, Succeeded -> {
-          return desired.equals(s.stable) ? done(null) : start(desired, "RolloutStarted");
-        }
-        case RolledBack -> {
-          if (desired.equals(s.stable)) {
-            idle(s.stable + " serves all traffic; the reference is back on it");
-            return done(null);
-          }
-          if (!desired.equals(s.candidate)) {
-            return start(desired, "RolloutStarted");
-          }
-          return seen.command() == RolloutCommand.RETRY ? start(desired, "RolloutRetried") : done(null);
-        }
-        default -> {
-          // an active rollout
-        }
-      }
-      if (desired.equals(s.stable) && phase != RolloutPhase.RollingBack) {
-        String candidate = s.candidate;
-        idle(s.stable + " serves all traffic: spec.serving.modelVersionRef went back to it, so " + candidate + " was aborted");
-        events.add(new RolloutDecision.Event(true, "RolloutAborted", s.message));
-        return done(null);
-      }
-      if (!desired.equals(s.candidate) && !desired.equals(s.stable)) {
-        return start(desired, "RolloutRestarted");
-      }
-      if (phase == RolloutPhase.RollingBack) {
-        if (seen.stable() != null && seen.stable().isReady()) {
-          s.phase = RolloutPhase.RolledBack.name();
-          s.message = "all traffic on " + s.stable + "; " + s.candidate + " rolled back: " + s.message;
-          events.add(new RolloutDecision.Event(true, "RolledBack", s.message));
-          return done(null);
-        }
-        return done(READINESS_POLL);
-      }
-      if (seen.command() == RolloutCommand.ABORT) {
-        return rollBack("Aborted", "RolloutAborted", "aborted by annotation " + RolloutCommand.ANNOTATION + "=abort");
-      }
-      if (seen.command() == RolloutCommand.PROMOTE && phase != RolloutPhase.Promoting) {
-        return promote("promoted by annotation " + RolloutCommand.ANNOTATION + "=promote");
-      }
-      if (phase == RolloutPhase.Promoting) {
-        if (seen.candidate() != null && seen.candidate().isReady()) {
-          String promoted = s.candidate;
-          List<String> warm = warmAfterPromotion(s.warm, s.stable, promoted, spec.warmVersions);
-          s.stable = promoted;
-          idle(promoted + " serves all traffic");
-          s.warm = warm;
-          s.phase = RolloutPhase.Succeeded.name();
-          events.add(new RolloutDecision.Event(false, "RolloutSucceeded", promoted + " promoted: it serves all traffic"));
-          return done(null);
-        }
-        return done(READINESS_POLL);
-      }
-      if (phase == RolloutPhase.Paused) {
-        if (Boolean.TRUE.equals(spec.paused)) {
-          return done(null);
-        }
-        s.phase = s.pausedPhase;
-        s.pausedPhase = null;
-        if (s.stepStartedAt != null) {
-          s.stepStartedAt = nowText;
-          s.lastCheckAt = nowText;
-        }
-        s.lastProgressAt = nowText;
-        s.message = "resumed";
-        events.add(new RolloutDecision.Event(false, "RolloutResumed", "rollout of " + s.candidate + " resumed"));
-        return done(untilNextCheck());
-      }
-      if (Boolean.TRUE.equals(spec.paused)) {
-        s.pausedPhase = s.phase;
-        s.phase = RolloutPhase.Paused.name();
-        s.message = "paused at weight " + s.weight + "% (spec.rollout.paused)";
-        events.add(new RolloutDecision.Event(false, "RolloutPaused", s.message));
-        return done(null);
-      }
-      return judge(phase);
+    if (shadowing(status) || phase == RolloutPhase.Promoting) {
+      return null;
     }
+    return status.weight != null && status.weight > 0 ? status.weight : steps(spec).get(0);
+  }
 
-    private RolloutDecision judge(RolloutPhase phase) {
-      Readiness candidate = seen.candidate();
-      if (candidate != null && candidate.state() == Readiness.State.FAILED) {
-        return rollBack("CandidateFailed", "CandidateFailed", s.candidate + " cannot serve: " + candidate.message());
-      }
-      Duration deadline = Durations.parse(spec.progressDeadline);
-      if (s.lastProgressAt != null && !now.isBefore(Instant.parse(s.lastProgressAt).plus(deadline))) {
-        return rollBack("ProgressDeadlineExceeded", "ProgressDeadlineExceeded",
-            "no progress for " + spec.progressDeadline + " (spec.rollout.progressDeadline): " + s.message);
-      }
-      if (s.stepStartedAt == null) {
-        if (candidate == null || !candidate.isReady()) {
-          s.message = "waiting for " + s.candidate + " to serve" + (candidate == null ? "" : ": " + candidate.message());
-          return done(READINESS_POLL);
-        }
-        // the candidate serves: the shadow job starts, or the first canary step routes traffic to it
-        s.stepStartedAt = nowText;
-        s.lastCheckAt = nowText;
-        s.lastProgressAt = nowText;
-        if (phase == RolloutPhase.Canary) {
-          enterStep(0);
-        } else {
-          s.message = "shadowing " + s.candidate + " on the real input for " + spec.shadow.duration;
-        }
-        return done(untilNextCheck());
-      }
-      List<AnalysisResult> analysis = seen.analysis();
-      if (analysis == null) {
-        return done(untilNextCheck());
-      }
-      s.lastAnalysis = List.copyOf(analysis);
-      s.lastCheckAt = nowText;
-      if (seen.degraded()) {
-        // saturation makes the lag of the whole pipeline grow whatever the candidate does: it is not judged;
-        // the candidate's own latency and errors still are, so a bad candidate that causes the saturation goes
-        analysis = analysis.stream().filter(r -> !SloEvaluator.CONSUMER_LAG.equals(r.metric)
-            && !SloEvaluator.LAG_GROWTH.equals(r.metric)).toList();
-      }
-      Verdict verdict = analysis.isEmpty() ? Verdict.Pass : Verdict.of(analysis);
-      if (seen.degraded() && verdict != Verdict.Fail) {
-        s.message = "held at weight " + s.weight + "%: the pipeline is degraded by its ShedPolicy (consumer lag and"
-            + " its growth are not judged meanwhile; the candidate's latency and errors are)";
-        return done(untilNextCheck());
-      }
-      AnalysisSpec rules = spec.analysis;
-      String failure = null;
-      if (verdict == Verdict.NoData) {
-        if (s.noDataSince == null) {
-          s.noDataSince = nowText;
-        }
-        switch (rules.noData) {
-          case pass -> verdict = Verdict.Pass;
-          case fail -> failure = describe(analysis, Verdict.NoData);
-          case hold -> {
-            Duration timeout = interval(spec).multipliedBy(rules.noDataTimeoutIntervals);
-            if (now.isBefore(Instant.parse(s.noDataSince).plus(timeout))) {
-              s.message = "holding: " + describe(analysis, Verdict.NoData) + " (no data since " + s.noDataSince
-                  + "; fails after " + rules.noDataTimeoutIntervals + " intervals)";
-              return done(untilNextCheck());
-            }
-            failure = describe(analysis, Verdict.NoData) + " for " + rules.noDataTimeoutIntervals + " intervals";
-          }
-        }
-      } else {
-        s.noDataSince = null;
-        if (verdict == Verdict.Fail) {
-          failure = describe(analysis, Verdict.Fail);
-        }
-      }
-      boolean shadowInformational = phase == RolloutPhase.Shadowing && !Boolean.TRUE.equals(spec.shadow.mustPass);
-      if (failure != null && !shadowInformational) {
-        int failures = (s.consecutiveFailures == null ? 0 : s.consecutiveFailures) + 1;
-        s.consecutiveFailures = failures;
-        String counted = failure + " (" + failures + "/" + rules.failureThreshold + " consecutive)";
-        String reason = phase == RolloutPhase.Shadowing ? "ShadowAnalysisFailed" : "CanaryAnalysisFailed";
-        if (failures >= rules.failureThreshold) {
-          return rollBack("AnalysisFailed", reason, counted);
-        }
-        s.message = "check failed: " + counted;
-        events.add(new RolloutDecision.Event(true, reason, counted));
-        return done(untilNextCheck());
-      }
-      s.consecutiveFailures = 0;
-      return advance(phase, failure);
-    }
+  /** The version serving real traffic: the rollout's stable one, else the one the spec names. */
+  public static String servingVersion(RolloutStatus status, String desired) {
+    return status != null && status.stable != null ? status.stable : desired;
+  }
 
-    private RolloutDecision advance(RolloutPhase phase, String ignoredFailure) {
-      if (phase == RolloutPhase.Shadowing) {
-        Duration duration = Durations.parse(spec.shadow.duration);
-        if (now.isBefore(Instant.parse(s.stepStartedAt).plus(duration))) {
-          s.message = ignoredFailure == null ? "shadow checks pass"
-              : "shadow check failed, reported only (shadow.mustPass false): " + ignoredFailure;
-          return done(untilNextCheck());
-        }
-        s.phase = RolloutPhase.Canary.name();
-        enterStep(0);
-        events.add(new RolloutDecision.Event(false, "ShadowSucceeded", s.candidate + " passed " + spec.shadow.duration
-            + " in shadow; canary at " + s.weight + "%"));
-        return done(untilNextCheck());
-      }
-      List<Integer> steps = steps(spec);
-      int index = s.stepIndex == null ? 0 : s.stepIndex;
-      if (index + 1 < steps.size()) {
-        enterStep(index + 1);
-        events.add(new RolloutDecision.Event(false, "CanaryStepAdvanced", s.message));
-        return done(untilNextCheck());
-      }
-      return promote(s.candidate + " passed every check up to " + s.weight + "%: " + summary(s.lastAnalysis));
-    }
+  /** Whether the candidate runs in shadow: in the Shadowing phase, or paused there. */
+  public static boolean shadowing(RolloutStatus status) {
+    return status != null && (RolloutPhase.Shadowing.name().equals(status.phase)
+        || (RolloutPhase.Paused.name().equals(status.phase) && RolloutPhase.Shadowing.name().equals(status.pausedPhase)));
+  }
 
-    private void enterStep(int index) {
-      List<Integer> steps = steps(spec);
-      s.stepIndex = index;
-      s.weight = steps.get(index);
-      s.stepStartedAt = nowText;
-      s.lastCheckAt = nowText;
-      s.lastProgressAt = nowText;
-      s.consecutiveFailures = 0;
-      s.noDataSince = null;
-      s.message = "canary at " + s.weight + "% (step " + (index + 1) + "/" + steps.size() + ")"
-          + (s.lastAnalysis.isEmpty() ? "" : "; last check: " + summary(s.lastAnalysis));
-    }
-
-    private RolloutDecision start(String candidate, String reason) {
-      boolean shadow = spec.shadow != null;
-      RolloutStatus fresh = new RolloutStatus();
-      fresh.phase = (shadow ? RolloutPhase.Shadowing : RolloutPhase.Canary).name();
-      fresh.stable = s.stable;
-      fresh.warm = s.warm;
-      fresh.candidate = candidate;
-      fresh.weight = 0;
-      fresh.consecutiveFailures = 0;
-      fresh.startedAt = nowText;
-      fresh.lastProgressAt = nowText;
-      fresh.message = "deploying " + candidate + " beside " + s.stable + (shadow ? " for a shadow run" : " for a canary");
-      copyInto(fresh, s);
-      events.add(new RolloutDecision.Event(false, reason, "rolling out " + candidate + " to replace " + s.stable
-          + (shadow ? ": shadow for " + spec.shadow.duration + ", then canary " : ": canary ") + steps(spec) + "%"));
-      return done(READINESS_POLL);
-    }
-
-    private RolloutDecision promote(String why) {
-      s.phase = RolloutPhase.Promoting.name();
-      s.weight = 100;
-      s.stepIndex = null;
-      s.lastProgressAt = nowText;
-      s.message = "promoting " + s.candidate + ": " + why;
-      events.add(new RolloutDecision.Event(false, "Promoting", s.message));
-      return done(READINESS_POLL);
-    }
-
-    private RolloutDecision rollBack(String reason, String eventReason, String why) {
-      s.phase = RolloutPhase.RollingBack.name();
-      s.weight = 0;
-      s.stepIndex = null;
-      s.pausedPhase = null;
-      s.rollbackReason = reason;
-      s.message = why;
-      events.add(new RolloutDecision.Event(true, eventReason, why));
-      return done(READINESS_POLL);
-    }
-
-    /** No rollout: the stable version serves everything. */
-    private void idle(String message) {
-      RolloutStatus fresh = new RolloutStatus();
-      fresh.phase = RolloutPhase.Idle.name();
-      fresh.stable = s.stable;
-      fresh.warm = s.warm;
-      fresh.message = message;
-      fresh.lastAnalysis = s.lastAnalysis;
-      copyInto(fresh, s);
-    }
-
-    private Duration untilNextCheck() {
-      Instant last = Instant.parse(s.lastCheckAt != null ? s.lastCheckAt : nowText);
-      Duration left = Duration.between(now, last.plus(interval(spec)));
-      return left.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : left;
-    }
-
-    private RolloutDecision done(Duration requeue) {
-      return new RolloutDecision(s, List.copyOf(events), requeue);
-    }
+  public static RolloutDecision next(RolloutSpec spec, RolloutStatus previous, RolloutObservation seen, Instant now) {
+    return new RolloutTransition(spec, previous, seen, now).run();
   }
 
   /**
@@ -372,32 +125,5 @@ public final class RolloutStateMachine {
 
   static String summary(List<AnalysisResult> analysis) {
     return analysis.stream().map(r -> r.message).collect(Collectors.joining(", "));
-  }
-
-  private static RolloutStatus copy(RolloutStatus from) {
-    RolloutStatus to = new RolloutStatus();
-    if (from != null) {
-      copyInto(from, to);
-    }
-    return to;
-  }
-
-  private static void copyInto(RolloutStatus from, RolloutStatus to) {
-    to.phase = from.phase;
-    to.stable = from.stable;
-    to.candidate = from.candidate;
-    to.stepIndex = from.stepIndex;
-    to.weight = from.weight;
-    to.consecutiveFailures = from.consecutiveFailures;
-    to.pausedPhase = from.pausedPhase;
-    to.startedAt = from.startedAt;
-    to.stepStartedAt = from.stepStartedAt;
-    to.lastProgressAt = from.lastProgressAt;
-    to.lastCheckAt = from.lastCheckAt;
-    to.noDataSince = from.noDataSince;
-    to.lastAnalysis = from.lastAnalysis == null ? new ArrayList<>() : new ArrayList<>(from.lastAnalysis);
-    to.message = from.message;
-    to.rollbackReason = from.rollbackReason;
-    to.warm = from.warm == null ? null : new ArrayList<>(from.warm);
   }
 }

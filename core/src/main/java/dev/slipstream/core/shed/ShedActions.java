@@ -55,6 +55,24 @@ public record ShedActions(Integer replicas, boolean keda, Long scaleOutLag, Stri
     return new ShedActions(replicas, keda, scaleOutLag, fallback, shed, List.copyOf(warm));
   }
 
+  /**
+   * Why KEDA cannot carry this scale-out, so the replicas are raised by hand instead; null when it can, or when
+   * the level asks for no KEDA scale-out.
+   *
+   * @param kserve the stable version runs on KServe, which scales its InferenceService itself
+   * @param kedaInstalled the KEDA ScaledObject CRD is installed
+   * @param kafkaClientSecret the pipeline's Kafka connection needs client properties from a Secret
+   */
+  public String kedaUnusable(boolean kserve, boolean kedaInstalled, boolean kafkaClientSecret) {
+    if (!keda) {
+      return null;
+    }
+    return kserve ? "runtime kserve scales its InferenceService itself"
+        : !kedaInstalled ? "the KEDA ScaledObject CRD is not installed"
+        : kafkaClientSecret ? "KEDA would need a TriggerAuthentication for the Kafka client Secret"
+        : null;
+  }
+
   /** Whether the serving layer or the job acts differently from normal operation. */
   public boolean degrading() {
     return replicas != null || fallbackModelVersion != null || shed != null;

@@ -4,6 +4,7 @@ import dev.slipstream.api.v1alpha1.ShedLevel;
 import dev.slipstream.api.v1alpha1.ShedPolicySpec;
 import dev.slipstream.api.v1alpha1.ShedStatus;
 import dev.slipstream.api.v1alpha1.ShedTriggerStatus;
+import dev.slipstream.core.json.Json;
 import dev.slipstream.core.time.Durations;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,6 +54,21 @@ public final class ShedLadder {
     public int level() {
       return status.level == null ? 0 : status.level;
     }
+
+    /**
+     * The decision with how its actions are carried out in this pass: the actions in force, then notes such as
+     * "KEDA not used (...)" or a fallback not ready yet. The status is a new one; this decision is not changed.
+     */
+    public Decision noting(ShedActions actions, List<String> notes) {
+      List<String> described = new ArrayList<>(actions.describe());
+      described.addAll(notes);
+      if (described.equals(status.actions)) {
+        return this;
+      }
+      ShedStatus noted = Json.copy(status);
+      noted.actions = described;
+      return new Decision(noted, change, requeueAfter);
+    }
   }
 
   public static Duration interval(ShedPolicySpec policy) {
@@ -87,7 +103,7 @@ public final class ShedLadder {
     int levels = policy.levels.size();
     int level = Math.min(levels, before.level == null ? 0 : before.level);
 
-    ShedStatus next = copy(before);
+    ShedStatus next = Json.copy(before);
     next.level = level;
     next.levelName = name(policy, level);
     next.evaluatedAt = now.toString();
@@ -255,28 +271,6 @@ public final class ShedLadder {
     s.level = 0;
     s.levelName = NORMAL;
     s.since = now.toString();
-    return s;
-  }
-
-  private static ShedStatus copy(ShedStatus b) {
-    ShedStatus s = new ShedStatus();
-    s.policy = b.policy;
-    s.level = b.level;
-    s.levelName = b.levelName;
-    s.since = b.since;
-    s.reason = b.reason;
-    s.message = b.message;
-    s.triggers = b.triggers == null ? new ArrayList<>() : new ArrayList<>(b.triggers);
-    s.next = b.next == null ? new ArrayList<>() : new ArrayList<>(b.next);
-    s.actions = b.actions == null ? new ArrayList<>() : new ArrayList<>(b.actions);
-    s.fallbackModel = b.fallbackModel;
-    s.clearSince = b.clearSince;
-    s.heldBack = b.heldBack;
-    s.changes = b.changes == null ? new ArrayList<>() : new ArrayList<>(b.changes);
-    s.evaluatedAt = b.evaluatedAt;
-    s.lag = b.lag;
-    s.consumed = b.consumed;
-    s.lagGrowingSince = b.lagGrowingSince;
     return s;
   }
 }

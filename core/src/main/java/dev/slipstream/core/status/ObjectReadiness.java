@@ -11,74 +11,10 @@ import java.util.Optional;
 public final class ObjectReadiness {
   private ObjectReadiness() {}
 
-  /** KServe: the Ready condition; a model that failed to load is a failure, not a wait. */
-  public static Readiness inferenceService(GenericKubernetesResource isvc) {
-    if (isvc == null) {
-      return Readiness.pending("ServingPending", "InferenceService not created yet");
-    }
-    String name = isvc.getMetadata().getName();
-    Map<String, Object> status = map(isvc.getAdditionalProperties().get("status"));
-    Optional<Readiness> failed = failedToLoad(name, status);
-    if (failed.isPresent()) {
-      return failed.get();
-    }
-    Optional<Map<String, Object>> ready = condition(status, "Ready");
-    if (ready.isPresent() && "True".equals(ready.get().get("status"))) {
-      return Readiness.ready("ServingReady", "InferenceService " + name + " is ready");
-    }
-    String detail = ready.map(c -> (String) c.get("message")).filter(Objects::nonNull)
-        .orElse("waiting for KServe to report Ready");
-    return Readiness.pending("ServingPending", "InferenceService " + name + " is not ready: " + detail);
-  }
-
-  /**
-   * KServe during a rollout: whether the revision of the spec as it is now (the candidate) serves. That
-   * is the latest created revision being also the latest ready one, for the generation KServe has seen.
-   */
-  public static Readiness inferenceServiceLatestRevision(GenericKubernetesResource isvc) {
-    if (isvc == null) {
-      return Readiness.pending("ServingPending", "InferenceService not created yet");
-    }
-    String name = isvc.getMetadata().getName();
-    Map<String, Object> status = map(isvc.getAdditionalProperties().get("status"));
-    Optional<Readiness> failed = failedToLoad(name, status);
-    if (failed.isPresent()) {
-      return failed.get();
-    }
-    Object observed = status.get("observedGeneration");
-    Long generation = isvc.getMetadata().getGeneration();
-    if (generation != null && (!(observed instanceof Number n) || n.longValue() < generation)) {
-      return Readiness.pending("ServingPending", "InferenceService " + name + ": KServe has not processed generation "
-          + generation + " yet");
-    }
-    Optional<Map<String, Object>> predictor = path(status, "components", "predictor");
-    String created = predictor.map(p -> (String) p.get("latestCreatedRevision")).orElse(null);
-    String ready = predictor.map(p -> (String) p.get("latestReadyRevision")).orElse(null);
-    if (created != null && created.equals(ready)) {
-      return Readiness.ready("ServingReady", "revision " + created + " of InferenceService " + name + " is ready");
-    }
-    return Readiness.pending("ServingPending", "revision " + (created == null ? "(not created yet)" : created)
-        + " of InferenceService " + name + " is not ready yet");
-  }
-
-  /**
-   * The KServe revision of an InferenceService: its latest created one (a canary's candidate) or, with
-   * {@code latest} false, the last one rolled out (the stable version); null while KServe has not said.
-   */
-  public static String kserveRevision(GenericKubernetesResource isvc, boolean latest) {
-    return path(map(isvc.getAdditionalProperties().get("status")), "components", "predictor")
-        .map(p -> (String) p.get(latest ? "latestCreatedRevision" : "latestRolledoutRevision")).orElse(null);
-  }
-
-  /** KServe reports a model that cannot load in modelStatus; that is a failure, not a wait. */
-  private static Optional<Readiness> failedToLoad(String name, Map<String, Object> status) {
-    Optional<Map<String, Object>> failure = path(status, "modelStatus", "lastFailureInfo");
-    String targetState = path(status, "modelStatus", "states").map(s -> (String) s.get("targetModelState")).orElse(null);
-    if ("FailedToLoad".equals(targetState) && failure.isPresent()) {
-      return Optional.of(Readiness.failed("ServingFailed", "InferenceService " + name + " failed to load the model: "
-          + failure.get().getOrDefault("message", failure.get().getOrDefault("reason", "no reason given"))));
-    }
-    return Optional.empty();
+  /** A part that needs a third-party kind whose CRD is not installed: it cannot be built until it is. */
+  public static Readiness crdMissing(dev.slipstream.core.model.ThirdPartyKinds kind, String neededFor) {
+    return Readiness.failed("CrdMissing", neededFor + " needs the " + kind.kind + " CRD (" + kind.crdName()
+        + "), which is not installed in this cluster; install it and restart the operator");
   }
 
   /** A Deployment is ready when its current generation has all replicas available. */

@@ -3,10 +3,13 @@ package dev.slipstream.core.status;
 import dev.slipstream.api.v1alpha1.RolloutStatus;
 import dev.slipstream.api.v1alpha1.ShedStatus;
 import dev.slipstream.api.v1alpha1.StreamingPipelineStatus;
+import dev.slipstream.core.json.Json;
 import dev.slipstream.core.rollout.RolloutPhase;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 
 /** Computes a pipeline's next status from what was observed. Pure: same inputs, same status. */
 public final class PipelineStatusDecider {
@@ -120,20 +123,28 @@ public final class PipelineStatusDecider {
   }
 
   private static StreamingPipelineStatus copyOf(StreamingPipelineStatus previous) {
-    StreamingPipelineStatus next = new StreamingPipelineStatus();
-    if (previous != null) {
-      next.observedGeneration = previous.observedGeneration;
-      next.phase = previous.phase;
-      next.conditions = new ArrayList<>(previous.conditions == null ? List.of() : previous.conditions);
-      next.model = previous.model;
-      next.endpoint = previous.endpoint;
-      next.consumerLag = previous.consumerLag;
-      next.consumerGroup = previous.consumerGroup;
-      next.topics = new ArrayList<>(previous.topics == null ? List.of() : previous.topics);
-      next.flinkJobState = previous.flinkJobState;
-      next.rollout = previous.rollout;
-      next.shed = previous.shed;
-    }
+    StreamingPipelineStatus next = previous == null ? new StreamingPipelineStatus() : Json.copy(previous);
+    next.conditions = next.conditions == null ? new ArrayList<>() : next.conditions;
+    next.topics = next.topics == null ? new ArrayList<>() : next.topics;
     return next;
   }
+
+  /**
+   * The Event a status change is worth: one when Ready changes status or reason, a warning when the pipeline
+   * failed or is degraded, none otherwise. Recorded after the status is written.
+   */
+  public static Optional<StatusEvent> readyEvent(StreamingPipelineStatus previous, StreamingPipelineStatus next) {
+    var before = Conditions.find(previous == null ? null : previous.conditions, Conditions.READY);
+    var after = Conditions.find(next.conditions, Conditions.READY).orElseThrow();
+    boolean changed = before.isEmpty() || !before.get().getStatus().equals(after.getStatus())
+        || !Objects.equals(before.get().getReason(), after.getReason());
+    if (!changed) {
+      return Optional.empty();
+    }
+    boolean warning = !"True".equals(after.getStatus()) && ("Failed".equals(next.phase) || "Degraded".equals(next.phase));
+    return Optional.of(new StatusEvent(warning, after.getReason(), after.getMessage()));
+  }
+
+  /** An Event about the pipeline: Warning or Normal, CamelCase reason, message. */
+  public record StatusEvent(boolean warning, String reason, String message) {}
 }

@@ -4,6 +4,8 @@ import dev.slipstream.api.v1alpha1.TopicStatus;
 import dev.slipstream.core.model.DesiredTopic;
 import dev.slipstream.core.port.ObservedTopic;
 import dev.slipstream.core.port.TopicAction;
+import dev.slipstream.core.status.Readiness;
+import dev.slipstream.core.status.TopicReadiness;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -83,4 +85,26 @@ public final class TopicPlanner {
     }
     return statuses;
   }
+
+  /**
+   * Topics that Strimzi manages, one KafkaTopic each: their status from each KafkaTopic's readiness (in the order
+   * of {@code desired}); a topic Strimzi refused fails the whole, otherwise all must be ready.
+   */
+  public static TopicReport strimzi(List<DesiredTopic> desired, List<Readiness> kafkaTopics) {
+    List<TopicStatus> statuses = new ArrayList<>();
+    for (int i = 0; i < desired.size(); i++) {
+      DesiredTopic topic = desired.get(i);
+      Readiness r = kafkaTopics.get(i);
+      statuses.add(new TopicStatus(topic.name(), topic.role().wireName, r.isReady() ? topic.partitions() : null,
+          r.isReady() ? topic.replicationFactor() : null, r.isReady(), r.isReady() ? null : r.message()));
+    }
+    Readiness readiness = kafkaTopics.stream().filter(r -> r.state() == Readiness.State.FAILED).findFirst()
+        .orElseGet(() -> kafkaTopics.stream().allMatch(Readiness::isReady)
+            ? Readiness.ready("TopicsReady", kafkaTopics.size() + " KafkaTopics are ready")
+            : TopicReadiness.of(statuses, false));
+    return new TopicReport(readiness, statuses);
+  }
+
+  /** The TopicsReady condition and each topic's status. */
+  public record TopicReport(Readiness readiness, List<TopicStatus> statuses) {}
 }

@@ -185,7 +185,7 @@ public final class PipelineValidator {
 
   private static boolean jsonObject(String text) {
     try {
-      return io.fabric8.kubernetes.client.utils.Serialization.jsonMapper().readTree(text) instanceof com.fasterxml.jackson.databind.node.ObjectNode;
+      return dev.slipstream.core.json.Json.MAPPER.readTree(text) instanceof com.fasterxml.jackson.databind.node.ObjectNode;
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       return false;
     }

@@ -58,8 +58,8 @@ class DesiredStateGoldenTest {
     var lite = Examples.model("fraud-scoring.yaml", "fraud-lite-v1");
     var policy = Examples.shedPolicy("fraud-scoring.yaml", "fraud-shed").getSpec();
     dev.slipstream.core.shed.ShedActions actions = dev.slipstream.core.shed.ShedActions.at(policy, 3);
-    DesiredServing serving = ServingModel.from(pipeline, model, DEFAULTS, null, null, actions.replicas(),
-        actions.shed().containerConcurrency);
+    DesiredServing serving = ServingModel.desired(pipeline, ServingPlan.of(model)
+        .withCapacity(ServingPlan.replicas(actions, false, false, null), ServingPlan.concurrency(actions, false, null)), DEFAULTS);
     DesiredServing fallback = ServingModel.fallback(pipeline, lite, DEFAULTS);
     assertThat(fallback.endpoint()).isEqualTo("http://fraud-scoring-fraud-lite-v1.payments.svc.cluster.local");
     List<HasMetadata> objects = new java.util.ArrayList<>(serving.objects());

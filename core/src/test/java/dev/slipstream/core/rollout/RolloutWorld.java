@@ -27,6 +27,10 @@ final class RolloutWorld {
   Readiness candidate = READY;
   Readiness stable = READY;
   boolean degraded;
+  /** Why no canary can split (a change of runtime), or null. */
+  String direct;
+  /** The GPU quota's refusal of the candidate's first replicas, or null. */
+  String gpuShortfall;
   final List<RolloutDecision.Event> events = new ArrayList<>();
   RolloutDecision last;
 
@@ -40,7 +44,8 @@ final class RolloutWorld {
   }
 
   RolloutDecision reconcile(List<AnalysisResult> analysis, RolloutCommand command) {
-    last = RolloutStateMachine.next(spec, status, new RolloutObservation(desired, candidate, stable, analysis, degraded, command), now);
+    last = RolloutStateMachine.next(spec, status, new RolloutObservation(desired, candidate, stable, analysis, degraded, command,
+        direct, gpuShortfall), now);
     status = last.status();
     events.addAll(last.events());
     return last;

@@ -17,18 +17,18 @@ class ObjectReadinessTest {
 
   @Test
   void inferenceServiceReadyPendingAndFailedToLoad() {
-    assertThat(ObjectReadiness.inferenceService(withStatus(
+    assertThat(KServeStatus.readiness(withStatus(
         "{\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\"}]}")).isReady()).isTrue();
-    Readiness pending = ObjectReadiness.inferenceService(withStatus(
+    Readiness pending = KServeStatus.readiness(withStatus(
         "{\"conditions\":[{\"type\":\"Ready\",\"status\":\"False\",\"message\":\"Revision fraud-00001 not ready\"}]}"));
     assertThat(pending.state()).isEqualTo(Readiness.State.PENDING);
     assertThat(pending.message()).contains("Revision fraud-00001 not ready");
-    Readiness failed = ObjectReadiness.inferenceService(withStatus("{\"modelStatus\":{\"states\":{\"targetModelState\":"
+    Readiness failed = KServeStatus.readiness(withStatus("{\"modelStatus\":{\"states\":{\"targetModelState\":"
         + "\"FailedToLoad\"},\"lastFailureInfo\":{\"reason\":\"ModelLoadFailed\",\"message\":\"no model.onnx\"}}}"));
     assertThat(failed.state()).isEqualTo(Readiness.State.FAILED);
     assertThat(failed.reason()).isEqualTo("ServingFailed");
     assertThat(failed.message()).contains("no model.onnx");
-    assertThat(ObjectReadiness.inferenceService(null).state()).isEqualTo(Readiness.State.PENDING);
+    assertThat(KServeStatus.readiness(null).state()).isEqualTo(Readiness.State.PENDING);
   }
 
   @Test
@@ -71,5 +71,32 @@ class ObjectReadinessTest {
         "{\"conditions\":[{\"type\":\"Ready\",\"status\":\"False\",\"message\":\"Number of partitions cannot be decreased\"}]}"));
     assertThat(refused.state()).isEqualTo(Readiness.State.FAILED);
     assertThat(refused.message()).contains("cannot be decreased");
+  }
+
+  @Test
+  void kserveGivesTheLatestRevisionsUrlAndThePredictorsNumbers() {
+    var isvc = io.fabric8.kubernetes.client.utils.Serialization.unmarshal("""
+        apiVersion: serving.kserve.io/v1beta1
+        kind: InferenceService
+        metadata: {name: fraud-scoring, namespace: payments}
+        spec:
+          predictor: {minReplicas: 3, containerConcurrency: 8}
+        status:
+          components:
+            predictor:
+              latestCreatedRevision: fraud-scoring-predictor-00002
+              latestRolledoutRevision: fraud-scoring-predictor-00001
+              traffic:
+                - {revisionName: fraud-scoring-predictor-00001, percent: 90, tag: prev, url: http://prev-fraud-scoring}
+                - {revisionName: fraud-scoring-predictor-00002, percent: 10, tag: latest, latestRevision: true, url: http://latest-fraud-scoring}
+        """, io.fabric8.kubernetes.api.model.GenericKubernetesResource.class);
+    assertThat(KServeStatus.latestUrl(isvc)).isEqualTo("http://latest-fraud-scoring");
+    assertThat(KServeStatus.revision(isvc, true)).isEqualTo("fraud-scoring-predictor-00002");
+    assertThat(KServeStatus.revision(isvc, false)).isEqualTo("fraud-scoring-predictor-00001");
+    assertThat(KServeStatus.predictorNumber(isvc, "minReplicas")).isEqualTo(3);
+    assertThat(KServeStatus.predictorNumber(isvc, "containerConcurrency")).isEqualTo(8);
+    assertThat(KServeStatus.predictorNumber(isvc, "maxReplicas")).isNull();
+    isvc.getAdditionalProperties().remove("status");
+    assertThat(KServeStatus.latestUrl(isvc)).isNull();
   }
 }

@@ -172,4 +172,35 @@ class PipelineStatusDeciderTest {
     assertThat(RetryBackoff.after(T0, T0.plusSeconds(10), min, max)).hasSeconds(10);
     assertThat(RetryBackoff.after(T0, T0.plusSeconds(3600), min, max)).isEqualTo(max);
   }
+
+  @Test
+  void anEventOnlyWhenReadyChangesAndAWarningOnlyForAFailedOrDegradedPipeline() {
+    StreamingPipelineStatus provisioning = PipelineStatusDecider.decide(null, seen(Readiness.pending("TopicsPending", "wait"),
+        Readiness.ready("ServingReady", "ok"), Readiness.ready("JobRunning", "RUNNING"), Readiness.ready("NoShedPolicy", "none"),
+        null), 1, T0);
+    assertThat(PipelineStatusDecider.readyEvent(null, provisioning))
+        .contains(new PipelineStatusDecider.StatusEvent(false, "TopicsPending", "wait"));
+    assertThat(PipelineStatusDecider.readyEvent(provisioning, provisioning)).as("nothing changed").isEmpty();
+
+    StreamingPipelineStatus ready = PipelineStatusDecider.decide(provisioning, allReady(0L), 1, T1);
+    assertThat(PipelineStatusDecider.readyEvent(provisioning, ready)).get()
+        .extracting(PipelineStatusDecider.StatusEvent::warning, PipelineStatusDecider.StatusEvent::reason)
+        .containsExactly(false, "Ready");
+
+    StreamingPipelineStatus failed = PipelineStatusDecider.decide(ready, seen(Readiness.ready("TopicsReady", "ok"),
+        Readiness.failed("ServingFailed", "cannot load"), Readiness.ready("JobRunning", "RUNNING"),
+        Readiness.ready("NoShedPolicy", "none"), 0L), 1, T1);
+    assertThat(PipelineStatusDecider.readyEvent(ready, failed)).get()
+        .extracting(PipelineStatusDecider.StatusEvent::warning, PipelineStatusDecider.StatusEvent::reason)
+        .containsExactly(true, "ServingFailed");
+  }
+
+  @Test
+  void theNextStatusIsACopyThePreviousIsNotChanged() {
+    StreamingPipelineStatus ready = PipelineStatusDecider.decide(null, allReady(0L), 1, T0);
+    String before = io.fabric8.kubernetes.client.utils.Serialization.asJson(ready);
+    PipelineStatusDecider.decide(ready, seen(Readiness.ready("TopicsReady", "ok"), Readiness.failed("ServingFailed", "x"),
+        Readiness.ready("JobRunning", "RUNNING"), Readiness.ready("NoShedPolicy", "none"), 7L), 2, T1);
+    assertThat(io.fabric8.kubernetes.client.utils.Serialization.asJson(ready)).isEqualTo(before);
+  }
 }

@@ -77,4 +77,26 @@ class TopicPlannerTest {
     var output = new DesiredTopic("scores", Role.OUTPUT, 6, 3, Map.of("cleanup.policy", "delete"));
     assertThat(TopicPlanner.configKeys(List.of(EVENTS, output))).containsExactly("cleanup.policy", "retention.ms");
   }
+
+  @Test
+  void strimziTopicsAreReadyWhenEveryKafkaTopicIsAndARefusalFailsThemAll() {
+    DesiredTopic output = new DesiredTopic("scores", Role.OUTPUT, 3, 3, Map.of());
+    var ready = dev.slipstream.core.status.Readiness.ready("TopicsReady", "KafkaTopic events is ready");
+    var pending = dev.slipstream.core.status.Readiness.pending("TopicsPending", "KafkaTopic scores: waiting");
+    var refused = dev.slipstream.core.status.Readiness.failed("TopicError", "KafkaTopic scores: partitions cannot shrink");
+
+    TopicPlanner.TopicReport all = TopicPlanner.strimzi(List.of(EVENTS, output), List.of(ready, ready));
+    assertThat(all.readiness().isReady()).isTrue();
+    assertThat(all.readiness().message()).isEqualTo("2 KafkaTopics are ready");
+    assertThat(all.statuses()).extracting(t -> t.name + " " + t.partitions + " " + t.ready)
+        .containsExactly("events 6 true", "scores 3 true");
+
+    TopicPlanner.TopicReport waiting = TopicPlanner.strimzi(List.of(EVENTS, output), List.of(ready, pending));
+    assertThat(waiting.readiness().state()).isEqualTo(dev.slipstream.core.status.Readiness.State.PENDING);
+    assertThat(waiting.statuses().get(1).partitions).as("not known until Strimzi says it is ready").isNull();
+    assertThat(waiting.statuses().get(1).message).isEqualTo("KafkaTopic scores: waiting");
+
+    TopicPlanner.TopicReport failed = TopicPlanner.strimzi(List.of(EVENTS, output), List.of(pending, refused));
+    assertThat(failed.readiness()).isEqualTo(refused);
+  }
 }

@@ -1,0 +1,74 @@
+package dev.slipstream.controllers.pipeline;
+
+import dev.slipstream.api.v1alpha1.ModelVersion;
+import dev.slipstream.api.v1alpha1.StreamingPipeline;
+import dev.slipstream.core.model.FlinkDeploymentModel;
+import dev.slipstream.core.model.ThirdPartyKinds;
+import dev.slipstream.core.status.ObjectReadiness;
+import dev.slipstream.core.status.Readiness;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The pipeline's Flink job (a FlinkDeployment) and, while a rollout shadows a candidate, the candidate's shadow
+ * job beside it. The job is written only when its topics are ready and its model is known; a running job keeps
+ * running while they are away.
+ */
+final class FlinkJob {
+  private static final Logger LOG = LoggerFactory.getLogger(FlinkJob.class);
+  private final OwnedObjects<GenericKubernetesResource> flinkDeployments;
+
+  FlinkJob(OwnedObjects<GenericKubernetesResource> flinkDeployments) {
+    this.flinkDeployments = flinkDeployments;
+  }
+
+  /** @param state the job state as the Flink operator reports it, or null */
+  record Outcome(Readiness readiness, String state) {}
+
+  /**
+   * @param model the version whose contract the job runs (the stable one during a rollout), or empty while unknown
+   * @param endpoint the inference endpoint, or null while serving has none
+   * @param topicsReady whether the pipeline's topics are ready
+   * @param shadowed the candidate a rollout shadows, or null; its shadow job follows the main job's writes
+   * @param shadowEndpoint the candidate's own URL while it is shadowed, else null
+   */
+  Outcome reconcile(StreamingPipeline pipeline, Optional<ModelVersion> model, String endpoint, boolean topicsReady,
+      ModelVersion shadowed, String shadowEndpoint) {
+    if (!flinkDeployments.installed()) {
+      return new Outcome(ObjectReadiness.crdMissing(ThirdPartyKinds.FLINK_DEPLOYMENT, "the pipeline's Flink job"), null);
+    }
+    if (endpoint == null || model.isEmpty() || !topicsReady) {
+      return flinkDeployments.get(pipeline, FlinkDeploymentModel.name(pipeline))
+          .map(running -> new Outcome(ObjectReadiness.flinkDeployment(running), ObjectReadiness.jobState(running)))
+          .orElse(new Outcome(Readiness.pending("JobPending",
+              "the Flink job starts once the topics are ready and the ModelVersion is known"), null));
+    }
+    var written = flinkDeployments.ensure(FlinkDeploymentModel.from(pipeline, model.get(), endpoint));
+    shadow(pipeline, shadowed, shadowEndpoint);
+    return new Outcome(ObjectReadiness.flinkDeployment(written), ObjectReadiness.jobState(written));
+  }
+
+  /**
+   * The candidate's shadow job exists exactly while the rollout shadows it; then it is removed, its topic kept.
+   *
+   * @param candidate the version shadowed, or null outside a shadow run
+   * @param endpoint the candidate's own URL while it is shadowed, else null
+   */
+  private void shadow(StreamingPipeline pipeline, ModelVersion candidate, String endpoint) {
+    if (endpoint != null) {
+      flinkDeployments.ensure(FlinkDeploymentModel.shadow(pipeline, candidate, endpoint));
+      return;
+    }
+    flinkDeployments.get(pipeline, FlinkDeploymentModel.shadowName(pipeline)).ifPresent(shadow -> {
+      LOG.info("pipeline {}/{}: the shadow run is over; deleting FlinkDeployment {}", pipeline.getMetadata().getNamespace(),
+          pipeline.getMetadata().getName(), shadow.getMetadata().getName());
+      flinkDeployments.delete(shadow);
+    });
+  }
+
+  Optional<GenericKubernetesResource> shadowJob(StreamingPipeline pipeline) {
+    return flinkDeployments.get(pipeline, FlinkDeploymentModel.shadowName(pipeline));
+  }
+}

@@ -1,0 +1,171 @@
+package dev.slipstream.controllers.pipeline;
+
+import dev.slipstream.api.v1alpha1.ModelVersion;
+import dev.slipstream.api.v1alpha1.ShedPolicy;
+import dev.slipstream.api.v1alpha1.StreamingPipeline;
+import dev.slipstream.controllers.common.Kinds;
+import dev.slipstream.controllers.common.OwnedWriter;
+import dev.slipstream.core.model.Labels;
+import dev.slipstream.core.model.ThirdPartyKinds;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The informers of the pipeline controller and the lookups through their indexes: the objects a pipeline owns
+ * (one {@link OwnedObjects} per kind, absent when its CRD is not installed) and the ModelVersions and ShedPolicies
+ * it names. Lookups go through indexes, never a scan of a whole cache.
+ */
+final class PipelineCaches {
+  private static final Logger LOG = LoggerFactory.getLogger(PipelineCaches.class);
+
+  private final List<EventSource<?, StreamingPipeline>> sources;
+  final OwnedObjects<GenericKubernetesResource> inferenceServices;
+  final OwnedObjects<GenericKubernetesResource> flinkDeployments;
+  final OwnedObjects<GenericKubernetesResource> kafkaTopics;
+  final OwnedObjects<GenericKubernetesResource> httpRoutes;
+  final OwnedObjects<GenericKubernetesResource> scaledObjects;
+  final OwnedObjects<Deployment> deployments;
+  final OwnedObjects<Service> services;
+  final OwnedObjects<ConfigMap> configMaps;
+  private final Lookup<ModelVersion> modelVersions;
+  private final Lookup<ShedPolicy> shedPolicies;
+
+  /** Objects a pipeline names, by namespace and name. */
+  interface Lookup<R> {
+    Optional<R> get(String namespace, String name);
+  }
+
+  /** @param sources the informers behind these, to register with the controller */
+  PipelineCaches(OwnedObjects<GenericKubernetesResource> inferenceServices,
+      OwnedObjects<GenericKubernetesResource> flinkDeployments, OwnedObjects<GenericKubernetesResource> kafkaTopics,
+      OwnedObjects<GenericKubernetesResource> httpRoutes, OwnedObjects<GenericKubernetesResource> scaledObjects,
+      OwnedObjects<Deployment> deployments, OwnedObjects<Service> services, OwnedObjects<ConfigMap> configMaps,
+      Lookup<ModelVersion> modelVersions, Lookup<ShedPolicy> shedPolicies, List<EventSource<?, StreamingPipeline>> sources) {
+    this.inferenceServices = inferenceServices;
+    this.flinkDeployments = flinkDeployments;
+    this.kafkaTopics = kafkaTopics;
+    this.httpRoutes = httpRoutes;
+    this.scaledObjects = scaledObjects;
+    this.deployments = deployments;
+    this.services = services;
+    this.configMaps = configMaps;
+    this.modelVersions = modelVersions;
+    this.shedPolicies = shedPolicies;
+    this.sources = List.copyOf(sources);
+  }
+
+  /** The informers of a running controller: one per owned kind whose CRD is installed, one per referenced kind. */
+  static PipelineCaches informed(KubernetesClient client, Set<ThirdPartyKinds> installed,
+      EventSourceContext<StreamingPipeline> context) {
+    return new Informers(client, installed, context).caches();
+  }
+
+  /** The event sources to register with the controller, one per informer. */
+  List<EventSource<?, StreamingPipeline>> sources() {
+    return sources;
+  }
+
+  Optional<ModelVersion> modelVersion(String namespace, String name) {
+    return name == null ? Optional.empty() : modelVersions.get(namespace, name);
+  }
+
+  Optional<ShedPolicy> shedPolicy(String namespace, String name) {
+    return name == null ? Optional.empty() : shedPolicies.get(namespace, name);
+  }
+
+  /** Builds the informers, in the order they are registered. */
+  private static final class Informers {
+    private final KubernetesClient client;
+    private final Set<ThirdPartyKinds> installed;
+    private final EventSourceContext<StreamingPipeline> context;
+    private final OwnedWriter writer;
+    private final List<EventSource<?, StreamingPipeline>> sources = new ArrayList<>();
+
+    Informers(KubernetesClient client, Set<ThirdPartyKinds> installed, EventSourceContext<StreamingPipeline> context) {
+      this.client = client;
+      this.installed = installed;
+      this.context = context;
+      this.writer = new OwnedWriter(client);
+    }
+
+    PipelineCaches caches() {
+      var isvc = ownedThirdParty(ThirdPartyKinds.INFERENCE_SERVICE);
+      var flink = ownedThirdParty(ThirdPartyKinds.FLINK_DEPLOYMENT);
+      var topics = ownedThirdParty(ThirdPartyKinds.KAFKA_TOPIC);
+      var routes = ownedThirdParty(ThirdPartyKinds.HTTP_ROUTE);
+      var scaled = ownedThirdParty(ThirdPartyKinds.SCALED_OBJECT);
+      var deployments = owned(Deployment.class, "deployments");
+      var services = owned(Service.class, "services");
+      var configMaps = owned(ConfigMap.class, "configmaps");
+      var modelVersions = referenced(ModelVersion.class, "modelversions",
+          p -> p.getSpec().serving == null || p.getSpec().serving.modelVersionRef == null ? null : p.getSpec().serving.modelVersionRef.name);
+      var shedPolicies = referenced(ShedPolicy.class, "shedpolicies",
+          p -> p.getSpec().serving == null || p.getSpec().serving.shedPolicyRef == null ? null : p.getSpec().serving.shedPolicyRef.name);
+      return new PipelineCaches(isvc, flink, topics, routes, scaled, deployments, services, configMaps,
+          (namespace, name) -> modelVersions.get(new ResourceID(name, namespace)),
+          (namespace, name) -> shedPolicies.get(new ResourceID(name, namespace)), sources);
+    }
+
+    private OwnedObjects<GenericKubernetesResource> ownedThirdParty(ThirdPartyKinds kind) {
+      if (!installed.contains(kind)) {
+        LOG.warn("{} CRD ({}) is not installed: pipelines that need it will report CrdMissing", kind.kind, kind.crdName());
+        return InformedObjects.absent();
+      }
+      var source = new InformerEventSource<>(Kinds.informer(kind, StreamingPipeline.class)
+          .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(StreamingPipeline.class)).build(), context);
+      sources.add(source);
+      return new InformedObjects<>(source, Kinds.context(kind), writer, client);
+    }
+
+    private <R extends HasMetadata> OwnedObjects<R> owned(Class<R> type, String name) {
+      var source = new InformerEventSource<>(InformerEventSourceConfiguration.from(type, StreamingPipeline.class)
+          .withName(name)
+          .withLabelSelector(Labels.managedSelector())
+          .withSecondaryToPrimaryMapper(Mappers.<R>fromOwnerReferences(StreamingPipeline.class))
+          .build(), context);
+      sources.add(source);
+      return new InformedObjects<>(source, null, writer, client);
+    }
+
+    /**
+     * Objects pipelines refer to by name: a change to one re-reconciles every pipeline that names it, found through
+     * an index of the pipelines by the name they refer to (namespace/name), not by testing every pipeline.
+     */
+    private <R extends HasMetadata> InformerEventSource<R, StreamingPipeline> referenced(Class<R> type, String name,
+        Function<StreamingPipeline, String> reference) {
+      String index = "references-" + name;
+      context.getPrimaryCache().addIndexer(index, p -> {
+        String referenced = p.getSpec() == null ? null : reference.apply(p);
+        return referenced == null ? List.of() : List.of(p.getMetadata().getNamespace() + "/" + referenced);
+      });
+      var source = new InformerEventSource<>(InformerEventSourceConfiguration.from(type, StreamingPipeline.class)
+          .withName(name)
+          .withSecondaryToPrimaryMapper((R object) -> context.getPrimaryCache()
+              .byIndex(index, object.getMetadata().getNamespace() + "/" + object.getMetadata().getName()).stream()
+              .map(ResourceID::fromResource)
+              .collect(Collectors.toCollection(HashSet::new)))
+          .build(), context);
+      sources.add(source);
+      return source;
+    }
+  }
+}

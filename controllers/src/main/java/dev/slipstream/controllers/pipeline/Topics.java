@@ -1,0 +1,149 @@
+package dev.slipstream.controllers.pipeline;
+
+import dev.slipstream.api.v1alpha1.KafkaConnection.TopicManagement;
+import dev.slipstream.api.v1alpha1.StreamingPipeline;
+import dev.slipstream.api.v1alpha1.StreamingPipelineSpec.DeletionPolicy;
+import dev.slipstream.api.v1alpha1.TopicStatus;
+import dev.slipstream.controllers.common.EventRecorder;
+import dev.slipstream.core.model.DesiredTopic;
+import dev.slipstream.core.model.JobContract;
+import dev.slipstream.core.model.KafkaTopicModel;
+import dev.slipstream.core.model.ThirdPartyKinds;
+import dev.slipstream.core.port.ConsumerLagSource.Position;
+import dev.slipstream.core.port.KafkaAccess;
+import dev.slipstream.core.port.KafkaUnavailableException;
+import dev.slipstream.core.port.ObservedTopic;
+import dev.slipstream.core.status.ObjectReadiness;
+import dev.slipstream.core.status.Readiness;
+import dev.slipstream.core.status.TopicReadiness;
+import dev.slipstream.core.topics.TopicPlan;
+import dev.slipstream.core.topics.TopicPlanner;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Secret;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The pipeline's Kafka topics, in either mode: created and configured through the AdminClient port, or declared as
+ * Strimzi KafkaTopics; and where the job's consumer group stands on its inputs. On deletion, the topics go only
+ * under {@code deletionPolicy: Delete}.
+ */
+final class Topics {
+  private static final Logger LOG = LoggerFactory.getLogger(Topics.class);
+  private final OwnedObjects<GenericKubernetesResource> kafkaTopics;
+  private final PipelineKafka kafka;
+  private final EventRecorder events;
+
+  Topics(OwnedObjects<GenericKubernetesResource> kafkaTopics, PipelineKafka kafka, EventRecorder events) {
+    this.kafkaTopics = kafkaTopics;
+    this.kafka = kafka;
+    this.events = events;
+  }
+
+  /**
+   * @param statuses the topics as they exist (kept from before while Kafka is unreachable)
+   * @param position the pipeline's consumer group on its inputs, or null while unknown
+   * @param unreachable Kafka could not be reached: the pipeline retries with backoff
+   */
+  record Outcome(Readiness readiness, List<TopicStatus> statuses, Position position, boolean unreachable) {
+    Outcome(Readiness readiness, List<TopicStatus> statuses, Position position) {
+      this(readiness, statuses, position, false);
+    }
+
+    Long lag() {
+      return position == null ? null : position.lag();
+    }
+  }
+
+  /** @param previous the topics the last status reported, kept while Kafka cannot be read */
+  Outcome reconcile(StreamingPipeline pipeline, List<TopicStatus> previous) {
+    return pipeline.getSpec().kafka.topicManagement == TopicManagement.STRIMZI ? strimzi(pipeline) : admin(pipeline, previous);
+  }
+
+  private Outcome admin(StreamingPipeline pipeline, List<TopicStatus> previous) {
+    var spec = pipeline.getSpec().kafka;
+    Optional<Secret> secret = kafka.clientSecret(pipeline);
+    if (kafka.secretMissing(pipeline, secret)) {
+      return new Outcome(Readiness.pending("KafkaSecretNotFound", "Secret " + spec.clientSecretRef.name
+          + " named in spec.kafka.clientSecretRef does not exist; create it with the Kafka client properties"),
+          previous, null);
+    }
+    List<DesiredTopic> desired = DesiredTopic.of(pipeline);
+    List<String> names = desired.stream().map(DesiredTopic::name).toList();
+    try {
+      KafkaAccess.KafkaCluster cluster = kafka.connect(pipeline, secret);
+      var configKeys = TopicPlanner.configKeys(desired);
+      Map<String, ObservedTopic> observed = cluster.topics().describe(names, configKeys);
+      TopicPlan plan = TopicPlanner.plan(desired, observed);
+      Map<String, String> refused = Map.of();
+      if (!plan.isNoop()) {
+        LOG.info("pipeline {}/{}: applying topic changes {}", pipeline.getMetadata().getNamespace(),
+            pipeline.getMetadata().getName(), plan.actions());
+        refused = cluster.topics().apply(plan.actions());
+        observed = cluster.topics().describe(names, configKeys);
+      }
+      List<TopicStatus> statuses = TopicPlanner.status(desired, observed, plan.notes(), refused);
+      var inputs = desired.stream().filter(t -> t.role() == DesiredTopic.Role.INPUT).map(DesiredTopic::name).toList();
+      Position position = observed.keySet().containsAll(inputs)
+          ? cluster.lag().position(JobContract.consumerGroup(pipeline), inputs).orElse(null) : null;
+      return new Outcome(TopicReadiness.of(statuses, !refused.isEmpty()), statuses, position);
+    } catch (KafkaUnavailableException e) {
+      return new Outcome(Readiness.pending("KafkaUnavailable", "Kafka at " + spec.bootstrapServers
+          + " is unreachable (" + e.getMessage() + "); retrying with backoff, nothing is deleted"), previous, null, true);
+    }
+  }
+
+  private Outcome strimzi(StreamingPipeline pipeline) {
+    if (!kafkaTopics.installed()) {
+      return new Outcome(ObjectReadiness.crdMissing(ThirdPartyKinds.KAFKA_TOPIC, "topicManagement strimzi"), List.of(), null);
+    }
+    List<DesiredTopic> desired = DesiredTopic.of(pipeline);
+    List<Readiness> written = desired.stream()
+        .map(topic -> ObjectReadiness.kafkaTopic(kafkaTopics.ensure(KafkaTopicModel.from(pipeline, topic)))).toList();
+    TopicPlanner.TopicReport report = TopicPlanner.strimzi(desired, written);
+    // Strimzi owns the topics, but the lag is still read from Kafka
+    return new Outcome(report.readiness(), report.statuses(), report.readiness().isReady()
+        ? kafka.position(pipeline, JobContract.consumerGroup(pipeline)).orElse(null) : null);
+  }
+
+  /**
+   * On the pipeline's deletion: its topics are kept (Retain; Strimzi's KafkaTopics are unmanaged first, since
+   * Strimzi deletes a topic with its KafkaTopic) or deleted (Delete). Returns when to try again while Kafka
+   * cannot be reached for a deletion, or empty when the finalizer may go.
+   */
+  Optional<Duration> cleanup(StreamingPipeline pipeline, Duration retry) {
+    var spec = pipeline.getSpec();
+    if (spec == null || spec.kafka == null || spec.topics == null || spec.topics.output == null) {
+      return Optional.empty();
+    }
+    List<String> names = DesiredTopic.of(pipeline).stream().map(DesiredTopic::name).toList();
+    boolean delete = spec.deletionPolicy == DeletionPolicy.Delete;
+    String pipelineName = pipeline.getMetadata().getNamespace() + "/" + pipeline.getMetadata().getName();
+    if (spec.kafka.topicManagement == TopicManagement.STRIMZI) {
+      if (!delete) {
+        kafkaTopics.ownedBy(pipeline).forEach(kt -> kafkaTopics.edit(kt, o -> {
+          o.getMetadata().getAnnotations().put(KafkaTopicModel.STRIMZI_MANAGED_ANNOTATION, "false");
+          return o;
+        }));
+      }
+      return Optional.empty();
+    }
+    if (!delete) {
+      LOG.info("pipeline {} deleted; its topics {} are retained (deletionPolicy Retain)", pipelineName, names);
+      return Optional.empty();
+    }
+    try {
+      kafka.connect(pipeline, kafka.clientSecret(pipeline)).topics().delete(names);
+      LOG.info("pipeline {} deleted with deletionPolicy Delete; deleted topics {}", pipelineName, names);
+      return Optional.empty();
+    } catch (KafkaUnavailableException e) {
+      events.warning(pipeline, "KafkaUnavailable", "Cannot delete topics " + names + " yet (deletionPolicy Delete): "
+          + e.getMessage() + "; retrying. Remove the finalizer to give up and keep the topics.");
+      return Optional.of(retry);
+    }
+  }
+}

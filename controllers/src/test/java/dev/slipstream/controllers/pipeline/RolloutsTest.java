@@ -1,0 +1,205 @@
+package dev.slipstream.controllers.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.slipstream.api.v1alpha1.ModelVersion;
+import dev.slipstream.api.v1alpha1.RolloutStatus;
+import dev.slipstream.api.v1alpha1.StreamingPipeline;
+import dev.slipstream.controllers.ControllersConfig;
+import dev.slipstream.core.Examples;
+import dev.slipstream.core.model.OperatorDefaults;
+import dev.slipstream.core.model.ThirdPartyKinds;
+import dev.slipstream.core.port.LatencySource;
+import dev.slipstream.core.port.PipelineMetrics;
+import dev.slipstream.core.rollout.RolloutDecision;
+import dev.slipstream.core.slo.PredictionAgreement;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceQuota;
+import io.fabric8.kubernetes.api.model.ResourceQuotaBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The rollout's wiring against a fake of what it reads: which version serves, at what weight and replica share. */
+class RolloutsTest {
+  private static final Instant NOW = Instant.parse("2026-12-01T10:00:00Z");
+  private final World world = new World();
+  private final Rollouts rollouts = new Rollouts(null, new ControllersConfig(OperatorDefaults.STANDARD,
+      Set.of(ThirdPartyKinds.values()), null, LatencySource.NONE, PipelineMetrics.NONE, Duration.ofMinutes(5),
+      Duration.ofSeconds(1), Duration.ofMinutes(1), Clock.fixed(NOW, ZoneOffset.UTC)), null, world);
+
+  @Test
+  void aChangeOfRuntimeReplacesTheVersionDirectly() {
+    StreamingPipeline pipeline = Examples.pipeline("fraud-scoring.yaml", "fraud-scoring");
+    world.add(Examples.model("fraud-scoring.yaml", "fraud-v1"));
+    ModelVersion triton = world.add(version(Examples.model("triton-gpu.yaml", "embedder-v3"), "fraud-v2", "payments"));
+
+    Rollouts.RolloutStep step = rollouts.step(pipeline, idle("fraud-v1"), triton, 0L, false, NOW);
+
+    assertThat(step.decision().status().phase).isEqualTo("Idle");
+    assertThat(step.decision().status().stable).isEqualTo("fraud-v2");
+    assertThat(step.decision().status().message).contains("the runtime changes from kserve to triton");
+    assertThat(step.served()).isSameAs(triton);
+    assertThat(step.canaryPercent()).isNull();
+  }
+
+  @Test
+  void theSameRuntimeStartsACanary() {
+    StreamingPipeline pipeline = Examples.pipeline("fraud-scoring.yaml", "fraud-scoring");
+    world.add(Examples.model("fraud-scoring.yaml", "fraud-v1"));
+    ModelVersion next = world.add(version(Examples.model("fraud-scoring.yaml", "fraud-v1"), "fraud-v2", "payments"));
+
+    Rollouts.RolloutStep step = rollouts.step(pipeline, idle("fraud-v1"), next, 0L, false, NOW);
+
+    assertThat(step.decision().status().phase).isEqualTo("Canary");
+    assertThat(step.decision().status().candidate).isEqualTo("fraud-v2");
+  }
+
+  @Test
+  void aCandidateWithoutGpuQuotaIsNotDeployedAndTheRefusalIsAnEventOnce() {
+    StreamingPipeline pipeline = Examples.pipeline("triton-gpu.yaml", "image-embeddings");
+    ModelVersion stable = world.add(Examples.model("triton-gpu.yaml", "embedder-v3"));
+    ModelVersion candidate = world.add(version(Examples.model("triton-gpu.yaml", "embedder-v3"), "embedder-v4", "vision"));
+    world.quotas.add(gpuQuota(1, 1));
+
+    Rollouts.RolloutStep started = rollouts.step(pipeline, idle("embedder-v3"), candidate, 0L, false, NOW);
+    assertThat(started.served()).isSameAs(stable);
+    Rollouts.RolloutStep refused = rollouts.step(pipeline, started.decision().status(), candidate, 0L, false, NOW.plusSeconds(5));
+    Rollouts.RolloutStep again = rollouts.step(pipeline, refused.decision().status(), candidate, 0L, false, NOW.plusSeconds(10));
+
+    assertThat(refused.served()).isSameAs(stable);
+    assertThat(refused.canaryPercent()).isNull();
+    assertThat(refused.decision().events()).extracting(RolloutDecision.Event::reason).containsExactly("GpuQuotaExceeded");
+    assertThat(refused.decision().status().message).contains("GPU quota gpus (requests.nvidia.com/gpu) leaves 0 GPU(s)");
+    assertThat(again.decision().events()).isEmpty();
+  }
+
+  @Test
+  void aCandidateWithRoomIsDeployedAtTheFirstStepsShareOfReplicas() {
+    StreamingPipeline pipeline = Examples.pipeline("triton-gpu.yaml", "image-embeddings");
+    world.add(Examples.model("triton-gpu.yaml", "embedder-v3"));
+    ModelVersion candidate = world.add(version(Examples.model("triton-gpu.yaml", "embedder-v3"), "embedder-v4", "vision"));
+    world.quotas.add(gpuQuota(4, 1));
+
+    Rollouts.RolloutStep started = rollouts.step(pipeline, idle("embedder-v3"), candidate, 0L, false, NOW);
+
+    assertThat(started.served()).isSameAs(candidate);
+    assertThat(started.canaryPercent()).isZero();
+    assertThat(started.replicaPercent()).isEqualTo(5);
+    assertThat(started.decision().events()).extracting(RolloutDecision.Event::reason).containsExactly("RolloutStarted");
+  }
+
+  @Test
+  void aCanaryStepRunsTheCandidateAtItsWeightInTrafficAndReplicas() {
+    StreamingPipeline pipeline = Examples.pipeline("triton-gpu.yaml", "image-embeddings");
+    world.add(Examples.model("triton-gpu.yaml", "embedder-v3"));
+    ModelVersion candidate = world.add(version(Examples.model("triton-gpu.yaml", "embedder-v3"), "embedder-v4", "vision"));
+    world.deploy("image-embeddings-embedder-v3", 1);
+    world.deploy("image-embeddings-embedder-v4", 1);
+    RolloutStatus canary = idle("embedder-v3");
+    canary.phase = "Canary";
+    canary.candidate = "embedder-v4";
+    canary.stepIndex = 1;
+    canary.weight = 25;
+    canary.stepStartedAt = NOW.toString();
+    canary.lastCheckAt = NOW.toString();
+    canary.lastProgressAt = NOW.toString();
+
+    Rollouts.RolloutStep step = rollouts.step(pipeline, canary, candidate, 0L, false, NOW.plusSeconds(1));
+
+    assertThat(step.served()).isSameAs(candidate);
+    assertThat(step.canaryPercent()).isEqualTo(25);
+    assertThat(step.replicaPercent()).isEqualTo(25);
+  }
+
+  private static RolloutStatus idle(String stable) {
+    RolloutStatus status = new RolloutStatus();
+    status.phase = "Idle";
+    status.stable = stable;
+    return status;
+  }
+
+  private static ModelVersion version(ModelVersion of, String name, String namespace) {
+    ModelVersion copy = Serialization.clone(of);
+    copy.getMetadata().setName(name);
+    copy.getMetadata().setNamespace(namespace);
+    copy.getSpec().version = name.substring(name.lastIndexOf('v') + 1);
+    return copy;
+  }
+
+  private static ResourceQuota gpuQuota(int hard, int used) {
+    return new ResourceQuotaBuilder().withNewMetadata().withName("gpus").endMetadata()
+        .withNewStatus().addToHard("requests.nvidia.com/gpu", new Quantity(String.valueOf(hard)))
+        .addToUsed("requests.nvidia.com/gpu", new Quantity(String.valueOf(used))).endStatus().build();
+  }
+
+  /** The cluster as a rollout reads it: ModelVersions, Triton Deployments and quotas; no KServe, no Kafka. */
+  private static final class World implements Rollouts.World {
+    private final Map<String, ModelVersion> models = new HashMap<>();
+    private final Map<String, Deployment> deployments = new HashMap<>();
+    private final List<ResourceQuota> quotas = new ArrayList<>();
+
+    ModelVersion add(ModelVersion model) {
+      models.put(model.getMetadata().getName(), model);
+      return model;
+    }
+
+    void deploy(String name, int available) {
+      deployments.put(name, new DeploymentBuilder().withNewMetadata().withName(name).withGeneration(1L).endMetadata()
+          .withNewSpec().withReplicas(available).endSpec()
+          .withNewStatus().withObservedGeneration(1L).withAvailableReplicas(available).endStatus().build());
+    }
+
+    @Override
+    public Optional<GenericKubernetesResource> inferenceService(StreamingPipeline pipeline) {
+      return Optional.empty();
+    }
+
+    @Override
+    public Optional<GenericKubernetesResource> shadowJob(StreamingPipeline pipeline) {
+      return Optional.empty();
+    }
+
+    @Override
+    public Optional<ModelVersion> modelVersion(String namespace, String name) {
+      return Optional.ofNullable(name == null ? null : models.get(name));
+    }
+
+    @Override
+    public Long shadowLag(StreamingPipeline pipeline) {
+      return null;
+    }
+
+    @Override
+    public PredictionAgreement.Agreement shadowAgreement(StreamingPipeline pipeline) {
+      return null;
+    }
+
+    @Override
+    public List<ResourceQuota> resourceQuotas(String namespace) {
+      return quotas;
+    }
+
+    @Override
+    public Optional<Deployment> deployment(String namespace, String name) {
+      return Optional.ofNullable(deployments.get(name));
+    }
+
+    @Override
+    public boolean routesInstalled() {
+      return true;
+    }
+  }
+}

@@ -1,0 +1,336 @@
+package dev.slipstream.core.rollout;
+
+import static dev.slipstream.core.rollout.RolloutStateMachine.READINESS_POLL;
+import static dev.slipstream.core.rollout.RolloutStateMachine.describe;
+import static dev.slipstream.core.rollout.RolloutStateMachine.interval;
+import static dev.slipstream.core.rollout.RolloutStateMachine.steps;
+import static dev.slipstream.core.rollout.RolloutStateMachine.summary;
+import static dev.slipstream.core.rollout.RolloutStateMachine.warmAfterPromotion;
+
+import dev.slipstream.api.v1alpha1.AnalysisResult;
+import dev.slipstream.api.v1alpha1.AnalysisSpec;
+import dev.slipstream.api.v1alpha1.RolloutSpec;
+import dev.slipstream.api.v1alpha1.RolloutStatus;
+import dev.slipstream.core.json.Json;
+import dev.slipstream.core.slo.SloEvaluator;
+import dev.slipstream.core.slo.Verdict;
+import dev.slipstream.core.status.Readiness;
+import dev.slipstream.core.time.Durations;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One decision of {@link RolloutStateMachine#next}: the rules applied to one status and observation, mutable only
+ * while the decision is being made.
+ */
+final class RolloutTransition {
+  private final RolloutSpec spec;
+  private final RolloutObservation seen;
+  private final Instant now;
+  private final String nowText;
+  private RolloutStatus s;
+  private final List<RolloutDecision.Event> events = new ArrayList<>();
+
+  RolloutTransition(RolloutSpec spec, RolloutStatus previous, RolloutObservation seen, Instant now) {
+    this.spec = spec;
+    this.seen = seen;
+    this.now = now;
+    this.nowText = now.truncatedTo(ChronoUnit.SECONDS).toString();
+    this.s = previous == null ? new RolloutStatus() : Json.copy(previous);
+  }
+
+  RolloutDecision run() {
+    if (seen.directReplacement() != null) {
+      // no weighted routing possible: the new version replaces the old once ready
+      RolloutStatus replaced = new RolloutStatus();
+      replaced.phase = RolloutPhase.Idle.name();
+      replaced.stable = seen.desired();
+      replaced.message = seen.desired() + " serves all traffic (" + seen.directReplacement()
+          + "; a new version replaces the old once ready)";
+      s = replaced;
+      return done(null);
+    }
+    if (s.stable == null) {
+      // the first version a pipeline serves is deployed, not rolled out
+      s.phase = RolloutPhase.Idle.name();
+      s.stable = seen.desired();
+      s.message = seen.desired() + " serves all traffic";
+      return done(null);
+    }
+    RolloutPhase phase = RolloutPhase.of(s.phase);
+    String desired = seen.desired();
+    switch (phase) {
+      case Idle, Succeeded -> {
+        return desired.equals(s.stable) ? done(null) : start(desired, "RolloutStarted");
+      }
+      case RolledBack -> {
+        if (desired.equals(s.stable)) {
+          idle(s.stable + " serves all traffic; the reference is back on it");
+          return done(null);
+        }
+        if (!desired.equals(s.candidate)) {
+          return start(desired, "RolloutStarted");
+        }
+        return seen.command() == RolloutCommand.RETRY ? start(desired, "RolloutRetried") : done(null);
+      }
+      default -> {
+        // an active rollout
+      }
+    }
+    if (desired.equals(s.stable) && phase != RolloutPhase.RollingBack) {
+      String candidate = s.candidate;
+      idle(s.stable + " serves all traffic: spec.serving.modelVersionRef went back to it, so " + candidate + " was aborted");
+      events.add(new RolloutDecision.Event(true, "RolloutAborted", s.message));
+      return done(null);
+    }
+    if (!desired.equals(s.candidate) && !desired.equals(s.stable)) {
+      return start(desired, "RolloutRestarted");
+    }
+    if (phase == RolloutPhase.RollingBack) {
+      if (seen.stable() != null && seen.stable().isReady()) {
+        s.phase = RolloutPhase.RolledBack.name();
+        s.message = "all traffic on " + s.stable + "; " + s.candidate + " rolled back: " + s.message;
+        events.add(new RolloutDecision.Event(true, "RolledBack", s.message));
+        return done(null);
+      }
+      return done(READINESS_POLL);
+    }
+    if (seen.command() == RolloutCommand.ABORT) {
+      return rollBack("Aborted", "RolloutAborted", "aborted by annotation " + RolloutCommand.ANNOTATION + "=abort");
+    }
+    if (seen.command() == RolloutCommand.PROMOTE && phase != RolloutPhase.Promoting) {
+      return promote("promoted by annotation " + RolloutCommand.ANNOTATION + "=promote");
+    }
+    if (phase == RolloutPhase.Promoting) {
+      if (seen.candidate() != null && seen.candidate().isReady()) {
+        String promoted = s.candidate;
+        List<String> warm = warmAfterPromotion(s.warm, s.stable, promoted, spec.warmVersions);
+        s.stable = promoted;
+        idle(promoted + " serves all traffic");
+        s.warm = warm;
+        s.phase = RolloutPhase.Succeeded.name();
+        events.add(new RolloutDecision.Event(false, "RolloutSucceeded", promoted + " promoted: it serves all traffic"));
+        return done(null);
+      }
+      return done(READINESS_POLL);
+    }
+    if (phase == RolloutPhase.Paused) {
+      if (Boolean.TRUE.equals(spec.paused)) {
+        return done(null);
+      }
+      s.phase = s.pausedPhase;
+      s.pausedPhase = null;
+      if (s.stepStartedAt != null) {
+        s.stepStartedAt = nowText;
+        s.lastCheckAt = nowText;
+      }
+      s.lastProgressAt = nowText;
+      s.message = "resumed";
+      events.add(new RolloutDecision.Event(false, "RolloutResumed", "rollout of " + s.candidate + " resumed"));
+      return done(untilNextCheck());
+    }
+    if (Boolean.TRUE.equals(spec.paused)) {
+      s.pausedPhase = s.phase;
+      s.phase = RolloutPhase.Paused.name();
+      s.message = "paused at weight " + s.weight + "% (spec.rollout.paused)";
+      events.add(new RolloutDecision.Event(false, "RolloutPaused", s.message));
+      return done(null);
+    }
+    return judge(phase);
+  }
+
+  private RolloutDecision judge(RolloutPhase phase) {
+    Readiness candidate = seen.candidate();
+    if (candidate != null && candidate.state() == Readiness.State.FAILED) {
+      return rollBack("CandidateFailed", "CandidateFailed", s.candidate + " cannot serve: " + candidate.message());
+    }
+    Duration deadline = Durations.parse(spec.progressDeadline);
+    if (s.lastProgressAt != null && !now.isBefore(Instant.parse(s.lastProgressAt).plus(deadline))) {
+      return rollBack("ProgressDeadlineExceeded", "ProgressDeadlineExceeded",
+          "no progress for " + spec.progressDeadline + " (spec.rollout.progressDeadline): " + s.message);
+    }
+    if (s.stepStartedAt == null) {
+      if (seen.gpuShortfall() != null) {
+        // the candidate is not deployed until the namespace's GPU quota has room: no Pending pods
+        String waiting = "waiting for " + s.candidate + " to serve: " + seen.gpuShortfall();
+        if (!waiting.equals(s.message)) {
+          events.add(new RolloutDecision.Event(true, "GpuQuotaExceeded", seen.gpuShortfall()));
+        }
+        s.message = waiting;
+        return done(READINESS_POLL);
+      }
+      if (candidate == null || !candidate.isReady()) {
+        s.message = "waiting for " + s.candidate + " to serve" + (candidate == null ? "" : ": " + candidate.message());
+        return done(READINESS_POLL);
+      }
+      // the candidate serves: the shadow job starts, or the first canary step routes traffic to it
+      s.stepStartedAt = nowText;
+      s.lastCheckAt = nowText;
+      s.lastProgressAt = nowText;
+      if (phase == RolloutPhase.Canary) {
+        enterStep(0);
+      } else {
+        s.message = "shadowing " + s.candidate + " on the real input for " + spec.shadow.duration;
+      }
+      return done(untilNextCheck());
+    }
+    List<AnalysisResult> analysis = seen.analysis();
+    if (analysis == null) {
+      return done(untilNextCheck());
+    }
+    s.lastAnalysis = List.copyOf(analysis);
+    s.lastCheckAt = nowText;
+    if (seen.degraded()) {
+      // saturation makes the lag of the whole pipeline grow whatever the candidate does: it is not judged;
+      // the candidate's own latency and errors still are, so a bad candidate that causes the saturation goes
+      analysis = analysis.stream().filter(r -> !SloEvaluator.CONSUMER_LAG.equals(r.metric)
+          && !SloEvaluator.LAG_GROWTH.equals(r.metric)).toList();
+    }
+    Verdict verdict = analysis.isEmpty() ? Verdict.Pass : Verdict.of(analysis);
+    if (seen.degraded() && verdict != Verdict.Fail) {
+      s.message = "held at weight " + s.weight + "%: the pipeline is degraded by its ShedPolicy (consumer lag and"
+          + " its growth are not judged meanwhile; the candidate's latency and errors are)";
+      return done(untilNextCheck());
+    }
+    AnalysisSpec rules = spec.analysis;
+    String failure = null;
+    if (verdict == Verdict.NoData) {
+      if (s.noDataSince == null) {
+        s.noDataSince = nowText;
+      }
+      switch (rules.noData) {
+        case pass -> verdict = Verdict.Pass;
+        case fail -> failure = describe(analysis, Verdict.NoData);
+        case hold -> {
+          Duration timeout = interval(spec).multipliedBy(rules.noDataTimeoutIntervals);
+          if (now.isBefore(Instant.parse(s.noDataSince).plus(timeout))) {
+            s.message = "holding: " + describe(analysis, Verdict.NoData) + " (no data since " + s.noDataSince
+                + "; fails after " + rules.noDataTimeoutIntervals + " intervals)";
+            return done(untilNextCheck());
+          }
+          failure = describe(analysis, Verdict.NoData) + " for " + rules.noDataTimeoutIntervals + " intervals";
+        }
+      }
+    } else {
+      s.noDataSince = null;
+      if (verdict == Verdict.Fail) {
+        failure = describe(analysis, Verdict.Fail);
+      }
+    }
+    boolean shadowInformational = phase == RolloutPhase.Shadowing && !Boolean.TRUE.equals(spec.shadow.mustPass);
+    if (failure != null && !shadowInformational) {
+      int failures = (s.consecutiveFailures == null ? 0 : s.consecutiveFailures) + 1;
+      s.consecutiveFailures = failures;
+      String counted = failure + " (" + failures + "/" + rules.failureThreshold + " consecutive)";
+      String reason = phase == RolloutPhase.Shadowing ? "ShadowAnalysisFailed" : "CanaryAnalysisFailed";
+      if (failures >= rules.failureThreshold) {
+        return rollBack("AnalysisFailed", reason, counted);
+      }
+      s.message = "check failed: " + counted;
+      events.add(new RolloutDecision.Event(true, reason, counted));
+      return done(untilNextCheck());
+    }
+    s.consecutiveFailures = 0;
+    return advance(phase, failure);
+  }
+
+  private RolloutDecision advance(RolloutPhase phase, String ignoredFailure) {
+    if (phase == RolloutPhase.Shadowing) {
+      Duration duration = Durations.parse(spec.shadow.duration);
+      if (now.isBefore(Instant.parse(s.stepStartedAt).plus(duration))) {
+        s.message = ignoredFailure == null ? "shadow checks pass"
+            : "shadow check failed, reported only (shadow.mustPass false): " + ignoredFailure;
+        return done(untilNextCheck());
+      }
+      s.phase = RolloutPhase.Canary.name();
+      enterStep(0);
+      events.add(new RolloutDecision.Event(false, "ShadowSucceeded", s.candidate + " passed " + spec.shadow.duration
+          + " in shadow; canary at " + s.weight + "%"));
+      return done(untilNextCheck());
+    }
+    List<Integer> steps = steps(spec);
+    int index = s.stepIndex == null ? 0 : s.stepIndex;
+    if (index + 1 < steps.size()) {
+      enterStep(index + 1);
+      events.add(new RolloutDecision.Event(false, "CanaryStepAdvanced", s.message));
+      return done(untilNextCheck());
+    }
+    return promote(s.candidate + " passed every check up to " + s.weight + "%: " + summary(s.lastAnalysis));
+  }
+
+  private void enterStep(int index) {
+    List<Integer> steps = steps(spec);
+    s.stepIndex = index;
+    s.weight = steps.get(index);
+    s.stepStartedAt = nowText;
+    s.lastCheckAt = nowText;
+    s.lastProgressAt = nowText;
+    s.consecutiveFailures = 0;
+    s.noDataSince = null;
+    s.message = "canary at " + s.weight + "% (step " + (index + 1) + "/" + steps.size() + ")"
+        + (s.lastAnalysis.isEmpty() ? "" : "; last check: " + summary(s.lastAnalysis));
+  }
+
+  private RolloutDecision start(String candidate, String reason) {
+    boolean shadow = spec.shadow != null;
+    RolloutStatus fresh = new RolloutStatus();
+    fresh.phase = (shadow ? RolloutPhase.Shadowing : RolloutPhase.Canary).name();
+    fresh.stable = s.stable;
+    fresh.warm = s.warm;
+    fresh.candidate = candidate;
+    fresh.weight = 0;
+    fresh.consecutiveFailures = 0;
+    fresh.startedAt = nowText;
+    fresh.lastProgressAt = nowText;
+    fresh.message = "deploying " + candidate + " beside " + s.stable + (shadow ? " for a shadow run" : " for a canary");
+    s = fresh;
+    events.add(new RolloutDecision.Event(false, reason, "rolling out " + candidate + " to replace " + s.stable
+        + (shadow ? ": shadow for " + spec.shadow.duration + ", then canary " : ": canary ") + steps(spec) + "%"));
+    return done(READINESS_POLL);
+  }
+
+  private RolloutDecision promote(String why) {
+    s.phase = RolloutPhase.Promoting.name();
+    s.weight = 100;
+    s.stepIndex = null;
+    s.lastProgressAt = nowText;
+    s.message = "promoting " + s.candidate + ": " + why;
+    events.add(new RolloutDecision.Event(false, "Promoting", s.message));
+    return done(READINESS_POLL);
+  }
+
+  private RolloutDecision rollBack(String reason, String eventReason, String why) {
+    s.phase = RolloutPhase.RollingBack.name();
+    s.weight = 0;
+    s.stepIndex = null;
+    s.pausedPhase = null;
+    s.rollbackReason = reason;
+    s.message = why;
+    events.add(new RolloutDecision.Event(true, eventReason, why));
+    return done(READINESS_POLL);
+  }
+
+  /** No rollout: the stable version serves everything. */
+  private void idle(String message) {
+    RolloutStatus fresh = new RolloutStatus();
+    fresh.phase = RolloutPhase.Idle.name();
+    fresh.stable = s.stable;
+    fresh.warm = s.warm;
+    fresh.message = message;
+    fresh.lastAnalysis = s.lastAnalysis;
+    s = fresh;
+  }
+
+  private Duration untilNextCheck() {
+    Instant last = Instant.parse(s.lastCheckAt != null ? s.lastCheckAt : nowText);
+    Duration left = Duration.between(now, last.plus(interval(spec)));
+    return left.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : left;
+  }
+
+  private RolloutDecision done(Duration requeue) {
+    return new RolloutDecision(s, List.copyOf(events), requeue);
+  }
+}

@@ -1,0 +1,102 @@
+package dev.slipstream.core.status;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The one reader of a KServe InferenceService: its readiness, its revisions and their URLs from the status
+ * KServe writes, and the numbers its predictor runs with from the spec as stored.
+ */
+public final class KServeStatus {
+  private KServeStatus() {}
+
+  /** KServe: the Ready condition; a model that failed to load is a failure, not a wait. */
+  public static Readiness readiness(GenericKubernetesResource isvc) {
+    if (isvc == null) {
+      return Readiness.pending("ServingPending", "InferenceService not created yet");
+    }
+    String name = isvc.getMetadata().getName();
+    Map<String, Object> status = ObjectReadiness.map(isvc.getAdditionalProperties().get("status"));
+    Optional<Readiness> failed = failedToLoad(name, status);
+    if (failed.isPresent()) {
+      return failed.get();
+    }
+    Optional<Map<String, Object>> ready = ObjectReadiness.condition(status, "Ready");
+    if (ready.isPresent() && "True".equals(ready.get().get("status"))) {
+      return Readiness.ready("ServingReady", "InferenceService " + name + " is ready");
+    }
+    String detail = ready.map(c -> (String) c.get("message")).filter(Objects::nonNull)
+        .orElse("waiting for KServe to report Ready");
+    return Readiness.pending("ServingPending", "InferenceService " + name + " is not ready: " + detail);
+  }
+
+  /**
+   * KServe during a rollout: whether the revision of the spec as it is now (the candidate) serves. That
+   * is the latest created revision being also the latest ready one, for the generation KServe has seen.
+   */
+  public static Readiness latestRevision(GenericKubernetesResource isvc) {
+    if (isvc == null) {
+      return Readiness.pending("ServingPending", "InferenceService not created yet");
+    }
+    String name = isvc.getMetadata().getName();
+    Map<String, Object> status = ObjectReadiness.map(isvc.getAdditionalProperties().get("status"));
+    Optional<Readiness> failed = failedToLoad(name, status);
+    if (failed.isPresent()) {
+      return failed.get();
+    }
+    Object observed = status.get("observedGeneration");
+    Long generation = isvc.getMetadata().getGeneration();
+    if (generation != null && (!(observed instanceof Number n) || n.longValue() < generation)) {
+      return Readiness.pending("ServingPending", "InferenceService " + name + ": KServe has not processed generation "
+          + generation + " yet");
+    }
+    Optional<Map<String, Object>> predictor = ObjectReadiness.path(status, "components", "predictor");
+    String created = predictor.map(p -> (String) p.get("latestCreatedRevision")).orElse(null);
+    String ready = predictor.map(p -> (String) p.get("latestReadyRevision")).orElse(null);
+    if (created != null && created.equals(ready)) {
+      return Readiness.ready("ServingReady", "revision " + created + " of InferenceService " + name + " is ready");
+    }
+    return Readiness.pending("ServingPending", "revision " + (created == null ? "(not created yet)" : created)
+        + " of InferenceService " + name + " is not ready yet");
+  }
+
+  /**
+   * The KServe revision of an InferenceService: its latest created one (a canary's candidate) or, with
+   * {@code latest} false, the last one rolled out (the stable version); null while KServe has not said.
+   */
+  public static String revision(GenericKubernetesResource isvc, boolean latest) {
+    return ObjectReadiness.path(ObjectReadiness.map(isvc.getAdditionalProperties().get("status")), "components", "predictor")
+        .map(p -> (String) p.get(latest ? "latestCreatedRevision" : "latestRolledoutRevision")).orElse(null);
+  }
+
+  /** KServe reports a model that cannot load in modelStatus; that is a failure, not a wait. */
+  private static Optional<Readiness> failedToLoad(String name, Map<String, Object> status) {
+    Optional<Map<String, Object>> failure = ObjectReadiness.path(status, "modelStatus", "lastFailureInfo");
+    String targetState = ObjectReadiness.path(status, "modelStatus", "states").map(s -> (String) s.get("targetModelState")).orElse(null);
+    if ("FailedToLoad".equals(targetState) && failure.isPresent()) {
+      return Optional.of(Readiness.failed("ServingFailed", "InferenceService " + name + " failed to load the model: "
+          + failure.get().getOrDefault("message", failure.get().getOrDefault("reason", "no reason given"))));
+    }
+    return Optional.empty();
+  }
+
+  /** KServe's URL of the latest revision (tag routing), which reaches the candidate even at 0% of traffic; or null. */
+  public static String latestUrl(GenericKubernetesResource isvc) {
+    Optional<Map<String, Object>> predictor = ObjectReadiness.path(ObjectReadiness.map(
+        isvc.getAdditionalProperties().get("status")), "components", "predictor");
+    if (predictor.isEmpty() || !(predictor.get().get("traffic") instanceof List<?> traffic)) {
+      return null;
+    }
+    return traffic.stream().map(ObjectReadiness::map).filter(t -> "latest".equals(t.get("tag")))
+        .map(t -> t.get("url")).filter(String.class::isInstance).map(String.class::cast).findFirst().orElse(null);
+  }
+
+  /** A number the predictor runs with now ({@code spec.predictor.<key>}: minReplicas, containerConcurrency), or null. */
+  public static Integer predictorNumber(GenericKubernetesResource isvc, String key) {
+    return ObjectReadiness.path(ObjectReadiness.map(isvc.getAdditionalProperties().get("spec")), "predictor")
+        .map(p -> p.get(key)).filter(Number.class::isInstance).map(n -> ((Number) n).intValue()).orElse(null);
+  }
+}
