@@ -1,11 +1,9 @@
 package dev.slipstream.job;
 
+import dev.slipstream.job.config.FlinkConfiguration;
 import dev.slipstream.job.config.JobSettings;
 import dev.slipstream.job.flink.ScoringGraph;
-import java.util.HashMap;
 import java.util.Map;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -18,15 +16,8 @@ public final class ScoringJob {
 
   /** Runs the job with the contract from the Flink configuration, overridden by {@code --key value} arguments. */
   public static void main(String[] args) throws Exception {
-    Map<String, String> conf = new HashMap<>();
-    String confDir = System.getenv("FLINK_CONF_DIR");
-    if (confDir != null) {
-      conf.putAll(GlobalConfiguration.loadConfiguration(confDir).toMap());
-    }
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-    if (env.getConfiguration() instanceof Configuration c) {
-      conf.putAll(c.toMap());
-    }
+    Map<String, String> conf = FlinkConfiguration.load(env);
     for (int i = 0; i + 1 < args.length; i += 2) {
       conf.put(args[i].replaceFirst("^--", ""), args[i + 1]);
     }

@@ -1,6 +1,7 @@
 package dev.slipstream.job;
 
 import dev.slipstream.job.batch.TrainingRange;
+import dev.slipstream.job.config.FlinkConfiguration;
 import dev.slipstream.job.config.JobSettings;
 import dev.slipstream.job.flink.ScoringGraph;
 import dev.slipstream.job.flink.TrainingGraph;
@@ -8,8 +9,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -28,15 +27,8 @@ public final class TrainingFeatures {
   private TrainingFeatures() {}
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> conf = new HashMap<>();
-    String confDir = System.getenv("FLINK_CONF_DIR");
-    if (confDir != null) {
-      conf.putAll(GlobalConfiguration.loadConfiguration(confDir).toMap());
-    }
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-    if (env.getConfiguration() instanceof Configuration c) {
-      conf.putAll(c.toMap());
-    }
+    Map<String, String> conf = FlinkConfiguration.load(env);
     Map<String, String> options = new HashMap<>();
     for (int i = 0; i + 1 < args.length; i += 2) {
       String key = args[i].replaceFirst("^--", "");
