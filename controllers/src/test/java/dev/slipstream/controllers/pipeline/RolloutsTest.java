@@ -42,11 +42,9 @@ class RolloutsTest {
 
   @Test
   void aChangeOfRuntimeReplacesTheVersionDirectly() {
-    StreamingPipeline pipeline = Examples.pipeline("fraud-scoring.yaml", "fraud-scoring");
-    world.add(Examples.model("fraud-scoring.yaml", "fraud-v1"));
-    ModelVersion triton = world.add(version(Examples.model("triton-gpu.yaml", "embedder-v3"), "fraud-v2", "payments"));
+    ModelVersion triton = version(Examples.model("triton-gpu.yaml", "embedder-v3"), "fraud-v2", "payments");
 
-    Rollouts.RolloutStep step = rollouts.step(pipeline, idle("fraud-v1"), triton, 0L, false, NOW);
+    Rollouts.RolloutStep step = fromFraudV1To(triton);
 
     assertThat(step.decision().status().phase).isEqualTo("Idle");
     assertThat(step.decision().status().stable).isEqualTo("fraud-v2");
@@ -57,11 +55,7 @@ class RolloutsTest {
 
   @Test
   void theSameRuntimeStartsACanary() {
-    StreamingPipeline pipeline = Examples.pipeline("fraud-scoring.yaml", "fraud-scoring");
-    world.add(Examples.model("fraud-scoring.yaml", "fraud-v1"));
-    ModelVersion next = world.add(version(Examples.model("fraud-scoring.yaml", "fraud-v1"), "fraud-v2", "payments"));
-
-    Rollouts.RolloutStep step = rollouts.step(pipeline, idle("fraud-v1"), next, 0L, false, NOW);
+    Rollouts.RolloutStep step = fromFraudV1To(version(Examples.model("fraud-scoring.yaml", "fraud-v1"), "fraud-v2", "payments"));
 
     assertThat(step.decision().status().phase).isEqualTo("Canary");
     assertThat(step.decision().status().candidate).isEqualTo("fraud-v2");
@@ -122,6 +116,13 @@ class RolloutsTest {
     assertThat(step.served()).isSameAs(candidate);
     assertThat(step.canaryPercent()).isEqualTo(25);
     assertThat(step.replicaPercent()).isEqualTo(25);
+  }
+
+  /** The fraud pipeline on fraud-v1 (KServe) when its reference changes to {@code next}. */
+  private Rollouts.RolloutStep fromFraudV1To(ModelVersion next) {
+    world.add(Examples.model("fraud-scoring.yaml", "fraud-v1"));
+    world.add(next);
+    return rollouts.step(Examples.pipeline("fraud-scoring.yaml", "fraud-scoring"), idle("fraud-v1"), next, 0L, false, NOW);
   }
 
   private static RolloutStatus idle(String stable) {

@@ -70,10 +70,7 @@ class ServingTest {
   @Test
   void atNormalNothingDegradesAndTheControlConfigMapIsRemoved() {
     StreamingPipeline pipeline = Examples.pipeline("fraud-scoring.yaml", "fraud-scoring");
-    ModelVersion stable = model("fraud-scoring.yaml", "fraud-v1");
-    model("fraud-scoring.yaml", "fraud-lite-v1");
-    ShedPolicy policy = Examples.shedPolicy("fraud-scoring.yaml", "fraud-shed");
-    serving(false).reconcile(pipeline, Optional.of(stable), null, step(policy, 3), false);
+    ModelVersion stable = fraudAtTheTopLevel(pipeline);
 
     Serving.Outcome normal = serving(false).reconcile(pipeline, Optional.of(stable), null, null, false);
 
@@ -86,10 +83,8 @@ class ServingTest {
   @Test
   void aFrozenPolicyTouchesNothingItPutInPlace() {
     StreamingPipeline pipeline = Examples.pipeline("fraud-scoring.yaml", "fraud-scoring");
-    ModelVersion stable = model("fraud-scoring.yaml", "fraud-v1");
-    model("fraud-scoring.yaml", "fraud-lite-v1");
+    ModelVersion stable = fraudAtTheTopLevel(pipeline);
     ShedPolicy policy = Examples.shedPolicy("fraud-scoring.yaml", "fraud-shed");
-    serving(false).reconcile(pipeline, Optional.of(stable), null, step(policy, 3), false);
     int writes = inferenceServices.writes.size() + configMaps.writes.size();
 
     serving(false).reconcile(pipeline, Optional.of(stable), null, step(policy, 0), true);
@@ -127,6 +122,15 @@ class ServingTest {
         .contains("KEDA not used (KEDA would need a TriggerAuthentication for the Kafka client Secret): replicas raised by hand");
     assertThat(scaledObjects.writes).last().asString().startsWith("delete ");
     assertThat(deployments.get("vision", "image-embeddings-embedder-v3").orElseThrow().getSpec().getReplicas()).isEqualTo(4);
+  }
+
+  /** fraud-v1 serving with the fraud ShedPolicy at its top level (scale-out, downgrade, shed); returns fraud-v1. */
+  private ModelVersion fraudAtTheTopLevel(StreamingPipeline pipeline) {
+    ModelVersion stable = model("fraud-scoring.yaml", "fraud-v1");
+    model("fraud-scoring.yaml", "fraud-lite-v1");
+    serving(false).reconcile(pipeline, Optional.of(stable), null,
+        step(Examples.shedPolicy("fraud-scoring.yaml", "fraud-shed"), 3), false);
+    return stable;
   }
 
   private ModelVersion model(String file, String name) {

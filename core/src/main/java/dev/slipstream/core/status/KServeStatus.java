@@ -15,15 +15,12 @@ public final class KServeStatus {
 
   /** KServe: the Ready condition; a model that failed to load is a failure, not a wait. */
   public static Readiness readiness(GenericKubernetesResource isvc) {
-    if (isvc == null) {
-      return Readiness.pending("ServingPending", "InferenceService not created yet");
+    Optional<Readiness> absentOrFailed = absentOrFailed(isvc);
+    if (absentOrFailed.isPresent()) {
+      return absentOrFailed.get();
     }
     String name = isvc.getMetadata().getName();
-    Map<String, Object> status = ObjectReadiness.map(isvc.getAdditionalProperties().get("status"));
-    Optional<Readiness> failed = failedToLoad(name, status);
-    if (failed.isPresent()) {
-      return failed.get();
-    }
+    Map<String, Object> status = status(isvc);
     Optional<Map<String, Object>> ready = ObjectReadiness.condition(status, "Ready");
     if (ready.isPresent() && "True".equals(ready.get().get("status"))) {
       return Readiness.ready("ServingReady", "InferenceService " + name + " is ready");
@@ -38,15 +35,12 @@ public final class KServeStatus {
    * is the latest created revision being also the latest ready one, for the generation KServe has seen.
    */
   public static Readiness latestRevision(GenericKubernetesResource isvc) {
-    if (isvc == null) {
-      return Readiness.pending("ServingPending", "InferenceService not created yet");
+    Optional<Readiness> absentOrFailed = absentOrFailed(isvc);
+    if (absentOrFailed.isPresent()) {
+      return absentOrFailed.get();
     }
     String name = isvc.getMetadata().getName();
-    Map<String, Object> status = ObjectReadiness.map(isvc.getAdditionalProperties().get("status"));
-    Optional<Readiness> failed = failedToLoad(name, status);
-    if (failed.isPresent()) {
-      return failed.get();
-    }
+    Map<String, Object> status = status(isvc);
     Object observed = status.get("observedGeneration");
     Long generation = isvc.getMetadata().getGeneration();
     if (generation != null && (!(observed instanceof Number n) || n.longValue() < generation)) {
@@ -70,6 +64,18 @@ public final class KServeStatus {
   public static String revision(GenericKubernetesResource isvc, boolean latest) {
     return ObjectReadiness.path(ObjectReadiness.map(isvc.getAdditionalProperties().get("status")), "components", "predictor")
         .map(p -> (String) p.get(latest ? "latestCreatedRevision" : "latestRolledoutRevision")).orElse(null);
+  }
+
+  /** Not created yet (a wait), or a model KServe could not load (a failure); empty otherwise. */
+  private static Optional<Readiness> absentOrFailed(GenericKubernetesResource isvc) {
+    if (isvc == null) {
+      return Optional.of(Readiness.pending("ServingPending", "InferenceService not created yet"));
+    }
+    return failedToLoad(isvc.getMetadata().getName(), status(isvc));
+  }
+
+  private static Map<String, Object> status(GenericKubernetesResource isvc) {
+    return ObjectReadiness.map(isvc.getAdditionalProperties().get("status"));
   }
 
   /** KServe reports a model that cannot load in modelStatus; that is a failure, not a wait. */
