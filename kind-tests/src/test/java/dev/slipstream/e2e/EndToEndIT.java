@@ -94,8 +94,11 @@ class EndToEndIT {
     newVersion(3);
     patch("{\"spec\":{\"rollout\":{\"analysis\":{\"failureThreshold\":1}},\"serving\":{\"modelVersionRef\":"
         + "{\"name\":\"fraud-v3\"},\"slo\":{\"maxConsumerLag\":100}}}}");
-    await("fraud-v3 in canary").atMost(Duration.ofSeconds(60))
-        .until(() -> "Canary".equals(Scenarios.pipeline(client, NS).getStatus().rollout.phase));
+    // the flood comes once fraud-v3 takes traffic: the lag before it is the baseline, not the candidate's doing
+    await("fraud-v3 in canary").atMost(Duration.ofSeconds(60)).until(() -> {
+      var rollout = Scenarios.pipeline(client, NS).getStatus().rollout;
+      return "Canary".equals(rollout.phase) && rollout.weight != null && rollout.weight > 0;
+    });
     try (var producer = new KafkaProducer<>(cluster.producerSettings(), new StringSerializer(), new StringSerializer())) {
       for (int i = 0; i < 500; i++) {
         producer.send(new ProducerRecord<>(input, "card-" + i, "{\"amount\": " + i + "}"));

@@ -302,9 +302,13 @@ class RolloutIT extends WithOperator {
   void growingLagOnTheRealBrokerRollsTheCandidateBackAndSaysWhy() {
     // no ShedPolicy: under its ladder a flood is load to shed, and a degraded pipeline does not judge the lag
     rollOutFraudV2("canary-lag", OperatorFixture.fastRollout(20, 60, 100), false);
-    await().atMost(Duration.ofSeconds(30))
-        .until(() -> "Canary".equals(env.pipeline("canary-lag", "fraud-scoring").getStatus().rollout.phase));
-    // the input floods and nothing consumes it: far above the lag SLO of 10000
+    // the candidate takes traffic: the pipeline's lag now (none) is the baseline its checks are judged against
+    await().atMost(Duration.ofSeconds(30)).until(() -> {
+      var rollout = env.pipeline("canary-lag", "fraud-scoring").getStatus().rollout;
+      return "Canary".equals(rollout.phase) && rollout.weight != null && rollout.weight > 0;
+    });
+    assertThat(env.pipeline("canary-lag", "fraud-scoring").getStatus().rollout.baselineLag).isZero();
+    // then the input floods and nothing consumes it: far above the lag SLO of 10000 and the baseline
     env.produce("canary-lag-card-transactions", 12_000);
 
     StreamingPipeline p = awaitRolloutPhase("canary-lag", "RolledBack", 60);
@@ -326,7 +330,7 @@ class RolloutIT extends WithOperator {
     assertThat(events("canary-lag")).anySatisfy(e -> {
       assertThat(e.getReason()).isEqualTo("CanaryAnalysisFailed");
       assertThat(e.getType()).isEqualTo("Warning");
-      assertThat(e.getMessage()).isEqualTo("candidate consumer lag 12000 > 10000 (3/3 consecutive)");
+      assertThat(e.getMessage()).isEqualTo("pipeline consumer lag 12000 > 10000 (3/3 consecutive)");
     });
     assertThat(env.metrics())
         .contains("slipstream_rollbacks_total{namespace=\"canary-lag\",pipeline=\"fraud-scoring\",reason=\"AnalysisFailed\"} 1")

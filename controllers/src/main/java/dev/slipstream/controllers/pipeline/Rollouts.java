@@ -17,6 +17,7 @@ import dev.slipstream.core.rollout.RolloutDecision;
 import dev.slipstream.core.rollout.RolloutObservation;
 import dev.slipstream.core.rollout.RolloutPhase;
 import dev.slipstream.core.rollout.RolloutStateMachine;
+import dev.slipstream.core.slo.LagBaseline;
 import dev.slipstream.core.slo.LatencyQueries;
 import dev.slipstream.core.slo.PredictionAgreement;
 import dev.slipstream.core.slo.Signals;
@@ -177,7 +178,7 @@ final class Rollouts {
         world.routesInstalled());
     if (direct.isPresent()) {
       RolloutDecision decision = RolloutStateMachine.next(spec, before, new RolloutObservation(desiredName, null, null,
-          null, degraded, command, direct.get(), null), now);
+          null, degraded, command, direct.get(), null, lag), now);
       return new RolloutStep(desired, null, desired, decision, RolloutCommand.NONE, null, null, RolloutPhase.Idle, null);
     }
     ServingView view = triton ? triton(pipeline) : kserve(world.inferenceService(pipeline));
@@ -204,16 +205,20 @@ final class Rollouts {
           candidate, revision, RolloutStateMachine.interval(spec));
       LatencySource.Sample latency = config.latency().measure(target);
       String measured = shadowing ? "shadow" : "candidate";
+      // a canary's lag is the whole pipeline's (its group), judged against the baseline from before the candidate's
+      // traffic; the shadow's is its own group's
+      String whose = shadowing ? "shadow" : "pipeline";
       Long measuredLag = shadowing ? world.shadowLag(pipeline) : lag;
-      Signals signals = new Signals(measured, measuredLag, previousLag(before, measured), latency.p99LatencyMs(),
-          latency.errorRatePercent(), latency.requests(), config.latency().configured(target));
+      Signals signals = new Signals(measured, measuredLag, previousLag(before, whose), latency.p99LatencyMs(),
+          latency.errorRatePercent(), latency.requests(), config.latency().configured(target))
+          .withLag(whose, shadowing ? null : LagBaseline.of(before, now));
       if (shadowing && spec.shadow != null && spec.shadow.minAgreementPercent != null) {
         signals = signals.withAgreement(world.shadowAgreement(pipeline), spec.shadow.minAgreementPercent);
       }
       analysis = SloEvaluator.evaluate(pipeline.getSpec().serving.slo, spec.analysis, signals);
     }
     RolloutDecision decision = RolloutStateMachine.next(spec, before, new RolloutObservation(desiredName,
-        candidateServing, stableServing, analysis, degraded, command, null, noRoom.orElse(null)), now);
+        candidateServing, stableServing, analysis, degraded, command, null, noRoom.orElse(null), lag), now);
 
     RolloutStatus after = decision.status();
     RolloutPhase previous = RolloutPhase.of(before == null ? null : before.phase);

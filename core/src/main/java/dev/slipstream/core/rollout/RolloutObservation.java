@@ -17,12 +17,13 @@ import java.util.List;
  *     null when one can: the desired version then replaces the old once ready
  * @param gpuShortfall why the namespace's GPU quota has no room for the candidate's first replicas, or null: it
  *     is not deployed meanwhile
+ * @param pipelineLag the pipeline's consumer lag now, or null while unknown: the baseline lag is judged against
  */
 public record RolloutObservation(String desired, Readiness candidate, Readiness stable, List<AnalysisResult> analysis,
-    boolean degraded, RolloutCommand command, String directReplacement, String gpuShortfall) {
+    boolean degraded, RolloutCommand command, String directReplacement, String gpuShortfall, Long pipelineLag) {
 
   public RolloutObservation(String desired, Readiness candidate, Readiness stable, List<AnalysisResult> analysis,
       boolean degraded, RolloutCommand command) {
-    this(desired, candidate, stable, analysis, degraded, command, null, null);
+    this(desired, candidate, stable, analysis, degraded, command, null, null, null);
   }
 }

@@ -167,6 +167,7 @@ final class RolloutTransition {
         return done(READINESS_POLL);
       }
       // the candidate serves: the shadow job starts, or the first canary step routes traffic to it
+      captureBaseline();
       s.stepStartedAt = nowText;
       s.lastCheckAt = nowText;
       s.lastProgressAt = nowText;
@@ -286,6 +287,8 @@ final class RolloutTransition {
     fresh.startedAt = nowText;
     fresh.lastProgressAt = nowText;
     fresh.message = "deploying " + candidate + " beside " + s.stable + (shadow ? " for a shadow run" : " for a canary");
+    fresh.baselineLag = seen.pipelineLag();
+    fresh.baselineAt = seen.pipelineLag() == null ? null : nowText;
     s = fresh;
     events.add(new RolloutDecision.Event(false, reason, "rolling out " + candidate + " to replace " + s.stable
         + (shadow ? ": shadow for " + spec.shadow.duration + ", then canary " : ": canary ") + steps(spec) + "%"));
@@ -322,6 +325,24 @@ final class RolloutTransition {
     fresh.message = message;
     fresh.lastAnalysis = s.lastAnalysis;
     s = fresh;
+  }
+
+  /**
+   * The pipeline's lag as the candidate first takes traffic becomes the baseline its checks are judged against,
+   * with the trend since the rollout started (a backlog that was growing may keep growing at that rate). Lag not
+   * known now keeps what the start measured.
+   */
+  private void captureBaseline() {
+    Long lag = seen.pipelineLag();
+    if (lag == null) {
+      return;
+    }
+    if (s.baselineLag != null && s.baselineAt != null) {
+      long seconds = Duration.between(Instant.parse(s.baselineAt), now).toSeconds();
+      s.baselineTrend = seconds <= 0 ? null : Math.round((lag - s.baselineLag) * 100.0 / seconds) / 100.0;
+    }
+    s.baselineLag = lag;
+    s.baselineAt = nowText;
   }
 
   private Duration untilNextCheck() {

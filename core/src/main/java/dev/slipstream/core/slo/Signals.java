@@ -13,13 +13,17 @@ package dev.slipstream.core.slo;
  *     are not judged (rather than judged as missing data)
  * @param agreement how the shadow's predictions matched the served ones, null when not compared or unreadable
  * @param minAgreementPercent the least agreement that passes; null when agreement is not judged
+ * @param lagTarget whose consumer lag it is: the pipeline's group (a canary) or the shadow job's
+ * @param baseline the lag expected without the rollout, or null: lag is blamed on the candidate only above it
  */
 public record Signals(String target, Long consumerLag, Long previousLag, Double p99LatencyMs, Double errorRatePercent,
-    Long requests, boolean latencyMeasured, PredictionAgreement.Agreement agreement, Double minAgreementPercent) {
+    Long requests, boolean latencyMeasured, PredictionAgreement.Agreement agreement, Double minAgreementPercent,
+    String lagTarget, LagBaseline baseline) {
 
   public Signals(String target, Long consumerLag, Long previousLag, Double p99LatencyMs, Double errorRatePercent,
       Long requests, boolean latencyMeasured) {
-    this(target, consumerLag, previousLag, p99LatencyMs, errorRatePercent, requests, latencyMeasured, null, null);
+    this(target, consumerLag, previousLag, p99LatencyMs, errorRatePercent, requests, latencyMeasured, null, null, target,
+        null);
   }
 
   public Signals(String target, Long consumerLag, Long previousLag, Double p99LatencyMs, Double errorRatePercent,
@@ -30,6 +34,12 @@ public record Signals(String target, Long consumerLag, Long previousLag, Double 
   /** These signals with the shadow's prediction agreement, judged against {@code minPercent}. */
   public Signals withAgreement(PredictionAgreement.Agreement measured, Double minPercent) {
     return new Signals(target, consumerLag, previousLag, p99LatencyMs, errorRatePercent, requests, latencyMeasured, measured,
-        minPercent);
+        minPercent, lagTarget, baseline);
+  }
+
+  /** These signals with the lag named as {@code whose} and judged against {@code expected} (null: the SLO alone). */
+  public Signals withLag(String whose, LagBaseline expected) {
+    return new Signals(target, consumerLag, previousLag, p99LatencyMs, errorRatePercent, requests, latencyMeasured, agreement,
+        minAgreementPercent, whose, expected);
   }
 }

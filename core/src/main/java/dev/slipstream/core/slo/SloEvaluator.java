@@ -25,18 +25,30 @@ public final class SloEvaluator {
   public static List<AnalysisResult> evaluate(SloSpec slo, AnalysisSpec analysis, Signals s) {
     List<AnalysisResult> results = new ArrayList<>();
     double maxLag = slo.maxConsumerLag;
+    String whose = s.lagTarget();
+    LagBaseline baseline = s.baseline();
     if (s.consumerLag() == null) {
-      results.add(noData(CONSUMER_LAG, s.target(), maxLag, "consumer lag: no data (Kafka did not answer)"));
+      results.add(noData(CONSUMER_LAG, whose, maxLag, "consumer lag: no data (Kafka did not answer)"));
     } else {
       double lag = s.consumerLag();
-      results.add(result(CONSUMER_LAG, s.target(), lag, maxLag, lag > maxLag,
-          "consumer lag " + count(lag) + (lag > maxLag ? " > " : " <= ") + count(maxLag)));
+      // a backlog from before the rollout is not the candidate's: lag fails only above what was expected without it
+      boolean aboveBaseline = baseline == null || lag > baseline.expected();
+      boolean bad = lag > maxLag && aboveBaseline;
+      String message = "consumer lag " + count(lag) + (lag > maxLag ? " > " : " <= ") + count(maxLag);
+      if (lag > maxLag && baseline != null && baseline.expected() > 0) {
+        message += aboveBaseline ? " and above its " + baseline.describe()
+            : lag < baseline.lag() ? " but draining: " + baseline.describe() : " but not above its " + baseline.describe();
+      }
+      results.add(result(CONSUMER_LAG, whose, lag, maxLag, bad, message));
       if (s.previousLag() != null) {
         double growth = lag - s.previousLag();
         double floor = Math.max(1, maxLag * GROWTH_FLOOR_SHARE);
-        boolean growing = growth > 0 && lag > floor;
-        results.add(result(LAG_GROWTH, s.target(), growth, 0.0, growing, growing
-            ? "consumer lag grew by " + count(growth) + " to " + count(lag) + " in one interval (above " + count(floor) + ")"
+        boolean growing = growth > 0 && lag > floor && aboveBaseline;
+        results.add(result(LAG_GROWTH, whose, growth, 0.0, growing, growing
+            ? "consumer lag grew by " + count(growth) + " to " + count(lag) + " in one interval (above " + count(floor)
+                + (baseline == null || baseline.expected() == 0 ? "" : " and its " + baseline.describe()) + ")"
+            : growth > 0 && lag > floor ? "consumer lag grew by " + count(growth) + " to " + count(lag)
+                + ", not above its " + baseline.describe()
             : "consumer lag not growing (" + signed(growth) + " to " + count(lag) + ")"));
       }
     }

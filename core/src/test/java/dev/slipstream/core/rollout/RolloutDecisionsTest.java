@@ -89,4 +89,26 @@ class RolloutDecisionsTest {
     status.stable = "v1";
     assertThat(RolloutStateMachine.servingVersion(status, "v2")).isEqualTo("v1");
   }
+
+  @Test
+  void theBaselineIsThePipelinesLagWhenTheCandidateFirstTakesTrafficWithItsTrendSinceTheStart() {
+    RolloutWorld w = new RolloutWorld();
+    w.pipelineLag = 120_000L;
+    w.reconcile();
+    w.desired = "v2";
+    w.candidate = RolloutWorld.PENDING;
+    w.reconcile();
+    assertThat(w.status.baselineLag).as("at the rollout's start").isEqualTo(120_000L);
+    w.advance(java.time.Duration.ofSeconds(20));
+    w.pipelineLag = 100_000L;
+    w.candidate = RolloutWorld.READY;
+    w.reconcile();
+    assertThat(w.status.weight).isEqualTo(5);
+    assertThat(w.status.baselineLag).isEqualTo(100_000L);
+    assertThat(w.status.baselineTrend).as("draining 1000/s").isEqualTo(-1000.0);
+    assertThat(w.status.baselineAt).isEqualTo(w.status.stepStartedAt);
+    w.pipelineLag = 5L;
+    w.healthyCheck();
+    assertThat(w.status.baselineLag).as("kept for the whole rollout").isEqualTo(100_000L);
+  }
 }

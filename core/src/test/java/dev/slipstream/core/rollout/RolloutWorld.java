@@ -31,6 +31,8 @@ final class RolloutWorld {
   String direct;
   /** The GPU quota's refusal of the candidate's first replicas, or null. */
   String gpuShortfall;
+  /** The pipeline's consumer lag, or null while unknown. */
+  Long pipelineLag;
   final List<RolloutDecision.Event> events = new ArrayList<>();
   RolloutDecision last;
 
@@ -45,7 +47,7 @@ final class RolloutWorld {
 
   RolloutDecision reconcile(List<AnalysisResult> analysis, RolloutCommand command) {
     last = RolloutStateMachine.next(spec, status, new RolloutObservation(desired, candidate, stable, analysis, degraded, command,
-        direct, gpuShortfall), now);
+        direct, gpuShortfall, pipelineLag), now);
     status = last.status();
     events.addAll(last.events());
     return last;

@@ -10,7 +10,7 @@ public class AnalysisResult {
   @JsonPropertyDescription("The metric: consumerLag, lagGrowth, p99LatencyMs or errorRatePercent.")
   public String metric;
 
-  @JsonPropertyDescription("Which version it was measured on: candidate, shadow or stable.")
+  @JsonPropertyDescription("What it was measured on: the candidate or stable version (latency, errors, agreement), or the consumer group of the pipeline or of the shadow job (lag).")
   public String target;
 
   @JsonPropertyDescription("The measured value; absent when there was no data.")

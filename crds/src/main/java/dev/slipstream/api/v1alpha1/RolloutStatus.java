@@ -54,6 +54,15 @@ public class RolloutStatus {
   @JsonPropertyDescription("CamelCase reason of the last rollback: AnalysisFailed, ProgressDeadlineExceeded, CandidateFailed or Aborted.")
   public String rollbackReason;
 
+  @JsonPropertyDescription("The pipeline's consumer lag when the candidate first took traffic (or, before that, when the rollout started): lag is judged against it, so a backlog that existed before the rollout and drains never fails a check.")
+  public Long baselineLag;
+
+  @JsonPropertyDescription("When baselineLag was measured.")
+  public String baselineAt;
+
+  @JsonPropertyDescription("How the lag moved between the rollout's start and the candidate's first traffic, in messages per second (negative: draining). A backlog that was growing may keep growing at that rate.")
+  public Double baselineTrend;
+
   @JsonPropertyDescription("Versions served before, kept deployed at their minimum replicas for a quick way back (spec.rollout.warmVersions), the most recent first.")
   public List<String> warm;
 
@@ -66,7 +75,9 @@ public class RolloutStatus {
         && Objects.equals(stepStartedAt, r.stepStartedAt) && Objects.equals(lastProgressAt, r.lastProgressAt)
         && Objects.equals(lastCheckAt, r.lastCheckAt) && Objects.equals(noDataSince, r.noDataSince)
         && Objects.equals(lastAnalysis, r.lastAnalysis) && Objects.equals(message, r.message)
-        && Objects.equals(rollbackReason, r.rollbackReason) && Objects.equals(warm, r.warm);
+        && Objects.equals(rollbackReason, r.rollbackReason) && Objects.equals(warm, r.warm)
+        && Objects.equals(baselineLag, r.baselineLag) && Objects.equals(baselineAt, r.baselineAt)
+        && Objects.equals(baselineTrend, r.baselineTrend);
   }
 
   @Override
