@@ -325,6 +325,45 @@ class ScoringJobIT {
   }
 
   @Test
+  void theCanarySplitByKeyKeepsEachCardOnItsVersionAsTheWeightGrows(@TempDir Path checkpoints, @TempDir Path control)
+      throws Exception {
+    model.answer("fraud", Behaviour.healthy("1"));
+    model.answer("fraud-candidate", Behaviour.healthy("2"));
+    Map<String, String> contract = new HashMap<>(harness.contract("split", model.url()));
+    contract.put(JobContract.CONTROL_DIR, control.toString());
+    contract.put(JobContract.INFERENCE_TIMEOUT, "10 s"); // a burst of 100 on two busy cores: no event may fall back
+    harness.createTopics(contract, 1);
+    String input = contract.get(JobContract.INPUT_TOPICS);
+    String output = contract.get(JobContract.OUTPUT_TOPIC);
+    LocalJob job = harness.start(contract, 1, checkpoints);
+    long t0 = System.currentTimeMillis() - 60_000;
+    int cards = 100;
+    int sent = 0;
+    Map<Integer, Set<String>> candidateCards = new java.util.TreeMap<>();
+    for (int weight : List.of(5, 25, 50, 0)) {
+      // the operator moves the weight: the kubelet refreshes the mounted ConfigMap, the job is not restarted
+      writeControl(control, Map.of("mode", "normal", "candidate-endpoint", model.url(),
+          "candidate-model-name", "fraud-candidate", "candidate-weight", String.valueOf(weight)));
+      sendBatch(input, "w" + weight + "-", cards, t0 + sent);
+      sent += cards;
+      List<JsonNode> scored = awaitRecords(job, output, sent).stream()
+          .filter(r -> r.path("eventId").asText().startsWith("w" + weight + "-")).toList();
+      assertThat(scored).hasSize(cards).allSatisfy(r -> assertThat(r.path("kind").asText()).isEqualTo("scored"));
+      candidateCards.put(weight, scored.stream().filter(r -> "2".equals(r.path("modelVersion").asText()))
+          .map(r -> r.path("key").asText()).collect(Collectors.toSet()));
+      Set<String> expected = java.util.stream.IntStream.range(0, cards).mapToObj(i -> "card-" + i)
+          .filter(k -> dev.slipstream.job.control.KeySplit.toCandidate(k, weight)).collect(Collectors.toSet());
+      assertThat(candidateCards.get(weight)).as("the cards the candidate scored at %d%%", weight).isEqualTo(expected);
+    }
+    assertThat(candidateCards.get(5)).isNotEmpty();
+    assertThat(candidateCards.get(25)).as("no card goes back to stable as the weight grows").containsAll(candidateCards.get(5));
+    assertThat(candidateCards.get(50)).containsAll(candidateCards.get(25));
+    assertThat(candidateCards.get(0)).as("a rollback sends every card to stable").isEmpty();
+    assertThat(job.client().getJobStatus().get(10, java.util.concurrent.TimeUnit.SECONDS))
+        .as("the same job, steered through the control directory alone").isEqualTo(org.apache.flink.api.common.JobStatus.RUNNING);
+  }
+
+  @Test
   void aPausedTopicWaitsInKafkaWhileTheOthersAreShedAndIsReadAfter(@TempDir Path checkpoints, @TempDir Path control)
       throws Exception {
     model.answer("fraud", Behaviour.healthy("1"));

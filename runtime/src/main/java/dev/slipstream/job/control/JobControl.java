@@ -11,12 +11,22 @@ import java.util.stream.Collectors;
  * unreadable, the job runs normally on the contract's endpoint.
  */
 public record JobControl(Mode mode, String endpoint, String modelName, String fallbackResult, Set<String> pauseTopics,
-    int level, String levelName) {
+    int level, String levelName, Candidate candidate) {
+
+  /**
+   * A rollout's candidate, split by key in the stream: its own endpoint and model, and the share of keys it gets.
+   *
+   * @param weightPercent 0 to 100
+   */
+  public record Candidate(String endpoint, String modelName, double weightPercent) {}
+
+  /** Where one request goes: the endpoint and the model name in its path. */
+  public record Route(String endpoint, String modelName) {}
 
   public enum Mode { normal, downgrade, shed }
 
   public static JobControl normal(String endpoint, String modelName) {
-    return new JobControl(Mode.normal, endpoint, modelName, null, Set.of(), 0, "normal");
+    return new JobControl(Mode.normal, endpoint, modelName, null, Set.of(), 0, "normal", null);
   }
 
   /**
@@ -46,7 +56,35 @@ public record JobControl(Mode mode, String endpoint, String modelName, String fa
         blankTo(data.get("fallback-result"), null),
         mode == Mode.shed ? Arrays.stream(pause.split(",")).map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toUnmodifiableSet()) : Set.of(),
         level,
-        blankTo(data.get("level-name"), "normal"));
+        blankTo(data.get("level-name"), "normal"),
+        candidate(data));
+  }
+
+  /** The candidate's keys, when they name an endpoint, a model and a weight above 0; a bad weight is no candidate. */
+  private static Candidate candidate(Map<String, String> data) {
+    String endpoint = blankTo(data.get("candidate-endpoint"), null);
+    String model = blankTo(data.get("candidate-model-name"), null);
+    double weight;
+    try {
+      weight = Double.parseDouble(data.getOrDefault("candidate-weight", "0").trim());
+    } catch (NumberFormatException e) {
+      weight = 0;
+    }
+    if (endpoint == null || model == null || !(weight > 0)) {
+      return null;
+    }
+    return new Candidate(endpoint, model, Math.min(100, weight));
+  }
+
+  /**
+   * Where the event with {@code key} is sent: to the candidate when its bucket is within the candidate's weight
+   * (in normal operation only: a downgrade sends everything to the fallback), else to the endpoint in force.
+   */
+  public Route route(String key) {
+    if (mode == Mode.normal && candidate != null && KeySplit.toCandidate(key, candidate.weightPercent())) {
+      return new Route(candidate.endpoint(), candidate.modelName());
+    }
+    return new Route(endpoint, modelName);
   }
 
   public boolean shedding() {

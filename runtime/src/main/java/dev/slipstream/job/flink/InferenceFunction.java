@@ -88,7 +88,8 @@ final class InferenceFunction extends RichAsyncFunction<FeaturedEvent, Decision>
     AtomicBoolean answered = new AtomicBoolean();
     pending.put(e, answered);
     metrics.inFlight.labelValues(labels).inc();
-    client.infer(now.endpoint(), now.modelName(), body, deadline).whenComplete((answer, error) -> {
+    JobControl.Route route = now.route(e.key);
+    client.infer(route.endpoint(), route.modelName(), body, deadline).whenComplete((answer, error) -> {
       metrics.inFlight.labelValues(labels).dec();
       if (!answered.compareAndSet(false, true)) {
         return; // the timeout answered first
