@@ -40,6 +40,53 @@ class RolloutIT extends WithOperator {
   }
 
   @Test
+  @SuppressWarnings("unchecked")
+  void aCanarySplitByKeyStepsThroughTheControlConfigMapAndNeverTouchesTheFlinkJob() {
+    String ns = "canary-key";
+    var objects = env.example("fraud-scoring.yaml");
+    Manifests.moveTo(objects, ns);
+    // without its ShedPolicy, the control ConfigMap exists only for the rollout
+    objects.stream().filter(o -> "StreamingPipeline".equals(o.getKind())).forEach(o -> ((Map<String, Object>)
+        ((Map<String, Object>) o.getAdditionalProperties().get("spec")).get("serving")).remove("shedPolicyRef"));
+    env.apply(objects);
+    env.awaitReady(ns, "fraud-scoring", true, "Ready");
+    GenericKubernetesResource job = flinkDeployment(ns, "fraud-scoring");
+    env.createFraudV2(ns);
+    var rollout = OperatorFixture.fastRollout(20, 100);
+    rollout.split = dev.slipstream.api.v1alpha1.RolloutSpec.Split.key;
+    assertThat(env.client.configMaps().inNamespace(ns).withName("fraud-scoring-control").get()).isNull();
+    applySpec(ns, Map.of("rollout", rollout, "serving", Map.of("modelVersionRef", Map.of("name", "fraud-v2"))));
+
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      var control = env.client.configMaps().inNamespace(ns).withName("fraud-scoring-control").get();
+      assertThat(control).isNotNull();
+      assertThat(control.getData()).containsEntry("candidate-weight", "20")
+          .containsEntry("candidate-endpoint", "http://fraud-scoring-fraud-v2." + ns + ".svc.cluster.local")
+          .containsEntry("endpoint", "http://fraud-scoring." + ns + ".svc.cluster.local");
+      Map<String, Object> candidate = env.predictor(ns, "fraud-scoring-fraud-v2");
+      assertThat(storageUri(candidate)).isEqualTo("s3://models/fraud/2");
+      assertThat(candidate).as("its share of replicas: ceil(2 x 20%)").containsEntry("minReplicas", 1);
+      assertThat(predictor(ns)).as("no split in KServe: no Knative needed").doesNotContainKey("canaryTrafficPercent");
+      assertThat(storageUri(predictor(ns))).as("the pipeline's own serves the stable version").isEqualTo("s3://models/fraud/1");
+    });
+    StreamingPipeline done = awaitRolloutPhase(ns, "Succeeded", 60);
+
+    assertThat(done.getStatus().model).isEqualTo("fraud-v2@2");
+    assertThat(storageUri(predictor(ns))).isEqualTo("s3://models/fraud/2");
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      assertThat(env.client.genericKubernetesResources("serving.kserve.io/v1beta1", "InferenceService").inNamespace(ns)
+          .withName("fraud-scoring-fraud-v2").get()).as("the candidate's own serving goes once promoted").isNull();
+      assertThat(env.client.configMaps().inNamespace(ns).withName("fraud-scoring-control").get())
+          .as("nothing left to steer").isNull();
+    });
+    GenericKubernetesResource after = flinkDeployment(ns, "fraud-scoring");
+    assertThat(after.getMetadata().getResourceVersion()).as("no step, promotion or cleanup wrote the FlinkDeployment")
+        .isEqualTo(job.getMetadata().getResourceVersion());
+    assertThat(after.getAdditionalProperties().get("spec")).isEqualTo(job.getAdditionalProperties().get("spec"));
+    assertThat(events(ns)).extracting(Event::getReason).containsSubsequence("RolloutStarted", "Promoting", "RolloutSucceeded");
+  }
+
+  @Test
   void aShadowRunsTheCandidateOnTheRealInputUnderItsOwnGroupThenTheCanaryTakesOver() throws Exception {
     String ns = "canary-shadow";
     var objects = env.example("fraud-scoring.yaml");

@@ -34,6 +34,11 @@ final class RolloutReads implements Rollouts.World {
   }
 
   @Override
+  public Optional<GenericKubernetesResource> candidateService(StreamingPipeline pipeline, String candidate) {
+    return caches.inferenceServices.get(pipeline, InferenceServiceModel.candidateName(pipeline, candidate));
+  }
+
+  @Override
   public Optional<GenericKubernetesResource> shadowJob(StreamingPipeline pipeline) {
     return caches.flinkDeployments.get(pipeline, FlinkDeploymentModel.shadowName(pipeline));
   }

@@ -8,6 +8,7 @@ import dev.slipstream.api.v1alpha1.ServingRuntime;
 import dev.slipstream.api.v1alpha1.StreamingPipeline;
 import dev.slipstream.controllers.ControllersConfig;
 import dev.slipstream.controllers.common.EventRecorder;
+import dev.slipstream.core.model.InferenceServiceModel;
 import dev.slipstream.core.model.Labels;
 import dev.slipstream.core.model.TritonDeploymentModel;
 import dev.slipstream.core.port.LatencySource;
@@ -52,6 +53,9 @@ final class Rollouts {
   /** What a rollout reads of the cluster and of Kafka, from the reconciler's caches and adapters. */
   interface World {
     Optional<GenericKubernetesResource> inferenceService(StreamingPipeline pipeline);
+
+    /** A candidate's own InferenceService under a canary split by key. */
+    Optional<GenericKubernetesResource> candidateService(StreamingPipeline pipeline, String candidate);
 
     Optional<GenericKubernetesResource> shadowJob(StreamingPipeline pipeline);
 
@@ -105,6 +109,38 @@ final class Rollouts {
       @Override
       public String candidateUrl(String candidate) {
         return deployed(candidate) ? isvc.map(KServeStatus::latestUrl).orElse(null) : null;
+      }
+    };
+  }
+
+  /**
+   * KServe with the canary split by key in the job: the candidate has an InferenceService of its own; while it is
+   * promoted, the pipeline's own InferenceService is rolled to it, and that is what must serve before it succeeds.
+   */
+  private ServingView keyed(StreamingPipeline pipeline, boolean promoting) {
+    Optional<GenericKubernetesResource> own = world.inferenceService(pipeline);
+    return new ServingView() {
+      @Override
+      public boolean deployed(String candidate) {
+        return world.candidateService(pipeline, candidate).isPresent();
+      }
+
+      @Override
+      public Readiness candidate(String candidate) {
+        return promoting ? candidateReadiness(own, candidate)
+            : world.candidateService(pipeline, candidate).map(KServeStatus::readiness)
+                .orElse(Readiness.pending("ServingPending", candidate + " is not deployed yet"));
+      }
+
+      @Override
+      public Readiness stable(String stable) {
+        return own.map(KServeStatus::readiness).orElse(Readiness.pending("ServingPending", "InferenceService not created yet"));
+      }
+
+      @Override
+      public String candidateUrl(String candidate) {
+        return deployed(candidate) ? InferenceServiceModel.endpoint(pipeline,
+            InferenceServiceModel.candidateName(pipeline, candidate), config.defaults()) : null;
       }
     };
   }
@@ -181,7 +217,10 @@ final class Rollouts {
           null, degraded, command, direct.get(), null, lag), now);
       return new RolloutStep(desired, null, desired, decision, RolloutCommand.NONE, null, null, RolloutPhase.Idle, null);
     }
-    ServingView view = triton ? triton(pipeline) : kserve(world.inferenceService(pipeline));
+    boolean keySplit = !triton && spec.split == RolloutSpec.Split.key;
+    ServingView view = triton ? triton(pipeline)
+        : keySplit ? keyed(pipeline, before != null && RolloutPhase.Promoting.name().equals(before.phase))
+        : kserve(world.inferenceService(pipeline));
     String candidate = before == null ? null : before.candidate;
     boolean shadowing = RolloutStateMachine.shadowing(before);
     Readiness candidateServing = candidate == null ? null : view.candidate(candidate);
@@ -198,7 +237,7 @@ final class Rollouts {
     Readiness stableServing = view.stable(before == null || before.stable == null ? desiredName : before.stable);
     List<AnalysisResult> analysis = null;
     if (RolloutStateMachine.checkDue(spec, before, now)) {
-      String revision = triton ? null : world.inferenceService(pipeline)
+      String revision = triton ? null : (keySplit ? world.candidateService(pipeline, candidate) : world.inferenceService(pipeline))
           .filter(i -> candidate != null && candidate.equals(i.getMetadata().getLabels().get(Labels.MODEL_VERSION)))
           .map(i -> KServeStatus.revision(i, true)).orElse(null);
       LatencySource.Target target = latencyTarget(pipeline, world.modelVersion(namespace, candidate).orElse(null),

@@ -1,6 +1,7 @@
 package dev.slipstream.controllers.pipeline;
 
 import dev.slipstream.api.v1alpha1.ModelVersion;
+import dev.slipstream.api.v1alpha1.RolloutSpec;
 import dev.slipstream.api.v1alpha1.ServingRuntime;
 import dev.slipstream.api.v1alpha1.StreamingPipeline;
 import dev.slipstream.core.model.DesiredServing;
@@ -12,6 +13,7 @@ import dev.slipstream.core.model.ServingModel;
 import dev.slipstream.core.model.ServingPlan;
 import dev.slipstream.core.model.ThirdPartyKinds;
 import dev.slipstream.core.model.TritonDeploymentModel;
+import dev.slipstream.core.rollout.RolloutPhase;
 import dev.slipstream.core.shed.JobRouting;
 import dev.slipstream.core.shed.ShedActions;
 import dev.slipstream.core.status.KServeStatus;
@@ -104,10 +106,13 @@ final class Serving {
         .withCanary(served, rollout == null ? null : rollout.canaryPercent(), rollout == null ? null : rollout.replicaPercent())
         .withCapacity(ServingPlan.replicas(actions, frozen, keda, observedReplicas),
             ServingPlan.concurrency(actions, frozen, observedConcurrency))
-        .withRoutes(caches.httpRoutes.installed(), warm(pipeline, rollout));
+        .withRoutes(caches.httpRoutes.installed(), warm(pipeline, rollout))
+        .withKeySplit(kserve && keySplit(pipeline), rollout != null
+            && RolloutPhase.Promoting.name().equals(rollout.decision().status().phase));
     DesiredServing desired = ServingModel.desired(pipeline, plan, defaults);
+    ServingPlan.KeyCanary keyCanary = plan.keyCanary(desired.candidateEndpoint());
     List<Fallback> fallbacks = frozen || shed == null ? List.of() : fallbacks(pipeline, actions);
-    JobRouting routing = routing(desired.endpoint(), served.getSpec().modelName, actions, fallbacks);
+    JobRouting routing = routing(desired.endpoint(), plan.own().getSpec().modelName, actions, fallbacks);
     List<String> notes = new ArrayList<>();
     if (kedaUnusable != null) {
       notes.add("KEDA not used (" + kedaUnusable + "): replicas raised by hand");
@@ -129,12 +134,13 @@ final class Serving {
       }
     }
     if (readiness != null && readiness.isReady()) {
-      prune(pipeline, keep(desired.objects()), InferenceServiceModel.COMPONENT::equals, "no longer serving");
+      prune(pipeline, keep(desired.objects()), c -> InferenceServiceModel.COMPONENT.equals(c)
+          || InferenceServiceModel.CANDIDATE_COMPONENT.equals(c), "no longer serving");
     }
     if (!frozen) {
       fallbacks.forEach(f -> f.desired().objects().forEach(this::ensure));
-      if (decided != null) {
-        control.write(pipeline, decided, routing);
+      if (decided != null || keyCanary != null) {
+        control.write(pipeline, decided, routing, keyCanary);
       } else {
         control.remove(pipeline);
       }
@@ -142,6 +148,10 @@ final class Serving {
           ServingModel.FALLBACK_COMPONENT::equals, "no longer a fallback in force or kept warm");
     }
     return new Outcome(Objects.requireNonNull(readiness), label, desired.endpoint(), decided);
+  }
+
+  private static boolean keySplit(StreamingPipeline pipeline) {
+    return pipeline.getSpec().rollout != null && pipeline.getSpec().rollout.split == RolloutSpec.Split.key;
   }
 
   /** The versions a rollout keeps warm (Triton keeps their Deployments out of the route). */

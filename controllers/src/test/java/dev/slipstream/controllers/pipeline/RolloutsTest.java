@@ -169,6 +169,11 @@ class RolloutsTest {
     }
 
     @Override
+    public Optional<GenericKubernetesResource> candidateService(StreamingPipeline pipeline, String candidate) {
+      return Optional.empty();
+    }
+
+    @Override
     public Optional<GenericKubernetesResource> shadowJob(StreamingPipeline pipeline) {
       return Optional.empty();
     }

@@ -133,6 +133,79 @@ class ServingTest {
     return stable;
   }
 
+  @Test
+  void aCanarySplitByKeyGivesTheCandidateItsOwnServingAndTellsTheJobItsShareOfKeys() {
+    StreamingPipeline pipeline = Examples.pipeline("fraud-scoring.yaml", "fraud-scoring");
+    pipeline.getSpec().rollout = new dev.slipstream.api.v1alpha1.RolloutSpec();
+    pipeline.getSpec().rollout.split = dev.slipstream.api.v1alpha1.RolloutSpec.Split.key;
+    ModelVersion v1 = model("fraud-scoring.yaml", "fraud-v1");
+    ModelVersion v2 = Serialization.clone(v1);
+    v2.getMetadata().setName("fraud-v2");
+    v2.getSpec().version = "2";
+    v2.getSpec().storageUri = "s3://models/fraud/2";
+    models.put("fraud-v2", v2);
+
+    Serving.Outcome canary = serving(false).reconcile(pipeline, Optional.of(v2), rollout(v2, v1, "Canary", 25, 25), null, false);
+
+    assertThat(predictor("fraud-scoring")).doesNotContainKey("canaryTrafficPercent").containsEntry("minReplicas", 2);
+    assertThat(storageUri("fraud-scoring")).as("the pipeline's own serves the stable version").isEqualTo("s3://models/fraud/1");
+    assertThat(predictor("fraud-scoring-fraud-v2")).as("ceil(2 x 25%)").containsEntry("minReplicas", 1);
+    assertThat(storageUri("fraud-scoring-fraud-v2")).isEqualTo("s3://models/fraud/2");
+    assertThat(canary.endpoint()).isEqualTo("http://fraud-scoring.payments.svc.cluster.local");
+    assertThat(configMaps.get("payments", "fraud-scoring-control").orElseThrow().getData())
+        .containsEntry("mode", "normal")
+        .containsEntry("endpoint", "http://fraud-scoring.payments.svc.cluster.local")
+        .containsEntry("candidate-endpoint", "http://fraud-scoring-fraud-v2.payments.svc.cluster.local")
+        .containsEntry("candidate-model-name", "fraud")
+        .containsEntry("candidate-weight", "25");
+
+    serving(false).reconcile(pipeline, Optional.of(v2), rollout(v2, v1, "Promoting", 100, null), null, false);
+
+    assertThat(storageUri("fraud-scoring")).as("promoting: the pipeline's own rolls to the candidate").isEqualTo("s3://models/fraud/2");
+    assertThat(predictor("fraud-scoring-fraud-v2")).as("while every key still goes to it").containsEntry("minReplicas", 2);
+    assertThat(configMaps.get("payments", "fraud-scoring-control").orElseThrow().getData())
+        .containsEntry("candidate-weight", "100");
+
+    inferenceServices.status("payments", "fraud-scoring", ServingTest::ready);
+    serving(false).reconcile(pipeline, Optional.of(v2), rollout(v2, v2, "Succeeded", null, null), null, false);
+
+    assertThat(inferenceServices.get("payments", "fraud-scoring-fraud-v2")).as("promoted: its own serving goes").isEmpty();
+    assertThat(configMaps.get("payments", "fraud-scoring-control")).as("and the job needs no steering").isEmpty();
+  }
+
+  @Test
+  void aCanarySplitByRequestStaysInThePipelinesInferenceService() {
+    StreamingPipeline pipeline = Examples.pipeline("fraud-scoring.yaml", "fraud-scoring");
+    ModelVersion v1 = model("fraud-scoring.yaml", "fraud-v1");
+    ModelVersion v2 = Serialization.clone(v1);
+    v2.getMetadata().setName("fraud-v2");
+    v2.getSpec().storageUri = "s3://models/fraud/2";
+
+    serving(false).reconcile(pipeline, Optional.of(v2), rollout(v2, v1, "Canary", 25, 25), null, false);
+
+    assertThat(predictor("fraud-scoring")).containsEntry("canaryTrafficPercent", 25);
+    assertThat(storageUri("fraud-scoring")).isEqualTo("s3://models/fraud/2");
+    assertThat(inferenceServices.get("payments", "fraud-scoring-fraud-v2")).isEmpty();
+    assertThat(configMaps.get("payments", "fraud-scoring-control")).isEmpty();
+  }
+
+  private static Rollouts.RolloutStep rollout(ModelVersion served, ModelVersion stable, String phase, Integer weight,
+      Integer replicaPercent) {
+    var status = new dev.slipstream.api.v1alpha1.RolloutStatus();
+    status.phase = phase;
+    status.stable = stable.getMetadata().getName();
+    status.candidate = served == stable ? null : served.getMetadata().getName();
+    status.weight = weight;
+    return new Rollouts.RolloutStep(served, weight, stable, new dev.slipstream.core.rollout.RolloutDecision(status,
+        List.of(), null), dev.slipstream.core.rollout.RolloutCommand.NONE, null, null,
+        dev.slipstream.core.rollout.RolloutPhase.of(phase), replicaPercent);
+  }
+
+  @SuppressWarnings("unchecked")
+  private String storageUri(String name) {
+    return (String) ((Map<String, Object>) predictor(name).get("model")).get("storageUri");
+  }
+
   private ModelVersion model(String file, String name) {
     ModelVersion model = Examples.model(file, name);
     models.put(name, model);

@@ -46,6 +46,28 @@ public final class InferenceServiceModel {
         containerConcurrency);
   }
 
+  /** The component label of a candidate's own serving under a canary split by key. */
+  public static final String CANDIDATE_COMPONENT = "candidate";
+
+  /**
+   * A candidate's own InferenceService under a canary split by key: beside the pipeline's, named after both, running
+   * {@code replicaPercent} of its replicas; the job sends it the keys in its share.
+   */
+  public static DesiredServing candidate(StreamingPipeline pipeline, ModelVersion model, OperatorDefaults defaults,
+      Integer replicaPercent) {
+    return build(pipeline, candidateName(pipeline, model.getMetadata().getName()), CANDIDATE_COMPONENT, model, defaults,
+        null, replicaPercent, null);
+  }
+
+  /** The URL of the InferenceService {@code name} of the pipeline, inside the cluster. */
+  public static String endpoint(StreamingPipeline pipeline, String name, OperatorDefaults defaults) {
+    return "http://" + name + "." + pipeline.getMetadata().getNamespace() + ".svc." + defaults.clusterDomain();
+  }
+
+  public static String candidateName(StreamingPipeline pipeline, String modelVersion) {
+    return Names.join(pipeline.getMetadata().getName(), modelVersion);
+  }
+
   /** A ShedPolicy's fallback version: its own InferenceService beside the pipeline's, named after both. */
   public static DesiredServing fallback(StreamingPipeline pipeline, ModelVersion model, OperatorDefaults defaults) {
     return build(pipeline, Names.join(pipeline.getMetadata().getName(), model.getMetadata().getName()),
@@ -103,8 +125,7 @@ public final class InferenceServiceModel {
       isvc.getMetadata().setAnnotations(Map.of(TAG_ROUTING, "true"));
     }
     isvc.setAdditionalProperty("spec", Map.of("predictor", predictor));
-    String endpoint = "http://" + name + "." + pipeline.getMetadata().getNamespace() + ".svc." + defaults.clusterDomain();
-    return new DesiredServing(List.of(isvc), endpoint);
+    return new DesiredServing(List.of(isvc), endpoint(pipeline, name, defaults));
   }
 
   /** ceil(replicas x percent / 100): at least one replica for any share above 0, none for 0. */

@@ -41,6 +41,14 @@ public final class JobControlModel {
    */
   public static ConfigMap from(StreamingPipeline pipeline, int level, String levelName, ShedActions actions,
       String endpoint, String modelName) {
+    return from(pipeline, level, levelName, actions, endpoint, modelName, null);
+  }
+
+  /**
+   * @param candidate a rollout's candidate split by key in the job (its endpoint, model and share of keys), or null
+   */
+  public static ConfigMap from(StreamingPipeline pipeline, int level, String levelName, ShedActions actions,
+      String endpoint, String modelName, ServingPlan.KeyCanary candidate) {
     Map<String, String> data = new LinkedHashMap<>();
     data.put("mode", actions.shed() != null ? MODE_SHED : actions.fallbackModelVersion() != null ? MODE_DOWNGRADE : MODE_NORMAL);
     data.put("level", String.valueOf(level));
@@ -52,6 +60,11 @@ public final class JobControlModel {
       if (actions.shed().pauseTopics != null && !actions.shed().pauseTopics.isEmpty()) {
         data.put("pause-topics", String.join(",", actions.shed().pauseTopics));
       }
+    }
+    if (candidate != null) {
+      data.put("candidate-endpoint", candidate.endpoint());
+      data.put("candidate-model-name", candidate.modelName());
+      data.put("candidate-weight", String.valueOf(candidate.weightPercent()));
     }
     return new ConfigMapBuilder()
         .withMetadata(Owned.meta(pipeline, name(pipeline), COMPONENT))

@@ -3,6 +3,9 @@ package dev.slipstream.core.model;
 import dev.slipstream.api.v1alpha1.ModelVersion;
 import dev.slipstream.api.v1alpha1.ServingRuntime;
 import dev.slipstream.api.v1alpha1.StreamingPipeline;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Chooses the serving builder by the ModelVersion's runtime. */
 public final class ServingModel {
@@ -25,6 +28,18 @@ public final class ServingModel {
    * one: the served version alone (no canary can split; the rollout replaces it directly).
    */
   public static DesiredServing desired(StreamingPipeline pipeline, ServingPlan plan, OperatorDefaults defaults) {
+    if (plan.served().getSpec().runtime != ServingRuntime.TRITON && plan.keySplit() && plan.hasCandidate()) {
+      // split by key in the job: the pipeline's own InferenceService serves the stable version (the candidate once
+      // promoting), the candidate has one of its own at its share of replicas
+      ModelVersion own = plan.own();
+      DesiredServing pipelines = InferenceServiceModel.from(pipeline, scaledOut(own, plan.replicas()), defaults, null,
+          null, plan.containerConcurrency());
+      DesiredServing candidate = InferenceServiceModel.candidate(pipeline, plan.served(), defaults,
+          plan.promoting() ? null : plan.candidateReplicaPercent());
+      List<HasMetadata> objects = new ArrayList<>(pipelines.objects());
+      objects.addAll(candidate.objects());
+      return new DesiredServing(objects, pipelines.endpoint(), candidate.endpoint());
+    }
     if (plan.served().getSpec().runtime != ServingRuntime.TRITON) {
       return InferenceServiceModel.from(pipeline, scaledOut(plan.served(), plan.replicas()), defaults,
           plan.canaryPercent(), plan.candidateReplicaPercent(), plan.containerConcurrency());

@@ -18,29 +18,62 @@ import java.util.List;
  * @param containerConcurrency KServe's per-replica request limit while shedding; null for none
  * @param warm earlier versions kept deployed at their minimum, out of the route (Triton behind a route)
  * @param meshRoutes the Gateway API HTTPRoute CRD is installed: Triton versions sit behind a weighted route
+ * @param keySplit the job splits the canary by key (KServe): the candidate has an InferenceService of its own and the
+ *     pipeline's own serves the stable version, or, while promoting, the candidate
+ * @param promoting the rollout is promoting the candidate
  */
 public record ServingPlan(ModelVersion served, ModelVersion stable, Integer canaryPercent,
     Integer candidateReplicaPercent, Integer replicas, Integer containerConcurrency, List<ModelVersion> warm,
-    boolean meshRoutes) {
+    boolean meshRoutes, boolean keySplit, boolean promoting) {
 
   /** One version serving everything, at its own replicas. */
   public static ServingPlan of(ModelVersion model) {
-    return new ServingPlan(model, model, null, null, null, null, List.of(), false);
+    return new ServingPlan(model, model, null, null, null, null, List.of(), false, false, false);
   }
+
+  /** The canary split by key in the job rather than by the serving layer. */
+  public ServingPlan withKeySplit(boolean split, boolean promotingNow) {
+    return new ServingPlan(served, stable, canaryPercent, candidateReplicaPercent, replicas, containerConcurrency, warm,
+        meshRoutes, split, promotingNow);
+  }
+
+  /**
+   * What the job is told about a candidate split by key: its own endpoint and model and its share of keys (all of
+   * them while promoting, none after a rollback); null when no candidate is split by key.
+   */
+  public KeyCanary keyCanary(String candidateEndpoint) {
+    if (!keySplit || !hasCandidate() || candidateEndpoint == null) {
+      return null;
+    }
+    return new KeyCanary(candidateEndpoint, served.getSpec().modelName,
+        promoting ? 100 : canaryPercent == null ? 0 : canaryPercent);
+  }
+
+  /**
+   * The version the pipeline's own serving answers for: the served one, except under a canary split by key, where
+   * it serves the stable version until the candidate is promoted.
+   */
+  public ModelVersion own() {
+    return keySplit && hasCandidate() && !promoting ? stable : served;
+  }
+
+  /** A candidate split by key, as the control ConfigMap tells the job. */
+  public record KeyCanary(String endpoint, String modelName, int weightPercent) {}
 
   /** The candidate beside the stable version, sent its weight in traffic and running its share of replicas. */
   public ServingPlan withCanary(ModelVersion candidate, Integer weight, Integer replicaPercent) {
-    return new ServingPlan(candidate, stable, weight, replicaPercent, replicas, containerConcurrency, warm, meshRoutes);
+    return new ServingPlan(candidate, stable, weight, replicaPercent, replicas, containerConcurrency, warm, meshRoutes,
+        keySplit, promoting);
   }
 
   public ServingPlan withCapacity(Integer atLeastReplicas, Integer concurrency) {
     return new ServingPlan(served, stable, canaryPercent, candidateReplicaPercent, atLeastReplicas, concurrency, warm,
-        meshRoutes);
+        meshRoutes, keySplit, promoting);
   }
 
   public ServingPlan withRoutes(boolean installed, List<ModelVersion> warmVersions) {
     return new ServingPlan(served, stable, canaryPercent, candidateReplicaPercent, replicas, containerConcurrency,
-        List.copyOf(warmVersions), installed);
+        List.copyOf(warmVersions), installed, keySplit, promoting);
   }
 
   /** Whether a candidate other than the stable version is served. */

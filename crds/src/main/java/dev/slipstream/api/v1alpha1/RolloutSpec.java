@@ -10,12 +10,24 @@ import io.fabric8.generator.annotation.Pattern;
 /** Progressive delivery of a new ModelVersion: optional shadow, canary steps, analysis and automatic rollback. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class RolloutSpec {
+  /** Where a canary's traffic is split between the stable version and the candidate. */
+  public enum Split {
+    /** By the serving layer, per request: KServe's canaryTrafficPercent, or a Gateway API HTTPRoute for Triton. */
+    request,
+    /** By the job, per key: each key's bucket decides its version; the candidate has serving of its own. */
+    key
+  }
+
   @Default("false")
   @JsonPropertyDescription("Hold any rollout at its current step: no advance, no promotion, no failure counting.")
   public Boolean paused = false;
 
   @JsonPropertyDescription("Run the candidate in shadow first: its own Flink job and consumer group on the real input, writing to a shadow topic, before it gets real traffic.")
   public ShadowSpec shadow;
+
+  @Default("request")
+  @JsonPropertyDescription("How a canary's traffic is split. request: by the serving layer, per request (KServe's canaryTrafficPercent in Serverless mode, or a Gateway API HTTPRoute for Triton). key: by the job, per event key (a stable hash into 10,000 buckets; the weight is the share of buckets), so a key stays on its version as the weight grows; the candidate gets an InferenceService of its own and the weights reach the running job through the control ConfigMap, with no Knative, no mesh and no job restart. key applies to runtime kserve; Triton splits by request.")
+  public Split split = Split.request;
 
   @JsonPropertyDescription("The canary: real traffic shifted to the candidate in steps, each checked against the SLOs.")
   public CanarySpec canary = new CanarySpec();
