@@ -111,7 +111,7 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
         served.readiness(), job.readiness(), policy.readiness(), served.model(), served.endpoint(), job.state(),
         JobContract.consumerGroup(pipeline), topicsSeen.lag(),
         rollout == null ? null : rollout.decision().status(), shed == null ? null : shed.decision().status(),
-        shed == null ? null : shed.actions().reason());
+        shed == null ? null : shed.actions().reason()).withKafkaUnavailable(topicsSeen.unreachable());
     StreamingPipelineStatus next = record(pipeline, previous, seen, generation, now, context);
     config.metrics().consumerLag(namespace, name, topicsSeen.lag());
     Duration soon = config.resync();

@@ -22,6 +22,7 @@ import java.util.List;
  * @param rollout the rollout status decided in this pass, or null to keep the previous one
  * @param shed the pipeline's place on its ShedPolicy's ladder, or null without a ShedPolicy
  * @param shedReason the Degraded reason for the actions in force at that place (ScaledOut, DowngradedToFallback, LoadShed)
+ * @param kafkaUnavailable Kafka could not be reached in this pass: the pipeline is Degraded, not Provisioning
  */
 public record PipelineObservation(
     List<String> problems,
@@ -37,10 +38,24 @@ public record PipelineObservation(
     Long consumerLag,
     RolloutStatus rollout,
     ShedStatus shed,
-    String shedReason) {
+    String shedReason,
+    boolean kafkaUnavailable) {
+
+  public PipelineObservation(List<String> problems, Readiness topics, List<TopicStatus> topicStatuses, Readiness serving,
+      Readiness flinkJob, Readiness policy, String model, String endpoint, String flinkJobState, String consumerGroup,
+      Long consumerLag, RolloutStatus rollout, ShedStatus shed, String shedReason) {
+    this(problems, topics, topicStatuses, serving, flinkJob, policy, model, endpoint, flinkJobState, consumerGroup,
+        consumerLag, rollout, shed, shedReason, false);
+  }
 
   /** An observation of a spec that cannot be applied: only the problems count. */
   public static PipelineObservation invalid(List<String> problems) {
     return new PipelineObservation(problems, null, null, null, null, null, null, null, null, null, null, null, null, null);
+  }
+
+  /** This observation, with Kafka found unreachable. */
+  public PipelineObservation withKafkaUnavailable(boolean unavailable) {
+    return new PipelineObservation(problems, topics, topicStatuses, serving, flinkJob, policy, model, endpoint,
+        flinkJobState, consumerGroup, consumerLag, rollout, shed, shedReason, unavailable);
   }
 }

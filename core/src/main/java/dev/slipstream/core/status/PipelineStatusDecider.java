@@ -45,7 +45,7 @@ public final class PipelineStatusDecider {
       List<String> waiting = new ArrayList<>();
       parts.stream().filter(r -> !r.isReady()).forEach(r -> waiting.add(r.message()));
       c = Conditions.with(c, Conditions.READY, false, first.reason(), String.join("; ", waiting), generation, now);
-      next.phase = phase(parts);
+      next.phase = phase(parts, seen.kafkaUnavailable());
     }
     if (seen.rollout() != null) {
       next.rollout = seen.rollout();
@@ -107,14 +107,11 @@ public final class PipelineStatusDecider {
         : Conditions.with(c, DEGRADED, true, reason, String.join("; ", why), generation, now);
   }
 
-  private static String phase(List<Readiness> parts) {
+  private static String phase(List<Readiness> parts, boolean kafkaUnavailable) {
     if (parts.stream().anyMatch(r -> r.state() == Readiness.State.FAILED)) {
       return "Failed";
     }
-    if (parts.stream().anyMatch(r -> "KafkaUnavailable".equals(r.reason()))) {
-      return "Degraded";
-    }
-    return "Provisioning";
+    return kafkaUnavailable ? "Degraded" : "Provisioning";
   }
 
   private static List<io.fabric8.kubernetes.api.model.Condition> set(

@@ -55,8 +55,10 @@ class PipelineStatusDeciderTest {
         Readiness.ready("JobRunning", "ok"), Readiness.ready("NoShedPolicy", "none"), 0L);
     assertThat(PipelineStatusDecider.decide(null, failed, 1, T0).phase).isEqualTo("Failed");
     var kafkaDown = seen(Readiness.pending("KafkaUnavailable", "unreachable"), Readiness.ready("ServingReady", "ok"),
-        Readiness.ready("JobRunning", "ok"), Readiness.ready("NoShedPolicy", "none"), null);
+        Readiness.ready("JobRunning", "ok"), Readiness.ready("NoShedPolicy", "none"), null).withKafkaUnavailable(true);
     assertThat(PipelineStatusDecider.decide(null, kafkaDown, 1, T0).phase).isEqualTo("Degraded");
+    assertThat(PipelineStatusDecider.decide(null, kafkaDown.withKafkaUnavailable(false), 1, T0).phase)
+        .as("topics merely pending").isEqualTo("Provisioning");
   }
 
   @Test
