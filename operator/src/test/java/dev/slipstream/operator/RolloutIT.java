@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.slipstream.api.v1alpha1.StreamingPipeline;
 import dev.slipstream.core.status.Conditions;
 import dev.slipstream.testkit.Manifests;
+import dev.slipstream.testkit.StandInControllers;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import java.time.Duration;
@@ -180,6 +181,39 @@ class RolloutIT extends WithOperator {
       }
       producer.flush();
     }
+  }
+
+  @Test
+  void aTritonRouteThatNoMeshAcceptedHoldsTheRolloutAndSaysWhy() {
+    String ns = "triton-unrouted";
+    // a cluster with the Gateway API CRDs but no mesh implementing them: nobody writes the route's status
+    env.standIns.behave(StandInControllers.Kind.HTTP_ROUTE, ns, "image-embeddings-triton", StandInControllers.Behaviour.HOLD);
+    env.client.resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata().withName("kafka-client")
+        .withNamespace(ns).endMetadata().withStringData(Map.of("security.protocol", "PLAINTEXT")).build()).create();
+    var objects = env.example("triton-gpu.yaml");
+    Manifests.moveTo(objects, ns);
+    env.apply(objects);
+    env.awaitReady(ns, "image-embeddings", true, "Ready");
+    env.createVersionOf(ns, "embedder-v3", "embedder-v4", "4", spec -> { });
+    env.client.resources(StreamingPipeline.class).inNamespace(ns).withName("image-embeddings")
+        .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+            io.fabric8.kubernetes.client.utils.Serialization.asJson(Map.of("spec", Map.of(
+                "rollout", OperatorFixture.fastRollout(25, 100),
+                "serving", Map.of("modelVersionRef", Map.of("name", "embedder-v4"))))));
+
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      var p = env.pipeline(ns, "image-embeddings");
+      assertThat(p.getStatus().rollout.message).startsWith("waiting for embedder-v4 to serve: HTTPRoute"
+          + " image-embeddings-triton has not been accepted by any mesh or gateway");
+      assertThat(Conditions.find(p.getStatus().conditions, "Progressing").orElseThrow().getMessage())
+          .contains("status.parents is empty");
+    });
+    assertThat(env.pipeline(ns, "image-embeddings").getStatus().rollout.stepStartedAt)
+        .as("no canary step counts on a route nobody applies").isNull();
+
+    // the mesh arrives and takes the route: the rollout goes on
+    env.standIns.behave(StandInControllers.Kind.HTTP_ROUTE, ns, "image-embeddings-triton", StandInControllers.Behaviour.READY);
+    awaitPhase(ns, "image-embeddings", "Succeeded");
   }
 
   @Test

@@ -35,7 +35,9 @@ public final class StandInControllers implements AutoCloseable {
     INFERENCE_SERVICE("serving.kserve.io", "v1beta1", "InferenceService", "inferenceservices"),
     FLINK_DEPLOYMENT("flink.apache.org", "v1beta1", "FlinkDeployment", "flinkdeployments"),
     KAFKA_TOPIC("kafka.strimzi.io", "v1", "KafkaTopic", "kafkatopics"),
-    DEPLOYMENT("apps", "v1", "Deployment", "deployments");
+    DEPLOYMENT("apps", "v1", "Deployment", "deployments"),
+    /** A Gateway API mesh (GAMMA) taking HTTPRoutes whose parent is a Service. */
+    HTTP_ROUTE("gateway.networking.k8s.io", "v1", "HTTPRoute", "httproutes");
 
     final ResourceDefinitionContext context;
 
@@ -69,6 +71,7 @@ public final class StandInControllers implements AutoCloseable {
   private final KubernetesClient client;
   private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
   private final Map<String, Behaviour> behaviours = new ConcurrentHashMap<>();
+  private final Map<String, String> deploymentModes = new ConcurrentHashMap<>();
 
   private StandInControllers(KubernetesClient client, List<Kind> kinds) {
     this.client = client;
@@ -115,6 +118,16 @@ public final class StandInControllers implements AutoCloseable {
     }
   }
 
+  /**
+   * The mode KServe runs the InferenceService in, as it reports it in {@code status.deploymentMode}: Serverless (the
+   * default here) or RawDeployment, where it has no revisions and ignores canaryTrafficPercent.
+   */
+  public void deploymentMode(String namespace, String name, String mode) {
+    deploymentModes.put(key(Kind.INFERENCE_SERVICE, namespace, name), mode);
+    behave(Kind.INFERENCE_SERVICE, namespace, name,
+        behaviours.getOrDefault(key(Kind.INFERENCE_SERVICE, namespace, name), Behaviour.READY));
+  }
+
   @Override
   public void close() {
     informers.forEach(SharedIndexInformer::close);
@@ -126,7 +139,9 @@ public final class StandInControllers implements AutoCloseable {
       return;
     }
     Map<String, Object> status = switch (kind) {
-      case INFERENCE_SERVICE -> inferenceServiceStatus(obj, behaviour);
+      case INFERENCE_SERVICE -> inferenceServiceStatus(obj, behaviour,
+          deploymentModes.getOrDefault(key(kind, obj.getMetadata().getNamespace(), obj.getMetadata().getName()), "Serverless"));
+      case HTTP_ROUTE -> httpRouteStatus(obj, behaviour);
       case FLINK_DEPLOYMENT -> flinkStatus(behaviour);
       case KAFKA_TOPIC -> kafkaTopicStatus(obj, behaviour);
       case DEPLOYMENT -> deploymentStatus((Deployment) obj, behaviour);
@@ -183,7 +198,7 @@ public final class StandInControllers implements AutoCloseable {
    * revision keeps the rest; without it (or at 100) the new revision is rolled out.
    */
   @SuppressWarnings("unchecked")
-  private static Map<String, Object> inferenceServiceStatus(HasMetadata isvc, Behaviour behaviour) {
+  private static Map<String, Object> inferenceServiceStatus(HasMetadata isvc, Behaviour behaviour, String mode) {
     String now = now();
     String name = isvc.getMetadata().getName();
     String ns = isvc.getMetadata().getNamespace();
@@ -228,6 +243,7 @@ public final class StandInControllers implements AutoCloseable {
 
     Map<String, Object> status = new LinkedHashMap<>();
     status.put("observedGeneration", isvc.getMetadata().getGeneration());
+    status.put("deploymentMode", mode);
     status.put("url", "http://" + name + "." + ns + ".example.com");
     status.put("address", Map.of("url", "http://" + name + "." + ns + ".svc.cluster.local"));
     status.put("components", Map.of("predictor", predictor));
@@ -261,6 +277,28 @@ public final class StandInControllers implements AutoCloseable {
           + ".svc.cluster.local");
     }
     return target;
+  }
+
+  /**
+   * A mesh implementing GAMMA: each parentRef of the route gets its status with Accepted and ResolvedRefs, as
+   * Gateway API requires (reason, message and time on every condition). A held route has no status: nobody took it.
+   */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> httpRouteStatus(HasMetadata route, Behaviour behaviour) {
+    boolean ok = behaviour instanceof Behaviour.Ready;
+    Map<String, Object> spec = MAPPER.convertValue(((GenericKubernetesResource) route).getAdditionalProperties().get("spec"), Map.class);
+    List<Map<String, Object>> parents = new ArrayList<>();
+    for (Object ref : (List<Object>) spec.getOrDefault("parentRefs", List.of())) {
+      Map<String, Object> parent = new LinkedHashMap<>();
+      parent.put("parentRef", ref);
+      parent.put("controllerName", "istio.io/gateway-controller");
+      parent.put("conditions", List.of(
+          condition("Accepted", ok, ok ? "Accepted" : "UnsupportedValue",
+              ok ? "Route was valid" : ((Behaviour.Fail) behaviour).message(), now()),
+          condition("ResolvedRefs", true, "ResolvedRefs", "All references resolved", now())));
+      parents.add(parent);
+    }
+    return Map.of("parents", parents);
   }
 
   private static Map<String, Object> flinkStatus(Behaviour behaviour) {

@@ -6,6 +6,7 @@ import dev.slipstream.core.model.DesiredTopic;
 import dev.slipstream.core.model.FlinkDeploymentModel;
 import dev.slipstream.core.model.InferenceServiceModel;
 import dev.slipstream.core.model.JobContract;
+import dev.slipstream.core.model.TritonDeploymentModel;
 import dev.slipstream.core.port.ConsumerLagSource.Position;
 import dev.slipstream.core.port.KafkaUnavailableException;
 import dev.slipstream.core.slo.PredictionAgreement;
@@ -31,6 +32,11 @@ final class RolloutReads implements Rollouts.World {
   @Override
   public Optional<GenericKubernetesResource> inferenceService(StreamingPipeline pipeline) {
     return caches.inferenceServices.get(pipeline, InferenceServiceModel.name(pipeline));
+  }
+
+  @Override
+  public Optional<GenericKubernetesResource> httpRoute(StreamingPipeline pipeline) {
+    return caches.httpRoutes.get(pipeline, TritonDeploymentModel.serviceName(pipeline));
   }
 
   @Override

@@ -54,6 +54,9 @@ final class Rollouts {
   interface World {
     Optional<GenericKubernetesResource> inferenceService(StreamingPipeline pipeline);
 
+    /** The pipeline's HTTPRoute (Triton), as the mesh reports on it. */
+    Optional<GenericKubernetesResource> httpRoute(StreamingPipeline pipeline);
+
     /** A candidate's own InferenceService under a canary split by key. */
     Optional<GenericKubernetesResource> candidateService(StreamingPipeline pipeline, String candidate);
 
@@ -75,107 +78,6 @@ final class Rollouts {
     boolean routesInstalled();
   }
 
-  /** The serving layer as a rollout sees it: which version is deployed in the candidate's place, and how each serves. */
-  private interface ServingView {
-    boolean deployed(String candidate);
-
-    Readiness candidate(String candidate);
-
-    Readiness stable(String stable);
-
-    /** The candidate's own URL (for its shadow job) once it is deployed, else null. */
-    String candidateUrl(String candidate);
-  }
-
-  /** KServe: one InferenceService; the candidate is its latest revision, reached at the latest- URL. */
-  private static ServingView kserve(Optional<GenericKubernetesResource> isvc) {
-    return new ServingView() {
-      @Override
-      public boolean deployed(String candidate) {
-        return candidate.equals(isvc.map(o -> o.getMetadata().getLabels().get(Labels.MODEL_VERSION)).orElse(null));
-      }
-
-      @Override
-      public Readiness candidate(String candidate) {
-        return candidateReadiness(isvc, candidate);
-      }
-
-      @Override
-      public Readiness stable(String stable) {
-        return isvc.map(KServeStatus::readiness)
-            .orElse(Readiness.pending("ServingPending", "InferenceService not created yet"));
-      }
-
-      @Override
-      public String candidateUrl(String candidate) {
-        return deployed(candidate) ? isvc.map(KServeStatus::latestUrl).orElse(null) : null;
-      }
-    };
-  }
-
-  /**
-   * KServe with the canary split by key in the job: the candidate has an InferenceService of its own; while it is
-   * promoted, the pipeline's own InferenceService is rolled to it, and that is what must serve before it succeeds.
-   */
-  private ServingView keyed(StreamingPipeline pipeline, boolean promoting) {
-    Optional<GenericKubernetesResource> own = world.inferenceService(pipeline);
-    return new ServingView() {
-      @Override
-      public boolean deployed(String candidate) {
-        return world.candidateService(pipeline, candidate).isPresent();
-      }
-
-      @Override
-      public Readiness candidate(String candidate) {
-        return promoting ? candidateReadiness(own, candidate)
-            : world.candidateService(pipeline, candidate).map(KServeStatus::readiness)
-                .orElse(Readiness.pending("ServingPending", candidate + " is not deployed yet"));
-      }
-
-      @Override
-      public Readiness stable(String stable) {
-        return own.map(KServeStatus::readiness).orElse(Readiness.pending("ServingPending", "InferenceService not created yet"));
-      }
-
-      @Override
-      public String candidateUrl(String candidate) {
-        return deployed(candidate) ? InferenceServiceModel.endpoint(pipeline,
-            InferenceServiceModel.candidateName(pipeline, candidate), config.defaults()) : null;
-      }
-    };
-  }
-
-  /** Triton: a Deployment and Service per version; the candidate's Service is its own URL. */
-  private ServingView triton(StreamingPipeline pipeline) {
-    String namespace = pipeline.getMetadata().getNamespace();
-    return new ServingView() {
-      private Optional<io.fabric8.kubernetes.api.model.apps.Deployment> of(String version) {
-        return world.deployment(namespace, TritonDeploymentModel.deploymentName(pipeline, version));
-      }
-
-      @Override
-      public boolean deployed(String candidate) {
-        return of(candidate).isPresent();
-      }
-
-      @Override
-      public Readiness candidate(String candidate) {
-        return of(candidate).map(ObjectReadiness::deployment)
-            .orElse(Readiness.pending("ServingPending", candidate + " is not deployed yet"));
-      }
-
-      @Override
-      public Readiness stable(String stable) {
-        return of(stable).map(ObjectReadiness::deployment)
-            .orElse(Readiness.pending("ServingPending", stable + " is not deployed yet"));
-      }
-
-      @Override
-      public String candidateUrl(String candidate) {
-        return deployed(candidate) ? TritonDeploymentModel.versionEndpoint(pipeline, candidate, config.defaults()) : null;
-      }
-    };
-  }
 
   Rollouts(KubernetesClient client, ControllersConfig config, EventRecorder events, World world) {
     this.client = client;
@@ -218,15 +120,16 @@ final class Rollouts {
       return new RolloutStep(desired, null, desired, decision, RolloutCommand.NONE, null, null, RolloutPhase.Idle, null);
     }
     boolean keySplit = !triton && spec.split == RolloutSpec.Split.key;
-    ServingView view = triton ? triton(pipeline)
-        : keySplit ? keyed(pipeline, before != null && RolloutPhase.Promoting.name().equals(before.phase))
-        : kserve(world.inferenceService(pipeline));
+    ServingViews.View view = triton ? ServingViews.triton(world, pipeline, config.defaults())
+        : keySplit ? ServingViews.keyed(world, pipeline, config.defaults(),
+            before != null && RolloutPhase.Promoting.name().equals(before.phase))
+        : ServingViews.kserve(world.inferenceService(pipeline));
     String candidate = before == null ? null : before.candidate;
     boolean shadowing = RolloutStateMachine.shadowing(before);
     Readiness candidateServing = candidate == null ? null : view.candidate(candidate);
-    Optional<String> noRoom = gpuShortfall(pipeline, spec, before, view);
+    Optional<RolloutObservation.Blocked> noRoom = blocked(pipeline, spec, before, view, triton || keySplit);
     if (noRoom.isPresent()) {
-      candidateServing = Readiness.pending("GpuQuotaExceeded", noRoom.get());
+      candidateServing = Readiness.pending(noRoom.get().reason(), noRoom.get().message());
     }
     if (shadowing && candidateServing != null && candidateServing.isReady()) {
       candidateServing = view.candidateUrl(candidate) == null
@@ -251,6 +154,17 @@ final class Rollouts {
       Signals signals = new Signals(measured, measuredLag, previousLag(before, whose), latency.p99LatencyMs(),
           latency.errorRatePercent(), latency.requests(), config.latency().configured(target))
           .withLag(whose, shadowing ? null : LagBaseline.of(before, now));
+      if (spec.analysis.comparedToStable != null && !shadowing && before != null && before.stable != null) {
+        // the stable version over the same interval, by the same queries: what the candidate is held against
+        // KServe: under a request split the stable version is the last rolled-out revision of the pipeline's
+        // InferenceService; under a key split that InferenceService serves only the stable version
+        String stableRevision = triton ? null : world.inferenceService(pipeline)
+            .map(i -> KServeStatus.revision(i, keySplit)).orElse(null);
+        LatencySource.Sample stable = config.latency().measure(latencyTarget(pipeline,
+            world.modelVersion(namespace, before.stable).orElse(null), before.stable, stableRevision,
+            RolloutStateMachine.interval(spec)));
+        signals = signals.withStable(new Signals.Stable(stable.p99LatencyMs(), stable.errorRatePercent(), stable.requests()));
+      }
       if (shadowing && spec.shadow != null && spec.shadow.minAgreementPercent != null) {
         signals = signals.withAgreement(world.shadowAgreement(pipeline), spec.shadow.minAgreementPercent);
       }
@@ -266,8 +180,9 @@ final class Rollouts {
     Optional<ModelVersion> candidateModel = after.candidate == null ? Optional.empty()
         : world.modelVersion(namespace, after.candidate);
     // a rollout that starts in this pass is checked before its candidate is first deployed, too
-    Optional<String> noRoomNow = before != null && java.util.Objects.equals(before.candidate, after.candidate)
-        ? noRoom : gpuShortfall(pipeline, spec, after, view);
+    Optional<RolloutObservation.Blocked> noRoomNow = before != null
+        && java.util.Objects.equals(before.candidate, after.candidate) ? noRoom
+        : blocked(pipeline, spec, after, view, triton || keySplit);
     if (noRoomNow.isPresent() && phase.isJudging()) {
       // the candidate is not deployed until the quota has room: no Pending pods, the stable version serves
       return new RolloutStep(stable, null, stable, decision, consumed, null, analysis, previous, null);
@@ -283,14 +198,22 @@ final class Rollouts {
   }
 
   /**
-   * Before a candidate with GPUs is first deployed: whether the namespace's GPU quota leaves room for the
-   * replicas it starts with (all of them in shadow, the first step's share in a canary).
+   * Before a candidate is first deployed: whether it can be. A canary split by KServe needs Knative revisions
+   * (Serverless mode); a candidate with GPUs needs the namespace's GPU quota to leave room for the replicas it starts
+   * with (all of them in shadow, the first step's share in a canary).
    */
-  private Optional<String> gpuShortfall(StreamingPipeline pipeline, RolloutSpec spec, RolloutStatus rollout,
-      ServingView view) {
+  private Optional<RolloutObservation.Blocked> blocked(StreamingPipeline pipeline, RolloutSpec spec, RolloutStatus rollout,
+      ServingViews.View view, boolean splitOutsideKserve) {
     if (rollout == null || rollout.candidate == null || !RolloutPhase.of(rollout.phase).isJudging()
         || rollout.stepStartedAt != null || view.deployed(rollout.candidate)) {
       return Optional.empty();
+    }
+    if (!splitOutsideKserve) {
+      // a request split in KServe needs Knative revisions: in RawDeployment mode the weight would be ignored
+      Optional<String> unsplittable = world.inferenceService(pipeline).map(KServeStatus::requestSplitUnavailable);
+      if (unsplittable.isPresent()) {
+        return Optional.of(new RolloutObservation.Blocked("CanarySplitUnavailable", unsplittable.get()));
+      }
     }
     Optional<ModelVersion> candidate = world.modelVersion(pipeline.getMetadata().getNamespace(), rollout.candidate);
     if (candidate.isEmpty() || candidate.get().getSpec().resources == null
@@ -300,8 +223,10 @@ final class Rollouts {
     var mv = candidate.get().getSpec();
     Integer share = RolloutPhase.Shadowing.name().equals(rollout.phase) ? null : RolloutStateMachine.steps(spec).get(0);
     int needed = mv.resources.gpu * dev.slipstream.core.model.InferenceServiceModel.share(mv.minReplicas, share);
-    return GpuQuota.shortfall(world.resourceQuotas(pipeline.getMetadata().getNamespace()), needed, rollout.candidate);
+    return GpuQuota.shortfall(world.resourceQuotas(pipeline.getMetadata().getNamespace()), needed, rollout.candidate)
+        .map(why -> new RolloutObservation.Blocked("GpuQuotaExceeded", why));
   }
+
 
   /** After the status is written: the decision's Events and metrics, and a manual command consumed. */
   void after(StreamingPipeline pipeline, RolloutStep step) {
@@ -367,14 +292,6 @@ final class Rollouts {
     };
   }
 
-  /** The candidate serves once the InferenceService carries it and its latest revision is ready. */
-  private static Readiness candidateReadiness(Optional<GenericKubernetesResource> isvc, String candidate) {
-    String deployed = isvc.map(o -> o.getMetadata().getLabels().get(Labels.MODEL_VERSION)).orElse(null);
-    if (!candidate.equals(deployed)) {
-      return Readiness.pending("ServingPending", candidate + " is not deployed yet");
-    }
-    return KServeStatus.latestRevision(isvc.get());
-  }
 
   /** The lag the last check measured for the same target (shadow and canary lags are different groups'). */
   private static Long previousLag(RolloutStatus before, String target) {

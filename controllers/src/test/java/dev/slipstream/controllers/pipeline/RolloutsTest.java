@@ -118,11 +118,115 @@ class RolloutsTest {
     assertThat(step.replicaPercent()).isEqualTo(25);
   }
 
+  @Test
+  void aCheckMeasuresTheStableVersionOverTheSameIntervalAndHoldsTheCandidateAgainstIt() {
+    // the job's per-version metrics: fraud version 2 (the candidate) answers in 210ms, version 1 (stable) in 35ms
+    List<LatencySource.Target> asked = new ArrayList<>();
+    LatencySource latency = target -> {
+      asked.add(target);
+      return "2".equals(target.subject().version()) ? new LatencySource.Sample(210.0, 0.1, 1000L)
+          : new LatencySource.Sample(35.0, 0.1, 19_000L);
+    };
+    Rollouts measured = new Rollouts(null, new ControllersConfig(OperatorDefaults.STANDARD, Set.of(ThirdPartyKinds.values()),
+        null, latency, PipelineMetrics.NONE, Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ofMinutes(1),
+        Clock.fixed(NOW, ZoneOffset.UTC)), null, world);
+    StreamingPipeline pipeline = Examples.pipeline("fraud-scoring.yaml", "fraud-scoring");
+    pipeline.getSpec().rollout = new dev.slipstream.api.v1alpha1.RolloutSpec();
+    pipeline.getSpec().rollout.analysis.comparedToStable = new dev.slipstream.api.v1alpha1.StableComparison();
+    pipeline.getSpec().rollout.analysis.comparedToStable.maxP99IncreaseMs = 50;
+    world.add(Examples.model("fraud-scoring.yaml", "fraud-v1"));
+    ModelVersion v2 = world.add(version(Examples.model("fraud-scoring.yaml", "fraud-v1"), "fraud-v2", "payments"));
+    RolloutStatus canary = idle("fraud-v1");
+    canary.phase = "Canary";
+    canary.candidate = "fraud-v2";
+    canary.stepIndex = 0;
+    canary.weight = 5;
+    canary.stepStartedAt = NOW.minusSeconds(120).toString();
+    canary.lastCheckAt = NOW.minusSeconds(120).toString();
+    canary.lastProgressAt = NOW.minusSeconds(120).toString();
+
+    Rollouts.RolloutStep step = measured.step(pipeline, canary, v2, 0L, false, NOW);
+
+    assertThat(asked).extracting(t -> t.subject().version()).containsExactly("2", "1");
+    assertThat(step.analysis()).filteredOn(r -> "p99VsStable".equals(r.metric)).singleElement().satisfies(r -> {
+      assertThat(r.verdict).isEqualTo("Fail");
+      assertThat(r.message).isEqualTo("candidate p99 latency 210ms > stable 35ms + 50ms");
+    });
+    assertThat(step.decision().status().consecutiveFailures).isEqualTo(1);
+  }
+
+  @Test
+  void kserveInRawDeploymentModeCannotSplitByRequestSoTheCandidateIsNotDeployed() {
+    world.isvc = Serialization.unmarshal("""
+        apiVersion: serving.kserve.io/v1beta1
+        kind: InferenceService
+        metadata: {name: fraud-scoring, namespace: payments, labels: {slipstream.dev/model-version: fraud-v1}}
+        status: {deploymentMode: RawDeployment, conditions: [{type: Ready, status: "True"}]}
+        """, GenericKubernetesResource.class);
+    ModelVersion next = version(Examples.model("fraud-scoring.yaml", "fraud-v1"), "fraud-v2", "payments");
+    Rollouts.RolloutStep started = fromFraudV1To(next);
+    assertThat(started.served().getMetadata().getName()).as("the candidate's weight would be ignored").isEqualTo("fraud-v1");
+    Rollouts.RolloutStep held = rollouts.step(Examples.pipeline("fraud-scoring.yaml", "fraud-scoring"),
+        started.decision().status(), next, 0L, false, NOW.plusSeconds(5));
+    assertThat(held.served().getMetadata().getName()).isEqualTo("fraud-v1");
+    assertThat(held.decision().events()).extracting(RolloutDecision.Event::reason).containsExactly("CanarySplitUnavailable");
+    assertThat(held.decision().status().message).contains("in RawDeployment mode, which does not split traffic by"
+        + " canaryTrafficPercent").contains("spec.rollout.split: key");
+
+    // the same cluster with the canary split by key: the candidate gets its own InferenceService
+    StreamingPipeline keyed = Examples.pipeline("fraud-scoring.yaml", "fraud-scoring");
+    keyed.getSpec().rollout = new dev.slipstream.api.v1alpha1.RolloutSpec();
+    keyed.getSpec().rollout.split = dev.slipstream.api.v1alpha1.RolloutSpec.Split.key;
+    Rollouts.RolloutStep split = rollouts.step(keyed, idle("fraud-v1"), next, 0L, false, NOW);
+    assertThat(split.served()).isSameAs(next);
+  }
+
+  @Test
+  void aTritonCandidateWaitsForTheMeshToAcceptItsRoute() {
+    StreamingPipeline pipeline = Examples.pipeline("triton-gpu.yaml", "image-embeddings");
+    world.add(Examples.model("triton-gpu.yaml", "embedder-v3"));
+    ModelVersion candidate = world.add(version(Examples.model("triton-gpu.yaml", "embedder-v3"), "embedder-v4", "vision"));
+    world.deploy("image-embeddings-embedder-v3", 1);
+    world.deploy("image-embeddings-embedder-v4", 1);
+    Rollouts.RolloutStep started = rollouts.step(pipeline, idle("embedder-v3"), candidate, 0L, false, NOW);
+    world.route = route("spec: {}\n");
+
+    Rollouts.RolloutStep unaccepted = rollouts.step(pipeline, started.decision().status(), candidate, 0L, false, NOW.plusSeconds(5));
+
+    assertThat(unaccepted.decision().status().stepStartedAt).as("no step starts on a route nobody applies").isNull();
+    assertThat(unaccepted.decision().status().message).startsWith("waiting for embedder-v4 to serve: HTTPRoute"
+        + " image-embeddings-triton has not been accepted by any mesh or gateway");
+
+    world.route = route("""
+        status:
+          parents:
+            - parentRef: {group: "", kind: Service, name: image-embeddings-triton}
+              controllerName: istio.io/gateway-controller
+              conditions:
+                - {type: Accepted, status: "False", reason: UnsupportedValue, message: weights are not supported}
+                - {type: ResolvedRefs, status: "True", reason: ResolvedRefs, message: All references resolved}
+        """);
+    Rollouts.RolloutStep refused = rollouts.step(pipeline, started.decision().status(), candidate, 0L, false, NOW.plusSeconds(5));
+    assertThat(refused.decision().status().message).endsWith("HTTPRoute image-embeddings-triton is not accepted by"
+        + " istio.io/gateway-controller: UnsupportedValue, weights are not supported");
+
+    world.route = new World().route;
+    Rollouts.RolloutStep accepted = rollouts.step(pipeline, started.decision().status(), candidate, 0L, false, NOW.plusSeconds(5));
+    assertThat(accepted.decision().status().weight).as("accepted: the first step").isEqualTo(5);
+    assertThat(accepted.decision().status().stepStartedAt).isNotNull();
+  }
+
   /** The fraud pipeline on fraud-v1 (KServe) when its reference changes to {@code next}. */
   private Rollouts.RolloutStep fromFraudV1To(ModelVersion next) {
     world.add(Examples.model("fraud-scoring.yaml", "fraud-v1"));
     world.add(next);
     return rollouts.step(Examples.pipeline("fraud-scoring.yaml", "fraud-scoring"), idle("fraud-v1"), next, 0L, false, NOW);
+  }
+
+  /** An object of the pipeline's, in YAML below its metadata. */
+  private static GenericKubernetesResource route(String yaml) {
+    return Serialization.unmarshal("apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\n"
+        + "metadata: {name: image-embeddings-triton, namespace: vision}\n" + yaml, GenericKubernetesResource.class);
   }
 
   private static RolloutStatus idle(String stable) {
@@ -151,6 +255,16 @@ class RolloutsTest {
     private final Map<String, ModelVersion> models = new HashMap<>();
     private final Map<String, Deployment> deployments = new HashMap<>();
     private final List<ResourceQuota> quotas = new ArrayList<>();
+    private GenericKubernetesResource route = route("""
+        status:
+          parents:
+            - parentRef: {group: "", kind: Service, name: image-embeddings-triton}
+              controllerName: istio.io/gateway-controller
+              conditions:
+                - {type: Accepted, status: "True", reason: Accepted, message: Route was valid}
+                - {type: ResolvedRefs, status: "True", reason: ResolvedRefs, message: All references resolved}
+        """);
+    private GenericKubernetesResource isvc;
 
     ModelVersion add(ModelVersion model) {
       models.put(model.getMetadata().getName(), model);
@@ -165,7 +279,12 @@ class RolloutsTest {
 
     @Override
     public Optional<GenericKubernetesResource> inferenceService(StreamingPipeline pipeline) {
-      return Optional.empty();
+      return Optional.ofNullable(isvc);
+    }
+
+    @Override
+    public Optional<GenericKubernetesResource> httpRoute(StreamingPipeline pipeline) {
+      return Optional.ofNullable(route);
     }
 
     @Override

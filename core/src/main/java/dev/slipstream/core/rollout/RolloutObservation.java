@@ -15,12 +15,15 @@ import java.util.List;
  * @param command a manual command from the annotation, or NONE
  * @param directReplacement why no canary can split traffic (see {@link RolloutStateMachine#directReplacement}), or
  *     null when one can: the desired version then replaces the old once ready
- * @param gpuShortfall why the namespace's GPU quota has no room for the candidate's first replicas, or null: it
- *     is not deployed meanwhile
+ * @param blocked why the candidate cannot be deployed yet (the GPU quota has no room for its first replicas, the
+ *     serving layer cannot split its traffic), or null: it is not deployed meanwhile
  * @param pipelineLag the pipeline's consumer lag now, or null while unknown: the baseline lag is judged against
  */
 public record RolloutObservation(String desired, Readiness candidate, Readiness stable, List<AnalysisResult> analysis,
-    boolean degraded, RolloutCommand command, String directReplacement, String gpuShortfall, Long pipelineLag) {
+    boolean degraded, RolloutCommand command, String directReplacement, Blocked blocked, Long pipelineLag) {
+
+  /** Why a candidate is not deployed yet: a CamelCase reason (the Event's) and a message an SRE can act on. */
+  public record Blocked(String reason, String message) {}
 
   public RolloutObservation(String desired, Readiness candidate, Readiness stable, List<AnalysisResult> analysis,
       boolean degraded, RolloutCommand command) {

@@ -153,11 +153,12 @@ final class RolloutTransition {
           "no progress for " + spec.progressDeadline + " (spec.rollout.progressDeadline): " + s.message);
     }
     if (s.stepStartedAt == null) {
-      if (seen.gpuShortfall() != null) {
-        // the candidate is not deployed until the namespace's GPU quota has room: no Pending pods
-        String waiting = "waiting for " + s.candidate + " to serve: " + seen.gpuShortfall();
+      if (seen.blocked() != null) {
+        // the candidate is not deployed until it can be (GPU quota, a serving layer that cannot split): no Pending
+        // pods, and no candidate given all the traffic by a serving layer that ignores the weight
+        String waiting = "waiting for " + s.candidate + " to serve: " + seen.blocked().message();
         if (!waiting.equals(s.message)) {
-          events.add(new RolloutDecision.Event(true, "GpuQuotaExceeded", seen.gpuShortfall()));
+          events.add(new RolloutDecision.Event(true, seen.blocked().reason(), seen.blocked().message()));
         }
         s.message = waiting;
         return done(READINESS_POLL);

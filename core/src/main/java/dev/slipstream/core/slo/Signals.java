@@ -15,15 +15,19 @@ package dev.slipstream.core.slo;
  * @param minAgreementPercent the least agreement that passes; null when agreement is not judged
  * @param lagTarget whose consumer lag it is: the pipeline's group (a canary) or the shadow job's
  * @param baseline the lag expected without the rollout, or null: lag is blamed on the candidate only above it
+ * @param stable the stable version's latency and errors over the same interval, or null when not compared
  */
 public record Signals(String target, Long consumerLag, Long previousLag, Double p99LatencyMs, Double errorRatePercent,
     Long requests, boolean latencyMeasured, PredictionAgreement.Agreement agreement, Double minAgreementPercent,
-    String lagTarget, LagBaseline baseline) {
+    String lagTarget, LagBaseline baseline, Stable stable) {
+
+  /** The stable version's numbers over the interval the candidate's were measured in; nulls where it had no data. */
+  public record Stable(Double p99LatencyMs, Double errorRatePercent, Long requests) {}
 
   public Signals(String target, Long consumerLag, Long previousLag, Double p99LatencyMs, Double errorRatePercent,
       Long requests, boolean latencyMeasured) {
     this(target, consumerLag, previousLag, p99LatencyMs, errorRatePercent, requests, latencyMeasured, null, null, target,
-        null);
+        null, null);
   }
 
   public Signals(String target, Long consumerLag, Long previousLag, Double p99LatencyMs, Double errorRatePercent,
@@ -34,12 +38,18 @@ public record Signals(String target, Long consumerLag, Long previousLag, Double 
   /** These signals with the shadow's prediction agreement, judged against {@code minPercent}. */
   public Signals withAgreement(PredictionAgreement.Agreement measured, Double minPercent) {
     return new Signals(target, consumerLag, previousLag, p99LatencyMs, errorRatePercent, requests, latencyMeasured, measured,
-        minPercent, lagTarget, baseline);
+        minPercent, lagTarget, baseline, stable);
   }
 
   /** These signals with the lag named as {@code whose} and judged against {@code expected} (null: the SLO alone). */
   public Signals withLag(String whose, LagBaseline expected) {
     return new Signals(target, consumerLag, previousLag, p99LatencyMs, errorRatePercent, requests, latencyMeasured, agreement,
-        minAgreementPercent, whose, expected);
+        minAgreementPercent, whose, expected, stable);
+  }
+
+  /** These signals with the stable version's over the same interval, to judge the candidate against. */
+  public Signals withStable(Stable measured) {
+    return new Signals(target, consumerLag, previousLag, p99LatencyMs, errorRatePercent, requests, latencyMeasured, agreement,
+        minAgreementPercent, lagTarget, baseline, measured);
   }
 }

@@ -17,6 +17,8 @@ public final class SloEvaluator {
   public static final String P99_LATENCY = "p99LatencyMs";
   public static final String ERROR_RATE = "errorRatePercent";
   public static final String PREDICTION_AGREEMENT = "predictionAgreement";
+  public static final String P99_VS_STABLE = "p99VsStable";
+  public static final String ERROR_RATE_VS_STABLE = "errorRateVsStable";
   /** Lag growth counts only above this share of the lag SLO, so a small lag that wobbles is not a trend. */
   static final double GROWTH_FLOOR_SHARE = 0.1;
 
@@ -78,6 +80,51 @@ public final class SloEvaluator {
       boolean bad = rate > slo.maxErrorRatePercent;
       results.add(result(ERROR_RATE, s.target(), rate, slo.maxErrorRatePercent, bad,
           "error rate " + percent(rate) + (bad ? " > " : " <= ") + percent(slo.maxErrorRatePercent)));
+    }
+    if (analysis.comparedToStable != null && s.stable() != null && enough) {
+      results.addAll(comparedToStable(analysis, s));
+    }
+    return results;
+  }
+
+  /**
+   * The candidate against the stable version over the same interval: its p99 within either allowance (milliseconds
+   * or percent above the stable version's), its error rate within the allowed points above the stable one's. The
+   * stable version without enough requests is no data.
+   */
+  private static List<AnalysisResult> comparedToStable(AnalysisSpec analysis, Signals s) {
+    var rules = analysis.comparedToStable;
+    var stable = s.stable();
+    boolean stableEnough = stable.requests() != null && stable.requests() >= analysis.minSamples;
+    List<AnalysisResult> results = new ArrayList<>();
+    if (rules.maxP99IncreaseMs != null || rules.maxP99IncreasePercent != null) {
+      if (!stableEnough || stable.p99LatencyMs() == null || s.p99LatencyMs() == null) {
+        results.add(noData(P99_VS_STABLE, s.target(), 0, "p99 latency against stable: no data for the stable version"));
+      } else {
+        double base = stable.p99LatencyMs();
+        double byMs = rules.maxP99IncreaseMs == null ? Double.NEGATIVE_INFINITY : base + rules.maxP99IncreaseMs;
+        double byPercent = rules.maxP99IncreasePercent == null ? Double.NEGATIVE_INFINITY
+            : base * (1 + rules.maxP99IncreasePercent / 100.0);
+        double allowed = Math.max(byMs, byPercent);
+        String allowance = byMs >= byPercent ? "stable " + ms(base) + " + " + ms(rules.maxP99IncreaseMs)
+            : "stable " + ms(base) + " + " + rules.maxP99IncreasePercent + "%";
+        double p99 = s.p99LatencyMs();
+        boolean bad = p99 > allowed;
+        results.add(result(P99_VS_STABLE, s.target(), p99, allowed, bad, "p99 latency " + ms(p99) + (bad ? " > " : " <= ")
+            + allowance));
+      }
+    }
+    if (rules.maxErrorRateIncreasePoints != null) {
+      if (!stableEnough || stable.errorRatePercent() == null || s.errorRatePercent() == null) {
+        results.add(noData(ERROR_RATE_VS_STABLE, s.target(), 0, "error rate against stable: no data for the stable version"));
+      } else {
+        double allowed = stable.errorRatePercent() + rules.maxErrorRateIncreasePoints;
+        double rate = s.errorRatePercent();
+        boolean bad = rate > allowed;
+        results.add(result(ERROR_RATE_VS_STABLE, s.target(), rate, allowed, bad, "error rate " + percent(rate)
+            + (bad ? " > " : " <= ") + "stable " + percent(stable.errorRatePercent()) + " + "
+            + String.format(Locale.ROOT, "%.2f", rules.maxErrorRateIncreasePoints) + " points"));
+      }
     }
     return results;
   }

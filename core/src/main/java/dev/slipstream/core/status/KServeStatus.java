@@ -100,6 +100,21 @@ public final class KServeStatus {
         .map(t -> t.get("url")).filter(String.class::isInstance).map(String.class::cast).findFirst().orElse(null);
   }
 
+  /**
+   * Why KServe cannot split this InferenceService's traffic by {@code canaryTrafficPercent}, or null when it can or
+   * has not said: only a Knative revision can take a share; in RawDeployment (Standard) mode the Deployment is rolled
+   * in place, so a candidate written with a weight would take all the traffic at once.
+   */
+  public static String requestSplitUnavailable(GenericKubernetesResource isvc) {
+    Object mode = status(isvc).get("deploymentMode");
+    if (!(mode instanceof String m) || m.equals("Serverless") || m.equals("Knative")) {
+      return null;
+    }
+    return "KServe runs InferenceService " + isvc.getMetadata().getName() + " in " + m + " mode, which does not split"
+        + " traffic by canaryTrafficPercent (the candidate would take all of it at once); set spec.rollout.split: key,"
+        + " which splits in the job, or run KServe in Serverless mode";
+  }
+
   /** A number the predictor runs with now ({@code spec.predictor.<key>}: minReplicas, containerConcurrency), or null. */
   public static Integer predictorNumber(GenericKubernetesResource isvc, String key) {
     return ObjectReadiness.path(ObjectReadiness.map(isvc.getAdditionalProperties().get("spec")), "predictor")

@@ -11,6 +11,37 @@ import java.util.Optional;
 public final class ObjectReadiness {
   private ObjectReadiness() {}
 
+  /**
+   * Gateway API: a route takes effect once every parent it names has accepted it and resolved its backends, as the
+   * implementation (for a Service parent, the mesh) reports in {@code status.parents[].conditions}. No parent status
+   * means no implementation has taken the route: its weights split nothing.
+   */
+  public static Readiness httpRoute(GenericKubernetesResource route) {
+    if (route == null) {
+      return Readiness.pending("RoutePending", "HTTPRoute not created yet");
+    }
+    String name = route.getMetadata().getName();
+    Object parents = map(route.getAdditionalProperties().get("status")).get("parents");
+    if (!(parents instanceof List<?> list) || list.isEmpty()) {
+      return Readiness.pending("RouteNotAccepted", "HTTPRoute " + name + " has not been accepted by any mesh or gateway"
+          + " (status.parents is empty), so its weights split nothing: install a Gateway API mesh (GAMMA) that"
+          + " implements HTTPRoutes on Services, or set spec.rollout.split: key");
+    }
+    for (Object parent : list) {
+      Map<String, Object> p = map(parent);
+      for (String type : List.of("Accepted", "ResolvedRefs")) {
+        Optional<Map<String, Object>> c = condition(p, type);
+        if (c.isEmpty() || !"True".equals(c.get().get("status"))) {
+          String by = Objects.toString(p.get("controllerName"), "its implementation");
+          return Readiness.pending("RouteNotAccepted", "HTTPRoute " + name + " is not " + (type.equals("Accepted")
+              ? "accepted" : "resolved") + " by " + by + c.map(x -> ": " + x.get("reason") + ", " + x.get("message"))
+              .orElse(" yet"));
+        }
+      }
+    }
+    return Readiness.ready("RouteAccepted", "HTTPRoute " + name + " is accepted by " + list.size() + " parent(s)");
+  }
+
   /** A part that needs a third-party kind whose CRD is not installed: it cannot be built until it is. */
   public static Readiness crdMissing(dev.slipstream.core.model.ThirdPartyKinds kind, String neededFor) {
     return Readiness.failed("CrdMissing", neededFor + " needs the " + kind.kind + " CRD (" + kind.crdName()

@@ -65,17 +65,19 @@ class RolloutDecisionsTest {
     w.reconcile();
     w.desired = "v2";
     w.reconcile();
-    w.gpuShortfall = "GPU quota gpus (requests.nvidia.com/gpu) leaves 0 GPU(s) but v2 needs 1 to start";
+    w.blocked = new RolloutObservation.Blocked("GpuQuotaExceeded",
+        "GPU quota gpus (requests.nvidia.com/gpu) leaves 0 GPU(s) but v2 needs 1 to start");
     RolloutDecision refused = w.reconcile();
     assertThat(refused.events()).extracting(RolloutDecision.Event::reason).containsExactly("GpuQuotaExceeded");
     assertThat(refused.events().get(0).warning()).isTrue();
-    assertThat(w.status.message).isEqualTo("waiting for v2 to serve: " + w.gpuShortfall);
+    assertThat(w.status.message).isEqualTo("waiting for v2 to serve: " + w.blocked.message());
     assertThat(w.status.stepStartedAt).as("no step starts without room").isNull();
     assertThat(w.reconcile().events()).as("the same refusal again").isEmpty();
-    w.gpuShortfall = "GPU quota gpus (requests.nvidia.com/gpu) leaves 1 GPU(s) but v2 needs 2 to start";
+    w.blocked = new RolloutObservation.Blocked("GpuQuotaExceeded",
+        "GPU quota gpus (requests.nvidia.com/gpu) leaves 1 GPU(s) but v2 needs 2 to start");
     assertThat(w.reconcile().events()).extracting(RolloutDecision.Event::reason).containsExactly("GpuQuotaExceeded");
 
-    w.gpuShortfall = null;
+    w.blocked = null;
     w.reconcile();
     assertThat(w.status.stepStartedAt).as("room again: the first step starts").isNotNull();
     assertThat(w.status.weight).isEqualTo(5);

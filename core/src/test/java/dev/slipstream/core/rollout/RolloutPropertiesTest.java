@@ -64,7 +64,7 @@ class RolloutPropertiesTest {
       } else if (event < 24) {
         w.direct = w.direct == null ? "the runtime changes from kserve to triton, which no canary can split" : null;
       } else if (event < 26) {
-        w.gpuShortfall = w.gpuShortfall == null ? "GPU quota gpus leaves 0 GPU(s)" : null;
+        w.blocked = w.blocked == null ? new RolloutObservation.Blocked("GpuQuotaExceeded", "GPU quota gpus leaves 0 GPU(s)") : null;
       }
       RolloutCommand command = r.nextInt(40) == 0 ? RolloutCommand.values()[r.nextInt(4)] : RolloutCommand.NONE;
       var analysis = RolloutStateMachine.checkDue(w.spec, w.status, w.now)

@@ -29,8 +29,8 @@ final class RolloutWorld {
   boolean degraded;
   /** Why no canary can split (a change of runtime), or null. */
   String direct;
-  /** The GPU quota's refusal of the candidate's first replicas, or null. */
-  String gpuShortfall;
+  /** Why the candidate cannot be deployed yet (the GPU quota's refusal of its first replicas), or null. */
+  RolloutObservation.Blocked blocked;
   /** The pipeline's consumer lag, or null while unknown. */
   Long pipelineLag;
   final List<RolloutDecision.Event> events = new ArrayList<>();
@@ -47,7 +47,7 @@ final class RolloutWorld {
 
   RolloutDecision reconcile(List<AnalysisResult> analysis, RolloutCommand command) {
     last = RolloutStateMachine.next(spec, status, new RolloutObservation(desired, candidate, stable, analysis, degraded, command,
-        direct, gpuShortfall, pipelineLag), now);
+        direct, blocked, pipelineLag), now);
     status = last.status();
     events.addAll(last.events());
     return last;

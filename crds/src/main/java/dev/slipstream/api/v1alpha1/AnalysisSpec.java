@@ -37,6 +37,9 @@ public class AnalysisSpec {
   @JsonPropertyDescription("With noData hold: after this many intervals without data, each check without data fails.")
   public Integer noDataTimeoutIntervals = 5;
 
+  @JsonPropertyDescription("The candidate judged against the stable version over the same interval, beside the absolute SLO (latency and errors from the same queries, for each version).")
+  public StableComparison comparedToStable;
+
   @JsonPropertyDescription("Latency and error-rate queries, and a Prometheus address for this pipeline.")
   public PrometheusSpec prometheus;
 }
