@@ -179,19 +179,20 @@ public final class Demo {
     client.resources(ShedPolicy.class).inNamespace("payments").withName("fraud-shed")
         .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
             "{\"spec\":{\"recovery\":{\"cooldown\":\"10s\",\"maxChangesPerWindow\":16}}}");
-    OUT.printf("%n$ kubectl patch sp fraud-scoring -n payments  (modelVersionRef fraud-v2; canary 25, 50, 100%% every 5s)%n");
-    patch(client, "{\"spec\":{\"rollout\":{\"canary\":{\"steps\":[25,50,100],\"interval\":\"5s\"}},"
+    OUT.printf("%n$ kubectl patch sp fraud-scoring -n payments  (modelVersionRef fraud-v2; the canary split by key in the"
+        + " job: 10, 50, 100%% of the cards every 5s, each card staying on its version)%n");
+    patch(client, "{\"spec\":{\"rollout\":{\"split\":\"key\",\"canary\":{\"steps\":[10,50,100],\"interval\":\"5s\"}},"
         + "\"serving\":{\"modelVersionRef\":{\"name\":\"fraud-v2\"}}}}");
     timeline(client, "Succeeded");
-    if (latencyJudged) {
-      OUT.printf("%n$ kubectl patch sp fraud-scoring -n payments  (modelVersionRef fraud-v3, which answers in 150 ms;"
-          + " p99 SLO 100 ms)%n");
-      patch(client, "{\"spec\":{\"serving\":{\"modelVersionRef\":{\"name\":\"fraud-v3\"},\"slo\":{\"p99LatencyMs\":100}}}}");
-    } else {
-      OUT.printf("%n$ kubectl patch sp fraud-scoring -n payments  (modelVersionRef fraud-v3; without Prometheus only lag is"
-          + " judged, so the lag SLO is lowered to 10, below the events the job holds between checkpoints)%n");
-      patch(client, "{\"spec\":{\"serving\":{\"modelVersionRef\":{\"name\":\"fraud-v3\"},\"slo\":{\"maxConsumerLag\":10}}}}");
+    if (!latencyJudged) {
+      // the lag is judged against its baseline: a 150 ms model on a tenth of 40 events a second does not make it grow
+      OUT.printf("%nWithout Prometheus only the pipeline's lag is judged, and a slow model that the job keeps up with"
+          + " does not make it grow: install Prometheus (or set PROMETHEUS_BIN) to see fraud-v3 rolled back on its own p99.%n");
+      return;
     }
+    OUT.printf("%n$ kubectl patch sp fraud-scoring -n payments  (modelVersionRef fraud-v3, which answers in 150 ms;"
+        + " p99 SLO 100 ms; it gets 10%% of the cards)%n");
+    patch(client, "{\"spec\":{\"serving\":{\"modelVersionRef\":{\"name\":\"fraud-v3\"},\"slo\":{\"p99LatencyMs\":100}}}}");
     timeline(client, "RolledBack");
     StreamingPipeline p = client.resources(StreamingPipeline.class).inNamespace("payments").withName("fraud-scoring").get();
     for (String type : List.of("Ready", "Progressing", "RolledBack", "Degraded")) {
@@ -212,7 +213,8 @@ public final class Demo {
         + "\"maxConsumerLag\":10000}}}}");
     await("fraud-v2 serving alone").atMost(Duration.ofSeconds(60)).until(() -> {
       var status = fraud(client).getStatus();
-      return "Idle".equals(status.rollout.phase) && "fraud-v2".equals(status.rollout.stable) && ready(fraud(client));
+      return List.of("Idle", "Succeeded").contains(status.rollout.phase) && "fraud-v2".equals(status.rollout.stable)
+          && ready(fraud(client));
     });
     OUT.printf("%n$ kubectl patch shed fraud-shed -n payments  (evaluated every 1s; lag above 1000 scales out, above"
         + " 5000 moves to fraud-lite-v1, above 20000 sheds; 4s cooldown)%n");

@@ -112,6 +112,7 @@ public final class LocalFlink implements AutoCloseable {
       Map<String, String> data = new TreeMap<>(control == null || control.getData() == null ? Map.of() : control.getData());
       // what cluster DNS would do: the endpoint named in the ConfigMap is served here by the local model servers
       data.computeIfPresent("endpoint", (k, endpoint) -> serving.localUrl(endpoint));
+      data.computeIfPresent("candidate-endpoint", (k, endpoint) -> serving.localUrl(endpoint));
       write(Path.of(dir), data);
     }
   }

@@ -17,8 +17,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The model servers behind a namespace's InferenceServices, in this process: what KServe's data plane does for
- * the demo. Requests to an InferenceService's URL are split between its latest revision and the last one
- * rolled out by {@code canaryTrafficPercent}; the latest revision's own URL ({@code latest-...}, KServe's tag
+ * the demo: one model server per InferenceService. Requests to an InferenceService's URL are split between its
+ * latest revision and the last one rolled out by {@code canaryTrafficPercent} (a candidate split by key has an
+ * InferenceService, so a server, of its own); the latest revision's own URL ({@code latest-...}, KServe's tag
  * routing, which the shadow job calls) reaches only it. Each ModelVersion answers as the demo says (its
  * latency), with its modelName and version as the model server would report them.
  */
@@ -26,7 +27,8 @@ public final class LocalServing implements AutoCloseable {
   private final KubernetesClient client;
   private final String namespace;
   private final Map<String, Double> latencyMs;
-  private final TestModelServer service = TestModelServer.start();
+  /** One model server per InferenceService (by name), as each has its own Service in a cluster. */
+  private final Map<String, TestModelServer> services = new java.util.concurrent.ConcurrentHashMap<>();
   private final TestModelServer latest = TestModelServer.start();
   private final Map<String, String> rolledOut = new HashMap<>();
   private final ScheduledExecutorService poll = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -46,7 +48,15 @@ public final class LocalServing implements AutoCloseable {
   /** Where a request for {@code endpoint} (an InferenceService's cluster URL) goes in this process. */
   public String localUrl(String endpoint) {
     String host = URI.create(endpoint).getHost();
-    return host != null && host.startsWith("latest-") ? latest.url() : service.url();
+    if (host == null) {
+      return endpoint;
+    }
+    return host.startsWith("latest-") ? latest.url() : service(host.substring(0, host.indexOf('.') < 0 ? host.length()
+        : host.indexOf('.'))).url();
+  }
+
+  private TestModelServer service(String inferenceService) {
+    return services.computeIfAbsent(inferenceService, n -> TestModelServer.start());
   }
 
   private void follow() {
@@ -67,7 +77,7 @@ public final class LocalServing implements AutoCloseable {
         String modelName = model.getSpec().modelName;
         Behaviour candidate = behaviour(model);
         ModelVersion stable = client.resources(ModelVersion.class).inNamespace(namespace).withName(rolledOut.get(name)).get();
-        service.split(modelName, stable == null || rolledOut.get(name).equals(current) ? List.of(new Weighted(candidate, 100))
+        service(name).split(modelName, stable == null || rolledOut.get(name).equals(current) ? List.of(new Weighted(candidate, 100))
             : List.of(new Weighted(candidate, weight), new Weighted(behaviour(stable), 100 - weight)));
         latest.answer(modelName, candidate);
       }
@@ -89,7 +99,7 @@ public final class LocalServing implements AutoCloseable {
   @Override
   public void close() {
     poll.shutdownNow();
-    service.close();
+    services.values().forEach(TestModelServer::close);
     latest.close();
   }
 }
