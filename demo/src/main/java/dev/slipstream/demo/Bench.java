@@ -34,6 +34,7 @@ public final class Bench {
     String[] args = String.join(" ", argv).trim().isEmpty() ? new String[0] : String.join(" ", argv).trim().split("\\s+");
     int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
     List<Double> reactions = new ArrayList<>();
+    List<Double> keyReactions = new ArrayList<>();
     List<Double> shedReactions = new ArrayList<>();
     List<Integer> shedWrites = new ArrayList<>();
     boolean onlyWhatChanges = true;
@@ -45,6 +46,11 @@ public final class Bench {
         double seconds = Reactions.breachToRollback(stack, "bench-" + i);
         reactions.add(seconds);
         System.out.printf(Locale.ROOT, "  run %d: breach to traffic on stable %.2f s%n", i + 1, seconds);
+      }
+      for (int i = 0; i < runs; i++) {
+        double seconds = Reactions.breachToRollback(stack, "bench-key-" + i, dev.slipstream.api.v1alpha1.RolloutSpec.Split.key);
+        keyReactions.add(seconds);
+        System.out.printf(Locale.ROOT, "  run %d: breach to no key on the candidate (split by key) %.2f s%n", i + 1, seconds);
       }
       for (int i = 0; i < runs; i++) {
         Reactions.ShedReaction r = Reactions.triggerToAction(stack, "bench-shed-" + i);
@@ -101,6 +107,9 @@ public final class Bench {
     System.out.printf(Locale.ROOT, "%n%-50s %-12s %-28s %s%n", "figure", "median", "target", "runs");
     System.out.printf(Locale.ROOT, "%-50s %-12s %-28s %s%n", "breach to rollback (interval " + INTERVAL.toSeconds() + "s)",
         String.format(Locale.ROOT, "%.2f s", median), String.format(Locale.ROOT, "<= %.1f s", target), reactions.size());
+    double keyMedian = median(keyReactions);
+    System.out.printf(Locale.ROOT, "%-50s %-12s %-28s %s%n", "the same, canary split by key in the job",
+        String.format(Locale.ROOT, "%.2f s", keyMedian), String.format(Locale.ROOT, "<= %.1f s", target), keyReactions.size());
     System.out.printf(Locale.ROOT, "%-50s %-12s %-28s %s%n", "shed trigger to actions written (interval " + INTERVAL.toSeconds() + "s)",
         String.format(Locale.ROOT, "%.2f s", shedMedian), String.format(Locale.ROOT, "<= %.1f s", target), shedReactions.size());
     System.out.printf(Locale.ROOT, "%-50s %-12s %-28s %s%n", "owned-object writes per level change",
@@ -138,6 +147,7 @@ public final class Bench {
     Files.createDirectories(out.getParent());
     Files.writeString(out, String.format(Locale.ROOT,
         "{\"breachToRollbackSeconds\":{\"median\":%.3f,\"target\":%.1f,\"interval\":%d,\"runs\":%s,\"met\":%s},"
+            + "\"breachToRollbackKeySplitSeconds\":{\"median\":%.3f,\"target\":%.1f,\"runs\":%s,\"met\":%s},"
             + "\"shedTriggerToActionSeconds\":{\"median\":%.3f,\"target\":%.1f,\"interval\":%d,\"runs\":%s,\"met\":%s},"
             + "\"ownedWritesPerLevelChange\":{\"runs\":%s,\"target\":2,\"met\":%s},"
             + "\"fanOut\":{\"pipelines\":%d,\"createdSeconds\":%.2f,\"halfReadySeconds\":%.2f,\"reconcileCpuMsPerPipeline\":%.2f,\"processCpuSeconds\":%.1f,\"readySeconds\":%.2f,\"targetSeconds\":10,\"floorReadySeconds\":%.2f,\"writesPerPipeline\":%.2f,"
@@ -149,7 +159,7 @@ public final class Bench {
             + "\"signals\":{\"pipelines\":%d,\"partitions\":%d,\"roundMillis\":%.1f,\"targetMillis\":500,\"roundRequests\":%d,"
             + "\"firstLookMillis\":%.1f,\"firstLookRequests\":%d,\"aloneMillisPerPipeline\":%.2f,\"aloneRequestsPerPipeline\":%.2f,"
             + "\"samePositions\":%s}}%n",
-        median, target, INTERVAL.toSeconds(), reactions, median <= target,
+        median, target, INTERVAL.toSeconds(), reactions, median <= target, keyMedian, target, keyReactions, keyMedian <= target,
         shedMedian, target, INTERVAL.toSeconds(), shedReactions, shedMedian <= target, shedWrites, onlyWhatChanges,
         fanOut.pipelines(), fanOut.created(), fanOut.halfReady(), fanOut.reconcileCpuMsPerPipeline(), fanOut.processCpuSeconds(), fanOut.seconds(), floorSeconds, fanOut.writesPerPipeline(), FanOut.MINIMUM_WRITES,
         fanOut.requestsPerPipeline(), fanOut.idleWrites(), heapMiB, operatorHeapMiB, fanOut.startUp().ready().toMillis() / 1000.0,

@@ -3,6 +3,7 @@ package dev.slipstream.demo;
 import static org.awaitility.Awaitility.await;
 
 import dev.slipstream.api.v1alpha1.ModelVersion;
+import dev.slipstream.api.v1alpha1.RolloutSpec;
 import dev.slipstream.api.v1alpha1.StreamingPipeline;
 import dev.slipstream.core.status.Conditions;
 import dev.slipstream.testkit.Manifests;
@@ -60,6 +61,15 @@ final class Reactions {
   }
 
   static double breachToRollback(EmbeddedStack stack, String namespace) throws IOException {
+    return breachToRollback(stack, namespace, RolloutSpec.Split.request);
+  }
+
+  /**
+   * A canary at 50% whose pipeline lag breaks the SLO: the time from the flood to no traffic on the candidate, read
+   * where the split is made: KServe's canaryTrafficPercent (request), or the candidate's weight in the control
+   * ConfigMap the job follows (key).
+   */
+  static double breachToRollback(EmbeddedStack stack, String namespace, RolloutSpec.Split split) throws IOException {
     String input = createFraudExample(stack, namespace);
     var pipelines = stack.client.resources(StreamingPipeline.class).inNamespace(namespace).withName("fraud-scoring");
     ModelVersion v2 = stack.client.resources(ModelVersion.class).inNamespace(namespace).withName("fraud-v1").get();
@@ -70,18 +80,24 @@ final class Reactions {
     v2.getSpec().version = "2";
     v2.getSpec().storageUri = "s3://models/fraud/2";
     stack.client.resource(v2).create();
-    pipelines.patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"rollout\":{\"canary\":{\"steps\":[50,100],\"interval\":\""
-        + INTERVAL.toSeconds() + "s\"},\"analysis\":{\"failureThreshold\":1}},\"serving\":{\"modelVersionRef\":{\"name\":"
+    pipelines.patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"rollout\":{\"split\":\"" + split.name()
+        + "\",\"canary\":{\"steps\":[50,100],\"interval\":\"" + INTERVAL.toSeconds()
+        + "s\"},\"analysis\":{\"failureThreshold\":1}},\"serving\":{\"modelVersionRef\":{\"name\":"
         + "\"fraud-v2\"},\"slo\":{\"maxConsumerLag\":100}}}}");
     var isvc = stack.client.genericKubernetesResources("serving.kserve.io/v1beta1", "InferenceService")
         .inNamespace(namespace).withName("fraud-scoring");
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
-        .until(() -> Integer.valueOf(50).equals(canaryPercent(isvc.get())));
+    var control = stack.client.configMaps().inNamespace(namespace).withName("fraud-scoring-control");
+    java.util.function.Supplier<Object> weight = split == RolloutSpec.Split.key
+        ? () -> control.get() == null || control.get().getData() == null ? null
+            : control.get().getData().get("candidate-weight")
+        : () -> canaryPercent(isvc.get());
+    Object atStep = split == RolloutSpec.Split.key ? "50" : Integer.valueOf(50);
+    Object none = split == RolloutSpec.Split.key ? "0" : Integer.valueOf(0);
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> atStep.equals(weight.get()));
 
     produce(stack, input, 1000);
     long breach = System.nanoTime();
-    await().atMost(INTERVAL.multipliedBy(4)).pollInterval(Duration.ofMillis(20))
-        .until(() -> Integer.valueOf(0).equals(canaryPercent(isvc.get())));
+    await().atMost(INTERVAL.multipliedBy(4)).pollInterval(Duration.ofMillis(20)).until(() -> none.equals(weight.get()));
     return (System.nanoTime() - breach) / 1e9;
   }
 

@@ -86,6 +86,53 @@ class LatencyRolloutIT {
   }
 
   @Test
+  void aCandidateFailingAFifthOfItsRequestsIsRolledBackOnItsErrorRate() {
+    rollOut("errors", Map.of());
+    await().atMost(Duration.ofSeconds(40)).until(() -> Integer.valueOf(60).equals(rollout("errors").weight));
+    assertThat(rollout("errors").lastAnalysis).anySatisfy(r -> {
+      assertThat(r.metric).isEqualTo("errorRatePercent");
+      assertThat(r.verdict).as("no errors, the first step passed").isEqualTo("Pass");
+    });
+
+    // the candidate answers 5xx on 20% of its requests; the stable version's stay clean
+    metrics.serve("errors", "fraud-scoring", "fraud", "2", 40, 20);
+    await().atMost(Duration.ofSeconds(60)).until(() -> "RolledBack".equals(rollout("errors").phase));
+    StreamingPipeline p = env.pipeline("errors", "fraud-scoring");
+    assertThat(p.getStatus().rollout.lastAnalysis).anySatisfy(r -> {
+      assertThat(r.metric).isEqualTo("errorRatePercent");
+      assertThat(r.target).isEqualTo("candidate");
+      assertThat(r.value).isBetween(15.0, 25.0);
+      assertThat(r.verdict).isEqualTo("Fail");
+    });
+    assertThat(Conditions.find(p.getStatus().conditions, "RolledBack").orElseThrow().getMessage())
+        .contains("candidate error rate").contains("> 1.00%").contains("(3/3 consecutive)");
+  }
+
+  @Test
+  void aCandidateWithinTheSloButFarSlowerThanTheStableVersionIsRolledBackAgainstIt() {
+    rollOut("vs-stable", Map.of("comparedToStable", Map.of("maxP99IncreaseMs", 50)));
+    await().atMost(Duration.ofSeconds(40)).until(() -> Integer.valueOf(60).equals(rollout("vs-stable").weight));
+    assertThat(rollout("vs-stable").lastAnalysis).anySatisfy(r -> {
+      assertThat(r.metric).isEqualTo("p99VsStable");
+      assertThat(r.verdict).as("as fast as stable: passed").isEqualTo("Pass");
+    });
+
+    // 180ms is inside the 250ms SLO, but stable answers in 40ms and the allowance is 50ms
+    metrics.serve("vs-stable", "fraud-scoring", "fraud", "2", 180, 0);
+    await().atMost(Duration.ofSeconds(60)).until(() -> "RolledBack".equals(rollout("vs-stable").phase));
+    var analysis = rollout("vs-stable").lastAnalysis;
+    assertThat(analysis).anySatisfy(r -> {
+      assertThat(r.metric).isEqualTo("p99LatencyMs");
+      assertThat(r.verdict).as("inside the absolute SLO").isEqualTo("Pass");
+    });
+    assertThat(analysis).anySatisfy(r -> {
+      assertThat(r.metric).isEqualTo("p99VsStable");
+      assertThat(r.verdict).isEqualTo("Fail");
+      assertThat(r.message).matches("candidate p99 latency \\d+(\\.\\d)?ms > stable \\d+(\\.\\d)?ms \\+ 50ms");
+    });
+  }
+
+  @Test
   void prometheusGoingAwayHoldsTheCanaryThenFailsAfterTheNoDataTimeoutAndTheOperatorKeepsRunning() {
     rollOut("noprom", Map.of("noDataTimeoutIntervals", 2));
     await().atMost(Duration.ofSeconds(40)).until(() -> Integer.valueOf(60).equals(rollout("noprom").weight));

@@ -188,18 +188,7 @@ class RolloutIT extends WithOperator {
     String ns = "triton-unrouted";
     // a cluster with the Gateway API CRDs but no mesh implementing them: nobody writes the route's status
     env.standIns.behave(StandInControllers.Kind.HTTP_ROUTE, ns, "image-embeddings-triton", StandInControllers.Behaviour.HOLD);
-    env.client.resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata().withName("kafka-client")
-        .withNamespace(ns).endMetadata().withStringData(Map.of("security.protocol", "PLAINTEXT")).build()).create();
-    var objects = env.example("triton-gpu.yaml");
-    Manifests.moveTo(objects, ns);
-    env.apply(objects);
-    env.awaitReady(ns, "image-embeddings", true, "Ready");
-    env.createVersionOf(ns, "embedder-v3", "embedder-v4", "4", spec -> { });
-    env.client.resources(StreamingPipeline.class).inNamespace(ns).withName("image-embeddings")
-        .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
-            io.fabric8.kubernetes.client.utils.Serialization.asJson(Map.of("spec", Map.of(
-                "rollout", OperatorFixture.fastRollout(25, 100),
-                "serving", Map.of("modelVersionRef", Map.of("name", "embedder-v4"))))));
+    rollOutEmbedderV4(ns, spec -> { });
 
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
       var p = env.pipeline(ns, "image-embeddings");
@@ -219,18 +208,7 @@ class RolloutIT extends WithOperator {
   @Test
   void aTritonCanaryRunsBothVersionsAndSplitsTrafficWithAnHttpRoute() {
     String ns = "triton-canary";
-    env.client.resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata().withName("kafka-client")
-        .withNamespace(ns).endMetadata().withStringData(Map.of("security.protocol", "PLAINTEXT")).build()).create();
-    var objects = env.example("triton-gpu.yaml");
-    Manifests.moveTo(objects, ns);
-    env.apply(objects);
-    env.awaitReady(ns, "image-embeddings", true, "Ready");
-    env.createVersionOf(ns, "embedder-v3", "embedder-v4", "4", spec -> spec.minReplicas = 4);
-    env.client.resources(StreamingPipeline.class).inNamespace(ns).withName("image-embeddings")
-        .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
-            io.fabric8.kubernetes.client.utils.Serialization.asJson(Map.of("spec", Map.of(
-                "rollout", OperatorFixture.fastRollout(25, 100),
-                "serving", Map.of("modelVersionRef", Map.of("name", "embedder-v4"))))));
+    rollOutEmbedderV4(ns, spec -> spec.minReplicas = 4);
 
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
       assertThat(backendWeights(ns)).containsExactly(Map.entry("image-embeddings-embedder-v3", 75),
@@ -268,6 +246,22 @@ class RolloutIT extends WithOperator {
   }
 
   @SuppressWarnings("unchecked")
+  /** The Triton example in its own namespace, Ready on embedder-v3, then rolled to embedder-v4 (canary 25, 100%). */
+  private static void rollOutEmbedderV4(String ns, java.util.function.Consumer<dev.slipstream.api.v1alpha1.ModelVersionSpec> v4) {
+    env.client.resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata().withName("kafka-client")
+        .withNamespace(ns).endMetadata().withStringData(Map.of("security.protocol", "PLAINTEXT")).build()).create();
+    var objects = env.example("triton-gpu.yaml");
+    Manifests.moveTo(objects, ns);
+    env.apply(objects);
+    env.awaitReady(ns, "image-embeddings", true, "Ready");
+    env.createVersionOf(ns, "embedder-v3", "embedder-v4", "4", v4);
+    env.client.resources(StreamingPipeline.class).inNamespace(ns).withName("image-embeddings")
+        .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+            io.fabric8.kubernetes.client.utils.Serialization.asJson(Map.of("spec", Map.of(
+                "rollout", OperatorFixture.fastRollout(25, 100),
+                "serving", Map.of("modelVersionRef", Map.of("name", "embedder-v4"))))));
+  }
+
   private static Map<String, Object> backendWeights(String namespace) {
     GenericKubernetesResource route = env.client.genericKubernetesResources("gateway.networking.k8s.io/v1", "HTTPRoute")
         .inNamespace(namespace).withName("image-embeddings-triton").get();

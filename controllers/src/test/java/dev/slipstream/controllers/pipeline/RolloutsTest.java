@@ -102,14 +102,7 @@ class RolloutsTest {
     ModelVersion candidate = world.add(version(Examples.model("triton-gpu.yaml", "embedder-v3"), "embedder-v4", "vision"));
     world.deploy("image-embeddings-embedder-v3", 1);
     world.deploy("image-embeddings-embedder-v4", 1);
-    RolloutStatus canary = idle("embedder-v3");
-    canary.phase = "Canary";
-    canary.candidate = "embedder-v4";
-    canary.stepIndex = 1;
-    canary.weight = 25;
-    canary.stepStartedAt = NOW.toString();
-    canary.lastCheckAt = NOW.toString();
-    canary.lastProgressAt = NOW.toString();
+    RolloutStatus canary = canary("embedder-v3", "embedder-v4", 1, 25, NOW);
 
     Rollouts.RolloutStep step = rollouts.step(pipeline, canary, candidate, 0L, false, NOW.plusSeconds(1));
 
@@ -136,14 +129,7 @@ class RolloutsTest {
     pipeline.getSpec().rollout.analysis.comparedToStable.maxP99IncreaseMs = 50;
     world.add(Examples.model("fraud-scoring.yaml", "fraud-v1"));
     ModelVersion v2 = world.add(version(Examples.model("fraud-scoring.yaml", "fraud-v1"), "fraud-v2", "payments"));
-    RolloutStatus canary = idle("fraud-v1");
-    canary.phase = "Canary";
-    canary.candidate = "fraud-v2";
-    canary.stepIndex = 0;
-    canary.weight = 5;
-    canary.stepStartedAt = NOW.minusSeconds(120).toString();
-    canary.lastCheckAt = NOW.minusSeconds(120).toString();
-    canary.lastProgressAt = NOW.minusSeconds(120).toString();
+    RolloutStatus canary = canary("fraud-v1", "fraud-v2", 0, 5, NOW.minusSeconds(120));
 
     Rollouts.RolloutStep step = measured.step(pipeline, canary, v2, 0L, false, NOW);
 
@@ -227,6 +213,19 @@ class RolloutsTest {
   private static GenericKubernetesResource route(String yaml) {
     return Serialization.unmarshal("apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\n"
         + "metadata: {name: image-embeddings-triton, namespace: vision}\n" + yaml, GenericKubernetesResource.class);
+  }
+
+  /** A canary of {@code candidate} at a step whose last check was {@code checked}. */
+  private static RolloutStatus canary(String stable, String candidate, int step, int weight, Instant checked) {
+    RolloutStatus status = idle(stable);
+    status.phase = "Canary";
+    status.candidate = candidate;
+    status.stepIndex = step;
+    status.weight = weight;
+    status.stepStartedAt = checked.toString();
+    status.lastCheckAt = checked.toString();
+    status.lastProgressAt = checked.toString();
+    return status;
   }
 
   private static RolloutStatus idle(String stable) {
