@@ -303,6 +303,24 @@ class StreamingPipelineIT extends WithOperator {
   }
 
   @Test
+  void aFlinkJobBeingUpgradedIsNotReadyUntilTheFlinkOperatorHasDeployedTheNewSpec() {
+    var objects = fraudScoringIn("upgrading");
+    // the Flink operator is moving the job to the spec the operator wrote: the old job still RUNNING
+    env.standIns.behave(StandInControllers.Kind.FLINK_DEPLOYMENT, "upgrading", "fraud-scoring",
+        StandInControllers.Behaviour.UPGRADING);
+    env.apply(objects);
+    StreamingPipeline p = env.awaitReady("upgrading", "fraud-scoring", false, "JobUpgrading");
+    assertThat(Conditions.find(p.getStatus().conditions, "FlinkJobReady").orElseThrow().getMessage())
+        .isEqualTo("FlinkDeployment fraud-scoring is being upgraded to its new spec (lifecycle UPGRADING)");
+    assertThat(p.getStatus().flinkJobState).as("what the Flink operator reports of the job").isEqualTo("RUNNING");
+    assertThat(p.getStatus().phase).isEqualTo("Provisioning");
+
+    env.standIns.behave(StandInControllers.Kind.FLINK_DEPLOYMENT, "upgrading", "fraud-scoring",
+        StandInControllers.Behaviour.READY);
+    env.awaitReady("upgrading", "fraud-scoring", true, "Ready");
+  }
+
+  @Test
   void aSpecTheSchemaCannotJudgeIsReportedAsInvalidSpecAndNothingIsCreated() {
     var objects = fraudScoringIn("invalid");
     String longName = "fraud-scoring-for-the-european-card-network-eu-west";

@@ -56,6 +56,8 @@ public final class StandInControllers implements AutoCloseable {
   public sealed interface Behaviour {
     Behaviour READY = new Ready();
     Behaviour HOLD = new Hold();
+    /** The Flink operator upgrading the job to a new spec: the old job still RUNNING, reconciliation UPGRADING. */
+    Behaviour UPGRADING = new Upgrading();
 
     static Behaviour fail(String message) {
       return new Fail(message);
@@ -64,6 +66,8 @@ public final class StandInControllers implements AutoCloseable {
     record Ready() implements Behaviour {}
 
     record Hold() implements Behaviour {}
+
+    record Upgrading() implements Behaviour {}
 
     record Fail(String message) implements Behaviour {}
   }
@@ -138,11 +142,14 @@ public final class StandInControllers implements AutoCloseable {
     if (behaviour instanceof Behaviour.Hold) {
       return;
     }
+    if (behaviour instanceof Behaviour.Upgrading && kind != Kind.FLINK_DEPLOYMENT) {
+      behaviour = Behaviour.READY; // only the Flink operator has that in-between state
+    }
     Map<String, Object> status = switch (kind) {
       case INFERENCE_SERVICE -> inferenceServiceStatus(obj, behaviour,
           deploymentModes.getOrDefault(key(kind, obj.getMetadata().getNamespace(), obj.getMetadata().getName()), "Serverless"));
       case HTTP_ROUTE -> httpRouteStatus(obj, behaviour);
-      case FLINK_DEPLOYMENT -> flinkStatus(behaviour);
+      case FLINK_DEPLOYMENT -> flinkStatus(obj, behaviour);
       case KAFKA_TOPIC -> kafkaTopicStatus(obj, behaviour);
       case DEPLOYMENT -> deploymentStatus((Deployment) obj, behaviour);
     };
@@ -179,6 +186,7 @@ public final class StandInControllers implements AutoCloseable {
     if (node instanceof Map<?, ?> m) {
       ((Map<String, Object>) m).remove("lastTransitionTime");
       ((Map<String, Object>) m).remove("lastUpdateTime");
+      ((Map<String, Object>) m).remove("reconciliationTimestamp");
       m.values().forEach(StandInControllers::stripTimes);
     } else if (node instanceof List<?> l) {
       l.forEach(StandInControllers::stripTimes);
@@ -301,20 +309,46 @@ public final class StandInControllers implements AutoCloseable {
     return Map.of("parents", parents);
   }
 
-  private static Map<String, Object> flinkStatus(Behaviour behaviour) {
-    Map<String, Object> status = new LinkedHashMap<>();
+  /**
+   * The Flink Kubernetes Operator: the generation it reconciled, the reconciliation state (DEPLOYED, or UPGRADING
+   * while it moves the job to a new spec), the last reconciled spec as it serialises it, the lifecycle state and the
+   * job's state; a failed job with its error.
+   */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> flinkStatus(HasMetadata deployment, Behaviour behaviour) {
     boolean ok = behaviour instanceof Behaviour.Ready;
+    boolean upgrading = behaviour instanceof Behaviour.Upgrading;
+    Map<String, Object> status = new LinkedHashMap<>();
     Map<String, Object> jobStatus = new LinkedHashMap<>();
-    jobStatus.put("state", ok ? "RUNNING" : "FAILED");
+    jobStatus.put("state", ok || upgrading ? "RUNNING" : "FAILED");
     jobStatus.put("jobName", "slipstream-job");
     status.put("jobStatus", jobStatus);
-    status.put("lifecycleState", ok ? "STABLE" : "FAILED");
-    status.put("jobManagerDeploymentStatus", ok ? "READY" : "ERROR");
-    if (!ok) {
+    status.put("observedGeneration", deployment.getMetadata().getGeneration());
+    Map<String, Object> spec = MAPPER.convertValue(((GenericKubernetesResource) deployment).getAdditionalProperties()
+        .get("spec"), Map.class);
+    String reconciled;
+    try {
+      reconciled = MAPPER.writeValueAsString(Map.of("spec", spec == null ? Map.of() : spec,
+          "resource_metadata", Map.of("apiVersion", "flink.apache.org/v1beta1", "firstDeployment", false)));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+    Map<String, Object> reconciliation = new LinkedHashMap<>();
+    reconciliation.put("reconciliationTimestamp", Instant.now().toEpochMilli() / 1000 * 1000);
+    reconciliation.put("lastReconciledSpec", reconciled);
+    if (!upgrading) {
+      reconciliation.put("lastStableSpec", reconciled);
+    }
+    reconciliation.put("state", upgrading ? "UPGRADING" : "DEPLOYED");
+    status.put("reconciliationStatus", reconciliation);
+    status.put("lifecycleState", ok ? "STABLE" : upgrading ? "UPGRADING" : "FAILED");
+    status.put("jobManagerDeploymentStatus", ok || upgrading ? "READY" : "ERROR");
+    if (!ok && !upgrading) {
       status.put("error", ((Behaviour.Fail) behaviour).message());
     }
     return status;
   }
+
 
   private static Map<String, Object> kafkaTopicStatus(HasMetadata topic, Behaviour behaviour) {
     boolean ok = behaviour instanceof Behaviour.Ready;

@@ -73,7 +73,12 @@ public final class ObjectReadiness {
     return Readiness.pending("ServingPending", "Deployment " + name + " has " + available + "/" + wanted + " replicas available");
   }
 
-  /** Flink Kubernetes Operator: the job is ready when RUNNING; FAILED or a reported error is a failure. */
+  /**
+   * Flink Kubernetes Operator: the job is ready when the operator has reconciled the spec as it is now
+   * ({@code observedGeneration}), deployed it ({@code reconciliationStatus.state} DEPLOYED, not UPGRADING or rolling
+   * back) and the job is RUNNING. FAILED, a reported error, or a rollback to the last stable spec is a failure; a
+   * RUNNING job of an earlier spec, or one being upgraded, is a wait.
+   */
   public static Readiness flinkDeployment(GenericKubernetesResource deployment) {
     if (deployment == null) {
       return Readiness.pending("JobPending", "FlinkDeployment not created yet");
@@ -85,6 +90,22 @@ public final class ObjectReadiness {
     if ("FAILED".equals(state) || (error != null && !"RUNNING".equals(state))) {
       return Readiness.failed("JobFailed", "Flink job " + name + " is " + (state == null ? "failing" : state)
           + (error == null ? "" : ": " + error));
+    }
+    Object reconciliation = path(status, "reconciliationStatus").map(r -> r.get("state")).orElse(null);
+    if ("ROLLED_BACK".equals(reconciliation)) {
+      return Readiness.failed("JobRolledBack", "the Flink operator rolled FlinkDeployment " + name
+          + " back to its last stable spec" + (error == null ? "" : ": " + error));
+    }
+    Long generation = deployment.getMetadata().getGeneration();
+    Object observed = status.get("observedGeneration");
+    if (generation != null && (!(observed instanceof Number n) || n.longValue() < generation)) {
+      return Readiness.pending("JobPending", "the Flink operator has not reconciled generation " + generation
+          + " of FlinkDeployment " + name + " yet" + (state == null ? "" : " (the job of an earlier spec is " + state + ")"));
+    }
+    if ("UPGRADING".equals(reconciliation) || "ROLLING_BACK".equals(reconciliation)) {
+      return Readiness.pending("JobUpgrading", "FlinkDeployment " + name + " is " + (reconciliation.equals("UPGRADING")
+          ? "being upgraded to its new spec" : "being rolled back to its last stable spec") + " (lifecycle "
+          + status.getOrDefault("lifecycleState", reconciliation) + ")");
     }
     if ("RUNNING".equals(state)) {
       return Readiness.ready("JobRunning", "Flink job " + name + " is RUNNING");

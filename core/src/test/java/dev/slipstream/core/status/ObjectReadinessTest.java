@@ -64,6 +64,50 @@ class ObjectReadinessTest {
     assertThat(failed.message()).contains("ClassNotFoundException");
   }
 
+  /** A FlinkDeployment at generation 2 with the status the Flink operator wrote. */
+  private static GenericKubernetesResource flinkAt2(String status) {
+    GenericKubernetesResource d = withStatus(status);
+    d.getMetadata().setGeneration(2L);
+    return d;
+  }
+
+  @Test
+  void aFlinkJobIsReadyOnlyForItsCurrentSpecDeployedAndRunning() {
+    Readiness deployed = ObjectReadiness.flinkDeployment(flinkAt2("{\"observedGeneration\":2,\"lifecycleState\":\"STABLE\","
+        + "\"reconciliationStatus\":{\"state\":\"DEPLOYED\"},\"jobStatus\":{\"state\":\"RUNNING\"}}"));
+    assertThat(deployed.isReady()).isTrue();
+
+    Readiness earlierSpec = ObjectReadiness.flinkDeployment(flinkAt2("{\"observedGeneration\":1,\"lifecycleState\":\"STABLE\","
+        + "\"reconciliationStatus\":{\"state\":\"DEPLOYED\"},\"jobStatus\":{\"state\":\"RUNNING\"}}"));
+    assertThat(earlierSpec.state()).isEqualTo(Readiness.State.PENDING);
+    assertThat(earlierSpec.message()).isEqualTo("the Flink operator has not reconciled generation 2 of FlinkDeployment"
+        + " fraud yet (the job of an earlier spec is RUNNING)");
+
+    Readiness upgrading = ObjectReadiness.flinkDeployment(flinkAt2("{\"observedGeneration\":2,\"lifecycleState\":\"UPGRADING\","
+        + "\"reconciliationStatus\":{\"state\":\"UPGRADING\"},\"jobStatus\":{\"state\":\"RUNNING\"}}"));
+    assertThat(upgrading.state()).isEqualTo(Readiness.State.PENDING);
+    assertThat(upgrading.reason()).isEqualTo("JobUpgrading");
+    assertThat(upgrading.message()).isEqualTo("FlinkDeployment fraud is being upgraded to its new spec (lifecycle UPGRADING)");
+
+    Readiness rolledBack = ObjectReadiness.flinkDeployment(flinkAt2("{\"observedGeneration\":2,\"lifecycleState\":\"ROLLED_BACK\","
+        + "\"reconciliationStatus\":{\"state\":\"ROLLED_BACK\"},\"jobStatus\":{\"state\":\"RUNNING\"},"
+        + "\"error\":\"the new spec did not become stable in 5 min\"}"));
+    assertThat(rolledBack.state()).isEqualTo(Readiness.State.FAILED);
+    assertThat(rolledBack.reason()).isEqualTo("JobRolledBack");
+    assertThat(rolledBack.message()).endsWith("back to its last stable spec: the new spec did not become stable in 5 min");
+  }
+
+  @Test
+  void anInferenceServiceReadyForAnEarlierGenerationIsNotReady() {
+    GenericKubernetesResource isvc = withStatus("{\"observedGeneration\":1,\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\"}]}");
+    isvc.getMetadata().setGeneration(2L);
+    Readiness stale = KServeStatus.readiness(isvc);
+    assertThat(stale.state()).isEqualTo(Readiness.State.PENDING);
+    assertThat(stale.message()).isEqualTo("InferenceService fraud: KServe has not processed generation 2 yet");
+    isvc.getMetadata().setGeneration(1L);
+    assertThat(KServeStatus.readiness(isvc).isReady()).isTrue();
+  }
+
   @Test
   void kafkaTopicReadyAndRefusedByStrimzi() {
     assertThat(ObjectReadiness.kafkaTopic(withStatus("{\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\"}]}")).isReady()).isTrue();
