@@ -1,5 +1,5 @@
 -- ArgoCD health of a slipstream.dev ModelVersion: Healthy when valid (Ready), Degraded when its spec is
--- invalid, Progressing until the operator has looked at it.
+-- invalid, Progressing until the operator has looked at it and while the pipelines serving it provision.
 local hs = {}
 if obj.status == nil or obj.status.conditions == nil then
   hs.status = "Progressing"
@@ -16,10 +16,13 @@ for _, c in ipairs(obj.status.conditions) do
   if c.type == "Ready" then
     if c.status == "True" then
       hs.status = "Healthy"
-    else
+    elseif c.reason == "InvalidSpec" then
       hs.status = "Degraded"
+    else
+      -- ServingNotReady: valid, and the pipelines serving it are still provisioning
+      hs.status = "Progressing"
     end
-    hs.message = c.reason .. ": " .. (c.message or "")
+    hs.message = (c.reason or "Ready") .. ": " .. (c.message or "")
     return hs
   end
 end

@@ -1,7 +1,7 @@
 -- ArgoCD health of a slipstream.dev StreamingPipeline, from the conditions the operator writes.
 -- Healthy: Ready and nothing degraded. Progressing: provisioning, a rollout under way, or a spec not
--- yet observed. Degraded: a spec that cannot be applied, a failed part, an automatic rollback in force,
--- or a ShedPolicy level above normal.
+-- yet observed. Suspended: a rollout paused (spec.rollout.paused). Degraded: a spec that cannot be applied,
+-- a failed part, an automatic rollback in force, or a ShedPolicy level above normal.
 local hs = {}
 local function condition(conditions, kind)
   for _, c in ipairs(conditions) do
@@ -29,22 +29,24 @@ local progressing = condition(obj.status.conditions, "Progressing")
 local degraded = condition(obj.status.conditions, "Degraded")
 
 if ready ~= nil and ready.status == "False" then
-  if ready.reason == "InvalidSpec" or obj.status.phase == "Failed" then
+  -- Failed (a part failed) and Degraded (Kafka unreachable) are not waits that end by themselves
+  if ready.reason == "InvalidSpec" or obj.status.phase == "Failed" or obj.status.phase == "Degraded" then
     hs.status = "Degraded"
   else
     hs.status = "Progressing"
   end
-  hs.message = ready.reason .. ": " .. (ready.message or "")
+  hs.message = (ready.reason or "NotReady") .. ": " .. (ready.message or "")
   return hs
 end
 if degraded ~= nil and degraded.status == "True" then
   hs.status = "Degraded"
-  hs.message = degraded.reason .. ": " .. (degraded.message or "")
+  hs.message = (degraded.reason or "Degraded") .. ": " .. (degraded.message or "")
   return hs
 end
 if progressing ~= nil and progressing.status == "True" then
-  hs.status = "Progressing"
-  hs.message = "Rollout " .. progressing.reason .. ": " .. (progressing.message or "")
+  -- ArgoCD's convention for a rollout held on purpose
+  hs.status = progressing.reason == "Paused" and "Suspended" or "Progressing"
+  hs.message = "Rollout " .. (progressing.reason or "under way") .. ": " .. (progressing.message or "")
   return hs
 end
 if ready ~= nil and ready.status == "True" then

@@ -110,4 +110,53 @@ class ArgoHealthTest {
         .containsEntry("message", "InvalidSpec: storageUri is not a URI");
     assertThat(health("modelversion-health.lua", "metadata: {generation: 1}\n")).containsEntry("status", "Progressing");
   }
+
+  @Test
+  void aPausedRolloutIsSuspendedAndAnUnreachableKafkaIsDegraded() throws Exception {
+    assertThat(health("streamingpipeline-health.lua", pipeline(4, 4, "Ready",
+        condition("Ready", "True", "Ready", "ok"),
+        condition("Progressing", "True", "Paused", "paused at weight 25% (spec.rollout.paused)"))))
+        .containsEntry("status", "Suspended").containsEntry("message", "Rollout Paused: paused at weight 25% (spec.rollout.paused)");
+    assertThat(health("streamingpipeline-health.lua", pipeline(4, 4, "Degraded",
+        condition("Ready", "False", "KafkaUnavailable", "Kafka at kafka:9092 is unreachable"))))
+        .containsEntry("status", "Degraded");
+  }
+
+  @Test
+  void aModelVersionWhosePipelinesStillProvisionIsProgressing() throws Exception {
+    String provisioning = "metadata: {generation: 1}\nstatus:\n  observedGeneration: 1\n  conditions:\n"
+        + condition("Ready", "False", "ServingNotReady", "Serving is not ready yet in fraud-scoring");
+    assertThat(health("modelversion-health.lua", provisioning)).containsEntry("status", "Progressing")
+        .containsEntry("message", "ServingNotReady: Serving is not ready yet in fraud-scoring");
+  }
+
+  @Test
+  void aShedPolicyIsHealthyWhenValidDegradedWhenNotAndProgressingUntilValidated() throws Exception {
+    String valid = "metadata: {generation: 2}\nstatus:\n  observedGeneration: 2\n  conditions:\n"
+        + condition("Ready", "True", "Valid", "3 levels, mildest first");
+    assertThat(health("shedpolicy-health.lua", valid)).containsEntry("status", "Healthy")
+        .containsEntry("message", "Valid: 3 levels, mildest first");
+    String invalid = "metadata: {generation: 2}\nstatus:\n  observedGeneration: 2\n  conditions:\n"
+        + condition("Ready", "False", "InvalidSpec", "level 2: fraud-lite-v9 does not exist");
+    assertThat(health("shedpolicy-health.lua", invalid)).containsEntry("status", "Degraded");
+    String edited = "metadata: {generation: 3}\nstatus:\n  observedGeneration: 2\n  conditions:\n"
+        + condition("Ready", "True", "Valid", "3 levels");
+    assertThat(health("shedpolicy-health.lua", edited)).containsEntry("status", "Progressing");
+    assertThat(health("shedpolicy-health.lua", "metadata: {generation: 1}\n")).containsEntry("status", "Progressing");
+  }
+
+  @Test
+  void aConditionWithoutAReasonDoesNotBreakAnyScript() throws Exception {
+    String noReason = "  - {type: Ready, status: \"False\", message: \"no reason given\"}";
+    assertThat(health("streamingpipeline-health.lua", pipeline(1, 1, "Provisioning", noReason)))
+        .containsEntry("status", "Progressing").containsEntry("message", "NotReady: no reason given");
+    String model = "metadata: {generation: 1}\nstatus:\n  observedGeneration: 1\n  conditions:\n" + noReason;
+    assertThat(health("modelversion-health.lua", model)).containsEntry("status", "Progressing");
+    assertThat(health("shedpolicy-health.lua", model)).containsEntry("status", "Degraded")
+        .containsEntry("message", "Ready: no reason given");
+    String degraded = pipeline(1, 1, "Degraded", condition("Ready", "True", "Ready", "ok"),
+        "  - {type: Degraded, status: \"True\", message: \"held\"}");
+    assertThat(health("streamingpipeline-health.lua", degraded)).containsEntry("status", "Degraded")
+        .containsEntry("message", "Degraded: held");
+  }
 }
