@@ -55,7 +55,7 @@ tests, both ways: each call must be allowed, and each rule must have been used.
   verbs: ["get", "list", "watch", "create", "update", "patch"]
 - apiGroups: ["gateway.networking.k8s.io"]
   resources: ["httproutes"]
-  verbs: ["list", "watch", "create", "update"]
+  verbs: ["list", "watch", "create", "update", "delete"]
 - apiGroups: ["keda.sh"]
   resources: ["scaledobjects"]
   verbs: ["list", "watch", "create", "update", "delete"]

@@ -206,6 +206,35 @@ class RolloutIT extends WithOperator {
   }
 
   @Test
+  void aPipelineMovedOffTritonLosesItsDeploymentServicesAndRouteOnceKServeServes() {
+    String ns = "triton-to-kserve";
+    env.client.resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata().withName("kafka-client")
+        .withNamespace(ns).endMetadata().withStringData(Map.of("security.protocol", "PLAINTEXT")).build()).create();
+    var objects = env.example("triton-gpu.yaml");
+    Manifests.moveTo(objects, ns);
+    env.apply(objects);
+    env.awaitReady(ns, "image-embeddings", true, "Ready");
+    var routes = env.client.genericKubernetesResources("gateway.networking.k8s.io/v1", "HTTPRoute").inNamespace(ns);
+    assertThat(routes.withName("image-embeddings-triton").get()).isNotNull();
+    env.createVersionOf(ns, "embedder-v3", "embedder-onnx", "5", spec -> {
+      spec.runtime = dev.slipstream.api.v1alpha1.ServingRuntime.KSERVE;
+      spec.format = dev.slipstream.api.v1alpha1.ModelFormat.ONNX;
+    });
+    env.client.resources(StreamingPipeline.class).inNamespace(ns).withName("image-embeddings")
+        .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+            "{\"spec\":{\"serving\":{\"modelVersionRef\":{\"name\":\"embedder-onnx\"}}}}");
+
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+      assertThat(env.predictor(ns, "image-embeddings")).as("KServe serves").isNotNull();
+      assertThat(routes.withName("image-embeddings-triton").get()).as("no Triton version is routed any more").isNull();
+      assertThat(env.client.apps().deployments().inNamespace(ns).withName("image-embeddings-embedder-v3").get()).isNull();
+      assertThat(env.client.services().inNamespace(ns).withName("image-embeddings-triton").get()).isNull();
+    });
+    assertThat(env.pipeline(ns, "image-embeddings").getStatus().rollout.message)
+        .contains("the runtime changes from triton to kserve");
+  }
+
+  @Test
   void aTritonCanaryRunsBothVersionsAndSplitsTrafficWithAnHttpRoute() {
     String ns = "triton-canary";
     rollOutEmbedderV4(ns, spec -> spec.minReplicas = 4);

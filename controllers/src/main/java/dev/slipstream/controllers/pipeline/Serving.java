@@ -249,7 +249,8 @@ final class Serving {
 
   /** Serving objects of the given component that are not kept (an earlier version or runtime) go. */
   private void prune(StreamingPipeline pipeline, Set<String> keep, Predicate<String> component, String why) {
-    Stream.of(caches.inferenceServices, caches.deployments, caches.services)
+    // an HTTPRoute goes too once no Triton version is routed (the pipeline moved to KServe)
+    Stream.of(caches.inferenceServices, caches.deployments, caches.services, caches.httpRoutes)
         .flatMap(kind -> prunable(pipeline, kind, keep, component, why))
         .forEach(Runnable::run);
   }
