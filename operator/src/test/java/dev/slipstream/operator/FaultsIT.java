@@ -70,7 +70,8 @@ class FaultsIT extends WithOperator {
     assertThat(((Map<?, ?>) predictor.get("model")).get("storageUri")).isEqualTo("s3://models/fraud/2");
     assertThat(predictor.getOrDefault("canaryTrafficPercent", 100)).as("all traffic on fraud-v2").isEqualTo(100);
     assertThat(events(ns, "RolloutStarted")).as("one rollout, started once").isEqualTo(1);
-    assertThat(events(ns, "RolloutSucceeded")).isEqualTo(1);
+    // a decision's Events are recorded after its status
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(events(ns, "RolloutSucceeded")).isEqualTo(1));
     dev.slipstream.testkit.Reliability.record("Faults", "the API server refusing a quarter of the operator's writes"
         + " (409 and 500) through provisioning and a canary", "pipeline Ready, candidate promoted, each rollout Event once");
   }

@@ -84,7 +84,8 @@ class RolloutIT extends WithOperator {
     assertThat(after.getMetadata().getResourceVersion()).as("no step, promotion or cleanup wrote the FlinkDeployment")
         .isEqualTo(job.getMetadata().getResourceVersion());
     assertThat(after.getAdditionalProperties().get("spec")).isEqualTo(job.getAdditionalProperties().get("spec"));
-    assertThat(events(ns)).extracting(Event::getReason).containsSubsequence("RolloutStarted", "Promoting", "RolloutSucceeded");
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(events(ns)).extracting(Event::getReason)
+        .containsSubsequence("RolloutStarted", "Promoting", "RolloutSucceeded"));
   }
 
   @Test
@@ -134,7 +135,9 @@ class RolloutIT extends WithOperator {
       assertThat(env.pipeline(ns, "fraud-scoring").getStatus().rollout.phase).isIn("Canary", "Promoting", "Succeeded");
       assertThat(flinkDeployment(ns, "fraud-scoring-shadow")).as("the shadow job ends with the shadow phase").isNull();
     });
-    assertThat(events(ns)).extracting(Event::getReason).contains("ShadowSucceeded");
+    // the decision's Events are recorded after its status: the phase can be seen a moment before them
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(events(ns)).extracting(Event::getReason).contains("ShadowSucceeded"));
     awaitRolloutPhase(ns, "Succeeded", 60);
   }
 
@@ -329,7 +332,9 @@ class RolloutIT extends WithOperator {
         .contains("GPU quota gpu-quota (requests.nvidia.com/gpu) leaves 0 GPU(s) but fraud-v2 needs 1"));
     assertThat(storageUri(predictor(ns))).as("no candidate pods to sit Pending").isEqualTo("s3://models/fraud/1");
     assertThat(predictor(ns)).doesNotContainKey("canaryTrafficPercent");
-    assertThat(events(ns)).filteredOn(e -> "GpuQuotaExceeded".equals(e.getReason())).hasSize(1);
+    // the refusal's Event is the decision's, recorded after its status
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(events(ns)).filteredOn(e -> "GpuQuotaExceeded".equals(e.getReason())).hasSize(1));
     var progressing = Conditions.find(env.pipeline(ns, "fraud-scoring").getStatus().conditions, "Progressing").orElseThrow();
     assertThat(progressing.getMessage()).contains("GPU quota");
 
@@ -383,8 +388,9 @@ class RolloutIT extends WithOperator {
       assertThat(r.metric).isEqualTo("consumerLag");
       assertThat(r.verdict).isEqualTo("Pass");
     });
-    assertThat(events("canary-ok")).extracting(Event::getReason).containsSubsequence(
-        "RolloutStarted", "CanaryStepAdvanced", "CanaryStepAdvanced", "Promoting", "RolloutSucceeded");
+    // a decision's Events are recorded after its status
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(events("canary-ok")).extracting(Event::getReason)
+        .containsSubsequence("RolloutStarted", "CanaryStepAdvanced", "CanaryStepAdvanced", "Promoting", "RolloutSucceeded"));
     assertThat(events("canary-ok")).filteredOn(e -> "CanaryStepAdvanced".equals(e.getReason()))
         .extracting(Event::getMessage).anySatisfy(m -> assertThat(m).startsWith("canary at 60% (step 2/3)"));
 
@@ -456,7 +462,8 @@ class RolloutIT extends WithOperator {
       assertThat(storageUri(predictor)).isEqualTo("s3://models/fraud/1");
       assertThat(env.pipeline("canary-revert", "fraud-scoring").getStatus().rollout.phase).isEqualTo("Idle");
     });
-    assertThat(events("canary-revert")).extracting(Event::getReason).contains("RolloutAborted");
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(events("canary-revert")).extracting(Event::getReason).contains("RolloutAborted"));
   }
 
   @Test

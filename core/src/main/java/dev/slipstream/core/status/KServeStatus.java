@@ -21,10 +21,8 @@ public final class KServeStatus {
     }
     String name = isvc.getMetadata().getName();
     Map<String, Object> status = status(isvc);
-    Optional<Readiness> stale = stale(isvc, status);
-    if (stale.isPresent()) {
-      return stale.get(); // a Ready condition left from the previous spec is not the new spec's
-    }
+    // not generation-aware on purpose: under a request split every canary step changes the spec, while the
+    // revisions that carry the traffic stay ready; the candidate's own revision is judged by latestRevision
     Optional<Map<String, Object>> ready = ObjectReadiness.condition(status, "Ready");
     if (ready.isPresent() && "True".equals(ready.get().get("status"))) {
       return Readiness.ready("ServingReady", "InferenceService " + name + " is ready");

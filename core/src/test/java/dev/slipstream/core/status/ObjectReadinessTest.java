@@ -98,14 +98,15 @@ class ObjectReadinessTest {
   }
 
   @Test
-  void anInferenceServiceReadyForAnEarlierGenerationIsNotReady() {
-    GenericKubernetesResource isvc = withStatus("{\"observedGeneration\":1,\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\"}]}");
+  void theCandidatesRevisionIsNotReadyForAnEarlierGeneration() {
+    GenericKubernetesResource isvc = withStatus("{\"observedGeneration\":1,\"components\":{\"predictor\":{"
+        + "\"latestCreatedRevision\":\"fraud-1\",\"latestReadyRevision\":\"fraud-1\"}}}");
     isvc.getMetadata().setGeneration(2L);
-    Readiness stale = KServeStatus.readiness(isvc);
+    Readiness stale = KServeStatus.latestRevision(isvc);
     assertThat(stale.state()).isEqualTo(Readiness.State.PENDING);
     assertThat(stale.message()).isEqualTo("InferenceService fraud: KServe has not processed generation 2 yet");
     isvc.getMetadata().setGeneration(1L);
-    assertThat(KServeStatus.readiness(isvc).isReady()).isTrue();
+    assertThat(KServeStatus.latestRevision(isvc).isReady()).isTrue();
   }
 
   @Test
