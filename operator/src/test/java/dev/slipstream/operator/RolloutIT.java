@@ -211,12 +211,7 @@ class RolloutIT extends WithOperator {
   @Test
   void aPipelineMovedOffTritonLosesItsDeploymentServicesAndRouteOnceKServeServes() {
     String ns = "triton-to-kserve";
-    env.client.resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata().withName("kafka-client")
-        .withNamespace(ns).endMetadata().withStringData(Map.of("security.protocol", "PLAINTEXT")).build()).create();
-    var objects = env.example("triton-gpu.yaml");
-    Manifests.moveTo(objects, ns);
-    env.apply(objects);
-    env.awaitReady(ns, "image-embeddings", true, "Ready");
+    tritonExampleReady(ns);
     var routes = env.client.genericKubernetesResources("gateway.networking.k8s.io/v1", "HTTPRoute").inNamespace(ns);
     assertThat(routes.withName("image-embeddings-triton").get()).isNotNull();
     env.createVersionOf(ns, "embedder-v3", "embedder-onnx", "5", spec -> {
@@ -278,14 +273,19 @@ class RolloutIT extends WithOperator {
   }
 
   @SuppressWarnings("unchecked")
-  /** The Triton example in its own namespace, Ready on embedder-v3, then rolled to embedder-v4 (canary 25, 100%). */
-  private static void rollOutEmbedderV4(String ns, java.util.function.Consumer<dev.slipstream.api.v1alpha1.ModelVersionSpec> v4) {
+  /** The Triton example in its own namespace (with its Kafka client Secret), Ready on embedder-v3. */
+  private static void tritonExampleReady(String ns) {
     env.client.resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata().withName("kafka-client")
         .withNamespace(ns).endMetadata().withStringData(Map.of("security.protocol", "PLAINTEXT")).build()).create();
     var objects = env.example("triton-gpu.yaml");
     Manifests.moveTo(objects, ns);
     env.apply(objects);
     env.awaitReady(ns, "image-embeddings", true, "Ready");
+  }
+
+  /** The Triton example in its own namespace, Ready on embedder-v3, then rolled to embedder-v4 (canary 25, 100%). */
+  private static void rollOutEmbedderV4(String ns, java.util.function.Consumer<dev.slipstream.api.v1alpha1.ModelVersionSpec> v4) {
+    tritonExampleReady(ns);
     env.createVersionOf(ns, "embedder-v3", "embedder-v4", "4", v4);
     env.client.resources(StreamingPipeline.class).inNamespace(ns).withName("image-embeddings")
         .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),

@@ -31,6 +31,11 @@ public final class EventRecorder {
     emit(about, "Warning", reason, message);
   }
 
+  /** An Event whose severity was decided elsewhere (a status change, a rollout or ladder decision). */
+  public void record(HasMetadata about, boolean warning, String reason, String message) {
+    emit(about, warning ? "Warning" : "Normal", reason, message);
+  }
+
   private void emit(HasMetadata about, String type, String reason, String message) {
     String now = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
     var meta = about.getMetadata();

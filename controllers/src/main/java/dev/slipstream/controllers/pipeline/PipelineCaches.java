@@ -5,6 +5,7 @@ import dev.slipstream.api.v1alpha1.ShedPolicy;
 import dev.slipstream.api.v1alpha1.StreamingPipeline;
 import dev.slipstream.controllers.common.Kinds;
 import dev.slipstream.controllers.common.OwnedWriter;
+import dev.slipstream.core.model.InferenceServiceModel;
 import dev.slipstream.core.model.Labels;
 import dev.slipstream.core.model.ThirdPartyKinds;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -82,6 +83,11 @@ final class PipelineCaches {
   /** The event sources to register with the controller, one per informer. */
   List<EventSource<?, StreamingPipeline>> sources() {
     return sources;
+  }
+
+  /** The pipeline's own InferenceService (KServe), named after it. */
+  Optional<GenericKubernetesResource> inferenceService(StreamingPipeline pipeline) {
+    return inferenceServices.get(pipeline, InferenceServiceModel.name(pipeline));
   }
 
   Optional<ModelVersion> modelVersion(String namespace, String name) {

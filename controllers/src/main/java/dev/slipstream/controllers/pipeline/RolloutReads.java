@@ -31,7 +31,7 @@ final class RolloutReads implements Rollouts.World {
 
   @Override
   public Optional<GenericKubernetesResource> inferenceService(StreamingPipeline pipeline) {
-    return caches.inferenceServices.get(pipeline, InferenceServiceModel.name(pipeline));
+    return caches.inferenceService(pipeline);
   }
 
   @Override

@@ -10,7 +10,6 @@ import dev.slipstream.controllers.ControllersConfig;
 import dev.slipstream.controllers.common.EventRecorder;
 import dev.slipstream.core.model.InferenceServiceModel;
 import dev.slipstream.core.model.Labels;
-import dev.slipstream.core.model.TritonDeploymentModel;
 import dev.slipstream.core.port.LatencySource;
 import dev.slipstream.core.rollout.GpuQuota;
 import dev.slipstream.core.rollout.RolloutCommand;
@@ -49,7 +48,6 @@ final class Rollouts {
   private final EventRecorder events;
   private final World world;
 
-
   /** What a rollout reads of the cluster and of Kafka, from the reconciler's caches and adapters. */
   interface World {
     Optional<GenericKubernetesResource> inferenceService(StreamingPipeline pipeline);
@@ -77,7 +75,6 @@ final class Rollouts {
     /** Whether the Gateway API HTTPRoute CRD is installed: Triton canaries need it. */
     boolean routesInstalled();
   }
-
 
   Rollouts(KubernetesClient client, ControllersConfig config, EventRecorder events, World world) {
     this.client = client;
@@ -119,7 +116,7 @@ final class Rollouts {
           null, degraded, command, direct.get(), null, lag), now);
       return new RolloutStep(desired, null, desired, decision, RolloutCommand.NONE, null, null, RolloutPhase.Idle, null);
     }
-    boolean keySplit = !triton && spec.split == RolloutSpec.Split.key;
+    boolean keySplit = RolloutStateMachine.splitsByKey(spec, desired.getSpec().runtime);
     ServingViews.View view = triton ? ServingViews.triton(world, pipeline, config.defaults())
         : keySplit ? ServingViews.keyed(world, pipeline, config.defaults(),
             before != null && RolloutPhase.Promoting.name().equals(before.phase))
@@ -222,11 +219,10 @@ final class Rollouts {
     }
     var mv = candidate.get().getSpec();
     Integer share = RolloutPhase.Shadowing.name().equals(rollout.phase) ? null : RolloutStateMachine.steps(spec).get(0);
-    int needed = mv.resources.gpu * dev.slipstream.core.model.InferenceServiceModel.share(mv.minReplicas, share);
+    int needed = mv.resources.gpu * InferenceServiceModel.share(mv.minReplicas, share);
     return GpuQuota.shortfall(world.resourceQuotas(pipeline.getMetadata().getNamespace()), needed, rollout.candidate)
         .map(why -> new RolloutObservation.Blocked("GpuQuotaExceeded", why));
   }
-
 
   /** After the status is written: the decision's Events and metrics, and a manual command consumed. */
   void after(StreamingPipeline pipeline, RolloutStep step) {
@@ -243,11 +239,7 @@ final class Rollouts {
     for (RolloutDecision.Event e : step.decision().events()) {
       LOG.info("pipeline {}/{} rollout: {} {}", pipeline.getMetadata().getNamespace(), pipeline.getMetadata().getName(),
           e.reason(), e.message());
-      if (e.warning()) {
-        events.warning(pipeline, e.reason(), e.message());
-      } else {
-        events.normal(pipeline, e.reason(), e.message());
-      }
+      events.record(pipeline, e.warning(), e.reason(), e.message());
     }
     var annotations = pipeline.getMetadata().getAnnotations();
     if (annotations != null && annotations.containsKey(RolloutCommand.ANNOTATION)) {
@@ -291,7 +283,6 @@ final class Rollouts {
       case job -> LatencyQueries.DEFAULT;
     };
   }
-
 
   /** The lag the last check measured for the same target (shadow and canary lags are different groups'). */
   private static Long previousLag(RolloutStatus before, String target) {

@@ -1,7 +1,6 @@
 package dev.slipstream.controllers.pipeline;
 
 import dev.slipstream.api.v1alpha1.ModelVersion;
-import dev.slipstream.api.v1alpha1.RolloutSpec;
 import dev.slipstream.api.v1alpha1.ServingRuntime;
 import dev.slipstream.api.v1alpha1.StreamingPipeline;
 import dev.slipstream.core.model.DesiredServing;
@@ -14,6 +13,7 @@ import dev.slipstream.core.model.ServingPlan;
 import dev.slipstream.core.model.ThirdPartyKinds;
 import dev.slipstream.core.model.TritonDeploymentModel;
 import dev.slipstream.core.rollout.RolloutPhase;
+import dev.slipstream.core.rollout.RolloutStateMachine;
 import dev.slipstream.core.shed.JobRouting;
 import dev.slipstream.core.shed.ShedActions;
 import dev.slipstream.core.status.KServeStatus;
@@ -100,14 +100,14 @@ final class Serving {
         pipeline.getSpec().kafka.clientSecretRef != null);
     boolean keda = !frozen && actions.keda() && kedaUnusable == null;
     Integer observedReplicas = frozen || keda ? observedReplicas(pipeline, stable, kserve) : null;
-    Integer observedConcurrency = frozen ? caches.inferenceServices.get(pipeline, InferenceServiceModel.name(pipeline))
+    Integer observedConcurrency = frozen ? caches.inferenceService(pipeline)
         .map(i -> KServeStatus.predictorNumber(i, "containerConcurrency")).orElse(null) : null;
     ServingPlan plan = ServingPlan.of(stable)
         .withCanary(served, rollout == null ? null : rollout.canaryPercent(), rollout == null ? null : rollout.replicaPercent())
         .withCapacity(ServingPlan.replicas(actions, frozen, keda, observedReplicas),
             ServingPlan.concurrency(actions, frozen, observedConcurrency))
         .withRoutes(caches.httpRoutes.installed(), warm(pipeline, rollout))
-        .withKeySplit(kserve && keySplit(pipeline), rollout != null
+        .withKeySplit(RolloutStateMachine.splitsByKey(pipeline.getSpec().rollout, served.getSpec().runtime), rollout != null
             && RolloutPhase.Promoting.name().equals(rollout.decision().status().phase));
     DesiredServing desired = ServingModel.desired(pipeline, plan, defaults);
     ServingPlan.KeyCanary keyCanary = plan.keyCanary(desired.candidateEndpoint());
@@ -148,10 +148,6 @@ final class Serving {
           ServingModel.FALLBACK_COMPONENT::equals, "no longer a fallback in force or kept warm");
     }
     return new Outcome(Objects.requireNonNull(readiness), label, desired.endpoint(), decided);
-  }
-
-  private static boolean keySplit(StreamingPipeline pipeline) {
-    return pipeline.getSpec().rollout != null && pipeline.getSpec().rollout.split == RolloutSpec.Split.key;
   }
 
   /** The versions a rollout keeps warm (Triton keeps their Deployments out of the route). */
@@ -209,7 +205,7 @@ final class Serving {
   /** The replicas the stable version runs now (the Deployment's, or the InferenceService's minimum); null if unknown. */
   private Integer observedReplicas(StreamingPipeline pipeline, ModelVersion stable, boolean kserve) {
     if (kserve) {
-      return caches.inferenceServices.get(pipeline, InferenceServiceModel.name(pipeline))
+      return caches.inferenceService(pipeline)
           .map(i -> KServeStatus.predictorNumber(i, "minReplicas")).orElse(null);
     }
     return caches.deployments.get(pipeline, TritonDeploymentModel.deploymentName(pipeline, stable))

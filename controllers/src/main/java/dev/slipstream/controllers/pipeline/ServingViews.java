@@ -47,8 +47,7 @@ final class ServingViews {
 
       @Override
       public Readiness stable(String stable) {
-        return isvc.map(KServeStatus::readiness)
-            .orElse(Readiness.pending("ServingPending", "InferenceService not created yet"));
+        return KServeStatus.readiness(isvc.orElse(null));
       }
 
       @Override
@@ -79,7 +78,7 @@ final class ServingViews {
 
       @Override
       public Readiness stable(String stable) {
-        return own.map(KServeStatus::readiness).orElse(Readiness.pending("ServingPending", "InferenceService not created yet"));
+        return KServeStatus.readiness(own.orElse(null));
       }
 
       @Override

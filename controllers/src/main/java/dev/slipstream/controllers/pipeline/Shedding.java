@@ -98,11 +98,7 @@ final class Shedding {
     }
     LOG.info("pipeline {}/{} ShedPolicy {}: level {} -> {}: {}", namespace, name, step.policy(), change.from(),
         change.to(), change.message());
-    if (change.up()) {
-      events.warning(pipeline, change.reason(), change.message());
-    } else {
-      events.normal(pipeline, change.reason(), change.message());
-    }
+    events.record(pipeline, change.up(), change.reason(), change.message());
   }
 
   private static boolean measuresLatency(dev.slipstream.api.v1alpha1.ShedPolicySpec spec) {

@@ -6,7 +6,6 @@ import dev.slipstream.api.v1alpha1.StreamingPipelineStatus;
 import dev.slipstream.controllers.ControllersConfig;
 import dev.slipstream.controllers.common.EventRecorder;
 import dev.slipstream.controllers.common.StatusRecorder;
-import dev.slipstream.core.model.InferenceServiceModel;
 import dev.slipstream.core.model.JobContract;
 import dev.slipstream.core.rollout.RolloutStateMachine;
 import dev.slipstream.core.shed.PolicyStanding;
@@ -95,8 +94,7 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
     String servingVersion = RolloutStateMachine.servingVersion(previous.rollout, spec.modelVersionRef.name);
     Shedding.ShedStep ladder = policy.ladder(previous.shed).map(p -> shedding.step(pipeline, p, previous.shed,
         topicsSeen.position(), previous.rollout, servingVersion, caches.modelVersion(namespace, servingVersion).orElse(null),
-        caches.inferenceServices.get(pipeline, InferenceServiceModel.name(pipeline))
-            .map(i -> KServeStatus.revision(i, false)).orElse(null),
+        caches.inferenceService(pipeline).map(i -> KServeStatus.revision(i, false)).orElse(null),
         policy.hold(), now)).orElse(null);
     Rollouts.RolloutStep rollout = model.map(m -> rollouts.step(pipeline, previous.rollout, m, topicsSeen.lag(),
         ladder != null && ladder.degraded(), now)).orElse(null);
@@ -141,13 +139,8 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
       PipelineObservation seen, long generation, Instant now, Context<StreamingPipeline> context) {
     StreamingPipelineStatus next = PipelineStatusDecider.decide(previous, seen, generation, now);
     statusRecorder.record(pipeline, next, context);
-    PipelineStatusDecider.readyEvent(previous, next).ifPresent(e -> {
-      if (e.warning()) {
-        events.warning(pipeline, e.reason(), e.message());
-      } else {
-        events.normal(pipeline, e.reason(), e.message());
-      }
-    });
+    PipelineStatusDecider.readyEvent(previous, next).ifPresent(e -> events.record(pipeline, e.warning(), e.reason(),
+        e.message()));
     return next;
   }
 

@@ -64,8 +64,8 @@ class RolloutsTest {
   @Test
   void aCandidateWithoutGpuQuotaIsNotDeployedAndTheRefusalIsAnEventOnce() {
     StreamingPipeline pipeline = Examples.pipeline("triton-gpu.yaml", "image-embeddings");
-    ModelVersion stable = world.add(Examples.model("triton-gpu.yaml", "embedder-v3"));
-    ModelVersion candidate = world.add(version(Examples.model("triton-gpu.yaml", "embedder-v3"), "embedder-v4", "vision"));
+    ModelVersion candidate = embedderV3AndV4();
+    ModelVersion stable = world.models.get("embedder-v3");
     world.quotas.add(gpuQuota(1, 1));
 
     Rollouts.RolloutStep started = rollouts.step(pipeline, idle("embedder-v3"), candidate, 0L, false, NOW);
@@ -83,8 +83,7 @@ class RolloutsTest {
   @Test
   void aCandidateWithRoomIsDeployedAtTheFirstStepsShareOfReplicas() {
     StreamingPipeline pipeline = Examples.pipeline("triton-gpu.yaml", "image-embeddings");
-    world.add(Examples.model("triton-gpu.yaml", "embedder-v3"));
-    ModelVersion candidate = world.add(version(Examples.model("triton-gpu.yaml", "embedder-v3"), "embedder-v4", "vision"));
+    ModelVersion candidate = embedderV3AndV4();
     world.quotas.add(gpuQuota(4, 1));
 
     Rollouts.RolloutStep started = rollouts.step(pipeline, idle("embedder-v3"), candidate, 0L, false, NOW);
@@ -98,8 +97,7 @@ class RolloutsTest {
   @Test
   void aCanaryStepRunsTheCandidateAtItsWeightInTrafficAndReplicas() {
     StreamingPipeline pipeline = Examples.pipeline("triton-gpu.yaml", "image-embeddings");
-    world.add(Examples.model("triton-gpu.yaml", "embedder-v3"));
-    ModelVersion candidate = world.add(version(Examples.model("triton-gpu.yaml", "embedder-v3"), "embedder-v4", "vision"));
+    ModelVersion candidate = embedderV3AndV4();
     world.deploy("image-embeddings-embedder-v3", 1);
     world.deploy("image-embeddings-embedder-v4", 1);
     RolloutStatus canary = canary("embedder-v3", "embedder-v4", 1, 25, NOW);
@@ -170,8 +168,7 @@ class RolloutsTest {
   @Test
   void aTritonCandidateWaitsForTheMeshToAcceptItsRoute() {
     StreamingPipeline pipeline = Examples.pipeline("triton-gpu.yaml", "image-embeddings");
-    world.add(Examples.model("triton-gpu.yaml", "embedder-v3"));
-    ModelVersion candidate = world.add(version(Examples.model("triton-gpu.yaml", "embedder-v3"), "embedder-v4", "vision"));
+    ModelVersion candidate = embedderV3AndV4();
     world.deploy("image-embeddings-embedder-v3", 1);
     world.deploy("image-embeddings-embedder-v4", 1);
     Rollouts.RolloutStep started = rollouts.step(pipeline, idle("embedder-v3"), candidate, 0L, false, NOW);
@@ -200,6 +197,12 @@ class RolloutsTest {
     Rollouts.RolloutStep accepted = rollouts.step(pipeline, started.decision().status(), candidate, 0L, false, NOW.plusSeconds(5));
     assertThat(accepted.decision().status().weight).as("accepted: the first step").isEqualTo(5);
     assertThat(accepted.decision().status().stepStartedAt).isNotNull();
+  }
+
+  /** The Triton example's embedder-v3 and a copy named embedder-v4, known to the world; returns embedder-v4. */
+  private ModelVersion embedderV3AndV4() {
+    world.add(Examples.model("triton-gpu.yaml", "embedder-v3"));
+    return world.add(version(Examples.model("triton-gpu.yaml", "embedder-v3"), "embedder-v4", "vision"));
   }
 
   /** The fraud pipeline on fraud-v1 (KServe) when its reference changes to {@code next}. */

@@ -86,6 +86,14 @@ public final class RolloutStateMachine {
     return status.weight != null && status.weight > 0 ? status.weight : steps(spec).get(0);
   }
 
+  /**
+   * Whether a canary of this runtime is split by key in the job (spec.rollout.split: key, KServe); Triton splits by
+   * request through its HTTPRoute whatever the spec says.
+   */
+  public static boolean splitsByKey(RolloutSpec spec, ServingRuntime runtime) {
+    return spec != null && spec.split == RolloutSpec.Split.key && runtime == ServingRuntime.KSERVE;
+  }
+
   /** The version serving real traffic: the rollout's stable one, else the one the spec names. */
   public static String servingVersion(RolloutStatus status, String desired) {
     return status != null && status.stable != null ? status.stable : desired;
