@@ -110,9 +110,13 @@ final class OperatorFixture implements AutoCloseable {
     return client.resource(next).create();
   }
 
-  /** A rollout fast enough for a test: a check every 5s over these steps, with the default analysis. */
+  /**
+   * A rollout fast enough for a test: a check every 5s over these steps, with the default analysis, split by request
+   * in the serving layer, which these tests look at (the split by key, the reference job's default, has its own).
+   */
   static RolloutSpec fastRollout(Integer... steps) {
     RolloutSpec rollout = new RolloutSpec();
+    rollout.split = RolloutSpec.Split.request;
     rollout.canary.steps = List.of(steps);
     rollout.canary.interval = "5s";
     return rollout;

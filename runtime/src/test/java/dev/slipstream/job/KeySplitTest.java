@@ -48,18 +48,20 @@ class KeySplitTest {
 
   @Test
   void theControlSendsACandidatesKeysToItsOwnEndpointInNormalOperationOnly() {
-    Map<String, String> canary = Map.of("mode", "normal", "candidate-endpoint", "http://fraud-v2", "candidate-model-name",
-        "fraud", "candidate-weight", "25");
+    Map<String, String> canary = Map.of("mode", "normal", "model-version", "1", "candidate-endpoint", "http://fraud-v2",
+        "candidate-model-name", "fraud", "candidate-model-version", "2", "candidate-weight", "25");
     JobControl control = JobControl.from(canary, "http://fraud", "fraud");
     String toCandidate = CARDS.stream().filter(k -> KeySplit.toCandidate(k, 25)).findFirst().orElseThrow();
     String toStable = CARDS.stream().filter(k -> !KeySplit.toCandidate(k, 25)).findFirst().orElseThrow();
-    assertThat(control.route(toCandidate)).isEqualTo(new JobControl.Route("http://fraud-v2", "fraud"));
-    assertThat(control.route(toStable)).isEqualTo(new JobControl.Route("http://fraud", "fraud"));
+    assertThat(control.route(toCandidate)).isEqualTo(new JobControl.Route("http://fraud-v2", "fraud", "2", JobControl.CANDIDATE));
+    assertThat(control.route(toStable)).as("the version expected to answer, which a failure is counted against")
+        .isEqualTo(new JobControl.Route("http://fraud", "fraud", "1", JobControl.STABLE));
 
     Map<String, String> downgraded = new java.util.HashMap<>(canary);
-    downgraded.putAll(Map.of("mode", "downgrade", "endpoint", "http://fraud-lite", "model-name", "fraud-lite"));
+    downgraded.putAll(Map.of("mode", "downgrade", "endpoint", "http://fraud-lite", "model-name", "fraud-lite",
+        "model-version", "3"));
     assertThat(JobControl.from(downgraded, "http://fraud", "fraud").route(toCandidate))
-        .as("a downgrade sends every key to the fallback").isEqualTo(new JobControl.Route("http://fraud-lite", "fraud-lite"));
+        .as("a downgrade sends every key to the fallback").isEqualTo(new JobControl.Route("http://fraud-lite", "fraud-lite", "3", JobControl.STABLE));
 
     for (String weight : List.of("0", "-5", "lots", "")) {
       Map<String, String> bad = new java.util.HashMap<>(canary);
@@ -67,6 +69,6 @@ class KeySplitTest {
       assertThat(JobControl.from(bad, "http://fraud", "fraud").candidate()).as("weight '%s'", weight).isNull();
     }
     assertThat(JobControl.from(Map.of(), "http://fraud", "fraud").route(toCandidate))
-        .isEqualTo(new JobControl.Route("http://fraud", "fraud"));
+        .isEqualTo(new JobControl.Route("http://fraud", "fraud", null, JobControl.STABLE));
   }
 }

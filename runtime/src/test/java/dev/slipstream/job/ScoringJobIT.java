@@ -359,6 +359,20 @@ class ScoringJobIT {
     assertThat(candidateCards.get(25)).as("no card goes back to stable as the weight grows").containsAll(candidateCards.get(5));
     assertThat(candidateCards.get(50)).containsAll(candidateCards.get(25));
     assertThat(candidateCards.get(0)).as("a rollback sends every card to stable").isEmpty();
+
+    // each side reports its own backlog (routed, not yet decided): a slow candidate's events wait, the stable's do not
+    model.answer("fraud-candidate", Behaviour.healthy("2").withLatency(1500));
+    writeControl(control, Map.of("mode", "normal", "candidate-endpoint", model.url(),
+        "candidate-model-name", "fraud-candidate", "candidate-weight", "50"));
+    sendBatch(input, "slow-", cards, t0 + sent);
+    sent += cards;
+    await("the candidate's backlog").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      String metrics = scrape();
+      assertThat(routedInFlight(metrics, "candidate")).isPositive();
+      assertThat(routedInFlight(metrics, "stable")).isZero();
+    });
+    awaitRecords(job, output, sent);
+    assertThat(routedInFlight(scrape(), "candidate")).as("all decided").isZero();
     assertThat(job.client().getJobStatus().get(10, java.util.concurrent.TimeUnit.SECONDS))
         .as("the same job, steered through the control directory alone").isEqualTo(org.apache.flink.api.common.JobStatus.RUNNING);
   }
@@ -542,6 +556,17 @@ class ScoringJobIT {
   private static double watermark(String metrics, String namespace) {
     return metrics.lines().filter(l -> l.startsWith("slipstream_watermark_seconds{namespace=\"" + namespace + "\""))
         .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).max().orElse(0);
+  }
+
+  /** The events in flight on one side of the key split of the "split" pipeline, from a scrape. */
+  private static double routedInFlight(String metrics, String side) {
+    var m = java.util.regex.Pattern.compile("slipstream_routed_in_flight\\{model_version=\"(unknown|1|2)\",namespace=\"split\","
+        + "pipeline=\"fraud-scoring\",role=\"primary\",route=\"" + side + "\"} (\\S+)").matcher(metrics);
+    double sum = -1;
+    while (m.find()) {
+      sum = Math.max(sum, 0) + Double.parseDouble(m.group(2));
+    }
+    return sum;
   }
 
   private static String scrape() throws Exception {

@@ -26,10 +26,10 @@ final class JobControl {
    */
   void write(StreamingPipeline pipeline, Shedding.ShedStep shed, JobRouting routing, ServingPlan.KeyCanary candidate) {
     configMaps.ensure(shed == null
-        ? JobControlModel.from(pipeline, 0, ShedLadder.NORMAL, ShedActions.NONE, routing.endpoint(), routing.modelName(),
+        ? JobControlModel.from(pipeline, 0, ShedLadder.NORMAL, ShedActions.NONE, routing,
             candidate)
         : JobControlModel.from(pipeline, shed.level(), shed.decision().status().levelName, shed.actions(),
-            routing.endpoint(), routing.modelName(), candidate));
+            routing, candidate));
   }
 
   /** Without a ShedPolicy in force the job runs as its FlinkDeployment says: the ConfigMap goes. */

@@ -116,7 +116,7 @@ final class Rollouts {
           null, degraded, command, direct.get(), null, lag), now);
       return new RolloutStep(desired, null, desired, decision, RolloutCommand.NONE, null, null, RolloutPhase.Idle, null);
     }
-    boolean keySplit = RolloutStateMachine.splitsByKey(spec, desired.getSpec().runtime);
+    boolean keySplit = RolloutStateMachine.splitsByKey(pipeline.getSpec(), desired.getSpec().runtime);
     ServingViews.View view = triton ? ServingViews.triton(world, pipeline, config.defaults())
         : keySplit ? ServingViews.keyed(world, pipeline, config.defaults(),
             before != null && RolloutPhase.Promoting.name().equals(before.phase))
@@ -161,6 +161,13 @@ final class Rollouts {
             world.modelVersion(namespace, before.stable).orElse(null), before.stable, stableRevision,
             RolloutStateMachine.interval(spec)));
         signals = signals.withStable(new Signals.Stable(stable.p99LatencyMs(), stable.errorRatePercent(), stable.requests()));
+      }
+      if (keySplit && !shadowing && before != null && before.weight != null && before.stable != null) {
+        // the job reports each version's own backlog: whose slowness a growing lag is
+        LatencySource.Target stableTarget = latencyTarget(pipeline, world.modelVersion(namespace, before.stable).orElse(null),
+            before.stable, null, RolloutStateMachine.interval(spec));
+        signals = signals.withBacklog(new Signals.Backlog(config.latency().backlog(target, "candidate"),
+            config.latency().backlog(stableTarget, "stable"), before.weight));
       }
       if (shadowing && spec.shadow != null && spec.shadow.minAgreementPercent != null) {
         signals = signals.withAgreement(world.shadowAgreement(pipeline), spec.shadow.minAgreementPercent);

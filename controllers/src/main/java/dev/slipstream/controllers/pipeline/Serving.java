@@ -107,12 +107,12 @@ final class Serving {
         .withCapacity(ServingPlan.replicas(actions, frozen, keda, observedReplicas),
             ServingPlan.concurrency(actions, frozen, observedConcurrency))
         .withRoutes(caches.httpRoutes.installed(), warm(pipeline, rollout))
-        .withKeySplit(RolloutStateMachine.splitsByKey(pipeline.getSpec().rollout, served.getSpec().runtime), rollout != null
+        .withKeySplit(RolloutStateMachine.splitsByKey(pipeline.getSpec(), served.getSpec().runtime), rollout != null
             && RolloutPhase.Promoting.name().equals(rollout.decision().status().phase));
     DesiredServing desired = ServingModel.desired(pipeline, plan, defaults);
     ServingPlan.KeyCanary keyCanary = plan.keyCanary(desired.candidateEndpoint());
     List<Fallback> fallbacks = frozen || shed == null ? List.of() : fallbacks(pipeline, actions);
-    JobRouting routing = routing(desired.endpoint(), plan.own().getSpec().modelName, actions, fallbacks);
+    JobRouting routing = routing(desired.endpoint(), plan, actions, fallbacks);
     List<String> notes = new ArrayList<>();
     if (kedaUnusable != null) {
       notes.add("KEDA not used (" + kedaUnusable + "): replicas raised by hand");
@@ -181,11 +181,11 @@ final class Serving {
   }
 
   /** The job goes to the fallback in force once it is ready; to the pipeline's own serving otherwise. */
-  private static JobRouting routing(String endpoint, String modelName, ShedActions actions, List<Fallback> fallbacks) {
+  private static JobRouting routing(String endpoint, ServingPlan plan, ShedActions actions, List<Fallback> fallbacks) {
     return fallbacks.stream().filter(f -> f.name().equals(actions.fallbackModelVersion())).findFirst()
-        .map(f -> JobRouting.choose(endpoint, modelName, f.name(), f.desired().endpoint(),
-            f.model().getSpec().modelName, f.readiness()))
-        .orElse(JobRouting.own(endpoint, modelName));
+        .map(f -> JobRouting.choose(endpoint, plan.own(), plan.ownAnsweringVersion(), f.desired().endpoint(), f.model(),
+            f.readiness()))
+        .orElse(JobRouting.own(endpoint, plan.own(), plan.ownAnsweringVersion()));
   }
 
   /**

@@ -148,21 +148,31 @@ class RolloutsTest {
         status: {deploymentMode: RawDeployment, conditions: [{type: Ready, status: "True"}]}
         """, GenericKubernetesResource.class);
     ModelVersion next = version(Examples.model("fraud-scoring.yaml", "fraud-v1"), "fraud-v2", "payments");
-    Rollouts.RolloutStep started = fromFraudV1To(next);
+    world.add(Examples.model("fraud-scoring.yaml", "fraud-v1"));
+    world.add(next);
+    StreamingPipeline byRequest = split(dev.slipstream.api.v1alpha1.RolloutSpec.Split.request);
+    Rollouts.RolloutStep started = rollouts.step(byRequest, idle("fraud-v1"), next, 0L, false, NOW);
     assertThat(started.served().getMetadata().getName()).as("the candidate's weight would be ignored").isEqualTo("fraud-v1");
-    Rollouts.RolloutStep held = rollouts.step(Examples.pipeline("fraud-scoring.yaml", "fraud-scoring"),
-        started.decision().status(), next, 0L, false, NOW.plusSeconds(5));
+    Rollouts.RolloutStep held = rollouts.step(byRequest, started.decision().status(), next, 0L, false, NOW.plusSeconds(5));
     assertThat(held.served().getMetadata().getName()).isEqualTo("fraud-v1");
     assertThat(held.decision().events()).extracting(RolloutDecision.Event::reason).containsExactly("CanarySplitUnavailable");
     assertThat(held.decision().status().message).contains("in RawDeployment mode, which does not split traffic by"
         + " canaryTrafficPercent").contains("spec.rollout.split: key");
 
-    // the same cluster with the canary split by key: the candidate gets its own InferenceService
-    StreamingPipeline keyed = Examples.pipeline("fraud-scoring.yaml", "fraud-scoring");
-    keyed.getSpec().rollout = new dev.slipstream.api.v1alpha1.RolloutSpec();
-    keyed.getSpec().rollout.split = dev.slipstream.api.v1alpha1.RolloutSpec.Split.key;
-    Rollouts.RolloutStep split = rollouts.step(keyed, idle("fraud-v1"), next, 0L, false, NOW);
-    assertThat(split.served()).isSameAs(next);
+    // the same cluster with the canary split by key (the reference job's default): the candidate gets its own
+    // InferenceService
+    for (StreamingPipeline keyed : List.of(split(dev.slipstream.api.v1alpha1.RolloutSpec.Split.key),
+        Examples.pipeline("fraud-scoring.yaml", "fraud-scoring"))) {
+      Rollouts.RolloutStep split = rollouts.step(keyed, idle("fraud-v1"), next, 0L, false, NOW);
+      assertThat(split.served()).isSameAs(next);
+    }
+  }
+
+  private static StreamingPipeline split(dev.slipstream.api.v1alpha1.RolloutSpec.Split split) {
+    StreamingPipeline pipeline = Examples.pipeline("fraud-scoring.yaml", "fraud-scoring");
+    pipeline.getSpec().rollout = new dev.slipstream.api.v1alpha1.RolloutSpec();
+    pipeline.getSpec().rollout.split = split;
+    return pipeline;
   }
 
   @Test

@@ -155,8 +155,10 @@ class ServingTest {
     assertThat(configMaps.get("payments", "fraud-scoring-control").orElseThrow().getData())
         .containsEntry("mode", "normal")
         .containsEntry("endpoint", "http://fraud-scoring.payments.svc.cluster.local")
+        .containsEntry("model-version", "1")
         .containsEntry("candidate-endpoint", "http://fraud-scoring-fraud-v2.payments.svc.cluster.local")
         .containsEntry("candidate-model-name", "fraud")
+        .containsEntry("candidate-model-version", "2")
         .containsEntry("candidate-weight", "25");
 
     serving(false).reconcile(pipeline, Optional.of(v2), rollout(v2, v1, "Promoting", 100, null), null, false);
@@ -176,6 +178,8 @@ class ServingTest {
   @Test
   void aCanarySplitByRequestStaysInThePipelinesInferenceService() {
     StreamingPipeline pipeline = Examples.pipeline("fraud-scoring.yaml", "fraud-scoring");
+    pipeline.getSpec().rollout = new dev.slipstream.api.v1alpha1.RolloutSpec();
+    pipeline.getSpec().rollout.split = dev.slipstream.api.v1alpha1.RolloutSpec.Split.request;
     ModelVersion v1 = model("fraud-scoring.yaml", "fraud-v1");
     ModelVersion v2 = Serialization.clone(v1);
     v2.getMetadata().setName("fraud-v2");

@@ -55,7 +55,19 @@ public final class JobContract {
    */
   public static final String CONTROL_MOUNT = "/etc/slipstream/control";
 
+  /** The reference job's main class (the job jar's Main-Class), which follows every key of the contract. */
+  public static final String REFERENCE_ENTRY_CLASS = "dev.slipstream.job.ScoringJob";
+
   private JobContract() {}
+
+  /**
+   * Whether the pipeline runs the reference job, which follows the control ConfigMap (and so can split a canary by
+   * key): no entry class (the jar's own Main-Class, the reference job's in its image) or the reference one.
+   */
+  public static boolean isReferenceJob(dev.slipstream.api.v1alpha1.FlinkJobSpec flink) {
+    return flink == null || flink.entryClass == null || flink.entryClass.isBlank()
+        || REFERENCE_ENTRY_CLASS.equals(flink.entryClass.trim());
+  }
 
   /**
    * The contract keys for a pipeline served by a model. The model version is deliberately absent: the

@@ -1,6 +1,7 @@
 package dev.slipstream.core.model;
 
 import dev.slipstream.api.v1alpha1.StreamingPipeline;
+import dev.slipstream.core.shed.JobRouting;
 import dev.slipstream.core.shed.ShedActions;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -14,9 +15,12 @@ import java.util.Map;
  * <ul>
  *   <li>{@code mode}: normal, downgrade (call the fallback model) or shed (answer with the fallback result)
  *   <li>{@code level}, {@code level-name}: the pipeline's place on the ladder
- *   <li>{@code endpoint}, {@code model-name}: where inference requests go now
+ *   <li>{@code endpoint}, {@code model-name}, {@code model-version}: where inference requests go now, and the version
+ *       that answers there (failed requests are counted against it)
  *   <li>{@code fallback-result}: the static result written, marked as a fallback, for each shed event
  *   <li>{@code pause-topics}: input topics to pause, comma-separated
+ *   <li>{@code candidate-endpoint}, {@code candidate-model-name}, {@code candidate-model-version},
+ *       {@code candidate-weight}: a rollout's candidate split by key and its share of the keys
  * </ul>
  */
 public final class JobControlModel {
@@ -36,25 +40,18 @@ public final class JobControlModel {
   }
 
   /**
-   * @param endpoint the endpoint requests go to now: the fallback's while downgraded, else the pipeline's
-   * @param modelName the model name in the inference path at that endpoint
-   */
-  public static ConfigMap from(StreamingPipeline pipeline, int level, String levelName, ShedActions actions,
-      String endpoint, String modelName) {
-    return from(pipeline, level, levelName, actions, endpoint, modelName, null);
-  }
-
-  /**
+   * @param routing where requests go now: the fallback's serving while downgraded, else the pipeline's
    * @param candidate a rollout's candidate split by key in the job (its endpoint, model and share of keys), or null
    */
   public static ConfigMap from(StreamingPipeline pipeline, int level, String levelName, ShedActions actions,
-      String endpoint, String modelName, ServingPlan.KeyCanary candidate) {
+      JobRouting routing, ServingPlan.KeyCanary candidate) {
     Map<String, String> data = new LinkedHashMap<>();
     data.put("mode", actions.shed() != null ? MODE_SHED : actions.fallbackModelVersion() != null ? MODE_DOWNGRADE : MODE_NORMAL);
     data.put("level", String.valueOf(level));
     data.put("level-name", levelName);
-    data.put("endpoint", endpoint);
-    data.put("model-name", modelName);
+    data.put("endpoint", routing.endpoint());
+    data.put("model-name", routing.modelName());
+    data.put("model-version", routing.modelVersion());
     if (actions.shed() != null) {
       data.put("fallback-result", actions.shed().fallbackResult);
       if (actions.shed().pauseTopics != null && !actions.shed().pauseTopics.isEmpty()) {
@@ -64,6 +61,7 @@ public final class JobControlModel {
     if (candidate != null) {
       data.put("candidate-endpoint", candidate.endpoint());
       data.put("candidate-model-name", candidate.modelName());
+      data.put("candidate-model-version", candidate.modelVersion());
       data.put("candidate-weight", String.valueOf(candidate.weightPercent()));
     }
     return new ConfigMapBuilder()

@@ -45,7 +45,7 @@ public record ServingPlan(ModelVersion served, ModelVersion stable, Integer cana
     if (!keySplit || !hasCandidate() || candidateEndpoint == null) {
       return null;
     }
-    return new KeyCanary(candidateEndpoint, served.getSpec().modelName,
+    return new KeyCanary(candidateEndpoint, served.getSpec().modelName, served.getSpec().version,
         promoting ? 100 : canaryPercent == null ? 0 : canaryPercent);
   }
 
@@ -57,8 +57,16 @@ public record ServingPlan(ModelVersion served, ModelVersion stable, Integer cana
     return keySplit && hasCandidate() && !promoting ? stable : served;
   }
 
+  /**
+   * The version that answers at the pipeline's own serving, as the job is told (failed requests are counted against
+   * it); null while the serving layer splits requests between two versions, when nobody can say which one failed.
+   */
+  public String ownAnsweringVersion() {
+    return !keySplit && hasCandidate() ? null : own().getSpec().version;
+  }
+
   /** A candidate split by key, as the control ConfigMap tells the job. */
-  public record KeyCanary(String endpoint, String modelName, int weightPercent) {}
+  public record KeyCanary(String endpoint, String modelName, String modelVersion, int weightPercent) {}
 
   /** The candidate beside the stable version, sent its weight in traffic and running its share of replicas. */
   public ServingPlan withCanary(ModelVersion candidate, Integer weight, Integer replicaPercent) {

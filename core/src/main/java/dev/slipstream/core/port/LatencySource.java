@@ -25,6 +25,15 @@ public interface LatencySource {
   /** Never throws: a source that cannot answer returns {@link Sample#NO_DATA}. */
   Sample measure(Target target);
 
+  /**
+   * The events the pipeline's job had routed to the target's version on one side of a canary split by key
+   * ({@code stable} or {@code candidate}) and not yet decided, on average over the target's window; null without
+   * data. Never throws.
+   */
+  default Double backlog(Target target, String side) {
+    return null;
+  }
+
   /** Whether this source measures anything for that target; checks do not judge latency without one. */
   default boolean configured(Target target) {
     return true;

@@ -4,6 +4,8 @@ import dev.slipstream.api.v1alpha1.AnalysisResult;
 import dev.slipstream.api.v1alpha1.RolloutSpec;
 import dev.slipstream.api.v1alpha1.RolloutStatus;
 import dev.slipstream.api.v1alpha1.ServingRuntime;
+import dev.slipstream.api.v1alpha1.StreamingPipelineSpec;
+import dev.slipstream.core.model.JobContract;
 import dev.slipstream.core.slo.Verdict;
 import dev.slipstream.core.time.Durations;
 import java.time.Duration;
@@ -87,11 +89,17 @@ public final class RolloutStateMachine {
   }
 
   /**
-   * Whether a canary of this runtime is split by key in the job (spec.rollout.split: key, KServe); Triton splits by
-   * request through its HTTPRoute whatever the spec says.
+   * Whether a canary of this runtime is split by key in the job: spec.rollout.split key, or unset with the reference
+   * job (which follows the control ConfigMap's candidate keys), for KServe; Triton splits by request through its
+   * HTTPRoute whatever the spec says. A job of one's own may ignore the control ConfigMap: it splits by key only when
+   * asked to.
    */
-  public static boolean splitsByKey(RolloutSpec spec, ServingRuntime runtime) {
-    return spec != null && spec.split == RolloutSpec.Split.key && runtime == ServingRuntime.KSERVE;
+  public static boolean splitsByKey(StreamingPipelineSpec spec, ServingRuntime runtime) {
+    if (runtime != ServingRuntime.KSERVE) {
+      return false;
+    }
+    RolloutSpec.Split chosen = spec.rollout == null ? null : spec.rollout.split;
+    return chosen == null ? JobContract.isReferenceJob(spec.flink) : chosen == RolloutSpec.Split.key;
   }
 
   /** The version serving real traffic: the rollout's stable one, else the one the spec names. */

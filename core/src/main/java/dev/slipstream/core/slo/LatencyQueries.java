@@ -68,6 +68,17 @@ public record LatencyQueries(String p99LatencyMs, String errorRatePercent, Strin
     }
   }
 
+  /**
+   * The events the pipeline's job had routed to the subject's version on one side of a canary split by key
+   * ({@code stable} or {@code candidate}) and not yet decided, on average over the window: the job's own gauge
+   * {@code slipstream_routed_in_flight}, summed over its processes. Not a template: whatever serves the model, the
+   * job reports it.
+   */
+  public static String backlog(Subject subject, String side, Duration window) {
+    return render("sum(avg_over_time(slipstream_routed_in_flight{namespace=\"{{namespace}}\",pipeline=\"{{pipeline}}\","
+        + "role=\"primary\",route=\"" + escape(side) + "\",model_version=\"{{version}}\"}[{{interval}}]))", subject, window);
+  }
+
   /** These templates with any user template put in place of the default. */
   public LatencyQueries overriddenBy(String p99, String errors, String count) {
     return new LatencyQueries(p99 != null ? p99 : p99LatencyMs, errors != null ? errors : errorRatePercent,

@@ -21,6 +21,8 @@ public final class SloEvaluator {
   public static final String ERROR_RATE_VS_STABLE = "errorRateVsStable";
   /** Lag growth counts only above this share of the lag SLO, so a small lag that wobbles is not a trend. */
   static final double GROWTH_FLOOR_SHARE = 0.1;
+  /** Under a key split, a failed lag check is the candidate's when its events wait more than this many times longer. */
+  static final double BLAME_WAIT_RATIO = 2.0;
 
   private SloEvaluator() {}
 
@@ -53,6 +55,9 @@ public final class SloEvaluator {
                 + ", not above its " + baseline.describe()
             : "consumer lag not growing (" + signed(growth) + " to " + count(lag) + ")"));
       }
+    }
+    if (s.backlog() != null && s.backlog().measured()) {
+      results.replaceAll(r -> attributed(r, s.backlog()));
     }
     if (s.minAgreementPercent() != null) {
       results.add(agreement(s, analysis));
@@ -127,6 +132,30 @@ public final class SloEvaluator {
       }
     }
     return results;
+  }
+
+  /**
+   * A failed lag check under a canary split by key, told whose it is from each side's backlog in the job: the
+   * candidate's when its events wait more than {@link #BLAME_WAIT_RATIO} times as long as the stable version's (it
+   * fails, saying so); otherwise not the candidate's, and the check has no verdict on it (the rollout holds, under
+   * the noData rule, rather than rolling back a candidate for a lag it does not cause).
+   */
+  private static AnalysisResult attributed(AnalysisResult r, Signals.Backlog b) {
+    boolean lagCheck = CONSUMER_LAG.equals(r.metric) || LAG_GROWTH.equals(r.metric);
+    if (!lagCheck || !Verdict.Fail.name().equals(r.verdict)) {
+      return r;
+    }
+    double ratio = b.candidateWaitRatio();
+    String backlogs = "backlog " + String.format(Locale.ROOT, "%.1f", b.candidate()) + " at " + b.weightPercent()
+        + "% of the keys, stable " + String.format(Locale.ROOT, "%.1f", b.stable()) + " at " + (100 - b.weightPercent()) + "%";
+    String waits = Double.isInfinite(ratio) ? "only the candidate's events wait"
+        : "the candidate's events wait " + String.format(Locale.ROOT, "%.1f", ratio) + "x as long as the stable version's";
+    if (ratio > BLAME_WAIT_RATIO) {
+      return new AnalysisResult(r.metric, r.target, r.value, r.threshold, r.verdict, r.message + "; the candidate's: " + waits
+          + " (" + backlogs + ")");
+    }
+    return new AnalysisResult(r.metric, r.target, r.value, r.threshold, Verdict.NoData.name(), r.message
+        + "; not the candidate's: " + waits + " (" + backlogs + ")");
   }
 
   /** The shadow's predictions against the served ones; fewer matched records than minSamples is no data. */

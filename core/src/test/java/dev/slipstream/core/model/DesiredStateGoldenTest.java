@@ -64,7 +64,8 @@ class DesiredStateGoldenTest {
     assertThat(fallback.endpoint()).isEqualTo("http://fraud-scoring-fraud-lite-v1.payments.svc.cluster.local");
     List<HasMetadata> objects = new java.util.ArrayList<>(serving.objects());
     objects.addAll(fallback.objects());
-    objects.add(JobControlModel.from(pipeline, 3, "shed", actions, fallback.endpoint(), lite.getSpec().modelName));
+    objects.add(JobControlModel.from(pipeline, 3, "shed", actions,
+        dev.slipstream.core.shed.JobRouting.own(fallback.endpoint(), lite), null));
     matchesGolden("shed-fraud-scoring.yaml", objects);
   }
 

@@ -88,13 +88,14 @@ class ShedDecisionsTest {
 
   @Test
   void theJobGoesToTheFallbackOnceItIsReady() {
-    JobRouting waiting = JobRouting.choose("http://own", "fraud", "fraud-lite-v1", "http://lite", "fraud-lite",
+    var own = Examples.model("fraud-scoring.yaml", "fraud-v1");
+    var lite = Examples.model("fraud-scoring.yaml", "fraud-lite-v1");
+    JobRouting waiting = JobRouting.choose("http://own", own, "1", "http://lite", lite,
         Readiness.pending("ServingPending", "InferenceService x is not ready: loading"));
-    assertThat(waiting).isEqualTo(new JobRouting("http://own", "fraud", "waiting for fallback fraud-lite-v1 to be ready"
-        + " before sending traffic to it (InferenceService x is not ready: loading)"));
-    JobRouting ready = JobRouting.choose("http://own", "fraud", "fraud-lite-v1", "http://lite", "fraud-lite",
-        Readiness.ready("ServingReady", "ready"));
-    assertThat(ready).isEqualTo(new JobRouting("http://lite", "fraud-lite", null));
+    assertThat(waiting).isEqualTo(new JobRouting("http://own", "fraud", "1", "waiting for fallback fraud-lite-v1 to be"
+        + " ready before sending traffic to it (InferenceService x is not ready: loading)"));
+    JobRouting ready = JobRouting.choose("http://own", own, "1", "http://lite", lite, Readiness.ready("ServingReady", "ready"));
+    assertThat(ready).isEqualTo(new JobRouting("http://lite", "fraud-lite", "1", null));
   }
 
   @Test

@@ -20,6 +20,13 @@ class LatencyQueriesTest {
   }
 
   @Test
+  void eachVersionsBacklogIsTheJobsOwnGaugeAveragedOverTheInterval() {
+    assertThat(LatencyQueries.backlog(subject("payments", "fraud-scoring", "2"), "candidate", Duration.ofSeconds(5)))
+        .as("a window shorter than two scrapes is widened").isEqualTo("sum(avg_over_time(slipstream_routed_in_flight{"
+            + "namespace=\"payments\",pipeline=\"fraud-scoring\",role=\"primary\",route=\"candidate\",model_version=\"2\"}[10s]))");
+  }
+
+  @Test
   void aVersionWithoutErrorsHasAZeroErrorRateNotMissingData() {
     assertThat(LatencyQueries.DEFAULT.errorRatePercent()).contains("or vector(0))");
   }

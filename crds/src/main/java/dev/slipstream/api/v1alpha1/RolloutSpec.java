@@ -25,9 +25,8 @@ public class RolloutSpec {
   @JsonPropertyDescription("Run the candidate in shadow first: its own Flink job and consumer group on the real input, writing to a shadow topic, before it gets real traffic.")
   public ShadowSpec shadow;
 
-  @Default("request")
-  @JsonPropertyDescription("How a canary's traffic is split. request: by the serving layer, per request (KServe's canaryTrafficPercent in Serverless mode, or a Gateway API HTTPRoute for Triton). key: by the job, per event key (a stable hash into 10,000 buckets; the weight is the share of buckets), so a key stays on its version as the weight grows; the candidate gets an InferenceService of its own and the weights reach the running job through the control ConfigMap, with no Knative, no mesh and no job restart. key applies to runtime kserve; Triton splits by request.")
-  public Split split = Split.request;
+  @JsonPropertyDescription("How a canary's traffic is split. key: by the job, per event key (a stable hash into 10,000 buckets; the weight is the share of buckets), so a key stays on its version as the weight grows; the candidate gets an InferenceService of its own and the weights reach the running job through the control ConfigMap, with no Knative, no mesh and no job restart. request: by the serving layer, per request (KServe's canaryTrafficPercent in Serverless mode, or a Gateway API HTTPRoute for Triton). Unset: key for runtime kserve when the job is the reference job (spec.flink.entryClass unset or dev.slipstream.job.ScoringJob), which follows the control ConfigMap; request otherwise. key applies to runtime kserve; Triton splits by request.")
+  public Split split;
 
   @JsonPropertyDescription("The canary: real traffic shifted to the candidate in steps, each checked against the SLOs.")
   public CanarySpec canary = new CanarySpec();

@@ -55,6 +55,12 @@ public final class PrometheusLatencySource implements LatencySource {
     return new Sample(p99, errors, requests == null ? null : Math.round(requests));
   }
 
+  @Override
+  public Double backlog(Target target, String side) {
+    String address = address(target);
+    return address == null ? null : query(address, LatencyQueries.backlog(target.subject(), side, target.window()));
+  }
+
   private String address(Target target) {
     return target.address() != null ? target.address() : defaultAddress;
   }

@@ -10,23 +10,32 @@ import java.util.stream.Collectors;
  * inference requests go now, the static result for shed events and the input topics to pause. Absent or
  * unreadable, the job runs normally on the contract's endpoint.
  */
-public record JobControl(Mode mode, String endpoint, String modelName, String fallbackResult, Set<String> pauseTopics,
-    int level, String levelName, Candidate candidate) {
+public record JobControl(Mode mode, String endpoint, String modelName, String modelVersion, String fallbackResult,
+    Set<String> pauseTopics, int level, String levelName, Candidate candidate) {
 
   /**
    * A rollout's candidate, split by key in the stream: its own endpoint and model, and the share of keys it gets.
    *
+   * @param modelVersion the version that answers there, or null when not told
    * @param weightPercent 0 to 100
    */
-  public record Candidate(String endpoint, String modelName, double weightPercent) {}
+  public record Candidate(String endpoint, String modelName, String modelVersion, double weightPercent) {}
 
-  /** Where one request goes: the endpoint and the model name in its path. */
-  public record Route(String endpoint, String modelName) {}
+  /**
+   * Where one request goes: the endpoint and the model name in its path, the version expected to answer (null when
+   * not told; a failed request is counted against it, as a failure names no version) and which side of a key split it
+   * is on ({@link #STABLE} outside a canary).
+   */
+  public record Route(String endpoint, String modelName, String modelVersion, String side) {}
+
+  /** The side of a route: the version in force, or a rollout's candidate split by key. */
+  public static final String STABLE = "stable";
+  public static final String CANDIDATE = "candidate";
 
   public enum Mode { normal, downgrade, shed }
 
   public static JobControl normal(String endpoint, String modelName) {
-    return new JobControl(Mode.normal, endpoint, modelName, null, Set.of(), 0, "normal", null);
+    return new JobControl(Mode.normal, endpoint, modelName, null, null, Set.of(), 0, "normal", null);
   }
 
   /**
@@ -53,6 +62,7 @@ public record JobControl(Mode mode, String endpoint, String modelName, String fa
     return new JobControl(mode,
         blankTo(data.get("endpoint"), endpoint),
         blankTo(data.get("model-name"), modelName),
+        blankTo(data.get("model-version"), null),
         blankTo(data.get("fallback-result"), null),
         mode == Mode.shed ? Arrays.stream(pause.split(",")).map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toUnmodifiableSet()) : Set.of(),
         level,
@@ -73,7 +83,7 @@ public record JobControl(Mode mode, String endpoint, String modelName, String fa
     if (endpoint == null || model == null || !(weight > 0)) {
       return null;
     }
-    return new Candidate(endpoint, model, Math.min(100, weight));
+    return new Candidate(endpoint, model, blankTo(data.get("candidate-model-version"), null), Math.min(100, weight));
   }
 
   /**
@@ -82,9 +92,9 @@ public record JobControl(Mode mode, String endpoint, String modelName, String fa
    */
   public Route route(String key) {
     if (mode == Mode.normal && candidate != null && KeySplit.toCandidate(key, candidate.weightPercent())) {
-      return new Route(candidate.endpoint(), candidate.modelName());
+      return new Route(candidate.endpoint(), candidate.modelName(), candidate.modelVersion(), CANDIDATE);
     }
-    return new Route(endpoint, modelName);
+    return new Route(endpoint, modelName, modelVersion, STABLE);
   }
 
   public boolean shedding() {

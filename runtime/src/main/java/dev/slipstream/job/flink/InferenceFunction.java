@@ -87,10 +87,14 @@ final class InferenceFunction extends RichAsyncFunction<FeaturedEvent, Decision>
     long deadline = System.nanoTime() + settings.inferenceTimeout().toNanos();
     AtomicBoolean answered = new AtomicBoolean();
     pending.put(e, answered);
-    metrics.inFlight.labelValues(labels).inc();
     JobControl.Route route = now.route(e.key);
-    client.infer(route.endpoint(), route.modelName(), body, deadline).whenComplete((answer, error) -> {
+    var routed = metrics.routedInFlight.labelValues(labels[0], labels[1], labels[2], route.side(),
+        route.modelVersion() == null ? "unknown" : route.modelVersion());
+    metrics.inFlight.labelValues(labels).inc();
+    routed.inc();
+    client.infer(route.endpoint(), route.modelName(), route.modelVersion(), body, deadline).whenComplete((answer, error) -> {
       metrics.inFlight.labelValues(labels).dec();
+      routed.dec();
       if (!answered.compareAndSet(false, true)) {
         return; // the timeout answered first
       }

@@ -17,7 +17,10 @@ import java.util.concurrent.TimeUnit;
  * latency and error metrics).
  */
 public final class V2Client implements AutoCloseable {
-  /** Hears every attempt: how long it took, which model was asked, which version answered (null when none did), whether it failed. */
+  /**
+   * Hears every attempt: how long it took, which model was asked, which version answered (for a failure, which
+   * version was expected to: null when not known), whether it failed.
+   */
   public interface AttemptListener {
     void attempt(long nanos, String model, String modelVersion, boolean failed);
   }
@@ -38,10 +41,18 @@ public final class V2Client implements AutoCloseable {
 
   /** {@code POST {endpoint}/v2/models/{model}/infer}, answered before {@code deadlineNanos} (System.nanoTime) or failed. */
   public CompletableFuture<V2Codec.Answer> infer(String endpoint, String model, byte[] body, long deadlineNanos) {
-    return attempt(URI.create(trimSlash(endpoint) + "/v2/models/" + model + "/infer"), model, body, deadlineNanos, 0);
+    return infer(endpoint, model, null, body, deadlineNanos);
   }
 
-  private CompletableFuture<V2Codec.Answer> attempt(URI uri, String model, byte[] body, long deadlineNanos, int attempt) {
+  /** The same, a failed attempt reported against {@code expectedVersion} (null: none). */
+  public CompletableFuture<V2Codec.Answer> infer(String endpoint, String model, String expectedVersion, byte[] body,
+      long deadlineNanos) {
+    return attempt(URI.create(trimSlash(endpoint) + "/v2/models/" + model + "/infer"), model, expectedVersion, body,
+        deadlineNanos, 0);
+  }
+
+  private CompletableFuture<V2Codec.Answer> attempt(URI uri, String model, String expectedVersion, byte[] body,
+      long deadlineNanos, int attempt) {
     long remainingMs = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
     if (remainingMs <= 0) {
       return CompletableFuture.failedFuture(InferenceException.timedOut());
@@ -74,7 +85,7 @@ public final class V2Client implements AutoCloseable {
               failure = e;
             }
           }
-          listener.attempt(took, model, null, true);
+          listener.attempt(took, model, expectedVersion, true);
           long wait = failure.isTransient()
               ? retries.backoffMillis(attempt + 1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime())) : -1;
           if (wait < 0) {
@@ -82,7 +93,7 @@ public final class V2Client implements AutoCloseable {
           }
           Executor later = CompletableFuture.delayedExecutor(wait, TimeUnit.MILLISECONDS);
           return CompletableFuture.supplyAsync(() -> null, later)
-              .thenCompose(ignored -> attempt(uri, model, body, deadlineNanos, attempt + 1));
+              .thenCompose(ignored -> attempt(uri, model, expectedVersion, body, deadlineNanos, attempt + 1));
         })
         .thenCompose(f -> f);
   }

@@ -22,6 +22,7 @@ public final class JobMetrics {
   public final Counter consumed;
   public final Counter produced;
   public final Gauge inFlight;
+  public final Gauge routedInFlight;
   public final Counter timeouts;
   public final Counter fallbacks;
   public final Counter lateEvents;
@@ -50,6 +51,11 @@ public final class JobMetrics {
         .help("Records written: scored, fallback or late").labelNames("namespace", "pipeline", "role", "kind").register(registry);
     inFlight = Gauge.builder().name("slipstream_inference_in_flight")
         .help("Inference requests in flight in this process").labelNames("namespace", "pipeline", "role").register(registry);
+    routedInFlight = Gauge.builder().name("slipstream_routed_in_flight")
+        .help("Events routed to each side of a canary split by key (stable or candidate) and not yet decided, per"
+            + " version expected to answer: the version's own processing backlog, which tells whose slowness makes the"
+            + " consumer lag grow")
+        .labelNames("namespace", "pipeline", "role", "route", "model_version").register(registry);
     timeouts = Counter.builder().name("slipstream_inference_timeouts_total")
         .help("Events whose answer did not come within the inference timeout")
         .labelNames("namespace", "pipeline", "role").register(registry);
