@@ -180,8 +180,8 @@ public final class Demo {
         .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
             "{\"spec\":{\"recovery\":{\"cooldown\":\"10s\",\"maxChangesPerWindow\":16}}}");
     OUT.printf("%n$ kubectl patch sp fraud-scoring -n payments  (modelVersionRef fraud-v2; the canary split by key in the"
-        + " job: 10, 50, 100%% of the cards every 5s, each card staying on its version)%n");
-    patch(client, "{\"spec\":{\"rollout\":{\"split\":\"key\",\"canary\":{\"steps\":[10,50,100],\"interval\":\"5s\"}},"
+        + " job, the reference job's default: 10, 50, 100%% of the cards every 5s, each card staying on its version)%n");
+    patch(client, "{\"spec\":{\"rollout\":{\"canary\":{\"steps\":[10,50,100],\"interval\":\"5s\"}},"
         + "\"serving\":{\"modelVersionRef\":{\"name\":\"fraud-v2\"}}}}");
     timeline(client, "Succeeded");
     if (!latencyJudged) {

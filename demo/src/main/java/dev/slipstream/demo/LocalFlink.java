@@ -34,6 +34,7 @@ public final class LocalFlink implements AutoCloseable {
   private final LocalServing serving;
   private final Path work;
   private final Map<String, Running> jobs = new ConcurrentHashMap<>();
+  private final Map<String, Integer> starts = new ConcurrentHashMap<>();
   private final ScheduledExecutorService poll = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "local-flink");
     t.setDaemon(true);
@@ -48,6 +49,17 @@ public final class LocalFlink implements AutoCloseable {
     this.serving = serving;
     this.work = work;
     poll.scheduleWithFixedDelay(this::follow, 0, 500, TimeUnit.MILLISECONDS);
+  }
+
+  /** How many times the job of the FlinkDeployment {@code name} was started: a restart counts one more. */
+  public int starts(String name) {
+    return starts.getOrDefault(name, 0);
+  }
+
+  /** The job of the FlinkDeployment {@code name}, running now, or null. */
+  public LocalJob job(String name) {
+    Running r = jobs.get(name);
+    return r == null ? null : r.job();
   }
 
   /** The names of the FlinkDeployments whose jobs run now. */
@@ -71,6 +83,7 @@ public final class LocalFlink implements AutoCloseable {
           }
           jobs.put(e.getKey(), new Running(contract, LocalJob.start(contract, 2, work.resolve(e.getKey()),
               Map.of("execution.checkpointing.interval", "1000 ms"), restoreFrom)));
+          starts.merge(e.getKey(), 1, Integer::sum);
         }
       }
       for (String gone : jobs.keySet().stream().filter(n -> !deployments.containsKey(n)).toList()) {

@@ -27,6 +27,7 @@ public final class LocalServing implements AutoCloseable {
   private final KubernetesClient client;
   private final String namespace;
   private final Map<String, Double> latencyMs;
+  private final Map<String, Double> errorPercent = new java.util.concurrent.ConcurrentHashMap<>();
   /** One model server per InferenceService (by name), as each has its own Service in a cluster. */
   private final Map<String, TestModelServer> services = new java.util.concurrent.ConcurrentHashMap<>();
   private final TestModelServer latest = TestModelServer.start();
@@ -41,8 +42,17 @@ public final class LocalServing implements AutoCloseable {
   public LocalServing(KubernetesClient client, String namespace, Map<String, Double> latencyMs) {
     this.client = client;
     this.namespace = namespace;
-    this.latencyMs = Map.copyOf(latencyMs);
+    this.latencyMs = new java.util.concurrent.ConcurrentHashMap<>(latencyMs);
     poll.scheduleWithFixedDelay(this::follow, 0, 200, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * From now on the ModelVersion named {@code modelVersion} answers in {@code ms} and fails {@code percent} of its
+   * requests with a 5xx.
+   */
+  public void behave(String modelVersion, double ms, double percent) {
+    latencyMs.put(modelVersion, ms);
+    errorPercent.put(modelVersion, percent);
   }
 
   /** Where a request for {@code endpoint} (an InferenceService's cluster URL) goes in this process. */
@@ -87,7 +97,9 @@ public final class LocalServing implements AutoCloseable {
   }
 
   private Behaviour behaviour(ModelVersion m) {
-    return Behaviour.healthy(m.getSpec().version).withLatency(latencyMs.getOrDefault(m.getMetadata().getName(), 5.0));
+    String name = m.getMetadata().getName();
+    return Behaviour.healthy(m.getSpec().version).withLatency(latencyMs.getOrDefault(name, 5.0))
+        .withErrors(errorPercent.getOrDefault(name, 0.0));
   }
 
   @SuppressWarnings("unchecked")
