@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 /** The Grafana dashboard shows only series that exist: the operator's own (as its /metrics served them in the integration tests) or the job contract's. */
 class DashboardIT {
   private static final Path METRICS = Path.of("..", "operator", "target", "operator-metrics");
-  /** Series the Flink job exposes under the job contract (README, The job contract). */
+  /** Series the Flink job exposes under the job contract (docs/job-contract.md). */
   private static final Set<String> JOB_CONTRACT = Set.of("slipstream_inference_latency_seconds", "slipstream_inference_requests_total");
 
   @Test

@@ -11,7 +11,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * README's RELIABILITY section is generated from what the reliability tests of every module recorded when
+ * The RELIABILITY section of docs/operations.md is generated from what the reliability tests of every module recorded when
  * they passed (testkit's {@code Reliability.record}, under each module's target/reliability); this module runs
  * last in the build. The section must equal what this run produced: {@code -Dreadme.update=true} rewrites it.
  */
@@ -43,17 +43,17 @@ class ReliabilityReportIT {
     }
     section.append("\n").append(END);
 
-    Path readme = ROOT.resolve("README.md");
+    Path readme = ROOT.resolve("docs/operations.md");
     String text = Files.readString(readme);
     int start = text.indexOf(START);
     int end = text.indexOf(END);
-    assertThat(start).as("README has the RELIABILITY markers").isNotNegative();
+    assertThat(start).as("docs/operations.md has the RELIABILITY markers").isNotNegative();
     String current = text.substring(start, end + END.length());
     if (Boolean.getBoolean("readme.update")) {
       Files.writeString(readme, text.substring(0, start) + section + text.substring(end + END.length()));
       return;
     }
-    assertThat(current).as("README's RELIABILITY section (regenerate: ./mvnw verify -Dreadme.update=true)")
+    assertThat(current).as("the RELIABILITY section of docs/operations.md (regenerate: ./mvnw verify -Dreadme.update=true)")
         .isEqualTo(section.toString());
   }
 }

@@ -30,7 +30,7 @@ public record OperatorConfig(
     Duration leaseDuration,
     LogFormat logFormat) {
 
-  /** Every setting: flag name, environment variable, default and what it does (the README reference is built from this). */
+  /** Every setting: flag name, environment variable, default and what it does (docs/operations.md lists them, checked against this). */
   public enum Setting {
     NAMESPACES("namespaces", "", "Namespaces to watch, comma-separated; empty watches all."),
     KAFKA_API_TIMEOUT("kafka-api-timeout", "10s", "How long one batched Kafka AdminClient call may take before Kafka counts as unavailable."),

@@ -39,13 +39,13 @@ class OperatorConfigTest {
   }
 
   @Test
-  void readmeDocumentsEverySettingWithItsDefault() throws Exception {
-    Path readme = Path.of("..", "README.md");
+  void theDocsListEverySettingWithItsDefault() throws Exception {
+    Path readme = Path.of("..", "docs", "operations.md");
     String text = Files.readString(readme);
     for (OperatorConfig.Setting s : OperatorConfig.Setting.values()) {
       String defaultShown = !s.defaultValue.isEmpty() ? "`" + s.defaultValue + "`"
           : s == OperatorConfig.Setting.NAMESPACES ? "(all)" : "(none)";
-      assertThat(text).as("README row for --%s", s.flag)
+      assertThat(text).as("docs/operations.md row for --%s", s.flag)
           .contains("| `--" + s.flag + "` | `" + s.env() + "` | " + defaultShown + " | " + s.description + " |");
     }
   }

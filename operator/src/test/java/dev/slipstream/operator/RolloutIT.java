@@ -212,8 +212,12 @@ class RolloutIT extends WithOperator {
   void aPipelineMovedOffTritonLosesItsDeploymentServicesAndRouteOnceKServeServes() {
     String ns = "triton-to-kserve";
     tritonExampleReady(ns);
+    // split by request, Triton's versions sit behind a route
+    env.client.resources(StreamingPipeline.class).inNamespace(ns).withName("image-embeddings")
+        .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+            "{\"spec\":{\"rollout\":{\"split\":\"request\"}}}");
     var routes = env.client.genericKubernetesResources("gateway.networking.k8s.io/v1", "HTTPRoute").inNamespace(ns);
-    assertThat(routes.withName("image-embeddings-triton").get()).isNotNull();
+    await().atMost(Duration.ofSeconds(30)).until(() -> routes.withName("image-embeddings-triton").get() != null);
     env.createVersionOf(ns, "embedder-v3", "embedder-onnx", "5", spec -> {
       spec.runtime = dev.slipstream.api.v1alpha1.ServingRuntime.KSERVE;
       spec.format = dev.slipstream.api.v1alpha1.ModelFormat.ONNX;
@@ -230,6 +234,44 @@ class RolloutIT extends WithOperator {
     });
     assertThat(env.pipeline(ns, "image-embeddings").getStatus().rollout.message)
         .contains("the runtime changes from triton to kserve");
+  }
+
+  @Test
+  void aTritonCanarySplitByKeyRunsTheCandidateBehindItsOwnServiceWithNoRouteAndNeverTouchesTheJob() {
+    String ns = "triton-keyed";
+    tritonExampleReady(ns);
+    var routes = env.client.genericKubernetesResources("gateway.networking.k8s.io/v1", "HTTPRoute").inNamespace(ns);
+    assertThat(routes.withName("image-embeddings-triton").get()).as("split by key (the default): no route").isNull();
+    var flink = env.client.genericKubernetesResources("flink.apache.org/v1beta1", "FlinkDeployment").inNamespace(ns)
+        .withName("image-embeddings");
+    String flinkVersion = flink.get().getMetadata().getResourceVersion();
+    env.createVersionOf(ns, "embedder-v3", "embedder-v4", "4", spec -> spec.minReplicas = 4);
+    env.client.resources(StreamingPipeline.class).inNamespace(ns).withName("image-embeddings")
+        .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+            "{\"spec\":{\"rollout\":{\"canary\":{\"steps\":[25,100],\"interval\":\"5s\"}},"
+                + "\"serving\":{\"modelVersionRef\":{\"name\":\"embedder-v4\"}}}}");
+
+    var control = env.client.configMaps().inNamespace(ns).withName("image-embeddings-control");
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      assertThat(control.get()).isNotNull();
+      assertThat(control.get().getData()).containsEntry("candidate-weight", "25")
+          .containsEntry("candidate-endpoint", "http://image-embeddings-embedder-v4." + ns + ".svc.cluster.local:8000")
+          .containsEntry("candidate-model-version", "4");
+      assertThat(env.client.apps().deployments().inNamespace(ns).withName("image-embeddings-embedder-v4").get()
+          .getSpec().getReplicas()).as("ceil(4 x 25%)").isEqualTo(1);
+      assertThat(env.client.services().inNamespace(ns).withName("image-embeddings-triton").get().getSpec().getSelector())
+          .containsEntry("slipstream.dev/model-version", "embedder-v3");
+    });
+    assertThat(routes.withName("image-embeddings-triton").get()).isNull();
+    awaitPhase(ns, "image-embeddings", "Succeeded");
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      assertThat(env.client.services().inNamespace(ns).withName("image-embeddings-triton").get().getSpec().getSelector())
+          .as("the pipeline's Service on the promoted version").containsEntry("slipstream.dev/model-version", "embedder-v4");
+      assertThat(env.client.apps().deployments().inNamespace(ns).withName("image-embeddings-embedder-v4").get()
+          .getSpec().getReplicas()).isEqualTo(4);
+      assertThat(control.get()).as("the job needs no steering once promoted").isNull();
+    });
+    assertThat(flink.get().getMetadata().getResourceVersion()).as("the job never restarted").isEqualTo(flinkVersion);
   }
 
   @Test

@@ -109,15 +109,15 @@ final class Rollouts {
     RolloutCommand consumed = annotation == null ? RolloutCommand.NONE : command;
     ServingRuntime stableRuntime = before == null || before.stable == null ? null
         : world.modelVersion(namespace, before.stable).map(m -> m.getSpec().runtime).orElse(null);
+    boolean keySplit = RolloutStateMachine.splitsByKey(pipeline.getSpec(), desired.getSpec().runtime);
     Optional<String> direct = RolloutStateMachine.directReplacement(stableRuntime, desired.getSpec().runtime,
-        world.routesInstalled());
+        world.routesInstalled(), keySplit);
     if (direct.isPresent()) {
       RolloutDecision decision = RolloutStateMachine.next(spec, before, new RolloutObservation(desiredName, null, null,
           null, degraded, command, direct.get(), null, lag), now);
       return new RolloutStep(desired, null, desired, decision, RolloutCommand.NONE, null, null, RolloutPhase.Idle, null);
     }
-    boolean keySplit = RolloutStateMachine.splitsByKey(pipeline.getSpec(), desired.getSpec().runtime);
-    ServingViews.View view = triton ? ServingViews.triton(world, pipeline, config.defaults())
+    ServingViews.View view = triton ? ServingViews.triton(world, pipeline, config.defaults(), keySplit)
         : keySplit ? ServingViews.keyed(world, pipeline, config.defaults(),
             before != null && RolloutPhase.Promoting.name().equals(before.phase))
         : ServingViews.kserve(world.inferenceService(pipeline));

@@ -89,8 +89,11 @@ final class ServingViews {
     };
   }
 
-  /** Triton: a Deployment and Service per version; the candidate's Service is its own URL. */
-  static View triton(Rollouts.World world, StreamingPipeline pipeline, OperatorDefaults defaults) {
+  /**
+   * Triton: a Deployment and Service per version; the candidate's Service is its own URL. Split by request, its weight
+   * is an HTTPRoute's, which the mesh must take; split by key the job calls the candidate's Service itself.
+   */
+  static View triton(Rollouts.World world, StreamingPipeline pipeline, OperatorDefaults defaults, boolean keySplit) {
     String namespace = pipeline.getMetadata().getNamespace();
     return new View() {
       private Optional<io.fabric8.kubernetes.api.model.apps.Deployment> of(String version) {
@@ -102,12 +105,13 @@ final class ServingViews {
         return of(candidate).isPresent();
       }
 
-      /** Deployed and ready, and the route that gives it its weight taken by the mesh. */
+      /** Deployed and ready, and, split by request, the route that gives it its weight taken by the mesh. */
       @Override
       public Readiness candidate(String candidate) {
         Readiness deployment = of(candidate).map(ObjectReadiness::deployment)
             .orElse(Readiness.pending("ServingPending", candidate + " is not deployed yet"));
-        return deployment.isReady() ? ObjectReadiness.httpRoute(world.httpRoute(pipeline).orElse(null)) : deployment;
+        return deployment.isReady() && !keySplit ? ObjectReadiness.httpRoute(world.httpRoute(pipeline).orElse(null))
+            : deployment;
       }
 
       @Override

@@ -176,8 +176,10 @@ class RolloutsTest {
   }
 
   @Test
-  void aTritonCandidateWaitsForTheMeshToAcceptItsRoute() {
+  void aTritonCandidateSplitByRequestWaitsForTheMeshToAcceptItsRoute() {
     StreamingPipeline pipeline = Examples.pipeline("triton-gpu.yaml", "image-embeddings");
+    pipeline.getSpec().rollout = new dev.slipstream.api.v1alpha1.RolloutSpec();
+    pipeline.getSpec().rollout.split = dev.slipstream.api.v1alpha1.RolloutSpec.Split.request;
     ModelVersion candidate = embedderV3AndV4();
     world.deploy("image-embeddings-embedder-v3", 1);
     world.deploy("image-embeddings-embedder-v4", 1);
@@ -207,6 +209,12 @@ class RolloutsTest {
     Rollouts.RolloutStep accepted = rollouts.step(pipeline, started.decision().status(), candidate, 0L, false, NOW.plusSeconds(5));
     assertThat(accepted.decision().status().weight).as("accepted: the first step").isEqualTo(5);
     assertThat(accepted.decision().status().stepStartedAt).isNotNull();
+
+    // split by key (the reference job's default) the job calls the candidate's own Service: no route, no mesh
+    world.route = route("spec: {}\n");
+    StreamingPipeline keyed = Examples.pipeline("triton-gpu.yaml", "image-embeddings");
+    Rollouts.RolloutStep byKey = rollouts.step(keyed, started.decision().status(), candidate, 0L, false, NOW.plusSeconds(5));
+    assertThat(byKey.decision().status().weight).as("the first step, whatever the route says").isEqualTo(5);
   }
 
   /** The Triton example's embedder-v3 and a copy named embedder-v4, known to the world; returns embedder-v4. */

@@ -176,6 +176,40 @@ class ServingTest {
   }
 
   @Test
+  void aTritonCanarySplitByKeyRunsEachVersionBehindItsOwnServiceWithNoRoute() {
+    StreamingPipeline pipeline = Examples.pipeline("triton-gpu.yaml", "image-embeddings");
+    ModelVersion v3 = model("triton-gpu.yaml", "embedder-v3");
+    ModelVersion v4 = Serialization.clone(v3);
+    v4.getMetadata().setName("embedder-v4");
+    v4.getSpec().version = "4";
+    v4.getSpec().minReplicas = 4;
+    models.put("embedder-v4", v4);
+
+    Serving.Outcome canary = serving(false).reconcile(pipeline, Optional.of(v4), rollout(v4, v3, "Canary", 25, 25), null, false);
+
+    assertThat(deployments.get("vision", "image-embeddings-embedder-v3")).isPresent();
+    assertThat(deployments.get("vision", "image-embeddings-embedder-v4").orElseThrow().getSpec().getReplicas())
+        .as("ceil(4 x 25%)").isEqualTo(1);
+    assertThat(services.get("vision", "image-embeddings-triton").orElseThrow().getSpec().getSelector())
+        .as("the pipeline's Service on the stable version").containsEntry("slipstream.dev/model-version", "embedder-v3");
+    assertThat(services.get("vision", "image-embeddings-embedder-v4")).isPresent();
+    assertThat(canary.endpoint()).isEqualTo("http://image-embeddings-triton.vision.svc.cluster.local:8000");
+    assertThat(configMaps.get("vision", "image-embeddings-control").orElseThrow().getData())
+        .containsEntry("model-version", "3")
+        .containsEntry("candidate-endpoint", "http://image-embeddings-embedder-v4.vision.svc.cluster.local:8000")
+        .containsEntry("candidate-model-version", "4")
+        .containsEntry("candidate-weight", "25");
+
+    serving(false).reconcile(pipeline, Optional.of(v4), rollout(v4, v3, "Promoting", 100, null), null, false);
+
+    assertThat(services.get("vision", "image-embeddings-triton").orElseThrow().getSpec().getSelector())
+        .as("promoting: the pipeline's Service on the candidate").containsEntry("slipstream.dev/model-version", "embedder-v4");
+    assertThat(deployments.get("vision", "image-embeddings-embedder-v4").orElseThrow().getSpec().getReplicas()).isEqualTo(4);
+    assertThat(configMaps.get("vision", "image-embeddings-control").orElseThrow().getData())
+        .containsEntry("candidate-weight", "100");
+  }
+
+  @Test
   void aCanarySplitByRequestStaysInThePipelinesInferenceService() {
     StreamingPipeline pipeline = Examples.pipeline("fraud-scoring.yaml", "fraud-scoring");
     pipeline.getSpec().rollout = new dev.slipstream.api.v1alpha1.RolloutSpec();

@@ -13,7 +13,7 @@ import java.util.stream.Collectors;
 /**
  * The job contract: the {@code slipstream.*} Flink configuration keys through which the operator tells a
  * job what to read, what to call and where to write. Any job that honours these keys can run in a
- * StreamingPipeline; the operator steers a running job by changing them. Documented in README.md.
+ * StreamingPipeline; the operator steers a running job by changing them. Documented in docs/job-contract.md.
  */
 public final class JobContract {
   public static final String VERSION = "slipstream.contract-version";

@@ -23,9 +23,10 @@ public final class ServingModel {
 
   /**
    * The serving objects of a plan. KServe: one InferenceService for the served version at its canary weight and
-   * replica share, with the plan's capacity. Triton behind a mesh route: the stable version (with the plan's
-   * capacity) and the candidate side by side, weighted by the route, earlier versions kept warm. Triton without
-   * one: the served version alone (no canary can split; the rollout replaces it directly).
+   * replica share, with the plan's capacity; split by key, the candidate on an InferenceService of its own. Triton
+   * split by key: each version its own Deployment and Service, no route. Triton behind a mesh route: the stable
+   * version (with the plan's capacity) and the candidate side by side, weighted by the route, earlier versions kept
+   * warm. Triton without one: the served version alone (no canary can split; the rollout replaces it directly).
    */
   public static DesiredServing desired(StreamingPipeline pipeline, ServingPlan plan, OperatorDefaults defaults) {
     if (plan.served().getSpec().runtime != ServingRuntime.TRITON && plan.keySplit() && plan.hasCandidate()) {
@@ -39,6 +40,12 @@ public final class ServingModel {
       List<HasMetadata> objects = new ArrayList<>(pipelines.objects());
       objects.addAll(candidate.objects());
       return new DesiredServing(objects, pipelines.endpoint(), candidate.endpoint());
+    }
+    if (plan.served().getSpec().runtime == ServingRuntime.TRITON && plan.keySplit()) {
+      // split by key in the job: a Deployment and Service per version, the pipeline's Service on the one it serves
+      boolean candidate = plan.hasCandidate();
+      return TritonDeploymentModel.keyed(pipeline, scaledOut(plan.own(), plan.replicas()), candidate ? plan.served() : null,
+          plan.promoting() ? null : plan.candidateReplicaPercent(), plan.warm(), defaults);
     }
     if (plan.served().getSpec().runtime != ServingRuntime.TRITON) {
       return InferenceServiceModel.from(pipeline, scaledOut(plan.served(), plan.replicas()), defaults,

@@ -83,27 +83,55 @@ public final class TritonDeploymentModel {
    */
   public static DesiredServing routed(StreamingPipeline pipeline, ModelVersion stable, ModelVersion candidate,
       int candidateWeight, Integer candidateReplicaPercent, List<ModelVersion> warm, OperatorDefaults defaults) {
-    List<HasMetadata> objects = new ArrayList<>();
-    objects.add(deployment(pipeline, stable, Math.max(1, stable.getSpec().minReplicas), COMPONENT, defaults));
-    objects.add(service(pipeline, deploymentName(pipeline, stable), stable, COMPONENT));
+    List<HasMetadata> objects = versions(pipeline, stable, candidate, candidateReplicaPercent, warm, defaults);
     List<Map<String, Object>> backends = new ArrayList<>();
     backends.add(backend(deploymentName(pipeline, stable), candidate == null ? 100 : 100 - candidateWeight));
     if (candidate != null) {
+      backends.add(backend(deploymentName(pipeline, candidate), candidateWeight));
+    }
+    objects.add(route(pipeline, backends));
+    return new DesiredServing(objects, endpoint(pipeline, defaults));
+  }
+
+  /**
+   * With the canary split by key in the job: each version its own Deployment and Service, the pipeline's Service
+   * (which the job calls outside the candidate's keys) selecting the version it serves ({@code own}: the stable one,
+   * the candidate once promoting), and no route: the job sends the candidate's keys to the candidate's own Service.
+   * Needs no mesh. The candidate runs its share of replicas; outside a rollout pass a null candidate.
+   *
+   * @param warm versions served before, kept deployed at their minimum replicas (at least one) with their own Service
+   */
+  public static DesiredServing keyed(StreamingPipeline pipeline, ModelVersion own, ModelVersion candidate,
+      Integer candidateReplicaPercent, List<ModelVersion> warm, OperatorDefaults defaults) {
+    return new DesiredServing(versions(pipeline, own, candidate, candidateReplicaPercent, warm, defaults),
+        endpoint(pipeline, defaults),
+        candidate == null ? null : versionEndpoint(pipeline, candidate.getMetadata().getName(), defaults));
+  }
+
+  /**
+   * Each version its own Deployment and Service: the one the pipeline serves (with its Service {@code <pipeline>-triton}
+   * on it), the candidate at its share of replicas, and the warm ones at their minimum (at least one).
+   */
+  private static List<HasMetadata> versions(StreamingPipeline pipeline, ModelVersion serving, ModelVersion candidate,
+      Integer candidateReplicaPercent, List<ModelVersion> warm, OperatorDefaults defaults) {
+    List<HasMetadata> objects = new ArrayList<>();
+    objects.add(deployment(pipeline, serving, Math.max(1, serving.getSpec().minReplicas), COMPONENT, defaults));
+    objects.add(service(pipeline, deploymentName(pipeline, serving), serving, COMPONENT));
+    boolean separate = candidate != null && !candidate.getMetadata().getName().equals(serving.getMetadata().getName());
+    if (separate) {
       objects.add(deployment(pipeline, candidate,
           InferenceServiceModel.share(candidate.getSpec().minReplicas, candidateReplicaPercent), COMPONENT, defaults));
       objects.add(service(pipeline, deploymentName(pipeline, candidate), candidate, COMPONENT));
-      backends.add(backend(deploymentName(pipeline, candidate), candidateWeight));
     }
     for (ModelVersion w : warm) {
       String name = w.getMetadata().getName();
-      if (!name.equals(stable.getMetadata().getName()) && (candidate == null || !name.equals(candidate.getMetadata().getName()))) {
+      if (!name.equals(serving.getMetadata().getName()) && (candidate == null || !name.equals(candidate.getMetadata().getName()))) {
         objects.add(deployment(pipeline, w, Math.max(1, w.getSpec().minReplicas), COMPONENT, defaults));
         objects.add(service(pipeline, deploymentName(pipeline, w), w, COMPONENT));
       }
     }
-    objects.add(service(pipeline, serviceName(pipeline), stable, COMPONENT));
-    objects.add(route(pipeline, backends));
-    return new DesiredServing(objects, endpoint(pipeline, defaults));
+    objects.add(service(pipeline, serviceName(pipeline), serving, COMPONENT));
+    return objects;
   }
 
   /** A version's own URL: the candidate's, for its shadow job. */

@@ -55,15 +55,17 @@ public final class RolloutStateMachine {
 
   /**
    * Why no canary can split traffic between {@code stable} and {@code desired}, so the new version replaces the
-   * old once ready; empty when a canary can. A change of runtime cannot be split, nor can Triton without the
-   * Gateway API HTTPRoute CRD (its canary is a weighted route).
+   * old once ready; empty when a canary can. A change of runtime cannot be split, nor can Triton split by request
+   * without the Gateway API HTTPRoute CRD (its canary is then a weighted route).
    *
    * @param stableRuntime the runtime of the version serving now, or null when there is none or it is unknown
+   * @param keySplit the job splits the canary by key, which needs no route
    */
   public static Optional<String> directReplacement(ServingRuntime stableRuntime, ServingRuntime desiredRuntime,
-      boolean routesInstalled) {
-    if (desiredRuntime == ServingRuntime.TRITON && !routesInstalled) {
-      return Optional.of("runtime triton needs the Gateway API HTTPRoute CRD for a canary, and it is not installed");
+      boolean routesInstalled, boolean keySplit) {
+    if (desiredRuntime == ServingRuntime.TRITON && !routesInstalled && !keySplit) {
+      return Optional.of("runtime triton split by request needs the Gateway API HTTPRoute CRD for a canary, and it is"
+          + " not installed (split by key in the job needs none)");
     }
     if (stableRuntime != null && stableRuntime != desiredRuntime) {
       return Optional.of("the runtime changes from " + stableRuntime.wireName() + " to " + desiredRuntime.wireName()
@@ -89,15 +91,11 @@ public final class RolloutStateMachine {
   }
 
   /**
-   * Whether a canary of this runtime is split by key in the job: spec.rollout.split key, or unset with the reference
-   * job (which follows the control ConfigMap's candidate keys), for KServe; Triton splits by request through its
-   * HTTPRoute whatever the spec says. A job of one's own may ignore the control ConfigMap: it splits by key only when
-   * asked to.
+   * Whether a canary is split by key in the job: spec.rollout.split key, or unset with the reference job (which
+   * follows the control ConfigMap's candidate keys). A job of one's own may ignore the control ConfigMap: it splits by
+   * key only when asked to. Either runtime: the candidate has serving of its own.
    */
   public static boolean splitsByKey(StreamingPipelineSpec spec, ServingRuntime runtime) {
-    if (runtime != ServingRuntime.KSERVE) {
-      return false;
-    }
     RolloutSpec.Split chosen = spec.rollout == null ? null : spec.rollout.split;
     return chosen == null ? JobContract.isReferenceJob(spec.flink) : chosen == RolloutSpec.Split.key;
   }

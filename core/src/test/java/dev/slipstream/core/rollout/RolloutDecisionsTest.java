@@ -13,15 +13,19 @@ import org.junit.jupiter.params.provider.CsvSource;
 class RolloutDecisionsTest {
   @ParameterizedTest(name = "{0} -> {1}, routes {2}: {3}")
   @CsvSource(nullValues = "-", delimiter = '|', value = {
-      "KSERVE | KSERVE | false | -",
-      "TRITON | TRITON | true | -",
-      "- | KSERVE | false | -",
-      "KSERVE | TRITON | true | the runtime changes from kserve to triton, which no canary can split",
-      "TRITON | KSERVE | true | the runtime changes from triton to kserve, which no canary can split",
-      "TRITON | TRITON | false | runtime triton needs the Gateway API HTTPRoute CRD for a canary, and it is not installed",
-      "KSERVE | TRITON | false | runtime triton needs the Gateway API HTTPRoute CRD for a canary, and it is not installed"})
-  void aCanaryNeedsOneRuntimeAndForTritonARoute(ServingRuntime stable, ServingRuntime desired, boolean routes, String why) {
-    assertThat(RolloutStateMachine.directReplacement(stable, desired, routes).orElse(null)).isEqualTo(why);
+      "KSERVE | KSERVE | false | false | -",
+      "TRITON | TRITON | true | false | -",
+      "- | KSERVE | false | false | -",
+      "TRITON | TRITON | false | true | -",
+      "KSERVE | TRITON | true | true | the runtime changes from kserve to triton, which no canary can split",
+      "TRITON | KSERVE | true | false | the runtime changes from triton to kserve, which no canary can split",
+      "TRITON | TRITON | false | false | runtime triton split by request needs the Gateway API HTTPRoute CRD for a canary,"
+          + " and it is not installed (split by key in the job needs none)",
+      "KSERVE | TRITON | false | false | runtime triton split by request needs the Gateway API HTTPRoute CRD for a canary,"
+          + " and it is not installed (split by key in the job needs none)"})
+  void aCanaryNeedsOneRuntimeAndForTritonSplitByRequestARoute(ServingRuntime stable, ServingRuntime desired, boolean routes,
+      boolean keySplit, String why) {
+    assertThat(RolloutStateMachine.directReplacement(stable, desired, routes, keySplit).orElse(null)).isEqualTo(why);
   }
 
   @Test

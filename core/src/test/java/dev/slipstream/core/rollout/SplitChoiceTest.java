@@ -8,10 +8,10 @@ import dev.slipstream.api.v1alpha1.StreamingPipelineSpec;
 import dev.slipstream.core.Examples;
 import org.junit.jupiter.api.Test;
 
-/** Which split a canary gets: what the spec asks for, else key for the reference job on KServe. */
+/** Which split a canary gets: what the spec asks for, else key for the reference job. */
 class SplitChoiceTest {
   @Test
-  void unsetTheReferenceJobOnKServeSplitsByKeyAndAJobOfOnesOwnByRequest() {
+  void unsetTheReferenceJobSplitsByKeyAndAJobOfOnesOwnByRequest() {
     StreamingPipelineSpec spec = Examples.pipeline("fraud-scoring.yaml", "fraud-scoring").getSpec();
     assertThat(spec.rollout).as("the example leaves the split to its default").isNull();
     assertThat(RolloutStateMachine.splitsByKey(spec, ServingRuntime.KSERVE)).isTrue();
@@ -28,13 +28,12 @@ class SplitChoiceTest {
   }
 
   @Test
-  void askedForRequestItIsRequestAndTritonAlwaysSplitsByRequest() {
-    StreamingPipelineSpec spec = Examples.pipeline("fraud-scoring.yaml", "fraud-scoring").getSpec();
-    assertThat(RolloutStateMachine.splitsByKey(spec, ServingRuntime.TRITON)).isFalse();
+  void askedForRequestItIsRequestWhateverTheRuntime() {
+    StreamingPipelineSpec spec = Examples.pipeline("triton-gpu.yaml", "image-embeddings").getSpec();
+    assertThat(RolloutStateMachine.splitsByKey(spec, ServingRuntime.TRITON)).as("the Triton example's reference job").isTrue();
     spec.rollout = new RolloutSpec();
     spec.rollout.split = RolloutSpec.Split.request;
-    assertThat(RolloutStateMachine.splitsByKey(spec, ServingRuntime.KSERVE)).isFalse();
-    spec.rollout.split = RolloutSpec.Split.key;
     assertThat(RolloutStateMachine.splitsByKey(spec, ServingRuntime.TRITON)).isFalse();
+    assertThat(RolloutStateMachine.splitsByKey(spec, ServingRuntime.KSERVE)).isFalse();
   }
 }

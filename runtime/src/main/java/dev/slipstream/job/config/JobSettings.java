@@ -12,8 +12,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Everything the job is told, read only from the job contract's {@code slipstream.*} keys (README, "The job
- * contract"). Every problem is collected and reported together, naming the key, so a FlinkDeployment with a
+ * Everything the job is told, read only from the job contract's {@code slipstream.*} keys (docs/job-contract.md). Every problem is collected and reported together, naming the key, so a FlinkDeployment with a
  * bad key fails at start with one message that says what to fix.
  */
 public record JobSettings(

@@ -6,7 +6,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * What the operator's control ConfigMap tells the running job (README, "The job contract"): the mode, where
+ * What the operator's control ConfigMap tells the running job (docs/job-contract.md): the mode, where
  * inference requests go now, the static result for shed events and the input topics to pause. Absent or
  * unreadable, the job runs normally on the contract's endpoint.
  */

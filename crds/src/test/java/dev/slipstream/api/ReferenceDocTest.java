@@ -14,29 +14,29 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * The resource reference in README.md is generated from the CRDs, so it cannot drift from the API.
+ * The resource reference, docs/reference.md, is generated from the CRDs, so it cannot drift from the API.
  * After changing the types: {@code make crds}, then run this test with -Dreadme.update=true.
  */
-class ReadmeReferenceTest {
+class ReferenceDocTest {
   private static final Path COMMITTED = Path.of(System.getProperty("committed.crds", "yaml"));
-  private static final Path README = COMMITTED.toAbsolutePath().getParent().getParent().resolve("README.md");
-  private static final String START = "<!-- reference:start (generated from crds/yaml by ReadmeReferenceTest) -->";
+  private static final Path README = COMMITTED.toAbsolutePath().getParent().getParent().resolve("docs/reference.md");
+  private static final String START = "<!-- reference:start (generated from crds/yaml by ReferenceDocTest) -->";
   private static final String END = "<!-- reference:end -->";
 
   @Test
-  void readmeReferenceIsGeneratedFromTheCrds() throws IOException {
+  void theReferenceIsGeneratedFromTheCrds() throws IOException {
     String generated = reference();
     String readme = Files.readString(README);
     int start = readme.indexOf(START);
     int end = readme.indexOf(END);
-    assertThat(start).as("README.md has the reference markers").isGreaterThanOrEqualTo(0);
+    assertThat(start).as("docs/reference.md has the reference markers").isGreaterThanOrEqualTo(0);
     assertThat(end).isGreaterThan(start);
     String current = readme.substring(start + START.length(), end);
     if (Boolean.getBoolean("readme.update")) {
       Files.writeString(README, readme.substring(0, start + START.length()) + generated + readme.substring(end));
       current = generated;
     }
-    assertThat(current).as("README.md reference section; regenerate with -Dreadme.update=true").isEqualTo(generated);
+    assertThat(current).as("docs/reference.md; regenerate with -Dreadme.update=true").isEqualTo(generated);
   }
 
   static String reference() throws IOException {
@@ -47,7 +47,7 @@ class ReadmeReferenceTest {
       JsonNode version = crd.path("spec").path("versions").get(0);
       JsonNode schema = version.path("schema").path("openAPIV3Schema");
       JsonNode names = crd.path("spec").path("names");
-      md.append("### ").append(names.path("kind").asText()).append("\n\n");
+      md.append("## ").append(names.path("kind").asText()).append("\n\n");
       List<String> shortNames = new ArrayList<>();
       names.path("shortNames").forEach(n -> shortNames.add("`" + n.asText() + "`"));
       List<String> columns = new ArrayList<>();
