@@ -21,6 +21,9 @@ import java.util.Map;
  * And the operator's writes of owned objects for that level change. Target: only what changes (the
  * InferenceService and the job's control ConfigMap), beside the pipeline's status and the Event.
  *
+ * <p>Attribution ({@link Attribution}): a candidate at 5% of the keys, its p99 event to decision as measured from the
+ * job's per-version histogram beside the exact p99 of its decisions on the output topic.
+ *
  * <p>The reference job ({@link JobBench}): events per second beside a plain Kafka pass-through, and the
  * event-to-decision latency at half that rate and under a burst of twice it.
  */
@@ -60,6 +63,13 @@ public final class Bench {
         System.out.printf(Locale.ROOT, "  run %d: shed trigger to scale-out written %.2f s; writes of owned objects %s"
             + " (and %d status, %d event)%n", i + 1, r.seconds(), r.objectWrites(), r.statusWrites(), r.events());
       }
+    }
+    Attribution.Figures attribution = null;
+    if (dev.slipstream.testkit.EmbeddedPrometheus.available()) {
+      attribution = Attribution.run(Files.createTempDirectory("slipstream-attribution"), Duration.ofSeconds(30));
+      Attribution.print(attribution);
+    } else {
+      System.out.println("  attribution: not measured (no Prometheus binary: install it or set PROMETHEUS_BIN)");
     }
     int jobEvents = args.length > 2 ? Integer.parseInt(args[2]) : 20_000;
     JobBench.Figures job;
@@ -110,6 +120,11 @@ public final class Bench {
     double keyMedian = median(keyReactions);
     System.out.printf(Locale.ROOT, "%-50s %-12s %-28s %s%n", "the same, canary split by key in the job",
         String.format(Locale.ROOT, "%.2f s", keyMedian), String.format(Locale.ROOT, "<= %.1f s", target), keyReactions.size());
+    if (attribution != null) {
+      System.out.printf(Locale.ROOT, "%-50s %-12s %-28s %s%n", "candidate p99 at " + Attribution.WEIGHT + "% of keys: measured",
+          Attribution.ms(attribution.candidateMeasuredMs()), String.format(Locale.ROOT, "exact %.0f ms (error %+.0f ms)",
+              attribution.candidateTruthMs(), attribution.candidateErrorMs()), 1);
+    }
     System.out.printf(Locale.ROOT, "%-50s %-12s %-28s %s%n", "shed trigger to actions written (interval " + INTERVAL.toSeconds() + "s)",
         String.format(Locale.ROOT, "%.2f s", shedMedian), String.format(Locale.ROOT, "<= %.1f s", target), shedReactions.size());
     System.out.printf(Locale.ROOT, "%-50s %-12s %-28s %s%n", "owned-object writes per level change",
@@ -158,7 +173,7 @@ public final class Bench {
             + "\"burstP99Ms\":%.1f,\"burstMaxLag\":%d,\"drainSeconds\":%.2f},"
             + "\"signals\":{\"pipelines\":%d,\"partitions\":%d,\"roundMillis\":%.1f,\"targetMillis\":500,\"roundRequests\":%d,"
             + "\"firstLookMillis\":%.1f,\"firstLookRequests\":%d,\"aloneMillisPerPipeline\":%.2f,\"aloneRequestsPerPipeline\":%.2f,"
-            + "\"samePositions\":%s}}%n",
+            + "\"samePositions\":%s},\"attribution\":%s}%n",
         median, target, INTERVAL.toSeconds(), reactions, median <= target, keyMedian, target, keyReactions, keyMedian <= target,
         shedMedian, target, INTERVAL.toSeconds(), shedReactions, shedMedian <= target, shedWrites, onlyWhatChanges,
         fanOut.pipelines(), fanOut.created(), fanOut.halfReady(), fanOut.reconcileCpuMsPerPipeline(), fanOut.processCpuSeconds(), fanOut.seconds(), floorSeconds, fanOut.writesPerPipeline(), FanOut.MINIMUM_WRITES,
@@ -168,7 +183,14 @@ public final class Bench {
         job.steadyP50Ms(), job.steadyP99Ms(), job.burstRate(), job.burstP50Ms(), job.burstP99Ms(), job.burstMaxLag(),
         job.drainSeconds(), signals.pipelines(), signals.partitions(), signals.roundMillis(), signals.roundRequests(),
         signals.firstLookMillis(), signals.firstLookRequests(), signals.aloneMillis(), signals.aloneRequests(),
-        signals.samePositions()));
+        signals.samePositions(), attribution == null ? "null" : String.format(Locale.ROOT,
+            "{\"weightPercent\":%d,\"windowSeconds\":%d,\"candidateModelMs\":%.0f,\"candidateMeasuredMs\":%s,"
+                + "\"candidateExactMs\":%.1f,\"candidateDecisions\":%d,\"stableModelMs\":%.0f,\"stableMeasuredMs\":%s,"
+                + "\"stableExactMs\":%.1f,\"stableDecisions\":%d,\"versionBlindMeasuredMs\":%s}", Attribution.WEIGHT,
+            attribution.window().toSeconds(), Attribution.CANDIDATE_MS, attribution.candidateMeasuredMs(),
+            attribution.candidateTruthMs(), attribution.candidateDecisions(), Attribution.STABLE_MS,
+            attribution.stableMeasuredMs(), attribution.stableTruthMs(), attribution.stableDecisions(),
+            attribution.blindMeasuredMs())));
     System.out.println("\nwritten to " + out.toAbsolutePath());
     System.exit(0);
   }

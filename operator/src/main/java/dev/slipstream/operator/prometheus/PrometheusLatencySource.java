@@ -69,8 +69,8 @@ public final class PrometheusLatencySource implements LatencySource {
     return LatencyQueries.render(template, t.subject(), t.window());
   }
 
-  /** The first sample's value of an instant query, or null. */
-  Double query(String address, String promql) {
+  /** The first sample's value of an instant query at {@code address}, or null (never throws). */
+  public Double query(String address, String promql) {
     String url = address.replaceAll("/+$", "") + "/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8);
     try {
       HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(timeout).GET().build(),
