@@ -3,7 +3,6 @@ package dev.slipstream.demo;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.slipstream.api.v1alpha1.ModelVersion;
 import dev.slipstream.api.v1alpha1.StreamingPipeline;
 import dev.slipstream.core.status.Conditions;
 import dev.slipstream.job.Json;
@@ -20,11 +19,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * How far a canary's measured p99 is from the truth at 5% of the keys: the fraud pipeline on the embedded stack with
@@ -74,21 +68,14 @@ final class Attribution {
       await("the pipeline Ready").atMost(Duration.ofSeconds(90)).until(() -> pipelines.get().getStatus() != null
           && Conditions.isTrue(pipelines.get().getStatus().conditions, Conditions.READY));
       await("its job").atMost(Duration.ofSeconds(60)).until(() -> flink.running().contains(PIPELINE));
-      try (InOrderFeed feed = new InOrderFeed(stack.kafka.bootstrapServers(), NS + "-card-transactions", 200)) {
+      try (EventFeed feed = EventFeed.start(stack.kafka.bootstrapServers(), NS + "-card-transactions", 200, true)) {
         PrometheusLatencySource api = new PrometheusLatencySource(prometheus.url(), Duration.ofSeconds(5));
         // past the job's cold start, when every figure is the JIT's and the collector's
         await("a steady stable version").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).until(() -> {
           Double p99 = api.query(prometheus.url(), p99("model_version=\"1\"", "[10s]"));
           return p99 != null && p99 < 150;
         });
-        ModelVersion v2 = stack.client.resources(ModelVersion.class).inNamespace(NS).withName("fraud-v1").get();
-        v2.getMetadata().setName("fraud-v2");
-        v2.getMetadata().setResourceVersion(null);
-        v2.getMetadata().setUid(null);
-        v2.setStatus(null);
-        v2.getSpec().version = "2";
-        v2.getSpec().storageUri = "s3://models/fraud/2";
-        stack.client.resource(v2).create();
+        stack.createFraudVersion(NS, 2);
         // 5% of the keys for as long as the window lasts: the next check is far away
         pipelines.patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"rollout\":{\"canary\":{\"steps\":[" + WEIGHT
             + ",100],\"interval\":\"1h\"}},\"serving\":{\"modelVersionRef\":{\"name\":\"fraud-v2\"}}}}");
@@ -146,39 +133,5 @@ final class Attribution {
 
   static String ms(Double v) {
     return v == null ? "no data" : String.format(Locale.ROOT, "%.0f ms", v);
-  }
-
-  /** Card transactions written in order, their event time the moment they are written, at a steady rate. */
-  private static final class InOrderFeed implements AutoCloseable {
-    private final org.apache.kafka.clients.producer.KafkaProducer<String, String> producer;
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "in-order-feed");
-      t.setDaemon(true);
-      return t;
-    });
-    private final AtomicLong sent = new AtomicLong();
-
-    InOrderFeed(String bootstrapServers, String topic, int perSecond) {
-      producer = KafkaTopics.producer(bootstrapServers);
-      timer.scheduleAtFixedRate(() -> {
-        for (int i = 0; i < perSecond / 100; i++) {
-          long n = sent.incrementAndGet();
-          String card = "card-" + (n * 7919 % 1000);
-          producer.send(new ProducerRecord<>(topic, card, "{\"txn_id\":\"a" + n + "\",\"card_id\":\"" + card
-              + "\",\"amount\":" + (n % 400) + ",\"merchant\":\"m" + (n % 40) + "\",\"event_time\":" + System.currentTimeMillis() + "}"));
-        }
-      }, 0, 10, TimeUnit.MILLISECONDS);
-    }
-
-    @Override
-    public void close() {
-      timer.shutdownNow();
-      try {
-        timer.awaitTermination(5, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      producer.close();
-    }
   }
 }

@@ -41,6 +41,23 @@ public final class EmbeddedStack implements AutoCloseable {
     operator.start();
   }
 
+  /**
+   * Creates a fraud model version beside fraud-v1: its spec, named {@code fraud-v<version>}, with its own version and
+   * storage; returns its name.
+   */
+  public String createFraudVersion(String namespace, int version) {
+    var versions = client.resources(dev.slipstream.api.v1alpha1.ModelVersion.class).inNamespace(namespace);
+    var next = versions.withName("fraud-v1").get();
+    next.getMetadata().setName("fraud-v" + version);
+    next.getMetadata().setResourceVersion(null);
+    next.getMetadata().setUid(null);
+    next.setStatus(null);
+    next.getSpec().version = String.valueOf(version);
+    next.getSpec().storageUri = "s3://models/fraud/" + version;
+    client.resource(next).create();
+    return next.getMetadata().getName();
+  }
+
   /** How long a restarted operator took to be ready (its caches filled) and to lead (to hold the Lease). */
   public record StartUp(java.time.Duration ready, java.time.Duration leading) {}
 

@@ -18,6 +18,7 @@ public final class EventFeed implements AutoCloseable {
   private final String topic;
   private final Random random = new Random(11);
   private final AtomicLong sent = new AtomicLong();
+  private boolean inOrder;
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "event-feed");
     t.setDaemon(true);
@@ -31,7 +32,16 @@ public final class EventFeed implements AutoCloseable {
 
   /** Starts writing {@code perSecond} transactions a second (in ten ticks a second). */
   public static EventFeed start(String bootstrapServers, String topic, int perSecond) {
+    return start(bootstrapServers, topic, perSecond, false);
+  }
+
+  /**
+   * The same, each transaction's event time the moment it is written when {@code inOrder}: event to decision is then
+   * the job's and the model's time alone.
+   */
+  public static EventFeed start(String bootstrapServers, String topic, int perSecond, boolean inOrder) {
     EventFeed feed = new EventFeed(bootstrapServers, topic);
+    feed.inOrder = inOrder;
     feed.timer.scheduleAtFixedRate(() -> feed.send(Math.max(1, perSecond / 10)), 0, 100, TimeUnit.MILLISECONDS);
     return feed;
   }
@@ -42,7 +52,8 @@ public final class EventFeed implements AutoCloseable {
     for (int i = 0; i < count; i++) {
       long n = sent.incrementAndGet();
       String card = "card-" + random.nextInt(200);
-      long time = now - (random.nextInt(10) == 0 ? random.nextInt(4_000) : random.nextInt(200));
+      long time = inOrder ? System.currentTimeMillis()
+          : now - (random.nextInt(10) == 0 ? random.nextInt(4_000) : random.nextInt(200));
       producer.send(new ProducerRecord<>(topic, card, "{\"txn_id\":\"t" + n + "\",\"card_id\":\"" + card + "\",\"amount\":"
           + (5 + random.nextInt(400)) + ",\"merchant\":\"m" + random.nextInt(40) + "\",\"event_time\":" + time + "}"));
     }

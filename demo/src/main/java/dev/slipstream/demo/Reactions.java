@@ -2,7 +2,6 @@ package dev.slipstream.demo;
 
 import static org.awaitility.Awaitility.await;
 
-import dev.slipstream.api.v1alpha1.ModelVersion;
 import dev.slipstream.api.v1alpha1.RolloutSpec;
 import dev.slipstream.api.v1alpha1.StreamingPipeline;
 import dev.slipstream.core.status.Conditions;
@@ -72,14 +71,7 @@ final class Reactions {
   static double breachToRollback(EmbeddedStack stack, String namespace, RolloutSpec.Split split) throws IOException {
     String input = createFraudExample(stack, namespace);
     var pipelines = stack.client.resources(StreamingPipeline.class).inNamespace(namespace).withName("fraud-scoring");
-    ModelVersion v2 = stack.client.resources(ModelVersion.class).inNamespace(namespace).withName("fraud-v1").get();
-    v2.getMetadata().setName("fraud-v2");
-    v2.getMetadata().setResourceVersion(null);
-    v2.getMetadata().setUid(null);
-    v2.setStatus(null);
-    v2.getSpec().version = "2";
-    v2.getSpec().storageUri = "s3://models/fraud/2";
-    stack.client.resource(v2).create();
+    stack.createFraudVersion(namespace, 2);
     pipelines.patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"rollout\":{\"split\":\"" + split.name()
         + "\",\"canary\":{\"steps\":[50,100],\"interval\":\"" + INTERVAL.toSeconds()
         + "s\"},\"analysis\":{\"failureThreshold\":1}},\"serving\":{\"modelVersionRef\":{\"name\":"

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.slipstream.api.v1alpha1.AnalysisResult;
-import dev.slipstream.api.v1alpha1.ModelVersion;
 import dev.slipstream.api.v1alpha1.RolloutStatus;
 import dev.slipstream.api.v1alpha1.StreamingPipeline;
 import dev.slipstream.core.status.Conditions;
@@ -242,14 +241,7 @@ class CanaryInTheStreamIT {
    */
   private static RolloutStatus rollOut(String name, String steps, int p99SloMs, boolean comparedToStable, String phase,
       Consumer<RolloutStatus> each) {
-    ModelVersion next = stack.client.resources(ModelVersion.class).inNamespace(NS).withName("fraud-v1").get();
-    next.getMetadata().setName(name);
-    next.getMetadata().setResourceVersion(null);
-    next.getMetadata().setUid(null);
-    next.setStatus(null);
-    next.getSpec().version = name.substring("fraud-v".length());
-    next.getSpec().storageUri = "s3://models/fraud/" + next.getSpec().version;
-    stack.client.resource(next).create();
+    stack.createFraudVersion(NS, Integer.parseInt(name.substring("fraud-v".length())));
     stack.client.resources(StreamingPipeline.class).inNamespace(NS).withName(PIPELINE).patch(PatchContext.of(PatchType.JSON_MERGE),
         "{\"spec\":{\"rollout\":{\"canary\":{\"steps\":" + steps + ",\"interval\":\"5s\"},\"analysis\":{\"failureThreshold\":1,"
             + "\"comparedToStable\":" + (comparedToStable ? "{\"maxP99IncreaseMs\":100,\"maxErrorRateIncreasePoints\":5}" : "null")
