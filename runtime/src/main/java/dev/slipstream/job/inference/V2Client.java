@@ -69,7 +69,11 @@ public final class V2Client implements AutoCloseable {
           InferenceException failure;
           if (error != null) {
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-            failure = cause instanceof java.net.http.HttpTimeoutException && !(cause instanceof java.net.http.HttpConnectTimeoutException)
+            // a connect that ran out the event's own deadline is the event's timeout; one that ran out the connect
+            // timeout with time left is a server that cannot be reached
+            boolean outOfTime = deadlineNanos - System.nanoTime() < TimeUnit.MILLISECONDS.toNanos(5);
+            failure = cause instanceof java.net.http.HttpTimeoutException
+                && (!(cause instanceof java.net.http.HttpConnectTimeoutException) || outOfTime)
                 ? InferenceException.timedOut()
                 : new InferenceException(cause.getClass().getSimpleName()
                     + (cause.getMessage() == null ? "" : ": " + cause.getMessage()), cause instanceof IOException);
