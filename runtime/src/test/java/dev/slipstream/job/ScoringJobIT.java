@@ -275,8 +275,8 @@ class ScoringJobIT {
     assertThat(all.stream().filter(r -> r.path("eventId").asText().startsWith("ok")))
         .allSatisfy(r -> assertThat(r.path("kind").asText()).isEqualTo("scored"));
     String metrics = scrape();
-    assertThat(metrics).contains("slipstream_inference_timeouts_total{namespace=\"fallback\",pipeline=\"fraud-scoring\",role=\"primary\"} 5.0");
-    assertThat(metrics).contains("slipstream_fallbacks_total{namespace=\"fallback\",pipeline=\"fraud-scoring\",reason=\"error\",role=\"primary\"} 5.0");
+    assertThat(metrics).contains("slipstream_inference_timeouts_total{model_version=\"unknown\",namespace=\"fallback\",pipeline=\"fraud-scoring\",role=\"primary\"} 5.0");
+    assertThat(metrics).contains("slipstream_fallbacks_total{model_version=\"unknown\",namespace=\"fallback\",pipeline=\"fraud-scoring\",reason=\"error\",role=\"primary\"} 5.0");
     assertThat(metrics).contains("slipstream_inference_requests_total{model=\"fraud\",model_version=\"unknown\",namespace=\"fallback\",outcome=\"error\"");
   }
 

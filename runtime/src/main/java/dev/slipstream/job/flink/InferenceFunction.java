@@ -38,8 +38,11 @@ final class InferenceFunction extends RichAsyncFunction<FeaturedEvent, Decision>
   private transient ControlWatcher control;
   private transient JobMetrics metrics;
   private transient String[] labels;
-  /** Whether each event in flight has had its result: the HTTP answer and Flink's timeout race for it. */
-  private transient Map<FeaturedEvent, AtomicBoolean> pending;
+  /** Whether each event in flight has had its result (the HTTP answer and Flink's timeout race for it), and its version. */
+  private transient Map<FeaturedEvent, Pending> pending;
+
+  /** An event in flight: whether it has had its result, and the version it was sent to (a metrics label). */
+  private record Pending(AtomicBoolean answered, String version) {}
 
   InferenceFunction(JobSettings settings) {
     this.settings = settings;
@@ -78,18 +81,18 @@ final class InferenceFunction extends RichAsyncFunction<FeaturedEvent, Decision>
   @Override
   public void asyncInvoke(FeaturedEvent e, ResultFuture<Decision> result) {
     JobControl now = control();
+    JobControl.Route route = now.route(e.key);
+    String version = route.modelVersion() == null ? "unknown" : route.modelVersion();
     if (now.shedding()) {
       result.complete(List.of(fallback(e, "shed: the pipeline is at level " + now.levelName(),
-          now.fallbackResult() != null ? now.fallbackResult() : settings.fallbackResult(), "shed")));
+          now.fallbackResult() != null ? now.fallbackResult() : settings.fallbackResult(), "shed", version)));
       return;
     }
     byte[] body = V2Codec.request(e.id, e.features, e.payload);
     long deadline = System.nanoTime() + settings.inferenceTimeout().toNanos();
     AtomicBoolean answered = new AtomicBoolean();
-    pending.put(e, answered);
-    JobControl.Route route = now.route(e.key);
-    var routed = metrics.routedInFlight.labelValues(labels[0], labels[1], labels[2], route.side(),
-        route.modelVersion() == null ? "unknown" : route.modelVersion());
+    pending.put(e, new Pending(answered, version));
+    var routed = metrics.routedInFlight.labelValues(labels[0], labels[1], labels[2], route.side(), version);
     metrics.inFlight.labelValues(labels).inc();
     routed.inc();
     client.infer(route.endpoint(), route.modelName(), route.modelVersion(), body, deadline).whenComplete((answer, error) -> {
@@ -103,9 +106,9 @@ final class InferenceFunction extends RichAsyncFunction<FeaturedEvent, Decision>
       if (cause == null) {
         result.complete(List.of(scored(e, answer)));
       } else if (cause instanceof InferenceException ie && ie.isTimeout()) {
-        result.complete(List.of(timedOut(e)));
+        result.complete(List.of(timedOut(e, version)));
       } else {
-        result.complete(List.of(fallback(e, "error: " + cause.getMessage(), settings.fallbackResult(), "error")));
+        result.complete(List.of(fallback(e, "error: " + cause.getMessage(), settings.fallbackResult(), "error", version)));
       }
     });
   }
@@ -117,17 +120,17 @@ final class InferenceFunction extends RichAsyncFunction<FeaturedEvent, Decision>
    */
   @Override
   public void timeout(FeaturedEvent e, ResultFuture<Decision> result) {
-    AtomicBoolean answered = pending.remove(e);
-    if (answered == null || !answered.compareAndSet(false, true)) {
+    Pending p = pending.remove(e);
+    if (p == null || !p.answered().compareAndSet(false, true)) {
       return;
     }
-    result.complete(List.of(timedOut(e)));
+    result.complete(List.of(timedOut(e, p.version())));
   }
 
-  private Decision timedOut(FeaturedEvent e) {
-    metrics.timeouts.labelValues(labels).inc();
+  private Decision timedOut(FeaturedEvent e, String version) {
+    metrics.timeouts.labelValues(labels[0], labels[1], labels[2], version).inc();
     return fallback(e, "timeout: no answer within " + settings.inferenceTimeout().toMillis() + " ms",
-        settings.fallbackResult(), "timeout");
+        settings.fallbackResult(), "timeout", version);
   }
 
   private Decision scored(FeaturedEvent e, V2Codec.Answer answer) {
@@ -142,7 +145,8 @@ final class InferenceFunction extends RichAsyncFunction<FeaturedEvent, Decision>
     return d;
   }
 
-  private Decision fallback(FeaturedEvent e, String reason, String fallbackResult, String why) {
+  /** @param version the version the event was sent to, or would have been: the fallback is counted against it */
+  private Decision fallback(FeaturedEvent e, String reason, String fallbackResult, String why, String version) {
     Decision d = OutputCodec.base(e, System.currentTimeMillis());
     d.kind = Decision.FALLBACK;
     d.modelName = settings.modelName();
@@ -150,7 +154,7 @@ final class InferenceFunction extends RichAsyncFunction<FeaturedEvent, Decision>
     d.result = fallbackResult;
     d.reason = reason;
     d.features = OutputCodec.featuresJson(settings.features(), e.features);
-    metrics.fallbacks.labelValues(labels[0], labels[1], labels[2], why).inc();
+    metrics.fallbacks.labelValues(labels[0], labels[1], labels[2], why, version).inc();
     metrics.decisionLatency.labelValues(labels[0], labels[1], labels[2], d.modelName, "fallback").observe(d.latencyMs / 1000.0);
     return d;
   }

@@ -60,11 +60,12 @@ public final class JobMetrics {
             + " consumer lag grow")
         .labelNames("namespace", "pipeline", "role", "route", "model_version").register(registry);
     timeouts = Counter.builder().name("slipstream_inference_timeouts_total")
-        .help("Events whose answer did not come within the inference timeout")
-        .labelNames("namespace", "pipeline", "role").register(registry);
+        .help("Events whose answer did not come within the inference timeout, per version they were sent to")
+        .labelNames("namespace", "pipeline", "role", "model_version").register(registry);
     fallbacks = Counter.builder().name("slipstream_fallbacks_total")
-        .help("Events answered with the static fallback result, by reason: shed, timeout or error")
-        .labelNames("namespace", "pipeline", "role", "reason").register(registry);
+        .help("Events answered with the static fallback result, by reason (shed, timeout or error) and the version"
+            + " they were sent to, or would have been")
+        .labelNames("namespace", "pipeline", "role", "reason", "model_version").register(registry);
     lateEvents = Counter.builder().name("slipstream_late_events_total")
         .help("Events behind their partition's watermark: scored (within the allowed lateness), too-late or unreadable")
         .labelNames("namespace", "pipeline", "role", "verdict").register(registry);

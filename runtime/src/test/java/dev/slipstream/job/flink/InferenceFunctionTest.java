@@ -71,7 +71,7 @@ class InferenceFunctionTest {
 
         assertThat(result.completions).as("completions of the event's result").hasSize(1);
         assertThat(result.completions.get(0)).singleElement().satisfies(d -> assertThat(d.reason).startsWith("timeout"));
-        assertThat(JobMetrics.get(settings.metricsPort()).timeouts.labelValues("timeout-race", "fraud-scoring", "primary").get())
+        assertThat(JobMetrics.get(settings.metricsPort()).timeouts.labelValues("timeout-race", "fraud-scoring", "primary", "unknown").get())
             .as("timeouts counted").isEqualTo(1.0);
       } finally {
         function.close();
