@@ -136,10 +136,9 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   private void startProcess() {
     try {
-      process = new ProcessBuilder(command("kafka.Kafka", config.toString()))
+      process = ChildProcesses.start(new ProcessBuilder(command("kafka.Kafka", config.toString()))
           .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("broker.log").toFile()))
-          .start();
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("broker.log").toFile())));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -156,8 +155,8 @@ public final class EmbeddedKafka implements AutoCloseable {
   }
 
   private void run(String mainClass, String... args) throws IOException {
-    Process p = new ProcessBuilder(command(mainClass, args)).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("format.log").toFile())).start();
+    Process p = ChildProcesses.start(new ProcessBuilder(command(mainClass, args)).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("format.log").toFile())));
     try {
       if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
         throw new IllegalStateException(mainClass + " failed; see " + dir.resolve("format.log"));

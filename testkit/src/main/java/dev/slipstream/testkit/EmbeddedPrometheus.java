@@ -66,10 +66,9 @@ public final class EmbeddedPrometheus implements AutoCloseable {
       return;
     }
     try {
-      process = new ProcessBuilder(binary, "--config.file=" + dir.resolve("prometheus.yml"),
+      process = ChildProcesses.start(new ProcessBuilder(binary, "--config.file=" + dir.resolve("prometheus.yml"),
           "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port, "--log.level=warn")
-          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("prometheus.log").toFile()))
-          .start();
+          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("prometheus.log").toFile())));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
