@@ -64,7 +64,9 @@ public final class FlinkDeploymentModel {
     spec.put("serviceAccount", flink.serviceAccount);
     spec.put("flinkConfiguration", configuration);
     spec.put("jobManager", Map.of("resource", resource(flink.jobManager)));
-    spec.put("taskManager", Map.of("resource", resource(flink.taskManager)));
+    spec.put("taskManager", Ordered.map("resource", resource(flink.taskManager),
+        "podTemplate", metricsPodTemplate(Labels.owned(pipeline.getMetadata().getName(), component),
+            contract.getOrDefault(JobContract.METRICS_PORT, String.valueOf(JobContract.DEFAULT_METRICS_PORT)))));
     var secret = pipeline.getSpec().kafka.clientSecretRef;
     boolean control = contract.containsKey(JobContract.CONTROL_DIR);
     if (secret != null || control) {
@@ -85,6 +87,24 @@ public final class FlinkDeploymentModel {
     resource.put("cpu", r.cpu);
     resource.put("memory", r.memory);
     return resource;
+  }
+
+  /** The name of the task managers' port serving the job's /metrics. */
+  public static final String METRICS_PORT_NAME = "job-metrics";
+
+  /**
+   * Where Prometheus finds the job's metrics: the task managers (which run the job's inference and serve its
+   * /metrics) carry the pipeline's labels and declare the port by name, for a PodMonitor to select, and the
+   * prometheus.io annotations a Prometheus with the usual kubernetes-pods scrape configuration follows.
+   */
+  private static Map<String, Object> metricsPodTemplate(Map<String, String> labels, String port) {
+    int number = Integer.parseInt(port);
+    Map<String, Object> container = Ordered.map("name", "flink-main-container", "ports",
+        List.of(Ordered.map("name", METRICS_PORT_NAME, "containerPort", number, "protocol", "TCP")));
+    return Ordered.map(
+        "metadata", Ordered.map("labels", labels, "annotations", Ordered.map("prometheus.io/scrape", "true",
+            "prometheus.io/port", port, "prometheus.io/path", "/metrics")),
+        "spec", Map.of("containers", List.of(container)));
   }
 
   /**
