@@ -151,21 +151,19 @@ final class Rollouts {
       Signals signals = new Signals(measured, measuredLag, previousLag(before, whose), latency.p99LatencyMs(),
           latency.errorRatePercent(), latency.requests(), config.latency().configured(target))
           .withLag(whose, shadowing ? null : LagBaseline.of(before, now));
-      if (spec.analysis.comparedToStable != null && !shadowing && before != null && before.stable != null) {
-        // the stable version over the same interval, by the same queries: what the candidate is held against
-        // KServe: under a request split the stable version is the last rolled-out revision of the pipeline's
-        // InferenceService; under a key split that InferenceService serves only the stable version
-        String stableRevision = triton ? null : world.inferenceService(pipeline)
-            .map(i -> KServeStatus.revision(i, keySplit)).orElse(null);
-        LatencySource.Sample stable = config.latency().measure(latencyTarget(pipeline,
-            world.modelVersion(namespace, before.stable).orElse(null), before.stable, stableRevision,
-            RolloutStateMachine.interval(spec)));
+      // the stable version over the same interval, by the same queries: what the candidate is held against, and whose
+      // backlog its own is weighed with. KServe: under a request split the stable version is the last rolled-out
+      // revision of the pipeline's InferenceService; under a key split that InferenceService serves only the stable one
+      LatencySource.Target stableTarget = shadowing || before == null || before.stable == null ? null
+          : latencyTarget(pipeline, world.modelVersion(namespace, before.stable).orElse(null), before.stable,
+              triton ? null : world.inferenceService(pipeline).map(i -> KServeStatus.revision(i, keySplit)).orElse(null),
+              RolloutStateMachine.interval(spec));
+      if (spec.analysis.comparedToStable != null && stableTarget != null) {
+        LatencySource.Sample stable = config.latency().measure(stableTarget);
         signals = signals.withStable(new Signals.Stable(stable.p99LatencyMs(), stable.errorRatePercent(), stable.requests()));
       }
-      if (keySplit && !shadowing && before != null && before.weight != null && before.stable != null) {
+      if (keySplit && stableTarget != null && before.weight != null) {
         // the job reports each version's own backlog: whose slowness a growing lag is
-        LatencySource.Target stableTarget = latencyTarget(pipeline, world.modelVersion(namespace, before.stable).orElse(null),
-            before.stable, null, RolloutStateMachine.interval(spec));
         signals = signals.withBacklog(new Signals.Backlog(config.latency().backlog(target, "candidate"),
             config.latency().backlog(stableTarget, "stable"), before.weight));
       }
