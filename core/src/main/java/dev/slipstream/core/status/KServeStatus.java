@@ -43,9 +43,9 @@ public final class KServeStatus {
     }
     String name = isvc.getMetadata().getName();
     Map<String, Object> status = status(isvc);
-    Optional<Readiness> stale = stale(isvc, status);
-    if (stale.isPresent()) {
-      return stale.get();
+    if (ObjectReadiness.behind(isvc, status)) {
+      return Readiness.pending("ServingPending", "InferenceService " + name + ": KServe has not processed generation "
+          + isvc.getMetadata().getGeneration() + " yet");
     }
     Optional<Map<String, Object>> predictor = ObjectReadiness.path(status, "components", "predictor");
     String created = predictor.map(p -> (String) p.get("latestCreatedRevision")).orElse(null);
@@ -72,17 +72,6 @@ public final class KServeStatus {
       return Optional.of(Readiness.pending("ServingPending", "InferenceService not created yet"));
     }
     return failedToLoad(isvc.getMetadata().getName(), status(isvc));
-  }
-
-  /** KServe has not processed the InferenceService's current generation yet: what its status says is older. */
-  private static Optional<Readiness> stale(GenericKubernetesResource isvc, Map<String, Object> status) {
-    Object observed = status.get("observedGeneration");
-    Long generation = isvc.getMetadata().getGeneration();
-    if (generation != null && (!(observed instanceof Number n) || n.longValue() < generation)) {
-      return Optional.of(Readiness.pending("ServingPending", "InferenceService " + isvc.getMetadata().getName()
-          + ": KServe has not processed generation " + generation + " yet"));
-    }
-    return Optional.empty();
   }
 
   private static Map<String, Object> status(GenericKubernetesResource isvc) {

@@ -74,6 +74,16 @@ public final class ObjectReadiness {
   }
 
   /**
+   * Whether the controller has not yet processed the object's current generation ({@code status.observedGeneration}
+   * below {@code metadata.generation}, or absent): what its status says is about an earlier spec.
+   */
+  static boolean behind(GenericKubernetesResource object, Map<String, Object> status) {
+    Long generation = object.getMetadata().getGeneration();
+    Object observed = status.get("observedGeneration");
+    return generation != null && (!(observed instanceof Number n) || n.longValue() < generation);
+  }
+
+  /**
    * Flink Kubernetes Operator: the job is ready when the operator has reconciled the spec as it is now
    * ({@code observedGeneration}), deployed it ({@code reconciliationStatus.state} DEPLOYED, not UPGRADING or rolling
    * back) and the job is RUNNING. FAILED, a reported error, or a rollback to the last stable spec is a failure; a
@@ -96,9 +106,8 @@ public final class ObjectReadiness {
       return Readiness.failed("JobRolledBack", "the Flink operator rolled FlinkDeployment " + name
           + " back to its last stable spec" + (error == null ? "" : ": " + error));
     }
-    Long generation = deployment.getMetadata().getGeneration();
-    Object observed = status.get("observedGeneration");
-    if (generation != null && (!(observed instanceof Number n) || n.longValue() < generation)) {
+    if (behind(deployment, status)) {
+      Long generation = deployment.getMetadata().getGeneration();
       return Readiness.pending("JobPending", "the Flink operator has not reconciled generation " + generation
           + " of FlinkDeployment " + name + " yet" + (state == null ? "" : " (the job of an earlier spec is " + state + ")"));
     }
