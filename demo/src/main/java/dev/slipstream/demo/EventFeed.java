@@ -18,16 +18,17 @@ public final class EventFeed implements AutoCloseable {
   private final String topic;
   private final Random random = new Random(11);
   private final AtomicLong sent = new AtomicLong();
-  private boolean inOrder;
+  private final boolean inOrder;
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "event-feed");
     t.setDaemon(true);
     return t;
   });
 
-  private EventFeed(String bootstrapServers, String topic) {
+  private EventFeed(String bootstrapServers, String topic, boolean inOrder) {
     this.producer = KafkaTopics.producer(bootstrapServers);
     this.topic = topic;
+    this.inOrder = inOrder;
   }
 
   /** Starts writing {@code perSecond} transactions a second (in ten ticks a second). */
@@ -40,8 +41,7 @@ public final class EventFeed implements AutoCloseable {
    * the job's and the model's time alone.
    */
   public static EventFeed start(String bootstrapServers, String topic, int perSecond, boolean inOrder) {
-    EventFeed feed = new EventFeed(bootstrapServers, topic);
-    feed.inOrder = inOrder;
+    EventFeed feed = new EventFeed(bootstrapServers, topic, inOrder);
     feed.timer.scheduleAtFixedRate(() -> feed.send(Math.max(1, perSecond / 10)), 0, 100, TimeUnit.MILLISECONDS);
     return feed;
   }

@@ -57,6 +57,12 @@ class ArgoHealthTest {
         + String.join("\n", conditions) + "\n";
   }
 
+  /** A ModelVersion or ShedPolicy: its generation, the one the operator observed, and its conditions. */
+  private static String resource(long generation, long observed, String... conditions) {
+    return "metadata: {generation: " + generation + "}\nstatus:\n  observedGeneration: " + observed + "\n  conditions:\n"
+        + String.join("\n", conditions) + "\n";
+  }
+
   private static String condition(String type, String status, String reason, String message) {
     return "  - {type: " + type + ", status: \"" + status + "\", reason: " + reason + ", message: \"" + message + "\"}";
   }
@@ -101,11 +107,9 @@ class ArgoHealthTest {
 
   @Test
   void aModelVersionIsHealthyWhenValidAndDegradedWhenNot() throws Exception {
-    String valid = "metadata: {generation: 1}\nstatus:\n  observedGeneration: 1\n  conditions:\n"
-        + condition("Ready", "True", "Valid", "served by fraud-scoring");
+    String valid = resource(1, 1, condition("Ready", "True", "Valid", "served by fraud-scoring"));
     assertThat(health("modelversion-health.lua", valid)).containsEntry("status", "Healthy");
-    String invalid = "metadata: {generation: 2}\nstatus:\n  observedGeneration: 2\n  conditions:\n"
-        + condition("Ready", "False", "InvalidSpec", "storageUri is not a URI");
+    String invalid = resource(2, 2, condition("Ready", "False", "InvalidSpec", "storageUri is not a URI"));
     assertThat(health("modelversion-health.lua", invalid)).containsEntry("status", "Degraded")
         .containsEntry("message", "InvalidSpec: storageUri is not a URI");
     assertThat(health("modelversion-health.lua", "metadata: {generation: 1}\n")).containsEntry("status", "Progressing");
@@ -124,23 +128,20 @@ class ArgoHealthTest {
 
   @Test
   void aModelVersionWhosePipelinesStillProvisionIsProgressing() throws Exception {
-    String provisioning = "metadata: {generation: 1}\nstatus:\n  observedGeneration: 1\n  conditions:\n"
-        + condition("Ready", "False", "ServingNotReady", "Serving is not ready yet in fraud-scoring");
+    String provisioning = resource(1, 1,
+        condition("Ready", "False", "ServingNotReady", "Serving is not ready yet in fraud-scoring"));
     assertThat(health("modelversion-health.lua", provisioning)).containsEntry("status", "Progressing")
         .containsEntry("message", "ServingNotReady: Serving is not ready yet in fraud-scoring");
   }
 
   @Test
   void aShedPolicyIsHealthyWhenValidDegradedWhenNotAndProgressingUntilValidated() throws Exception {
-    String valid = "metadata: {generation: 2}\nstatus:\n  observedGeneration: 2\n  conditions:\n"
-        + condition("Ready", "True", "Valid", "3 levels, mildest first");
+    String valid = resource(2, 2, condition("Ready", "True", "Valid", "3 levels, mildest first"));
     assertThat(health("shedpolicy-health.lua", valid)).containsEntry("status", "Healthy")
         .containsEntry("message", "Valid: 3 levels, mildest first");
-    String invalid = "metadata: {generation: 2}\nstatus:\n  observedGeneration: 2\n  conditions:\n"
-        + condition("Ready", "False", "InvalidSpec", "level 2: fraud-lite-v9 does not exist");
+    String invalid = resource(2, 2, condition("Ready", "False", "InvalidSpec", "level 2: fraud-lite-v9 does not exist"));
     assertThat(health("shedpolicy-health.lua", invalid)).containsEntry("status", "Degraded");
-    String edited = "metadata: {generation: 3}\nstatus:\n  observedGeneration: 2\n  conditions:\n"
-        + condition("Ready", "True", "Valid", "3 levels");
+    String edited = resource(3, 2, condition("Ready", "True", "Valid", "3 levels"));
     assertThat(health("shedpolicy-health.lua", edited)).containsEntry("status", "Progressing");
     assertThat(health("shedpolicy-health.lua", "metadata: {generation: 1}\n")).containsEntry("status", "Progressing");
   }
@@ -150,7 +151,7 @@ class ArgoHealthTest {
     String noReason = "  - {type: Ready, status: \"False\", message: \"no reason given\"}";
     assertThat(health("streamingpipeline-health.lua", pipeline(1, 1, "Provisioning", noReason)))
         .containsEntry("status", "Progressing").containsEntry("message", "NotReady: no reason given");
-    String model = "metadata: {generation: 1}\nstatus:\n  observedGeneration: 1\n  conditions:\n" + noReason;
+    String model = resource(1, 1, noReason);
     assertThat(health("modelversion-health.lua", model)).containsEntry("status", "Progressing");
     assertThat(health("shedpolicy-health.lua", model)).containsEntry("status", "Degraded")
         .containsEntry("message", "Ready: no reason given");
