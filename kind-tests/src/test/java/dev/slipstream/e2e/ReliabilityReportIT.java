@@ -34,8 +34,22 @@ class ReliabilityReportIT {
       }
     }
     assertThat(records).as("records of this run (run the whole build: ./mvnw verify)").hasSizeGreaterThanOrEqualTo(8);
+    long before = 0;
+    long after = 0;
+    long checks = 0;
+    for (String r : records) {
+      String[] f = r.split("\t");
+      if (f.length == 5) {
+        before += Long.parseLong(f[3]);
+        after += Long.parseLong(f[4]);
+        checks++;
+      }
+    }
+    assertThat(checks).as("Data records that counted the broker's records before and after").isPositive();
+    String lost = before == after ? "none of the " + before + " records counted on the broker before and after, in "
+        + checks + " checks" : (before - after) + " of the " + before + " records counted on the broker";
     StringBuilder section = new StringBuilder(START).append("\n\n")
-        .append("What the tests of `make test` did to the operator, and what held. Data lost: none.\n\n")
+        .append("What the tests of `make test` did to the operator, and what held. Data lost: ").append(lost).append(".\n\n")
         .append("| area | what was done | what held |\n|---|---|---|\n");
     for (String area : AREAS) {
       records.stream().map(r -> r.split("\t")).filter(r -> r[0].equals(area))

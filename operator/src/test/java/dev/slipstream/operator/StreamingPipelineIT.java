@@ -204,20 +204,80 @@ class StreamingPipelineIT extends WithOperator {
   void deletingAPipelineWithRetainKeepsItsTopicsAndTheirData() throws Exception {
     readyFraudScoringIn("retain");
     env.produce("retain-card-transactions", 5);
+    long before = topicState("retain-card-transactions").endOffsets();
     env.client.resource(env.pipeline("retain", "fraud-scoring")).delete();
     await().atMost(Duration.ofSeconds(30)).until(() -> env.pipeline("retain", "fraud-scoring") == null);
     assertThat(describe(List.of("retain-card-transactions", "retain-fraud-scores", "retain-fraud-scores.late"))).hasSize(3);
+    long records = topicState("retain-card-transactions").endOffsets();
+    assertThat(records).as("records still in the retained input topic").isEqualTo(5).isEqualTo(before);
+    dev.slipstream.testkit.Reliability.counted("a pipeline holding records deleted (deletionPolicy Retain)",
+        "its three topics and every record kept on the broker", before, records);
+  }
+
+  @Test
+  void deletionPolicyDeleteRemovesOnlyTheTopicsThePipelineCreatedAndNoOtherPipelineDeclares() throws Exception {
+    readyFraudScoringIn("shared");
+    env.produce("shared-card-transactions", 20);
+    TopicState inputBefore = topicState("shared-card-transactions");
+    assertThat(inputBefore.endOffsets()).isEqualTo(20);
+    // a second pipeline, in another namespace, reads fraud-scoring's input and is deleted with deletionPolicy Delete
+    env.apply(pipelineReading("audit", "shared-card-transactions", "audit-scores", "Delete"));
+    StreamingPipeline audit = env.awaitReady("audit", "fraud-scoring", true, "Ready");
+    assertThat(audit.getStatus().topics).extracting(t -> t.name + "/" + t.created).containsExactly(
+        "shared-card-transactions/null", "audit-scores/true", "audit-scores.late/true");
+    assertThat(audit.getStatus().topics).allSatisfy(t -> assertThat(t.topicId).isNotBlank());
+    // and a third reads the second's output
+    env.apply(pipelineReading("audit-reader", "audit-scores", "audit-report", "Retain"));
+    env.awaitReady("audit-reader", "fraud-scoring", true, "Ready");
+
+    env.client.resource(env.pipeline("audit", "fraud-scoring")).delete();
+    await().atMost(Duration.ofSeconds(30)).until(() -> env.pipeline("audit", "fraud-scoring") == null);
+    TopicState inputAfter = topicState("shared-card-transactions");
+    assertThat(inputAfter).as("the shared input: same topic id, same end offsets").isEqualTo(inputBefore);
+    assertThat(topicNames()).as("the second's own late topic went; the output the third reads stayed")
+        .contains("audit-scores").doesNotContain("audit-scores.late");
+    assertThat(env.client.v1().events().inNamespace("audit").list().getItems())
+        .filteredOn(e -> "TopicsDeleted".equals(e.getReason())).singleElement()
+        .satisfies(e -> assertThat(e.getMessage()).contains("deleted topics [audit-scores.late]")
+            .contains("shared-card-transactions (not created by this pipeline)")
+            .contains("audit-scores (declared by audit-reader/fraud-scoring)"));
+    env.awaitReady("shared", "fraud-scoring", true, "Ready");
+    assertThat(env.pipeline("shared", "fraud-scoring").getStatus().topics.get(0).topicId).isEqualTo(inputBefore.id());
+    dev.slipstream.testkit.Reliability.counted("a pipeline (deletionPolicy Delete) reading another's input deleted",
+        "the shared input kept under its topic id with every record; only topics it created and no other pipeline declares went",
+        inputBefore.endOffsets(), inputAfter.endOffsets());
+  }
+
+  @Test
+  void aTopicDeletedUnderARunningPipelineIsReportedAndRecreatedOnlyWhenThePipelineSaysSo() throws Exception {
+    StreamingPipeline p = readyFraudScoringIn("lost");
+    String lostId = p.getStatus().topics.get(1).topicId;
+    assertThat(p.getStatus().topics.get(1).name).isEqualTo("lost-fraud-scores");
     try (Admin admin = env.kafka.admin()) {
-      var partitions = describe(List.of("retain-card-transactions")).get("retain-card-transactions").partitions().stream()
-          .collect(java.util.stream.Collectors.toMap(
-              p -> new org.apache.kafka.common.TopicPartition("retain-card-transactions", p.partition()),
-              p -> org.apache.kafka.clients.admin.OffsetSpec.latest()));
-      long records = admin.listOffsets(partitions).all().get(10, TimeUnit.SECONDS).values().stream()
-          .mapToLong(o -> o.offset()).sum();
-      assertThat(records).as("records still in the retained input topic").isEqualTo(5);
-      dev.slipstream.testkit.Reliability.record("Data", "a pipeline holding records deleted (deletionPolicy Retain)",
-          "its three topics and every record kept on the broker");
+      admin.deleteTopics(List.of("lost-fraud-scores")).all().get(10, TimeUnit.SECONDS);
     }
+    StreamingPipeline reported = env.awaitReady("lost", "fraud-scoring", false, "TopicLost");
+    assertThat(Conditions.find(reported.getStatus().conditions, "TopicsReady").orElseThrow().getMessage())
+        .contains("lost-fraud-scores was deleted outside the pipeline (topic id " + lostId + ")")
+        .contains("spec.lostTopicPolicy: Recreate");
+    assertThat(reported.getStatus().topics.get(1).lost).isTrue();
+    long reconciles = env.reconciles.finished("StreamingPipeline", "lost", "fraud-scoring");
+    await().atMost(Duration.ofSeconds(30))
+        .until(() -> env.reconciles.finished("StreamingPipeline", "lost", "fraud-scoring") >= reconciles + 2);
+    assertThat(topicNames()).as("not recreated behind the pipeline's back").doesNotContain("lost-fraud-scores");
+    assertThat(env.client.v1().events().inNamespace("lost").list().getItems())
+        .filteredOn(e -> "TopicLost".equals(e.getReason())).as("one Event for the loss, not one per reconcile").hasSize(1);
+
+    env.client.resources(StreamingPipeline.class).inNamespace("lost").withName("fraud-scoring").edit(sp -> {
+      sp.getSpec().lostTopicPolicy = dev.slipstream.api.v1alpha1.StreamingPipelineSpec.LostTopicPolicy.Recreate;
+      return sp;
+    });
+    StreamingPipeline recreated = env.awaitReady("lost", "fraud-scoring", true, "Ready");
+    assertThat(recreated.getStatus().topics.get(1).topicId).isNotEqualTo(lostId).isEqualTo(topicState("lost-fraud-scores").id());
+    assertThat(recreated.getStatus().topics.get(1).created).isTrue();
+    assertThat(env.client.v1().events().inNamespace("lost").list().getItems())
+        .filteredOn(e -> "TopicRecreated".equals(e.getReason())).singleElement()
+        .satisfies(e -> assertThat(e.getMessage()).contains("created again, empty"));
   }
 
   @Test
@@ -357,6 +417,38 @@ class StreamingPipelineIT extends WithOperator {
   }
 
 
+
+  /** The fraud-scoring pipeline in its own namespace, reading {@code input} and writing {@code output}. */
+  private static List<GenericKubernetesResource> pipelineReading(String namespace, String input, String output,
+      String deletionPolicy) {
+    var objects = fraudScoringIn(namespace);
+    GenericKubernetesResource sp = objects.stream().filter(o -> "StreamingPipeline".equals(o.getKind())).findFirst().orElseThrow();
+    Map<String, Object> spec = map(sp.getAdditionalProperties().get("spec"));
+    Map<String, Object> topics = map(spec.get("topics"));
+    map(((List<?>) topics.get("inputs")).get(0)).put("name", input);
+    map(topics.get("output")).put("name", output);
+    spec.put("deletionPolicy", deletionPolicy);
+    return objects;
+  }
+
+  /** A topic's id and the sum of its partitions' end offsets. */
+  record TopicState(String id, long endOffsets) {}
+
+  private static TopicState topicState(String topic) throws Exception {
+    try (Admin admin = env.kafka.admin()) {
+      TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic);
+      var partitions = d.partitions().stream().collect(java.util.stream.Collectors.toMap(
+          p -> new org.apache.kafka.common.TopicPartition(topic, p.partition()), p -> org.apache.kafka.clients.admin.OffsetSpec.latest()));
+      long end = admin.listOffsets(partitions).all().get(10, TimeUnit.SECONDS).values().stream().mapToLong(o -> o.offset()).sum();
+      return new TopicState(d.topicId().toString(), end);
+    }
+  }
+
+  private static java.util.Set<String> topicNames() throws Exception {
+    try (Admin admin = env.kafka.admin()) {
+      return admin.listTopics().names().get(10, TimeUnit.SECONDS);
+    }
+  }
 
   private static long writesIn(String namespace) {
     return env.api.writes().stream().filter(w -> w.path().contains("/namespaces/" + namespace + "/")).count();

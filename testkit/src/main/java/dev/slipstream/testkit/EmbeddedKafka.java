@@ -24,27 +24,52 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  * {@link #start()}, so tests can take Kafka away and bring it back as an outage would.
  */
 public final class EmbeddedKafka implements AutoCloseable {
+  public static final String SASL_USER = "slipstream";
+  public static final String SASL_PASSWORD = "slipstream-test-password";
   private final Path dir;
   private final int brokerPort;
   private final int controllerPort;
+  private final int saslPort;
+  private final int tlsPort;
   private final Path config;
   private Process process;
 
   private EmbeddedKafka(Path dir) throws IOException {
     this.dir = dir;
-    int[] ports = freePorts(2);
+    int[] ports = freePorts(4);
     this.brokerPort = ports[0];
     this.controllerPort = ports[1];
+    this.saslPort = ports[2];
+    this.tlsPort = ports[3];
+    String keystorePassword = UUID.randomUUID().toString();
+    Path keystore = dir.resolve("broker.p12");
+    keytool("-genkeypair", "-keystore", keystore.toString(), "-storetype", "PKCS12", "-storepass", keystorePassword,
+        "-alias", "broker", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2", "-dname", "CN=slipstream-test-broker",
+        "-ext", "SAN=IP:127.0.0.1");
+    keytool("-exportcert", "-rfc", "-keystore", keystore.toString(), "-storetype", "PKCS12", "-storepass", keystorePassword,
+        "-alias", "broker", "-file", dir.resolve("broker.pem").toString());
     this.config = dir.resolve("server.properties");
     Properties p = new Properties();
     p.putAll(Map.ofEntries(
         Map.entry("process.roles", "broker,controller"),
         Map.entry("node.id", "1"),
         Map.entry("controller.quorum.voters", "1@127.0.0.1:" + controllerPort),
-        Map.entry("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort),
-        Map.entry("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort),
+        Map.entry("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort
+            + ",SASL_PLAINTEXT://127.0.0.1:" + saslPort + ",SSL://127.0.0.1:" + tlsPort),
+        Map.entry("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",SASL_PLAINTEXT://127.0.0.1:" + saslPort
+            + ",SSL://127.0.0.1:" + tlsPort),
         Map.entry("controller.listener.names", "CONTROLLER"),
-        Map.entry("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"),
+        Map.entry("listener.security.protocol.map",
+            "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,SSL:SSL"),
+        // a TLS listener with a self-signed certificate (made here with keytool): trusted only by a client given it
+        Map.entry("listener.name.ssl.ssl.keystore.location", keystore.toString()),
+        Map.entry("listener.name.ssl.ssl.keystore.password", keystorePassword),
+        Map.entry("listener.name.ssl.ssl.keystore.type", "PKCS12"),
+        Map.entry("listener.name.ssl.ssl.key.password", keystorePassword),
+        // a listener that asks for a user name and password (SASL PLAIN), for clients with wrong credentials
+        Map.entry("listener.name.sasl_plaintext.sasl.enabled.mechanisms", "PLAIN"),
+        Map.entry("listener.name.sasl_plaintext.plain.sasl.jaas.config",
+            "org.apache.kafka.common.security.plain.PlainLoginModule required user_" + SASL_USER + "=\"" + SASL_PASSWORD + "\";"),
         Map.entry("inter.broker.listener.name", "PLAINTEXT"),
         Map.entry("log.dirs", dir.resolve("data").toString()),
         Map.entry("num.partitions", "1"),
@@ -77,6 +102,25 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   public String bootstrapServers() {
     return "127.0.0.1:" + brokerPort;
+  }
+
+  /** The TLS listener, whose self-signed certificate {@link #tlsCertificatePem()} gives. */
+  public String tlsBootstrapServers() {
+    return "127.0.0.1:" + tlsPort;
+  }
+
+  /** The TLS listener's certificate (PEM), for a client's {@code ssl.truststore.certificates}. */
+  public String tlsCertificatePem() {
+    try {
+      return Files.readString(dir.resolve("broker.pem"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The listener that authenticates clients with SASL PLAIN as {@link #SASL_USER} / {@link #SASL_PASSWORD}. */
+  public String saslBootstrapServers() {
+    return "127.0.0.1:" + saslPort;
   }
 
   /** Starts the broker again after {@link #stop()}, on the same ports and with the same data. */
@@ -152,6 +196,21 @@ public final class EmbeddedKafka implements AutoCloseable {
             return !admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty();
           }
         });
+  }
+
+  private void keytool(String... args) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("keytool.log").toFile())).start();
+    try {
+      if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        throw new IllegalStateException("keytool " + args[0] + " failed; see " + dir.resolve("keytool.log"));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   private void run(String mainClass, String... args) throws IOException {

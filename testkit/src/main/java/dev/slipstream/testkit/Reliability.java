@@ -20,10 +20,21 @@ public final class Reliability {
    * @param held what it checked held afterwards
    */
   public static void record(String area, String what, String held) {
+    write(area + "\t" + what + "\t" + held + "\n");
+  }
+
+  /**
+   * A Data record with what the test counted: records on the broker before and after what it did. The report's
+   * "data lost" line is the sum of the differences over every such record of the run.
+   */
+  public static void counted(String what, String held, long recordsBefore, long recordsAfter) {
+    write("Data\t" + what + "\t" + held + "\t" + recordsBefore + "\t" + recordsAfter + "\n");
+  }
+
+  private static void write(String line) {
     try {
       Path dir = Path.of("target", "reliability");
       Files.createDirectories(dir);
-      String line = area + "\t" + what + "\t" + held + "\n";
       Files.writeString(dir.resolve(Integer.toHexString(line.hashCode()) + ".tsv"), line, StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

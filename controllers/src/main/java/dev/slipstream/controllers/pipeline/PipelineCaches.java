@@ -5,6 +5,7 @@ import dev.slipstream.api.v1alpha1.ShedPolicy;
 import dev.slipstream.api.v1alpha1.StreamingPipeline;
 import dev.slipstream.controllers.common.Kinds;
 import dev.slipstream.controllers.common.OwnedWriter;
+import dev.slipstream.core.model.DesiredTopic;
 import dev.slipstream.core.model.InferenceServiceModel;
 import dev.slipstream.core.model.Labels;
 import dev.slipstream.core.model.ThirdPartyKinds;
@@ -23,6 +24,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -49,6 +51,7 @@ final class PipelineCaches {
   final OwnedObjects<ConfigMap> configMaps;
   private final Lookup<ModelVersion> modelVersions;
   private final Lookup<ShedPolicy> shedPolicies;
+  private final Topics.Readers topicReaders;
 
   /** Objects a pipeline names, by namespace and name. */
   interface Lookup<R> {
@@ -60,7 +63,8 @@ final class PipelineCaches {
       OwnedObjects<GenericKubernetesResource> flinkDeployments, OwnedObjects<GenericKubernetesResource> kafkaTopics,
       OwnedObjects<GenericKubernetesResource> httpRoutes, OwnedObjects<GenericKubernetesResource> scaledObjects,
       OwnedObjects<Deployment> deployments, OwnedObjects<Service> services, OwnedObjects<ConfigMap> configMaps,
-      Lookup<ModelVersion> modelVersions, Lookup<ShedPolicy> shedPolicies, List<EventSource<?, StreamingPipeline>> sources) {
+      Lookup<ModelVersion> modelVersions, Lookup<ShedPolicy> shedPolicies, Topics.Readers topicReaders,
+      List<EventSource<?, StreamingPipeline>> sources) {
     this.inferenceServices = inferenceServices;
     this.flinkDeployments = flinkDeployments;
     this.kafkaTopics = kafkaTopics;
@@ -71,6 +75,7 @@ final class PipelineCaches {
     this.configMaps = configMaps;
     this.modelVersions = modelVersions;
     this.shedPolicies = shedPolicies;
+    this.topicReaders = topicReaders;
     this.sources = List.copyOf(sources);
   }
 
@@ -88,6 +93,11 @@ final class PipelineCaches {
   /** The pipeline's own InferenceService (KServe), named after it. */
   Optional<GenericKubernetesResource> inferenceService(StreamingPipeline pipeline) {
     return inferenceServices.get(pipeline, InferenceServiceModel.name(pipeline));
+  }
+
+  /** Other pipelines that declare the topic, found through an index of every watched pipeline's topics. */
+  List<String> topicReaders(StreamingPipeline self, String topic) {
+    return topicReaders.of(self, topic);
   }
 
   Optional<ModelVersion> modelVersion(String namespace, String name) {
@@ -128,7 +138,23 @@ final class PipelineCaches {
           p -> p.getSpec().serving == null || p.getSpec().serving.shedPolicyRef == null ? null : p.getSpec().serving.shedPolicyRef.name);
       return new PipelineCaches(isvc, flink, topics, routes, scaled, deployments, services, configMaps,
           (namespace, name) -> modelVersions.get(new ResourceID(name, namespace)),
-          (namespace, name) -> shedPolicies.get(new ResourceID(name, namespace)), sources);
+          (namespace, name) -> shedPolicies.get(new ResourceID(name, namespace)), topicReaders(), sources);
+    }
+
+    /** An index of the pipelines by the topics they declare (by name, whatever the cluster: the safe side). */
+    private Topics.Readers topicReaders() {
+      String index = "declared-topics";
+      context.getPrimaryCache().addIndexer(index, p -> {
+        var spec = p.getSpec();
+        if (spec == null || spec.topics == null || spec.topics.output == null || spec.topics.inputs == null) {
+          return List.of();
+        }
+        return DesiredTopic.of(p).stream().map(DesiredTopic::name).filter(Objects::nonNull).distinct().toList();
+      });
+      return (self, topic) -> context.getPrimaryCache().byIndex(index, topic).stream()
+          .filter(p -> !Objects.equals(ResourceID.fromResource(p), ResourceID.fromResource(self)))
+          .map(p -> p.getMetadata().getNamespace() + "/" + p.getMetadata().getName())
+          .sorted().toList();
     }
 
     private OwnedObjects<GenericKubernetesResource> ownedThirdParty(ThirdPartyKinds kind) {

@@ -62,7 +62,7 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
   @Override
   public List<EventSource<?, StreamingPipeline>> prepareEventSources(EventSourceContext<StreamingPipeline> context) {
     caches = PipelineCaches.informed(client, config.installedKinds(), context);
-    topics = new Topics(caches.kafkaTopics, kafka, events);
+    topics = new Topics(caches.kafkaTopics, kafka, events, caches::topicReaders);
     rollouts = new Rollouts(client, config, events, new RolloutReads(client, caches, kafka));
     serving = new Serving(caches, config.defaults(), new JobControl(caches.configMaps));
     flinkJob = new FlinkJob(caches.flinkDeployments);

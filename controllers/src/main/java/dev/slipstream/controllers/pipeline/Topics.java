@@ -2,6 +2,7 @@ package dev.slipstream.controllers.pipeline;
 
 import dev.slipstream.api.v1alpha1.KafkaConnection.TopicManagement;
 import dev.slipstream.api.v1alpha1.StreamingPipeline;
+import dev.slipstream.api.v1alpha1.StreamingPipelineSpec;
 import dev.slipstream.api.v1alpha1.StreamingPipelineSpec.DeletionPolicy;
 import dev.slipstream.api.v1alpha1.TopicStatus;
 import dev.slipstream.controllers.common.EventRecorder;
@@ -16,11 +17,14 @@ import dev.slipstream.core.port.ObservedTopic;
 import dev.slipstream.core.status.ObjectReadiness;
 import dev.slipstream.core.status.Readiness;
 import dev.slipstream.core.status.TopicReadiness;
+import dev.slipstream.core.topics.LostTopic;
 import dev.slipstream.core.topics.TopicPlan;
 import dev.slipstream.core.topics.TopicPlanner;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Secret;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,11 +41,19 @@ final class Topics {
   private final OwnedObjects<GenericKubernetesResource> kafkaTopics;
   private final PipelineKafka kafka;
   private final EventRecorder events;
+  private final Readers readers;
 
-  Topics(OwnedObjects<GenericKubernetesResource> kafkaTopics, PipelineKafka kafka, EventRecorder events) {
+  /** Other pipelines, in any namespace the operator watches, that declare a topic (by name, in any role). */
+  interface Readers {
+    /** @return the other pipelines as namespace/name */
+    List<String> of(StreamingPipeline self, String topic);
+  }
+
+  Topics(OwnedObjects<GenericKubernetesResource> kafkaTopics, PipelineKafka kafka, EventRecorder events, Readers readers) {
     this.kafkaTopics = kafkaTopics;
     this.kafka = kafka;
     this.events = events;
+    this.readers = readers;
   }
 
   /**
@@ -78,7 +90,10 @@ final class Topics {
       KafkaAccess.KafkaCluster cluster = kafka.connect(pipeline, secret);
       var configKeys = TopicPlanner.configKeys(desired);
       Map<String, ObservedTopic> observed = cluster.topics().describe(names, configKeys);
-      TopicPlan plan = TopicPlanner.plan(desired, observed);
+      var known = TopicPlanner.KnownTopic.of(previous);
+      TopicPlan plan = TopicPlanner.plan(desired, observed, known,
+          pipeline.getSpec().lostTopicPolicy == StreamingPipelineSpec.LostTopicPolicy.Recreate);
+      reportRecreated(pipeline, plan);
       Map<String, String> refused = Map.of();
       if (!plan.isNoop()) {
         LOG.info("pipeline {}/{}: applying topic changes {}", pipeline.getMetadata().getNamespace(),
@@ -86,15 +101,43 @@ final class Topics {
         refused = cluster.topics().apply(plan.actions());
         observed = cluster.topics().describe(names, configKeys);
       }
-      List<TopicStatus> statuses = TopicPlanner.status(desired, observed, plan.notes(), refused);
+      List<TopicStatus> statuses = TopicPlanner.status(desired, observed, plan, refused, known);
       var inputs = desired.stream().filter(t -> t.role() == DesiredTopic.Role.INPUT).map(DesiredTopic::name).toList();
       Position position = observed.keySet().containsAll(inputs)
           ? cluster.lag().position(JobContract.consumerGroup(pipeline), inputs).orElse(null) : null;
       return new Outcome(TopicReadiness.of(statuses, !refused.isEmpty()), statuses, position);
     } catch (KafkaUnavailableException e) {
-      return new Outcome(Readiness.pending("KafkaUnavailable", "Kafka at " + spec.bootstrapServers
-          + " is unreachable (" + e.getMessage() + "); retrying with backoff, nothing is deleted"), previous, null, true);
+      String why = unusable(pipeline, e);
+      // one line per try, no stack trace: the tries back off, and the status says the same
+      LOG.warn("pipeline {}/{}: {}: {}", pipeline.getMetadata().getNamespace(), pipeline.getMetadata().getName(),
+          e.kind().reason, why);
+      return new Outcome(Readiness.pending(e.kind().reason, why), previous, null, true);
     }
+  }
+
+  /** Why the pipeline's Kafka cannot be used, naming the address and where to look. */
+  private static String unusable(StreamingPipeline pipeline, KafkaUnavailableException e) {
+    var spec = pipeline.getSpec().kafka;
+    String secret = spec.clientSecretRef == null ? "spec.kafka" : "Secret " + spec.clientSecretRef.name + " (spec.kafka.clientSecretRef)";
+    String why = switch (e.kind()) {
+      case UNREACHABLE -> "Kafka at " + spec.bootstrapServers + " is unreachable (" + e.getMessage() + ")";
+      case UNRESOLVABLE -> "Kafka address " + spec.bootstrapServers + " does not resolve (" + e.getMessage()
+          + "): check spec.kafka.bootstrapServers for a typo";
+      case TLS_HANDSHAKE -> "the TLS handshake with Kafka at " + spec.bootstrapServers + " failed (" + e.getMessage()
+          + "): check security.protocol and the truststore in " + secret;
+      case AUTHENTICATION -> "Kafka at " + spec.bootstrapServers + " refused the pipeline's credentials (" + e.getMessage()
+          + "): check the SASL settings in " + secret;
+    };
+    return why + "; retrying with backoff, nothing is deleted";
+  }
+
+  /**
+   * A Warning Event when a lost topic is created again or its replacement accepted; a held loss has the Event of
+   * Ready turning False (reason TopicLost).
+   */
+  private void reportRecreated(StreamingPipeline pipeline, TopicPlan plan) {
+    plan.lost().values().stream().filter(LostTopic::recreated)
+        .forEach(lost -> events.warning(pipeline, "TopicRecreated", "Topic " + lost.name() + " " + lost.message()));
   }
 
   private Outcome strimzi(StreamingPipeline pipeline) {
@@ -112,8 +155,10 @@ final class Topics {
 
   /**
    * On the pipeline's deletion: its topics are kept (Retain; Strimzi's KafkaTopics are unmanaged first, since
-   * Strimzi deletes a topic with its KafkaTopic) or deleted (Delete). Returns when to try again while Kafka
-   * cannot be reached for a deletion, or empty when the finalizer may go.
+   * Strimzi deletes a topic with its KafkaTopic) or deleted (Delete): only the topics this pipeline created, under
+   * the id it created them with, and that no other pipeline declares; a KafkaTopic whose topic another pipeline
+   * declares is unmanaged. Returns when to try again while Kafka cannot be reached for a deletion, or empty when the
+   * finalizer may go.
    */
   Optional<Duration> cleanup(StreamingPipeline pipeline, Duration retry) {
     var spec = pipeline.getSpec();
@@ -124,25 +169,44 @@ final class Topics {
     boolean delete = spec.deletionPolicy == DeletionPolicy.Delete;
     String pipelineName = pipeline.getMetadata().getNamespace() + "/" + pipeline.getMetadata().getName();
     if (spec.kafka.topicManagement == TopicManagement.STRIMZI) {
-      if (!delete) {
-        kafkaTopics.ownedBy(pipeline).forEach(kt -> kafkaTopics.edit(kt, o -> {
-          o.getMetadata().getAnnotations().put(KafkaTopicModel.STRIMZI_MANAGED_ANNOTATION, "false");
-          return o;
-        }));
-      }
+      kafkaTopics.ownedBy(pipeline).stream()
+          .filter(kt -> !delete || !readers.of(pipeline, KafkaTopicModel.topicName(kt)).isEmpty())
+          .forEach(kt -> kafkaTopics.edit(kt, o -> {
+            o.getMetadata().getAnnotations().put(KafkaTopicModel.STRIMZI_MANAGED_ANNOTATION, "false");
+            return o;
+          }));
       return Optional.empty();
     }
     if (!delete) {
       LOG.info("pipeline {} deleted; its topics {} are retained (deletionPolicy Retain)", pipelineName, names);
       return Optional.empty();
     }
+    Map<String, String> deletable = new LinkedHashMap<>();
+    List<String> kept = new ArrayList<>();
+    List<TopicStatus> seen = pipeline.getStatus() == null || pipeline.getStatus().topics == null
+        ? List.of() : pipeline.getStatus().topics;
+    for (TopicStatus topic : seen) {
+      List<String> others = readers.of(pipeline, topic.name);
+      if (!Boolean.TRUE.equals(topic.created) || topic.topicId == null || Boolean.TRUE.equals(topic.lost)) {
+        kept.add(topic.name + " (not created by this pipeline)");
+      } else if (!others.isEmpty()) {
+        kept.add(topic.name + " (declared by " + String.join(", ", others) + ")");
+      } else {
+        deletable.put(topic.name, topic.topicId);
+      }
+    }
     try {
-      kafka.connect(pipeline, kafka.clientSecret(pipeline)).topics().delete(names);
-      LOG.info("pipeline {} deleted with deletionPolicy Delete; deleted topics {}", pipelineName, names);
+      if (!deletable.isEmpty()) {
+        kafka.connect(pipeline, kafka.clientSecret(pipeline)).topics().delete(deletable);
+      }
+      String message = "deletionPolicy Delete: deleted topics " + deletable.keySet()
+          + (kept.isEmpty() ? "" : "; kept " + String.join(", ", kept));
+      LOG.info("pipeline {} deleted; {}", pipelineName, message);
+      events.normal(pipeline, "TopicsDeleted", message);
       return Optional.empty();
     } catch (KafkaUnavailableException e) {
-      events.warning(pipeline, "KafkaUnavailable", "Cannot delete topics " + names + " yet (deletionPolicy Delete): "
-          + e.getMessage() + "; retrying. Remove the finalizer to give up and keep the topics.");
+      events.warning(pipeline, e.kind().reason, "Cannot delete topics " + deletable.keySet()
+          + " yet (deletionPolicy Delete): " + unusable(pipeline, e) + ". Remove the finalizer to give up and keep the topics.");
       return Optional.of(retry);
     }
   }

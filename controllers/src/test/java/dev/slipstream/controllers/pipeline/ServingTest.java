@@ -34,7 +34,8 @@ class ServingTest {
   private Serving serving(boolean kedaInstalled) {
     PipelineCaches caches = new PipelineCaches(inferenceServices, InformedObjects.absent(), InformedObjects.absent(),
         new FakeOwned<>(), kedaInstalled ? scaledObjects : InformedObjects.absent(), deployments, services, configMaps,
-        (namespace, name) -> Optional.ofNullable(models.get(name)), (namespace, name) -> Optional.empty(), List.of());
+        (namespace, name) -> Optional.ofNullable(models.get(name)), (namespace, name) -> Optional.empty(),
+        (self, topic) -> List.of(), List.of());
     return new Serving(caches, OperatorDefaults.STANDARD, new JobControl(configMaps));
   }
 

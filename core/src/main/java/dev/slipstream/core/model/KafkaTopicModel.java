@@ -36,4 +36,10 @@ public final class KafkaTopicModel {
     kt.setAdditionalProperty("spec", spec);
     return kt;
   }
+
+  /** The Kafka topic a KafkaTopic stands for: spec.topicName, else (as Strimzi reads it) the object's name. */
+  public static String topicName(GenericKubernetesResource kafkaTopic) {
+    return kafkaTopic.getAdditionalProperties().get("spec") instanceof Map<?, ?> spec && spec.get("topicName") instanceof String name
+        ? name : kafkaTopic.getMetadata().getName();
+  }
 }

@@ -21,6 +21,12 @@ public interface TopicGateway {
    */
   Map<String, String> apply(List<TopicAction> actions);
 
-  /** Deletes the topics; only ever called for a pipeline with {@code deletionPolicy: Delete} being deleted. */
-  void delete(Collection<String> names);
+  /**
+   * Deletes topics by their ids (a topic recreated under the same name since has another id and is not touched);
+   * only ever called for a pipeline with {@code deletionPolicy: Delete} being deleted.
+   *
+   * @param idsByName each topic's id, by topic name
+   * @throws KafkaUnavailableException when the cluster cannot be reached
+   */
+  void delete(Map<String, String> idsByName);
 }

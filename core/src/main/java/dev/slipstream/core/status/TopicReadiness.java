@@ -15,6 +15,11 @@ public final class TopicReadiness {
           .map(t -> t.name + " " + t.message).collect(Collectors.joining("; "));
       return Readiness.ready("TopicsReady", topics.size() + " topics exist as declared" + (notes.isEmpty() ? "" : "; note: " + notes));
     }
+    List<TopicStatus> lost = topics.stream().filter(t -> Boolean.TRUE.equals(t.lost)).toList();
+    if (!lost.isEmpty()) {
+      return Readiness.failed("TopicLost", lost.stream().map(t -> "topic " + t.name + " " + t.message)
+          .collect(Collectors.joining("; ")));
+    }
     String detail = notReady.stream().map(t -> t.name + ": " + t.message).collect(Collectors.joining("; "));
     return anyRefused
         ? Readiness.failed("TopicError", "Kafka refused a topic change: " + detail)

@@ -8,22 +8,61 @@ import dev.slipstream.core.status.Readiness;
 import dev.slipstream.core.status.TopicReadiness;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
-/** Compares declared topics with the broker's and decides what to change. Never lowers partitions, never deletes. */
+/**
+ * Compares declared topics with the broker's and decides what to change. Never lowers partitions, never deletes,
+ * and never recreates a topic the pipeline had seen unless its lostTopicPolicy says so.
+ */
 public final class TopicPlanner {
   private TopicPlanner() {}
 
+  /** What the pipeline's last status knew of a topic: the id it saw, whether Slipstream created it, whether it was lost. */
+  public record KnownTopic(String topicId, boolean created, boolean lost) {
+    /** The last status's topics by name. */
+    public static Map<String, KnownTopic> of(List<TopicStatus> statuses) {
+      Map<String, KnownTopic> known = new LinkedHashMap<>();
+      if (statuses != null) {
+        statuses.forEach(s -> known.put(s.name, new KnownTopic(s.topicId, Boolean.TRUE.equals(s.created),
+            Boolean.TRUE.equals(s.lost))));
+      }
+      return known;
+    }
+  }
+
+  /** A plan for topics the pipeline has never seen. */
   public static TopicPlan plan(List<DesiredTopic> desired, Map<String, ObservedTopic> observed) {
+    return plan(desired, observed, Map.of(), false);
+  }
+
+  /**
+   * @param known what the last status knew of each topic
+   * @param recreateLost the pipeline's lostTopicPolicy is Recreate
+   */
+  public static TopicPlan plan(List<DesiredTopic> desired, Map<String, ObservedTopic> observed,
+      Map<String, KnownTopic> known, boolean recreateLost) {
     List<TopicAction> actions = new ArrayList<>();
     Map<String, String> notes = new LinkedHashMap<>();
+    Map<String, LostTopic> lost = new LinkedHashMap<>();
     for (DesiredTopic topic : desired) {
       ObservedTopic actual = observed.get(topic.name());
+      KnownTopic seen = known.get(topic.name());
+      if (seen != null && seen.topicId() != null) {
+        String currentId = actual == null ? null : actual.topicId();
+        if (actual == null || (currentId != null && !currentId.equals(seen.topicId()))) {
+          lost.put(topic.name(), new LostTopic(topic.name(), seen.topicId(), currentId, recreateLost));
+          if (!recreateLost) {
+            continue;
+          }
+        }
+      }
       if (actual == null) {
         actions.add(new TopicAction.Create(topic.name(), topic.partitions(), topic.replicationFactor(), topic.configs()));
         continue;
@@ -52,7 +91,7 @@ public final class TopicPlanner {
         notes.put(topic.name(), String.join("; ", topicNotes));
       }
     }
-    return new TopicPlan(actions, notes);
+    return new TopicPlan(actions, lost, notes);
   }
 
   /** Every config key any declared topic names: the only configs worth reading from the broker. */
@@ -62,26 +101,55 @@ public final class TopicPlanner {
     return keys;
   }
 
+  /** The status of topics the pipeline has never seen, as they exist after the plan was applied. */
+  public static List<TopicStatus> status(List<DesiredTopic> desired, Map<String, ObservedTopic> observed, TopicPlan plan,
+      Map<String, String> refused) {
+    return status(desired, observed, plan, refused, Map.of());
+  }
+
   /**
-   * The topics' status as they exist on the broker after the plan was applied.
+   * The topics' status as they exist on the broker after the plan was applied: each with the id seen and whether
+   * Slipstream created it (this round, or before under the same id); a lost topic that is held keeps its lost id.
    *
    * @param refused per topic, the broker's reason for refusing a change
+   * @param known what the last status knew of each topic
    */
-  public static List<TopicStatus> status(List<DesiredTopic> desired, Map<String, ObservedTopic> observed,
-      Map<String, String> notes, Map<String, String> refused) {
+  public static List<TopicStatus> status(List<DesiredTopic> desired, Map<String, ObservedTopic> observed, TopicPlan plan,
+      Map<String, String> refused, Map<String, KnownTopic> known) {
+    Set<String> createdNow = new HashSet<>();
+    plan.actions().stream().filter(a -> a instanceof TopicAction.Create && !refused.containsKey(a.topic()))
+        .forEach(a -> createdNow.add(a.topic()));
     List<TopicStatus> statuses = new ArrayList<>();
     for (DesiredTopic topic : desired) {
       ObservedTopic actual = observed.get(topic.name());
-      if (actual == null) {
-        statuses.add(new TopicStatus(topic.name(), topic.role().wireName, null, null, false,
-            refused.getOrDefault(topic.name(), "does not exist yet")));
+      KnownTopic seen = known.get(topic.name());
+      LostTopic lost = plan.lost().get(topic.name());
+      TopicStatus status;
+      if (lost != null && !lost.recreated()) {
+        status = new TopicStatus(topic.name(), topic.role().wireName, actual == null ? null : actual.partitions(),
+            actual == null ? null : actual.replicationFactor(), false, lost.message());
+        status.topicId = lost.lostId();
+        status.lost = true;
+        status.created = seen != null && seen.created() ? true : null;
+        statuses.add(status);
         continue;
       }
-      TopicPlan remaining = plan(List.of(topic), observed);
-      String message = refused.containsKey(topic.name()) ? refused.get(topic.name())
-          : !remaining.isNoop() ? "being brought to the declared shape" : notes.get(topic.name());
-      statuses.add(new TopicStatus(topic.name(), topic.role().wireName, actual.partitions(),
-          actual.replicationFactor(), remaining.isNoop() && !refused.containsKey(topic.name()), message));
+      if (actual == null) {
+        status = new TopicStatus(topic.name(), topic.role().wireName, null, null, false,
+            refused.getOrDefault(topic.name(), "does not exist yet"));
+      } else {
+        TopicPlan remaining = plan(List.of(topic), observed);
+        String message = refused.containsKey(topic.name()) ? refused.get(topic.name())
+            : !remaining.isNoop() ? "being brought to the declared shape"
+            : lost != null ? lost.message() : plan.notes().get(topic.name());
+        status = new TopicStatus(topic.name(), topic.role().wireName, actual.partitions(),
+            actual.replicationFactor(), remaining.isNoop() && !refused.containsKey(topic.name()), message);
+        status.topicId = actual.topicId();
+      }
+      boolean createdBefore = seen != null && seen.created() && lost == null
+          && (seen.topicId() == null || actual == null || seen.topicId().equals(actual.topicId()));
+      status.created = createdNow.contains(topic.name()) || createdBefore ? true : null;
+      statuses.add(status);
     }
     return statuses;
   }

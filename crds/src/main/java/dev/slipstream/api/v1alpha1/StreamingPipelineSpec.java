@@ -33,8 +33,17 @@ public class StreamingPipelineSpec {
   public RolloutSpec rollout;
 
   @Default("Retain")
-  @JsonPropertyDescription("What happens to the Kafka topics when this pipeline is deleted: Retain (default) keeps them and their data; Delete removes them.")
+  @JsonPropertyDescription("What happens to the Kafka topics when this pipeline is deleted: Retain (default) keeps them and their data; Delete removes only the topics Slipstream created (status.topics[].created) and that no other pipeline declares.")
   public DeletionPolicy deletionPolicy = DeletionPolicy.Retain;
+
+  @Default("Report")
+  @JsonPropertyDescription("A topic deleted or replaced outside the pipeline while it runs: Report (default) sets TopicsReady=False with reason TopicLost and recreates nothing; Recreate creates it again, empty (or accepts the replacement), with a Warning Event.")
+  public LostTopicPolicy lostTopicPolicy = LostTopicPolicy.Report;
+
+  public enum LostTopicPolicy {
+    Report,
+    Recreate
+  }
 
   public enum DeletionPolicy {
     Retain,

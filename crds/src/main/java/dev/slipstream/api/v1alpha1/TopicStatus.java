@@ -24,6 +24,15 @@ public class TopicStatus {
   @JsonPropertyDescription("Why the topic is not as declared.")
   public String message;
 
+  @JsonPropertyDescription("The topic's id on the broker when last seen: a topic deleted and recreated under the same name has another.")
+  public String topicId;
+
+  @JsonPropertyDescription("True when Slipstream created this topic (this id); deletionPolicy Delete removes only such topics.")
+  public Boolean created;
+
+  @JsonPropertyDescription("True when the topic was deleted or replaced outside the pipeline; topicId is the lost one.")
+  public Boolean lost;
+
   public TopicStatus() {}
 
   public TopicStatus(String name, String role, Integer partitions, Integer replicationFactor, boolean ready, String message) {
@@ -43,11 +52,14 @@ public class TopicStatus {
         && Objects.equals(partitions, t.partitions)
         && Objects.equals(replicationFactor, t.replicationFactor)
         && Objects.equals(ready, t.ready)
-        && Objects.equals(message, t.message);
+        && Objects.equals(message, t.message)
+        && Objects.equals(topicId, t.topicId)
+        && Objects.equals(created, t.created)
+        && Objects.equals(lost, t.lost);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(name, role, partitions, replicationFactor, ready, message);
+    return Objects.hash(name, role, partitions, replicationFactor, ready, message, topicId, created, lost);
   }
 }

@@ -1,12 +1,14 @@
 package dev.slipstream.operator.kafka;
 
 import dev.slipstream.core.port.KafkaAccess;
+import dev.slipstream.core.port.KafkaUnavailableException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.KafkaException;
 
 /**
  * One AdminClient per distinct Kafka connection (bootstrap servers and security properties), shared by
@@ -35,10 +37,24 @@ public final class AdminClientKafkaAccess implements KafkaAccess, AutoCloseable 
     config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.max(1000, timeout / 2));
     config.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 2000);
     config.putIfAbsent(AdminClientConfig.CLIENT_ID_CONFIG, "slipstream-operator");
-    Admin admin = Admin.create(config);
+    Admin admin;
+    try {
+      admin = Admin.create(config);
+    } catch (KafkaException e) {
+      // the client refuses to start when no bootstrap address resolves: a typo, or DNS not ready yet
+      throw new KafkaUnavailableException(KafkaUnavailableException.Kind.UNRESOLVABLE, rootMessage(e), e);
+    }
     return new Cluster(admin, Map.copyOf(clientProperties), apiTimeout,
         new BatchedTopicGateway(new AdminClientTopicGateway(admin, apiTimeout), apiTimeout),
         new BatchedLagSource(new AdminClientLagSource(admin, apiTimeout), apiTimeout));
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null) {
+      root = root.getCause();
+    }
+    return root.getMessage();
   }
 
   /** Requests sent so far by the AdminClients of every cluster (their request-total metric). */

@@ -21,8 +21,11 @@ import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicCollection;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicIdException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /** Topics through the Kafka AdminClient: each method is one batched request per kind of change. */
@@ -82,7 +85,8 @@ public final class AdminClientTopicGateway implements TopicGateway {
     }
     Map<String, ObservedTopic> observed = new LinkedHashMap<>();
     found.forEach((name, d) -> observed.put(name, new ObservedTopic(name, d.partitions().size(),
-        d.partitions().isEmpty() ? 0 : d.partitions().get(0).replicas().size(), configs.getOrDefault(name, Map.of()))));
+        d.partitions().isEmpty() ? 0 : d.partitions().get(0).replicas().size(), configs.getOrDefault(name, Map.of()),
+        d.topicId() == null || Uuid.ZERO_UUID.equals(d.topicId()) ? null : d.topicId().toString())));
     return new Described(observed, failures);
   }
 
@@ -117,13 +121,17 @@ public final class AdminClientTopicGateway implements TopicGateway {
   }
 
   @Override
-  public void delete(Collection<String> names) {
-    for (var entry : admin.deleteTopics(names).topicNameValues().entrySet()) {
+  public void delete(Map<String, String> idsByName) {
+    Map<Uuid, String> names = new LinkedHashMap<>();
+    idsByName.forEach((name, id) -> names.put(Uuid.fromString(id), name));
+    for (var entry : admin.deleteTopics(TopicCollection.ofTopicIds(names.keySet())).topicIdValues().entrySet()) {
+      String name = names.get(entry.getKey());
       try {
-        KafkaCalls.await(entry.getValue(), timeout, "deleting topic " + entry.getKey());
+        KafkaCalls.await(entry.getValue(), timeout, "deleting topic " + name);
       } catch (ExecutionException e) {
-        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
-          throw new KafkaUnavailableException("deleting topic " + entry.getKey() + " failed: " + e.getCause().getMessage(), e);
+        // gone already, or recreated under another id since: nothing of ours to delete
+        if (!(e.getCause() instanceof UnknownTopicIdException || e.getCause() instanceof UnknownTopicOrPartitionException)) {
+          throw new KafkaUnavailableException("deleting topic " + name + " failed: " + e.getCause().getMessage(), e);
         }
       }
     }

@@ -58,7 +58,7 @@ final class BatchedTopicGateway implements TopicGateway, AutoCloseable {
       if (t != null) {
         Map<String, String> configs = new HashMap<>(t.configs());
         configs.keySet().retainAll(configKeys);
-        mine.put(name, new ObservedTopic(t.name(), t.partitions(), t.replicationFactor(), configs));
+        mine.put(name, new ObservedTopic(t.name(), t.partitions(), t.replicationFactor(), configs, t.topicId()));
       }
     }
     return mine;
@@ -75,8 +75,8 @@ final class BatchedTopicGateway implements TopicGateway, AutoCloseable {
   }
 
   @Override
-  public void delete(Collection<String> names) {
-    admin.delete(names); // only when a pipeline with deletionPolicy Delete goes: rare, and never batched with others
+  public void delete(Map<String, String> idsByName) {
+    admin.delete(idsByName); // only when a pipeline with deletionPolicy Delete goes: rare, and never batched with others
   }
 
   /**

@@ -1,12 +1,15 @@
 package dev.slipstream.operator.kafka;
 
 import dev.slipstream.core.port.KafkaUnavailableException;
+import dev.slipstream.core.port.KafkaUnavailableException.Kind;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.DisconnectException;
 import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.SslAuthenticationException;
 
 /** Waiting on AdminClient futures, with unreachability turned into KafkaUnavailableException. */
 final class KafkaCalls {
@@ -21,11 +24,18 @@ final class KafkaCalls {
       Thread.currentThread().interrupt();
       throw new KafkaUnavailableException(what + " was interrupted", e);
     } catch (ExecutionException e) {
-      if (isUnavailable(e.getCause())) {
-        throw new KafkaUnavailableException(what + " failed: " + e.getCause().getMessage(), e.getCause());
+      if (isUnavailable(e.getCause()) || e.getCause() instanceof AuthenticationException) {
+        throw failure(what, e.getCause());
       }
       throw e;
     }
+  }
+
+  /** The failure as the pipeline reports it: a refused TLS handshake and refused credentials each have their own kind. */
+  static KafkaUnavailableException failure(String what, Throwable cause) {
+    Kind kind = cause instanceof SslAuthenticationException ? Kind.TLS_HANDSHAKE
+        : cause instanceof AuthenticationException ? Kind.AUTHENTICATION : Kind.UNREACHABLE;
+    return new KafkaUnavailableException(kind, what + " failed: " + cause.getMessage(), cause);
   }
 
   static boolean isUnavailable(Throwable cause) {
