@@ -36,6 +36,13 @@ public final class Durations {
     return total;
   }
 
+  /** A duration in the largest whole unit: {@code 168h}, {@code 10m}, {@code 5s}, {@code 250ms}. */
+  public static String format(Duration d) {
+    long ms = d.toMillis();
+    return ms % 3_600_000 == 0 ? ms / 3_600_000 + "h" : ms % 60_000 == 0 ? ms / 60_000 + "m"
+        : ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
+  }
+
   /** Milliseconds in the unambiguous form Flink's configuration parser reads: {@code 90000 ms}. */
   public static String toFlink(String text) {
     return parse(text).toMillis() + " ms";

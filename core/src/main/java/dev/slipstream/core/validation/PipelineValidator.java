@@ -1,10 +1,13 @@
 package dev.slipstream.core.validation;
 
+import dev.slipstream.api.v1alpha1.ApiGroup;
+import dev.slipstream.api.v1alpha1.FlinkJobSpec;
 import dev.slipstream.api.v1alpha1.KafkaConnection;
 import dev.slipstream.api.v1alpha1.StreamingPipeline;
 import dev.slipstream.api.v1alpha1.TopicSpec;
 import dev.slipstream.core.model.DesiredTopic;
 import dev.slipstream.core.time.Durations;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -55,6 +58,9 @@ public final class PipelineValidator {
       for (TopicSpec t : all) {
         if (t.name == null || !t.name.matches("^[a-zA-Z0-9._-]{1,249}$") || t.name.equals(".") || t.name.equals("..")) {
           problems.add("topic name '" + t.name + "' is not a Kafka topic name (letters, digits, '.', '_', '-', at most 249)");
+        } else if (t.name.startsWith("__")) {
+          problems.add("topic name '" + t.name + "': names starting with __ are Kafka's own (__consumer_offsets,"
+              + " __transaction_state); Slipstream does not manage them");
         }
         if (t.partitions == null || t.partitions < 1) {
           problems.add("spec.topics '" + t.name + "' partitions must be at least 1");
@@ -74,14 +80,25 @@ public final class PipelineValidator {
     } else {
       var eventTime = spec.flink.eventTime;
       if (eventTime != null) {
-        duration(problems, "spec.flink.eventTime.maxOutOfOrderness", eventTime.maxOutOfOrderness);
-        duration(problems, "spec.flink.eventTime.allowedLateness", eventTime.allowedLateness);
+        bounded(problems, "spec.flink.eventTime.maxOutOfOrderness", eventTime.maxOutOfOrderness, Duration.ZERO,
+            Duration.ofHours(24), "every result waits that long for the watermark");
+        bounded(problems, "spec.flink.eventTime.allowedLateness", eventTime.allowedLateness, Duration.ZERO,
+            Duration.ofDays(7), "every window's state is kept that long; correct older events with a batch backfill");
         duration(problems, "spec.flink.eventTime.idleTimeout", eventTime.idleTimeout);
       }
       if (spec.flink.flinkConfiguration != null) {
         spec.flink.flinkConfiguration.keySet().stream().filter(k -> k.startsWith("slipstream."))
             .forEach(k -> problems.add("spec.flink.flinkConfiguration key '" + k
                 + "' is reserved for the job contract; remove it (the operator sets slipstream.* keys)"));
+        spec.flink.flinkConfiguration.keySet().stream()
+            .filter(k -> SPEC_OWNED_KEYS.contains(k) || k.startsWith("kubernetes.pod-template-file"))
+            .forEach(k -> problems.add("spec.flink.flinkConfiguration key '" + k + "' is set from the spec's own fields"
+                + " or by the operator (image, service account, parallelism, jar, memory, CPU, pod template); set the"
+                + " field in spec.flink instead"));
+      }
+      if (spec.flink.serviceAccount != null && !spec.flink.serviceAccount.matches(ApiGroup.OBJECT_NAME_PATTERN)) {
+        problems.add("spec.flink.serviceAccount '" + spec.flink.serviceAccount + "' is not a Kubernetes object name"
+            + " (lower case letters, digits, '-' and '.')");
       }
     }
     if (spec.features != null) {
@@ -112,7 +129,8 @@ public final class PipelineValidator {
           break;
         }
       }
-      duration(problems, "spec.rollout.canary.interval", rollout.canary.interval);
+      bounded(problems, "spec.rollout.canary.interval", rollout.canary.interval, Duration.ofSeconds(5), Duration.ofHours(1),
+          "a shorter check sees too few events to judge a version, a longer one leaves a bad version serving for hours");
     }
     duration(problems, "spec.rollout.progressDeadline", rollout.progressDeadline);
     if (rollout.shadow != null) {
@@ -188,6 +206,22 @@ public final class PipelineValidator {
       return dev.slipstream.core.json.Json.MAPPER.readTree(text) instanceof com.fasterxml.jackson.databind.node.ObjectNode;
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       return false;
+    }
+  }
+
+  /** The spec.flink.flinkConfiguration keys set from the spec's own fields (the CRD's CEL rule lists the same). */
+  static final Set<String> SPEC_OWNED_KEYS = Set.of(FlinkJobSpec.SPEC_OWNED_KEYS.replace("'", "").split(",\\s*"));
+
+  /** A duration within [floor, ceiling], with why the bound exists; a floor of zero means any. */
+  static void bounded(List<String> problems, String field, String value, Duration floor, Duration ceiling, String why) {
+    try {
+      Duration d = Durations.parse(value);
+      if (d.compareTo(floor) < 0 || d.compareTo(ceiling) > 0) {
+        problems.add(field + " " + value + " must be " + (floor.isZero() ? "at most " + Durations.format(ceiling)
+            : "between " + Durations.format(floor) + " and " + Durations.format(ceiling)) + ": " + why);
+      }
+    } catch (IllegalArgumentException e) {
+      problems.add(field + ": " + e.getMessage());
     }
   }
 

@@ -24,7 +24,9 @@ public final class ShedPolicyValidator {
       problems.add("spec.levels needs at least one level");
       return problems;
     }
-    PipelineValidator.duration(problems, "spec.evaluationInterval", spec.evaluationInterval);
+    PipelineValidator.bounded(problems, "spec.evaluationInterval", spec.evaluationInterval, Duration.ofSeconds(1),
+        Duration.ofMinutes(10), "each evaluation reads every pipeline's lag from Kafka, and a saturated pipeline must"
+            + " not wait longer than that to shed");
     if (spec.recovery != null) {
       PipelineValidator.duration(problems, "spec.recovery.cooldown", spec.recovery.cooldown);
       PipelineValidator.duration(problems, "spec.recovery.window", spec.recovery.window);

@@ -7,10 +7,15 @@ import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import java.util.ArrayList;
 import java.util.List;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value = "!has(self.interval) || (duration(self.interval) >= duration('5s') && duration(self.interval) <= duration('1h'))",
+    message = "canary.interval must be between 5s and 1h: a shorter check sees too few events to judge a version, a longer one leaves a bad version serving for hours",
+    reason = "FieldValueInvalid")
 public class CanarySpec {
   @Size(min = 1, max = 20)
   @JsonPropertyDescription("Traffic weights (percent) given to the candidate, in order; one step per passing check. Default [5, 25, 50, 100].")
@@ -18,7 +23,7 @@ public class CanarySpec {
 
   @Default("60s")
   @Pattern(ApiGroup.DURATION_PATTERN)
-  @JsonPropertyDescription("Time between checks: each step lasts one interval with a passing check (at least 5s).")
+  @JsonPropertyDescription("Time between checks: each step lasts one interval with a passing check (5s to 1h).")
   public String interval = "60s";
 
   @Default("100")

@@ -17,10 +17,21 @@ import java.util.TreeMap;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
+    value = "!has(self.flinkConfiguration) || self.flinkConfiguration.all(k, !(k in [" + FlinkJobSpec.SPEC_OWNED_KEYS + "]) && !k.startsWith('kubernetes.pod-template-file'))",
+    message = "flinkConfiguration may not set what the spec or the operator owns: the image (spec.flink.image), service accounts (spec.flink.serviceAccount), parallelism.default (spec.flink.parallelism), pipeline.jars (spec.flink.jarURI), memory and CPU (spec.flink.jobManager/taskManager) or kubernetes.pod-template-file*",
+    reason = "FieldValueForbidden")
+@ValidationRule(
     value = "!has(self.flinkConfiguration) || self.flinkConfiguration.all(k, !k.startsWith('slipstream.'))",
     message = "flinkConfiguration keys starting with slipstream. are reserved for the job contract the operator writes",
     reason = "FieldValueForbidden")
 public class FlinkJobSpec {
+  /** Flink configuration keys set from the spec's own fields, as a CEL list's elements. */
+  public static final String SPEC_OWNED_KEYS = "'kubernetes.container.image', 'kubernetes.container.image.ref', "
+      + "'kubernetes.service-account', 'kubernetes.jobmanager.service-account', 'kubernetes.taskmanager.service-account', "
+      + "'parallelism.default', 'pipeline.jars', 'jobmanager.memory.process.size', 'taskmanager.memory.process.size', "
+      + "'kubernetes.jobmanager.cpu', 'kubernetes.jobmanager.cpu.amount', 'kubernetes.taskmanager.cpu', "
+      + "'kubernetes.taskmanager.cpu.amount'";
+
   @Required
   @Size(min = 1, max = 512)
   @JsonPropertyDescription("Container image holding Flink and the job jar.")
@@ -57,6 +68,7 @@ public class FlinkJobSpec {
 
   @Default("flink")
   @Size(min = 1, max = 253)
+  @Pattern(ApiGroup.OBJECT_NAME_PATTERN)
   @JsonPropertyDescription("Service account of the Flink pods.")
   public String serviceAccount = "flink";
 
@@ -74,7 +86,7 @@ public class FlinkJobSpec {
   public EventTimeSpec eventTime = new EventTimeSpec();
 
   @Size(max = 128)
-  @JsonPropertyDescription("Further Flink configuration. Keys starting with slipstream. are reserved for the job contract.")
+  @JsonPropertyDescription("Further Flink configuration. Keys starting with slipstream. are reserved for the job contract; keys the spec sets from its own fields (image, service account, parallelism, jar, memory, CPU, pod template) are refused.")
   public Map<String, String> flinkConfiguration = new TreeMap<>();
 
   public enum FlinkVersion {

@@ -15,10 +15,14 @@ import java.util.List;
     value = "self.levels.all(l, self.levels.exists_one(m, m.name == l.name))",
     message = "level names must be unique",
     reason = "FieldValueDuplicate")
+@ValidationRule(
+    value = "!has(self.evaluationInterval) || (duration(self.evaluationInterval) >= duration('1s') && duration(self.evaluationInterval) <= duration('10m'))",
+    message = "evaluationInterval must be between 1s and 10m: each evaluation reads every pipeline's lag from Kafka, and a saturated pipeline must not wait longer than that to shed",
+    reason = "FieldValueInvalid")
 public class ShedPolicySpec {
   @Default("15s")
   @Pattern(ApiGroup.DURATION_PATTERN)
-  @JsonPropertyDescription("How often the triggers are evaluated for each pipeline.")
+  @JsonPropertyDescription("How often the triggers are evaluated for each pipeline (1s to 10m).")
   public String evaluationInterval = "15s";
 
   @Required

@@ -18,6 +18,10 @@ import java.util.TreeMap;
     message = "topic name may not be '.' or '..'",
     reason = "FieldValueInvalid")
 @ValidationRule(
+    value = "!self.name.startsWith('__')",
+    message = "topic names starting with __ are Kafka's own (__consumer_offsets, __transaction_state); Slipstream does not manage them",
+    reason = "FieldValueForbidden")
+@ValidationRule(
     value = "!has(self.config) || self.config.all(k, k.matches('^[a-z0-9]+(\\\\.[a-z0-9]+)*$'))",
     message = "topic config keys are Kafka topic-level names such as retention.ms or cleanup.policy",
     reason = "FieldValueInvalid")
