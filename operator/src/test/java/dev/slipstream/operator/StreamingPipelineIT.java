@@ -281,6 +281,24 @@ class StreamingPipelineIT extends WithOperator {
   }
 
   @Test
+  void aConsumerGroupAnotherPipelineUsesIsRefusedOnTheNewerPipelineAndTheOlderKeepsRunning() {
+    var first = fraudScoringIn("group-a");
+    var second = fraudScoringIn("group-b");
+    for (var objects : List.of(first, second)) {
+      objects.stream().filter(o -> "StreamingPipeline".equals(o.getKind())).forEach(sp ->
+          map(map(sp.getAdditionalProperties().get("spec")).get("kafka")).put("consumerGroup", "fraud-scorers"));
+    }
+    env.apply(first);
+    env.awaitReady("group-a", "fraud-scoring", true, "Ready");
+    env.apply(second);
+    StreamingPipeline refused = env.awaitReady("group-b", "fraud-scoring", false, "InvalidSpec");
+    assertThat(Conditions.find(refused.getStatus().conditions, "Ready").orElseThrow().getMessage())
+        .contains("spec.kafka.consumerGroup 'fraud-scorers' is already used by pipeline group-a/fraud-scoring");
+    assertThat(get("flink.apache.org/v1beta1", "FlinkDeployment", "group-b", "fraud-scoring")).as("no second job").isNull();
+    assertThat(env.pipeline("group-a", "fraud-scoring").getStatus().phase).isEqualTo("Ready");
+  }
+
+  @Test
   void strimziModeWritesKafkaTopicsAndUnmanagesThemOnRetainDelete() throws Exception {
     env.apply(env.example("strimzi-topics.yaml"));
     env.awaitReady("growth", "churn-risk", true, "Ready");

@@ -7,6 +7,7 @@ import dev.slipstream.controllers.common.Kinds;
 import dev.slipstream.controllers.common.OwnedWriter;
 import dev.slipstream.core.model.DesiredTopic;
 import dev.slipstream.core.model.InferenceServiceModel;
+import dev.slipstream.core.model.JobContract;
 import dev.slipstream.core.model.Labels;
 import dev.slipstream.core.model.ThirdPartyKinds;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -22,6 +23,7 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -52,6 +54,7 @@ final class PipelineCaches {
   private final Lookup<ModelVersion> modelVersions;
   private final Lookup<ShedPolicy> shedPolicies;
   private final Topics.Readers topicReaders;
+  private final Topics.Readers groupUsers;
 
   /** Objects a pipeline names, by namespace and name. */
   interface Lookup<R> {
@@ -64,7 +67,7 @@ final class PipelineCaches {
       OwnedObjects<GenericKubernetesResource> httpRoutes, OwnedObjects<GenericKubernetesResource> scaledObjects,
       OwnedObjects<Deployment> deployments, OwnedObjects<Service> services, OwnedObjects<ConfigMap> configMaps,
       Lookup<ModelVersion> modelVersions, Lookup<ShedPolicy> shedPolicies, Topics.Readers topicReaders,
-      List<EventSource<?, StreamingPipeline>> sources) {
+      Topics.Readers groupUsers, List<EventSource<?, StreamingPipeline>> sources) {
     this.inferenceServices = inferenceServices;
     this.flinkDeployments = flinkDeployments;
     this.kafkaTopics = kafkaTopics;
@@ -76,6 +79,7 @@ final class PipelineCaches {
     this.modelVersions = modelVersions;
     this.shedPolicies = shedPolicies;
     this.topicReaders = topicReaders;
+    this.groupUsers = groupUsers;
     this.sources = List.copyOf(sources);
   }
 
@@ -98,6 +102,14 @@ final class PipelineCaches {
   /** Other pipelines that declare the topic, found through an index of every watched pipeline's topics. */
   List<String> topicReaders(StreamingPipeline self, String topic) {
     return topicReaders.of(self, topic);
+  }
+
+  /**
+   * An older pipeline (created first; by name when created in the same second) whose job uses the same consumer
+   * group, as namespace/name; the newer one is refused and the older keeps running.
+   */
+  Optional<String> olderInConsumerGroup(StreamingPipeline pipeline) {
+    return groupUsers.of(pipeline, JobContract.consumerGroup(pipeline)).stream().findFirst();
   }
 
   Optional<ModelVersion> modelVersion(String namespace, String name) {
@@ -138,7 +150,22 @@ final class PipelineCaches {
           p -> p.getSpec().serving == null || p.getSpec().serving.shedPolicyRef == null ? null : p.getSpec().serving.shedPolicyRef.name);
       return new PipelineCaches(isvc, flink, topics, routes, scaled, deployments, services, configMaps,
           (namespace, name) -> modelVersions.get(new ResourceID(name, namespace)),
-          (namespace, name) -> shedPolicies.get(new ResourceID(name, namespace)), topicReaders(), sources);
+          (namespace, name) -> shedPolicies.get(new ResourceID(name, namespace)), topicReaders(), groupUsers(), sources);
+    }
+
+    /** An index of the pipelines by their job's consumer group; a lookup gives the pipelines older than the one asking. */
+    private Topics.Readers groupUsers() {
+      String index = "consumer-groups";
+      context.getPrimaryCache().addIndexer(index, p -> p.getSpec() == null || p.getSpec().kafka == null
+          ? List.of() : List.of(JobContract.consumerGroup(p)));
+      Comparator<StreamingPipeline> age = Comparator.comparing((StreamingPipeline p) -> p.getMetadata().getCreationTimestamp(),
+          Comparator.nullsLast(Comparator.naturalOrder())).thenComparing(p -> p.getMetadata().getNamespace() + "/"
+          + p.getMetadata().getName());
+      return (self, group) -> context.getPrimaryCache().byIndex(index, group).stream()
+          .filter(p -> !Objects.equals(ResourceID.fromResource(p), ResourceID.fromResource(self)))
+          .filter(p -> age.compare(p, self) < 0)
+          .sorted(age)
+          .map(p -> p.getMetadata().getNamespace() + "/" + p.getMetadata().getName()).toList();
     }
 
     /** An index of the pipelines by the topics they declare (by name, whatever the cluster: the safe side). */

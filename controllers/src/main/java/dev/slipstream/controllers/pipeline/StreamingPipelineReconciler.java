@@ -78,7 +78,13 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
     String name = pipeline.getMetadata().getName();
 
     // validate: a problem is reported and nothing is touched
-    List<String> problems = PipelineValidator.validate(pipeline);
+    List<String> problems = new java.util.ArrayList<>(PipelineValidator.validate(pipeline));
+    if (problems.isEmpty()) {
+      caches.olderInConsumerGroup(pipeline).ifPresent(older -> problems.add("spec.kafka.consumerGroup '"
+          + JobContract.consumerGroup(pipeline) + "' is already used by pipeline " + older + ": two jobs in one group"
+          + " split the partitions and each sees only part of the events; choose another group (the older pipeline"
+          + " keeps running)"));
+    }
     if (!problems.isEmpty()) {
       record(pipeline, previous, PipelineObservation.invalid(problems), generation, now, context);
       return UpdateControl.noUpdate();
@@ -89,7 +95,8 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
     Optional<ModelVersion> model = caches.modelVersion(namespace, spec.modelVersionRef.name);
     Topics.Outcome topicsSeen = topics.reconcile(pipeline, previous.topics);
     String policyName = spec.shedPolicyRef == null ? null : spec.shedPolicyRef.name;
-    PolicyStanding policy = PolicyStanding.of(policyName, caches.shedPolicy(namespace, policyName).orElse(null));
+    PolicyStanding policy = PolicyStanding.of(policyName, caches.shedPolicy(namespace, policyName).orElse(null),
+        spec.modelVersionRef.name);
     // the ladder first: a degraded pipeline holds its rollout, and a rollback in progress holds the ladder
     String servingVersion = RolloutStateMachine.servingVersion(previous.rollout, spec.modelVersionRef.name);
     Shedding.ShedStep ladder = policy.ladder(previous.shed).map(p -> shedding.step(pipeline, p, previous.shed,

@@ -35,7 +35,7 @@ class ServingTest {
     PipelineCaches caches = new PipelineCaches(inferenceServices, InformedObjects.absent(), InformedObjects.absent(),
         new FakeOwned<>(), kedaInstalled ? scaledObjects : InformedObjects.absent(), deployments, services, configMaps,
         (namespace, name) -> Optional.ofNullable(models.get(name)), (namespace, name) -> Optional.empty(),
-        (self, topic) -> List.of(), List.of());
+        (self, topic) -> List.of(), (self, group) -> List.of(), List.of());
     return new Serving(caches, OperatorDefaults.STANDARD, new JobControl(configMaps));
   }
 

@@ -31,6 +31,14 @@ public record PolicyStanding(Standing standing, String name, ShedPolicy policy, 
    * @param policy that ShedPolicy as found in the namespace, or null
    */
   public static PolicyStanding of(String name, ShedPolicy policy) {
+    return of(name, policy, null);
+  }
+
+  /**
+   * @param servedVersion the ModelVersion the pipeline serves (spec.serving.modelVersionRef): a level that
+   *     downgrades to it would change nothing, so the policy is not usable for this pipeline; null to not check
+   */
+  public static PolicyStanding of(String name, ShedPolicy policy, String servedVersion) {
     if (name == null) {
       return new PolicyStanding(Standing.NONE, null, null, Readiness.ready("NoShedPolicy", "no ShedPolicy referenced"));
     }
@@ -44,6 +52,14 @@ public record PolicyStanding(Standing standing, String name, ShedPolicy policy, 
     if (ready.isPresent() && "False".equals(ready.get().getStatus())) {
       return new PolicyStanding(Standing.INVALID, name, policy,
           Readiness.failed("ShedPolicyInvalid", "ShedPolicy " + name + " is not usable: " + ready.get().getMessage()));
+    }
+    String noDowngrade = servedVersion == null || policy.getSpec() == null || policy.getSpec().levels == null ? null
+        : policy.getSpec().levels.stream().filter(l -> l.downgrade != null && l.downgrade.modelVersionRef != null
+            && servedVersion.equals(l.downgrade.modelVersionRef.name)).map(l -> l.name).findFirst().orElse(null);
+    if (noDowngrade != null) {
+      return new PolicyStanding(Standing.INVALID, name, policy, Readiness.failed("ShedPolicyInvalid", "ShedPolicy " + name
+          + " level '" + noDowngrade + "' downgrades to " + servedVersion + ", the ModelVersion this pipeline serves:"
+          + " that level would change nothing; name a smaller ModelVersion in its downgrade"));
     }
     if (ready.isPresent() && !Objects.equals(status.observedGeneration, policy.getMetadata().getGeneration())) {
       // an edit not validated yet is not applied: a pipeline on the ladder stays where it is until it is

@@ -31,6 +31,19 @@ class ShedDecisionsTest {
   }
 
   @Test
+  void aPolicyDowngradingToTheVersionThePipelineServesIsNotUsableForIt() {
+    ShedPolicy policy = validated(Examples.shedPolicy("fraud-scoring.yaml", "fraud-shed"), true);
+    PolicyStanding onLite = PolicyStanding.of("fraud-shed", policy, "fraud-lite-v1");
+    assertThat(onLite.standing()).isEqualTo(Standing.INVALID);
+    assertThat(onLite.frozen()).isTrue();
+    assertThat(onLite.readiness().reason()).isEqualTo("ShedPolicyInvalid");
+    assertThat(onLite.readiness().message()).contains("level 'small-model' downgrades to fraud-lite-v1, the ModelVersion"
+        + " this pipeline serves");
+    assertThat(PolicyStanding.of("fraud-shed", policy, "fraud-v1").standing()).as("the same policy on the stable version")
+        .isEqualTo(Standing.IN_FORCE);
+  }
+
+  @Test
   void aPolicyNotValidatedYetCountsAsInForce() {
     ShedPolicy policy = Examples.shedPolicy("fraud-scoring.yaml", "fraud-shed");
     assertThat(PolicyStanding.of("fraud-shed", policy).standing()).isEqualTo(Standing.IN_FORCE);
