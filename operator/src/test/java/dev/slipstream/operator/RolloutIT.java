@@ -352,6 +352,45 @@ class RolloutIT extends WithOperator {
   }
 
   @Test
+  void aManualPromoteRunsOnceAndTheAnnotationStaysAsGitWroteIt() {
+    String ns = "canary-command";
+    var slow = OperatorFixture.fastRollout(5, 25, 50, 100);
+    slow.canary.interval = "1h"; // no check passes on its own within the test
+    rollOutFraudV2(ns, slow);
+    awaitRolloutPhase(ns, "Canary", 60);
+    env.client.resources(StreamingPipeline.class).inNamespace(ns).withName("fraud-scoring").edit(p -> {
+      p.getMetadata().getAnnotations().put("slipstream.dev/rollout", "promote");
+      return p;
+    });
+    StreamingPipeline applied = env.pipeline(ns, "fraud-scoring");
+    StreamingPipeline promoted = awaitRolloutPhase(ns, "Succeeded", 60);
+    assertThat(promoted.getStatus().rollout.stable).isEqualTo("fraud-v2");
+    assertThat(promoted.getStatus().rollout.lastCommand).isEqualTo("promote");
+    assertThat(promoted.getMetadata().getAnnotations()).as("the annotation as the user (or Git) wrote it")
+        .isEqualTo(applied.getMetadata().getAnnotations());
+    assertThat(promoted.getMetadata().getLabels()).isEqualTo(applied.getMetadata().getLabels());
+    assertThat(io.fabric8.kubernetes.client.utils.Serialization.asJson(promoted.getSpec()))
+        .isEqualTo(io.fabric8.kubernetes.client.utils.Serialization.asJson(applied.getSpec()));
+
+    // the next rollout (back to fraud-v1) is not promoted by the annotation still in place
+    applySpec(ns, Map.of("serving", Map.of("modelVersionRef", Map.of("name", "fraud-v1"))));
+    awaitRolloutPhase(ns, "Canary", 60);
+    long reconciles = env.reconciles.finished("StreamingPipeline", ns, "fraud-scoring");
+    await().atMost(Duration.ofSeconds(30))
+        .until(() -> env.reconciles.finished("StreamingPipeline", ns, "fraud-scoring") >= reconciles + 3);
+    var rollout = env.pipeline(ns, "fraud-scoring").getStatus().rollout;
+    assertThat(rollout.phase).as("held at its first step: the command ran once").isEqualTo("Canary");
+    assertThat(rollout.candidate).isEqualTo("fraud-v1");
+
+    // a new value gives the command again
+    env.client.resources(StreamingPipeline.class).inNamespace(ns).withName("fraud-scoring").edit(p -> {
+      p.getMetadata().getAnnotations().put("slipstream.dev/rollout", "promote:2");
+      return p;
+    });
+    assertThat(awaitRolloutPhase(ns, "Succeeded", 60).getStatus().rollout.stable).isEqualTo("fraud-v1");
+  }
+
+  @Test
   void aGpuQuotaWithoutRoomHoldsTheRolloutWithoutDeployingTheCandidate() {
     String ns = "canary-gpu";
     var objects = env.example("fraud-scoring.yaml");

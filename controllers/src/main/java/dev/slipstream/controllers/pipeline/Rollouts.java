@@ -27,9 +27,6 @@ import dev.slipstream.core.status.ObjectReadiness;
 import dev.slipstream.core.status.Readiness;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -94,17 +91,33 @@ final class Rollouts {
    */
   record RolloutStep(ModelVersion served, Integer canaryPercent, ModelVersion stable, RolloutDecision decision,
       RolloutCommand command, String shadowEndpoint, List<AnalysisResult> analysis, RolloutPhase previousPhase,
-      Integer replicaPercent) {}
+      Integer replicaPercent, String freshCommand) {
+    RolloutStep(ModelVersion served, Integer canaryPercent, ModelVersion stable, RolloutDecision decision,
+        RolloutCommand command, String shadowEndpoint, List<AnalysisResult> analysis, RolloutPhase previousPhase,
+        Integer replicaPercent) {
+      this(served, canaryPercent, stable, decision, command, shadowEndpoint, analysis, previousPhase, replicaPercent, null);
+    }
+  }
 
   /** @param degraded the pipeline is on a ShedPolicy level above normal: the rollout holds */
   RolloutStep step(StreamingPipeline pipeline, RolloutStatus before, ModelVersion desired, Long lag, boolean degraded,
       Instant now) {
+    String annotation = pipeline.getMetadata().getAnnotations() == null ? null
+        : pipeline.getMetadata().getAnnotations().get(RolloutCommand.ANNOTATION);
+    boolean fresh = RolloutCommand.fresh(annotation, before == null ? null : before.lastCommand);
+    RolloutStep s = decide(pipeline, before, desired, lag, degraded, fresh ? annotation : null, now);
+    s.decision().status().lastCommand = annotation;
+    return new RolloutStep(s.served(), s.canaryPercent(), s.stable(), s.decision(), s.command(), s.shadowEndpoint(),
+        s.analysis(), s.previousPhase(), s.replicaPercent(), fresh ? annotation : null);
+  }
+
+  /** @param annotation the rollout annotation's value when it is new (its command runs), else null */
+  private RolloutStep decide(StreamingPipeline pipeline, RolloutStatus before, ModelVersion desired, Long lag,
+      boolean degraded, String annotation, Instant now) {
     String namespace = pipeline.getMetadata().getNamespace();
     String desiredName = desired.getMetadata().getName();
     boolean triton = desired.getSpec().runtime == ServingRuntime.TRITON;
     RolloutSpec spec = pipeline.getSpec().rollout != null ? pipeline.getSpec().rollout : new RolloutSpec();
-    String annotation = pipeline.getMetadata().getAnnotations() == null ? null
-        : pipeline.getMetadata().getAnnotations().get(RolloutCommand.ANNOTATION);
     RolloutCommand command = RolloutCommand.parse(annotation);
     RolloutCommand consumed = annotation == null ? RolloutCommand.NONE : command;
     ServingRuntime stableRuntime = before == null || before.stable == null ? null
@@ -246,21 +259,10 @@ final class Rollouts {
           e.reason(), e.message());
       events.record(pipeline, e.warning(), e.reason(), e.message());
     }
-    var annotations = pipeline.getMetadata().getAnnotations();
-    if (annotations != null && annotations.containsKey(RolloutCommand.ANNOTATION)) {
-      if (step.command() == RolloutCommand.NONE) {
-        events.warning(pipeline, "UnknownRolloutCommand", "annotation " + RolloutCommand.ANNOTATION + "="
-            + annotations.get(RolloutCommand.ANNOTATION) + " is not promote, abort or retry; it was removed");
-      }
-      try {
-        client.resources(StreamingPipeline.class).inNamespace(pipeline.getMetadata().getNamespace())
-            .withName(pipeline.getMetadata().getName())
-            .patch(PatchContext.of(PatchType.JSON), "[{\"op\":\"remove\",\"path\":\"/metadata/annotations/"
-                + RolloutCommand.ANNOTATION.replace("~", "~0").replace("/", "~1") + "\"}]");
-      } catch (KubernetesClientException e) {
-        LOG.warn("could not remove annotation {} from {}/{}: {}", RolloutCommand.ANNOTATION,
-            pipeline.getMetadata().getNamespace(), pipeline.getMetadata().getName(), e.getMessage());
-      }
+    String annotation = step.freshCommand();
+    if (annotation != null && step.command() == RolloutCommand.NONE) {
+      events.warning(pipeline, "UnknownRolloutCommand", "annotation " + RolloutCommand.ANNOTATION + "=" + annotation
+          + " is not promote, abort or retry (a suffix after ':' repeats one, as in retry:2); nothing was done");
     }
   }
 

@@ -386,6 +386,11 @@ class RolloutStateMachineTest {
   @Test
   void commandsParseFromTheAnnotation() {
     assertThat(RolloutCommand.parse(" Promote ")).isEqualTo(RolloutCommand.PROMOTE);
+    assertThat(RolloutCommand.parse("retry:2")).as("a suffix repeats a command").isEqualTo(RolloutCommand.RETRY);
+    assertThat(RolloutCommand.fresh("promote", null)).isTrue();
+    assertThat(RolloutCommand.fresh("promote", "promote")).as("seen before: not run again").isFalse();
+    assertThat(RolloutCommand.fresh("promote:2", "promote")).isTrue();
+    assertThat(RolloutCommand.fresh(null, "promote")).isFalse();
     assertThat(RolloutCommand.parse("abort")).isEqualTo(RolloutCommand.ABORT);
     assertThat(RolloutCommand.parse("retry")).isEqualTo(RolloutCommand.RETRY);
     assertThat(RolloutCommand.parse("yolo")).isEqualTo(RolloutCommand.NONE);

@@ -66,6 +66,9 @@ public class RolloutStatus {
   @JsonPropertyDescription("Versions served before, kept deployed at their minimum replicas for a quick way back (spec.rollout.warmVersions), the most recent first.")
   public List<String> warm;
 
+  @JsonPropertyDescription("The value of the slipstream.dev/rollout annotation last seen: a command runs once, when the annotation takes a value other than this one. The annotation is never removed, so Git and the cluster agree.")
+  public String lastCommand;
+
   @Override
   public boolean equals(Object o) {
     return o instanceof RolloutStatus r && Objects.equals(phase, r.phase) && Objects.equals(stable, r.stable)
@@ -77,7 +80,7 @@ public class RolloutStatus {
         && Objects.equals(lastAnalysis, r.lastAnalysis) && Objects.equals(message, r.message)
         && Objects.equals(rollbackReason, r.rollbackReason) && Objects.equals(warm, r.warm)
         && Objects.equals(baselineLag, r.baselineLag) && Objects.equals(baselineAt, r.baselineAt)
-        && Objects.equals(baselineTrend, r.baselineTrend);
+        && Objects.equals(baselineTrend, r.baselineTrend) && Objects.equals(lastCommand, r.lastCommand);
   }
 
   @Override
