@@ -75,3 +75,14 @@ tests, both ways: each call must be allowed, and each rule must have been used.
   resources: ["events"]
   verbs: ["create"]
 {{- end -}}
+
+{{/* The Secrets the Prometheus sources name (basic auth, bearer token, CA), each once, comma-separated. */}}
+{{- define "slipstream.prometheusSecrets" -}}
+{{- $secrets := list -}}
+{{- range .Values.operator.prometheusSources -}}
+{{- range (list .basicAuthSecret .bearerTokenSecret .caSecret) -}}
+{{- if . -}}{{- $secrets = append $secrets . -}}{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- $secrets | uniq | join "," -}}
+{{- end -}}

@@ -72,7 +72,7 @@ final class Attribution {
         PrometheusLatencySource api = new PrometheusLatencySource(prometheus.url(), Duration.ofSeconds(5));
         // past the job's cold start, when every figure is the JIT's and the collector's
         await("a steady stable version").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).until(() -> {
-          Double p99 = api.query(prometheus.url(), p99("model_version=\"1\"", "[10s]"));
+          Double p99 = api.query(p99("model_version=\"1\"", "[10s]"));
           return p99 != null && p99 < 150;
         });
         stack.createFraudVersion(NS, 2);
@@ -84,18 +84,18 @@ final class Attribution {
             && String.valueOf(WEIGHT).equals(control.get().getData().get("candidate-weight")));
         String count = "sum(slipstream_decision_latency_seconds_count{namespace=\"" + NS + "\",model_version=\"2\"})";
         await("the job following the ConfigMap").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
-            .until(() -> api.query(prometheus.url(), count) != null);
+            .until(() -> api.query(count) != null);
         long from = System.currentTimeMillis();
         Thread.sleep(window.toMillis()); // the window measured
         long to = System.currentTimeMillis();
         await("a scrape after the window").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
-          Double last = api.query(prometheus.url(), "max(timestamp(" + count + "))");
+          Double last = api.query("max(timestamp(" + count + "))");
           return last != null && last * 1000 >= to;
         });
         String range = "[" + window.toSeconds() + "s] @ " + (to / 1000);
-        Double candidate = api.query(prometheus.url(), p99("model_version=\"2\"", range));
-        Double stable = api.query(prometheus.url(), p99("model_version=\"1\"", range));
-        Double blind = api.query(prometheus.url(), p99("model_version=~\"1|2\"", range));
+        Double candidate = api.query(p99("model_version=\"2\"", range));
+        Double stable = api.query(p99("model_version=\"1\"", range));
+        Double blind = api.query(p99("model_version=~\"1|2\"", range));
         List<JsonNode> all = new java.util.ArrayList<>();
         await("the window's decisions committed").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).until(() -> {
           all.clear();

@@ -100,7 +100,7 @@ class CanaryInTheStreamIT {
     // one, some 100 ms on two cores that run the broker, the job, the model servers, Prometheus and the operator
     var prometheusApi = new dev.slipstream.operator.prometheus.PrometheusLatencySource(prometheus.url(), Duration.ofSeconds(5));
     var stableLatency = new dev.slipstream.core.port.LatencySource.Target(new dev.slipstream.core.slo.LatencyQueries.Subject(
-        NS, PIPELINE, "fraud", "1", "fraud-v1"), null, dev.slipstream.core.slo.LatencyQueries.DEFAULT, Duration.ofSeconds(10));
+        NS, PIPELINE, "fraud", "1", "fraud-v1"), null, null, dev.slipstream.core.slo.LatencyQueries.DEFAULT, Duration.ofSeconds(10));
     await("a steady stable version").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).until(() -> {
       Double p99 = prometheusApi.measure(stableLatency).p99LatencyMs();
       return p99 != null && p99 < 120;

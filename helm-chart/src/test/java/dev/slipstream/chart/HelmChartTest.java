@@ -83,6 +83,39 @@ class HelmChartTest {
   }
 
   @Test
+  @SuppressWarnings("unchecked")
+  void prometheusSourcesAreRenderedForTheOperatorWithTheirSecretsMountedAsFiles() throws Exception {
+    var objects = Chart.render(t -> t.set("operator.prometheusSources[0].name", "secure")
+        .set("operator.prometheusSources[0].url", "https://prometheus.monitoring.svc:9090")
+        .set("operator.prometheusSources[0].basicAuthSecret", "prometheus-reader")
+        .set("operator.prometheusSources[0].caSecret", "prometheus-ca")
+        .set("operator.prometheusSources[1].name", "thanos")
+        .set("operator.prometheusSources[1].url", "http://thanos-query.monitoring.svc:9090")
+        .set("operator.prometheusSources[1].bearerTokenSecret", "thanos-token")
+        .set("operator.prometheusSources[1].caSecret", "prometheus-ca"));
+    var configMap = Chart.ofKind(objects, "ConfigMap").stream().filter(o -> Chart.name(o).endsWith("prometheus-sources"))
+        .findFirst().orElseThrow();
+    Path file = Files.createTempFile("sources", ".yaml");
+    Files.writeString(file, (String) at(configMap, "data", "sources.yaml"));
+    var mapper = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
+    var sources = (List<Map<String, Object>>) mapper.readValue(file.toFile(), Map.class).get("sources");
+    assertThat(sources).extracting(s -> s.get("name")).containsExactly("secure", "thanos");
+    assertThat(sources.get(0)).containsEntry("caFile", "/etc/slipstream/prometheus-secrets/prometheus-ca/ca.crt")
+        .containsEntry("basicAuth", Map.of("usernameFile", "/etc/slipstream/prometheus-secrets/prometheus-reader/username",
+            "passwordFile", "/etc/slipstream/prometheus-secrets/prometheus-reader/password"));
+    assertThat(sources.get(1)).containsEntry("bearerTokenFile", "/etc/slipstream/prometheus-secrets/thanos-token/token");
+    Object pod = at(Chart.ofKind(objects, "Deployment").get(0), "spec", "template", "spec");
+    assertThat((List<Map<String, Object>>) at(pod, "volumes")).extracting(v -> v.get("name"))
+        .as("each Secret mounted once").containsExactly("tmp", "prometheus-sources", "ps-prometheus-reader",
+            "ps-prometheus-ca", "ps-thanos-token");
+    assertThat(at(pod, "containers", 0, "env").toString()).contains("SLIPSTREAM_PROMETHEUS_SOURCES")
+        .contains("/etc/slipstream/prometheus/sources.yaml");
+    assertThatThrownBy(() -> Chart.render(t -> t.set("operator.prometheusSources[0].name", "x")
+        .set("operator.prometheusSources[0].url", "http://admin:hunter2@prometheus:9090")))
+        .as("credentials in a URL are refused at install").hasMessageContaining("prometheusSources");
+  }
+
+  @Test
   void namespacedModeGrantsRolesInTheWatchedNamespacesOnly() {
     var objects = Chart.render(t -> t.set("namespaced", "true").set("watchNamespaces[0]", "payments")
         .set("watchNamespaces[1]", "vision"));

@@ -23,6 +23,8 @@ public record OperatorConfig(
     String tritonImage,
     String clusterDomain,
     String prometheusUrl,
+    String prometheusSources,
+    Set<String> prometheusAllowedHosts,
     Duration prometheusTimeout,
     int metricsPort,
     boolean leaderElection,
@@ -39,7 +41,9 @@ public record OperatorConfig(
     KAFKA_RETRY_MAX("kafka-retry-max", "60s", "Largest retry delay while Kafka stays unreachable."),
     TRITON_IMAGE("triton-image", OperatorDefaults.STANDARD.tritonImage(), "tritonserver image for ModelVersions that name none."),
     CLUSTER_DOMAIN("cluster-domain", OperatorDefaults.STANDARD.clusterDomain(), "DNS suffix of Services in endpoints."),
-    PROMETHEUS_URL("prometheus-url", "", "Prometheus base URL for rollout latency and error-rate checks; empty: those are not judged (a pipeline can name its own)."),
+    PROMETHEUS_URL("prometheus-url", "", "Prometheus base URL for rollout latency and error-rate checks; empty: those are not judged unless a pipeline names a source."),
+    PROMETHEUS_SOURCES("prometheus-sources", "", "YAML file of the Prometheus sources pipelines may name (name, url, bearer token or basic-auth files, CA file); the chart renders it from values prometheus.sources. Empty: none."),
+    PROMETHEUS_ALLOWED_HOSTS("prometheus-allowed-hosts", "", "Hosts a pipeline's own spec.rollout.analysis.prometheus.address may name, comma-separated; * allows any. Empty (default): pipelines name a source or use --prometheus-url."),
     PROMETHEUS_TIMEOUT("prometheus-timeout", "5s", "How long one Prometheus query may take before it counts as no data."),
     METRICS_PORT("metrics-port", "8080", "Port of /metrics, /healthz and /readyz; 0 picks a free one."),
     LEADER_ELECTION("leader-election", "true", "true: several replicas may run and only the holder of the Lease slipstream-operator acts; false: this process acts alone."),
@@ -87,10 +91,8 @@ public record OperatorConfig(
     if (retryMin.compareTo(retryMax) > 0) {
       throw new IllegalArgumentException("--kafka-retry-min (" + retryMin + ") must not exceed --kafka-retry-max (" + retryMax + ")");
     }
-    String namespaces = value.apply(Setting.NAMESPACES).trim();
     return new OperatorConfig(
-        namespaces.isEmpty() ? Set.of() : Arrays.stream(namespaces.split(",")).map(String::trim).filter(n -> !n.isEmpty())
-            .collect(Collectors.toUnmodifiableSet()),
+        list(value.apply(Setting.NAMESPACES)),
         duration(Setting.KAFKA_API_TIMEOUT, value),
         duration(Setting.RESYNC, value),
         retryMin,
@@ -98,12 +100,19 @@ public record OperatorConfig(
         nonBlank(Setting.TRITON_IMAGE, value),
         nonBlank(Setting.CLUSTER_DOMAIN, value),
         prometheusUrl(value.apply(Setting.PROMETHEUS_URL).trim()),
+        value.apply(Setting.PROMETHEUS_SOURCES).trim(),
+        list(value.apply(Setting.PROMETHEUS_ALLOWED_HOSTS)),
         duration(Setting.PROMETHEUS_TIMEOUT, value),
         port(Setting.METRICS_PORT, value),
         bool(Setting.LEADER_ELECTION, value),
         value.apply(Setting.LEADER_ELECTION_NAMESPACE).trim(),
         duration(Setting.LEASE_DURATION, value),
         logFormat(value));
+  }
+
+  private static Set<String> list(String text) {
+    return Arrays.stream(text.trim().split(",")).map(String::trim).filter(n -> !n.isEmpty())
+        .map(n -> n.toLowerCase(java.util.Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
   }
 
   /** How log lines are written. */

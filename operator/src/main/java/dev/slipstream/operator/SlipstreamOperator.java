@@ -6,6 +6,7 @@ import dev.slipstream.core.model.ThirdPartyKinds;
 import dev.slipstream.operator.metrics.PrometheusPipelineMetrics;
 import dev.slipstream.operator.metrics.ReconcileMetrics;
 import dev.slipstream.operator.prometheus.PrometheusLatencySource;
+import dev.slipstream.operator.prometheus.PrometheusSources;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import dev.slipstream.operator.kafka.AdminClientKafkaAccess;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -51,7 +52,9 @@ public final class SlipstreamOperator implements AutoCloseable {
     Set<ThirdPartyKinds> installed = installedKinds(client);
     LOG.info("third-party CRDs installed: {}", installed);
     ControllersConfig controllers = new ControllersConfig(config.defaults(), installed, kafka,
-        new PrometheusLatencySource(config.prometheusUrl(), config.prometheusTimeout()),
+        new PrometheusLatencySource(config.prometheusUrl(), config.prometheusSources().isEmpty()
+            ? PrometheusSources.none() : PrometheusSources.read(java.nio.file.Path.of(config.prometheusSources()),
+                config.prometheusTimeout()), config.prometheusAllowedHosts(), config.prometheusTimeout()),
         new PrometheusPipelineMetrics(registry), config.resync(),
         config.kafkaRetryMin(), config.kafkaRetryMax(), clock);
     // plain JSON patches for the primary (finalizers): they work on every API server, including the test server

@@ -32,14 +32,16 @@ final class OperatorFixture implements AutoCloseable {
   private io.prometheus.metrics.model.registry.PrometheusRegistry registry;
 
   private final String prometheusUrl;
+  private final String[] extraArgs;
 
   OperatorFixture() {
     this("");
   }
 
   /** @param prometheusUrl the operator's --prometheus-url; empty for none */
-  OperatorFixture(String prometheusUrl) {
+  OperatorFixture(String prometheusUrl, String... extraArgs) {
     this.prometheusUrl = prometheusUrl;
+    this.extraArgs = extraArgs;
     this.kafka = EmbeddedKafka.start();
     this.api = TestApiServer.startWithAllCrds();
     this.client = api.client();
@@ -49,8 +51,10 @@ final class OperatorFixture implements AutoCloseable {
   }
 
   OperatorConfig config() {
-    return OperatorConfig.from(new String[] {"--resync=2s", "--kafka-api-timeout=3s", "--kafka-retry-min=500ms",
-        "--kafka-retry-max=4s", "--prometheus-url=" + prometheusUrl, "--prometheus-timeout=2s", "--leader-election=false"}, Map.of());
+    var args = new java.util.ArrayList<>(List.of("--resync=2s", "--kafka-api-timeout=3s", "--kafka-retry-min=500ms",
+        "--kafka-retry-max=4s", "--prometheus-url=" + prometheusUrl, "--prometheus-timeout=2s", "--leader-election=false"));
+    args.addAll(List.of(extraArgs));
+    return OperatorConfig.from(args.toArray(String[]::new), Map.of());
   }
 
   void startOperator() {

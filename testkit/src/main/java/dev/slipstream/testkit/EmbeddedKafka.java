@@ -31,6 +31,7 @@ public final class EmbeddedKafka implements AutoCloseable {
   private final int controllerPort;
   private final int saslPort;
   private final int tlsPort;
+  private final TestCertificates certificates;
   private final Path config;
   private Process process;
 
@@ -41,13 +42,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     this.controllerPort = ports[1];
     this.saslPort = ports[2];
     this.tlsPort = ports[3];
-    String keystorePassword = UUID.randomUUID().toString();
-    Path keystore = dir.resolve("broker.p12");
-    keytool("-genkeypair", "-keystore", keystore.toString(), "-storetype", "PKCS12", "-storepass", keystorePassword,
-        "-alias", "broker", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2", "-dname", "CN=slipstream-test-broker",
-        "-ext", "SAN=IP:127.0.0.1");
-    keytool("-exportcert", "-rfc", "-keystore", keystore.toString(), "-storetype", "PKCS12", "-storepass", keystorePassword,
-        "-alias", "broker", "-file", dir.resolve("broker.pem").toString());
+    this.certificates = TestCertificates.selfSigned(dir, "broker");
+    String keystorePassword = certificates.password();
+    Path keystore = certificates.keystore();
     this.config = dir.resolve("server.properties");
     Properties p = new Properties();
     p.putAll(Map.ofEntries(
@@ -111,11 +108,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   /** The TLS listener's certificate (PEM), for a client's {@code ssl.truststore.certificates}. */
   public String tlsCertificatePem() {
-    try {
-      return Files.readString(dir.resolve("broker.pem"));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return certificates.pem();
   }
 
   /** The listener that authenticates clients with SASL PLAIN as {@link #SASL_USER} / {@link #SASL_PASSWORD}. */
@@ -196,21 +189,6 @@ public final class EmbeddedKafka implements AutoCloseable {
             return !admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty();
           }
         });
-  }
-
-  private void keytool(String... args) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
-    cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("keytool.log").toFile())).start();
-    try {
-      if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-        throw new IllegalStateException("keytool " + args[0] + " failed; see " + dir.resolve("keytool.log"));
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 
   private void run(String mainClass, String... args) throws IOException {

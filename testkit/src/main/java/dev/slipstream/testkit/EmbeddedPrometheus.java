@@ -26,9 +26,17 @@ public final class EmbeddedPrometheus implements AutoCloseable {
   private final Path dir;
   private final int port;
   private final String binary;
+  private final TestCertificates tls;
+  private final String user;
+  private final String password;
   private Process process;
 
   private EmbeddedPrometheus(int... targets) throws IOException {
+    this(null, null, targets);
+  }
+
+  /** @param user with {@code password}: serve over TLS (a self-signed certificate) and ask for basic auth; null: plain */
+  private EmbeddedPrometheus(String user, String password, int... targets) throws IOException {
     this.binary = binary();
     this.dir = Files.createTempDirectory("slipstream-prometheus");
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -44,6 +52,41 @@ public final class EmbeddedPrometheus implements AutoCloseable {
             static_configs:
               - targets: [%s]
         """.formatted(targetList));
+    this.user = user;
+    this.password = password;
+    if (user != null) {
+      this.tls = TestCertificates.selfSigned(dir, "prometheus");
+      // Prometheus's web config: TLS with that certificate, and one basic-auth user (it takes only bcrypt hashes)
+      Files.writeString(dir.resolve("web.yml"), """
+          tls_server_config:
+            cert_file: %s
+            key_file: %s
+          basic_auth_users:
+            %s: '%s'
+          """.formatted(tls.certificatePem(), tls.keyPem(), user, org.mindrot.jbcrypt.BCrypt.hashpw(password,
+          org.mindrot.jbcrypt.BCrypt.gensalt(4))));
+    } else {
+      this.tls = null;
+    }
+  }
+
+  /**
+   * A Prometheus that serves only over TLS, with a self-signed certificate ({@link #certificates()}), and answers
+   * only requests with basic auth as {@code user} / {@code password}.
+   */
+  public static EmbeddedPrometheus startSecured(String user, String password, int... targets) {
+    try {
+      EmbeddedPrometheus prometheus = new EmbeddedPrometheus(user, password, targets);
+      prometheus.restart();
+      return prometheus;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The TLS certificate of a secured Prometheus (null for a plain one). */
+  public TestCertificates certificates() {
+    return tls;
   }
 
   /** Starts Prometheus scraping {@code 127.0.0.1:<port>/metrics} for each port; returns once it is ready. */
@@ -58,7 +101,7 @@ public final class EmbeddedPrometheus implements AutoCloseable {
   }
 
   public String url() {
-    return "http://127.0.0.1:" + port;
+    return (tls == null ? "http" : "https") + "://127.0.0.1:" + port;
   }
 
   public synchronized void restart() {
@@ -66,20 +109,30 @@ public final class EmbeddedPrometheus implements AutoCloseable {
       return;
     }
     try {
-      process = ChildProcesses.start(new ProcessBuilder(binary, "--config.file=" + dir.resolve("prometheus.yml"),
-          "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port, "--log.level=warn")
+      java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(binary,
+          "--config.file=" + dir.resolve("prometheus.yml"), "--storage.tsdb.path=" + dir.resolve("data"),
+          "--web.listen-address=127.0.0.1:" + port, "--log.level=warn"));
+      if (tls != null) {
+        command.add("--web.config.file=" + dir.resolve("web.yml"));
+      }
+      process = ChildProcesses.start(new ProcessBuilder(command)
           .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("prometheus.log").toFile())));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    HttpClient http = HttpClient.newHttpClient();
+    HttpClient http = tls == null ? HttpClient.newHttpClient() : HttpClient.newBuilder().sslContext(tls.trusting()).build();
+    String auth = user == null ? null : "Basic " + java.util.Base64.getEncoder().encodeToString(
+        (user + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     await("Prometheus on " + url()).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
         .until(() -> {
           if (!process.isAlive()) {
             throw new IllegalStateException("prometheus exited; see " + dir.resolve("prometheus.log"));
           }
-          return http.send(HttpRequest.newBuilder(URI.create(url() + "/-/ready")).build(),
-              HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+          HttpRequest.Builder ready = HttpRequest.newBuilder(URI.create(url() + "/-/ready"));
+          if (auth != null) {
+            ready.header("Authorization", auth);
+          }
+          return http.send(ready.build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
         });
   }
 

@@ -280,7 +280,8 @@ final class Rollouts {
     LatencyQueries.Subject subject = new LatencyQueries.Subject(pipeline.getMetadata().getNamespace(),
         pipeline.getMetadata().getName(), model == null ? name : model.getSpec().modelName,
         model == null ? name : model.getSpec().version, name, revision);
-    return new LatencySource.Target(subject, prometheus == null ? null : prometheus.address, queries, window);
+    return new LatencySource.Target(subject, prometheus == null ? null : prometheus.source,
+        prometheus == null ? null : prometheus.address, queries, window);
   }
 
   private static LatencyQueries preset(dev.slipstream.api.v1alpha1.PrometheusSpec.Preset preset) {

@@ -79,6 +79,11 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
 
     // validate: a problem is reported and nothing is touched
     List<String> problems = new java.util.ArrayList<>(PipelineValidator.validate(pipeline));
+    var prometheus = pipeline.getSpec() == null || pipeline.getSpec().rollout == null
+        || pipeline.getSpec().rollout.analysis == null ? null : pipeline.getSpec().rollout.analysis.prometheus;
+    if (problems.isEmpty() && prometheus != null) {
+      config.latency().refuses(prometheus.source, prometheus.address).ifPresent(problems::add);
+    }
     if (problems.isEmpty()) {
       caches.olderInConsumerGroup(pipeline).ifPresent(older -> problems.add("spec.kafka.consumerGroup '"
           + JobContract.consumerGroup(pipeline) + "' is already used by pipeline " + older + ": two jobs in one group"

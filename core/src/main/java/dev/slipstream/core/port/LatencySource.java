@@ -18,9 +18,18 @@ public interface LatencySource {
    * What to measure.
    *
    * @param subject the pipeline and the model version, by the names its queries use
-   * @param address the pipeline's own Prometheus address, or null for the operator's
+   * @param source the Prometheus source the pipeline names (declared by the operator's admin), or null
+   * @param address the pipeline's own Prometheus address, or null; used only where the admin allows its host
    */
-  record Target(LatencyQueries.Subject subject, String address, LatencyQueries queries, Duration window) {}
+  record Target(LatencyQueries.Subject subject, String source, String address, LatencyQueries queries, Duration window) {}
+
+  /**
+   * Why this operator will not query what a pipeline names (an unknown source, an address its admin did not
+   * allow), as a message naming the field and what is allowed; empty when it will.
+   */
+  default java.util.Optional<String> refuses(String source, String address) {
+    return java.util.Optional.empty();
+  }
 
   /** Never throws: a source that cannot answer returns {@link Sample#NO_DATA}. */
   Sample measure(Target target);

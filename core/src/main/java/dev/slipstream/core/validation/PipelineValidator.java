@@ -138,6 +138,14 @@ public final class PipelineValidator {
     }
     var prometheus = rollout.analysis == null ? null : rollout.analysis.prometheus;
     if (prometheus != null) {
+      if (prometheus.address != null && prometheus.address.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#]*@.*")) {
+        problems.add("spec.rollout.analysis.prometheus.address may not carry credentials (they would live in Git): the"
+            + " operator's admin declares a source with them (Helm values prometheus.sources) and the pipeline names it"
+            + " in source");
+      }
+      if (prometheus.address != null && prometheus.source != null) {
+        problems.add("spec.rollout.analysis.prometheus: give source or address, not both");
+      }
       placeholdersQuoted(problems, "spec.rollout.analysis.prometheus.p99LatencyQuery", prometheus.p99LatencyQuery);
       placeholdersQuoted(problems, "spec.rollout.analysis.prometheus.errorRateQuery", prometheus.errorRateQuery);
       placeholdersQuoted(problems, "spec.rollout.analysis.prometheus.requestsQuery", prometheus.requestsQuery);

@@ -7,6 +7,14 @@ import io.fabric8.generator.annotation.Size;
 
 /** Where the latency and error rate of a rollout's versions come from. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@io.fabric8.generator.annotation.ValidationRule(
+    value = "!has(self.address) || !self.address.matches('^[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#]*@')",
+    message = "a Prometheus address may not carry credentials (they would live in Git): the operator's admin declares a source with them (Helm values prometheus.sources) and the pipeline names it in source",
+    reason = "FieldValueForbidden")
+@io.fabric8.generator.annotation.ValidationRule(
+    value = "!(has(self.address) && has(self.source))",
+    message = "give source or address, not both",
+    reason = "FieldValueInvalid")
 public class PrometheusSpec {
   @io.fabric8.generator.annotation.Default("job")
   @JsonPropertyDescription("Which metrics the default queries read. job: the job contract's slipstream_inference_* per model version that answered (any server). triton: Triton's own nv_inference_* per model and version (p99 needs tritonserver --metrics-config summary_latencies=true). kserve: Knative's queue-proxy revision_app_request_* of the version's KServe revision. A query given below replaces the preset's.")
@@ -16,9 +24,14 @@ public class PrometheusSpec {
     job, triton, kserve
   }
 
+  @Size(max = 63)
+  @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+  @JsonPropertyDescription("A Prometheus source the operator's admin declared (Helm values prometheus.sources: URL, credentials, CA), instead of the operator's default (--prometheus-url).")
+  public String source;
+
   @Size(max = 2048)
   @Pattern("^https?://[^\\s]+$")
-  @JsonPropertyDescription("Prometheus base URL for this pipeline, instead of the operator's --prometheus-url.")
+  @JsonPropertyDescription("A Prometheus base URL of the pipeline's own, allowed only on hosts the operator's admin lists (--prometheus-allowed-hosts; none by default). It carries no credentials: those belong to a source.")
   public String address;
 
   @Size(max = 4096)
