@@ -197,6 +197,9 @@ final class OperatorFixture implements AutoCloseable {
   @Override
   public void close() {
     var refused = api.refusedWrites().stream().filter(w -> OPERATOR_AGENT.equals(w.userAgent())).toList();
+    var userOwned = api.writes().stream().filter(w -> OPERATOR_AGENT.equals(w.userAgent()))
+        .filter(w -> USER_OWNED.matcher(w.path().replaceAll("\\?.*", "")).matches())
+        .filter(w -> !onlyFinalizers(w)).map(w -> w.method() + " " + w.path() + " " + w.body()).toList();
     record("operator-metrics", List.of(metrics()));
     stopOperator();
     recordApiCalls(api);
@@ -205,5 +208,39 @@ final class OperatorFixture implements AutoCloseable {
     api.close();
     kafka.close();
     org.assertj.core.api.Assertions.assertThat(refused).as("operator writes a real API server would refuse").isEmpty();
+    org.assertj.core.api.Assertions.assertThat(userOwned)
+        .as("operator writes to a user's resource beyond its status and the finalizer (they would fight Git)").isEmpty();
+  }
+
+  /** A StreamingPipeline, ModelVersion or ShedPolicy itself, not its status subresource. */
+  private static final java.util.regex.Pattern USER_OWNED = java.util.regex.Pattern.compile(
+      "/apis/slipstream\\.dev/v1alpha1/namespaces/[^/]+/(streamingpipelines|modelversions|shedpolicies)/[^/]+");
+
+  /** A patch that adds or removes the operator's finalizer and nothing else (a resourceVersion guard aside). */
+  private static boolean onlyFinalizers(TestApiServer.Write w) {
+    if (!"PATCH".equals(w.method())) {
+      return false;
+    }
+    try {
+      var patch = io.fabric8.kubernetes.client.utils.Serialization.jsonMapper().readTree(w.body());
+      if (patch.isArray()) {
+        for (var op : patch) {
+          String path = op.path("path").asText();
+          if (!path.startsWith("/metadata/finalizers") && !path.equals("/metadata/resourceVersion")) {
+            return false;
+          }
+        }
+        return true;
+      }
+      var fields = new java.util.ArrayList<String>();
+      patch.fieldNames().forEachRemaining(fields::add);
+      var metadata = new java.util.ArrayList<String>();
+      patch.path("metadata").fieldNames().forEachRemaining(metadata::add);
+      metadata.removeAll(List.of("finalizers", "resourceVersion", "name", "namespace"));
+      fields.removeAll(List.of("metadata", "apiVersion", "kind"));
+      return fields.isEmpty() && metadata.isEmpty();
+    } catch (java.io.IOException e) {
+      return false;
+    }
   }
 }

@@ -47,7 +47,9 @@ public final class TestApiServer implements AutoCloseable {
   private final KubernetesClient client;
 
   /** A write the server received: method, path, and whether admission refused it (with why). */
-  public record Write(String method, String path, String kind, String name, List<String> refusals, String userAgent) {}
+  /** @param body what was sent (a patch as sent, before a merge patch is turned into a JSON patch) */
+  public record Write(String method, String path, String kind, String name, List<String> refusals, String userAgent,
+      String body) {}
 
   private TestApiServer(List<CustomResourceDefinition> crds) {
     this.admission = new AdmissionValidator(crds);
@@ -269,7 +271,8 @@ public final class TestApiServer implements AutoCloseable {
       if (method == HttpMethod.PATCH && isMergePatch(request)) {
         RecordedRequest asJsonPatch = mergePatchAsJsonPatch(request, path, body);
         if (asJsonPatch != null) {
-          writes.add(new Write(method.name(), path, null, null, List.of(), request.getHeader("User-Agent")));
+          writes.add(new Write(method.name(), path, null, null, List.of(), request.getHeader("User-Agent"),
+              new String(body, java.nio.charset.StandardCharsets.UTF_8)));
           return super.dispatch(asJsonPatch);
         }
       }
@@ -280,7 +283,7 @@ public final class TestApiServer implements AutoCloseable {
             JsonNode old = method == HttpMethod.PUT ? stored(path) : null;
             List<String> refusals = admission.admit(object, old);
             writes.add(new Write(method.name(), path, object.path("kind").asText(), object.path("metadata").path("name").asText(), refusals,
-                request.getHeader("User-Agent")));
+                request.getHeader("User-Agent"), new String(body, java.nio.charset.StandardCharsets.UTF_8)));
             if (!refusals.isEmpty()) {
               return invalid(object, refusals);
             }
@@ -291,7 +294,8 @@ public final class TestApiServer implements AutoCloseable {
           // not JSON: let the CRUD server answer as it does
         }
       }
-      writes.add(new Write(method.name(), path, null, null, List.of(), request.getHeader("User-Agent")));
+      writes.add(new Write(method.name(), path, null, null, List.of(), request.getHeader("User-Agent"),
+          new String(body, java.nio.charset.StandardCharsets.UTF_8)));
       return super.dispatch(new RecordedRequest(request.getHttpVersion(), method, path, request.getHeaders(), new Buffer(body)));
     }
 
