@@ -66,14 +66,18 @@ tests, both ways: each call must be allowed, and each rule must have been used.
   resources: ["services", "configmaps"]
   verbs: ["list", "watch", "create", "update", "delete"]
 - apiGroups: [""]
-  resources: ["secrets"]
-  verbs: ["get"]
-- apiGroups: [""]
   resources: ["resourcequotas"]
   verbs: ["list"]
 - apiGroups: [""]
   resources: ["events"]
   verbs: ["create"]
+{{- end -}}
+
+{{/* Reading the Kafka client Secrets pipelines name (spec.kafka.clientSecretRef): granted apart, see rbac.yaml. */}}
+{{- define "slipstream.secretRules" -}}
+- apiGroups: [""]
+  resources: ["secrets"]
+  verbs: ["get"]
 {{- end -}}
 
 {{/* The Secrets the Prometheus sources name (basic auth, bearer token, CA), each once, comma-separated. */}}

@@ -116,6 +116,23 @@ class HelmChartTest {
   }
 
   @Test
+  @SuppressWarnings("unchecked")
+  void secretsAreReadableOnlyWhereTheValuesSay() {
+    java.util.function.Function<List<Map<String, Object>>, List<String>> secretGrants = objects -> Stream.concat(
+        Chart.ofKind(objects, "ClusterRole").stream(), Chart.ofKind(objects, "Role").stream())
+        .filter(role -> ((List<Map<String, Object>>) role.get("rules")).stream()
+            .anyMatch(rule -> ((List<String>) rule.get("resources")).contains("secrets")))
+        .map(role -> role.get("kind") + " " + (at(role, "metadata", "namespace") == null ? "" : at(role, "metadata", "namespace") + "/")
+            + Chart.name(role)).toList();
+    assertThat(secretGrants.apply(Chart.render())).as("by default, no Secret anywhere").isEmpty();
+    assertThat(secretGrants.apply(Chart.render(t -> t.set("secretNamespaces[0]", "payments").set("secretNamespaces[1]", "vision"))))
+        .containsExactlyInAnyOrder("Role payments/slipstream-secrets", "Role vision/slipstream-secrets");
+    assertThat(secretGrants.apply(Chart.render(t -> t.set("secretNamespaces[0]", "*")))).containsExactly("ClusterRole slipstream");
+    assertThat(secretGrants.apply(Chart.render(t -> t.set("namespaced", "true").set("watchNamespaces[0]", "payments"))))
+        .as("namespaced: the watched namespaces only").containsExactly("Role payments/slipstream");
+  }
+
+  @Test
   void namespacedModeGrantsRolesInTheWatchedNamespacesOnly() {
     var objects = Chart.render(t -> t.set("namespaced", "true").set("watchNamespaces[0]", "payments")
         .set("watchNamespaces[1]", "vision"));

@@ -75,6 +75,10 @@ class KafkaOutageIT extends WithOperator {
           "sasl.mechanism", "PLAIN", "sasl.jaas.config", sasl.formatted("not-the-password")));
       apply("sasl-right", env.kafka.saslBootstrapServers(), Map.of("security.protocol", "SASL_PLAINTEXT",
           "sasl.mechanism", "PLAIN", "sasl.jaas.config", sasl.formatted(EmbeddedKafka.SASL_PASSWORD)));
+      // the same right credentials in a namespace where the operator's RBAC grants no Secret access
+      env.api.forbidSecrets(OperatorFixture.OPERATOR_AGENT, "no-secrets");
+      apply("no-secrets", env.kafka.saslBootstrapServers(), Map.of("security.protocol", "SASL_PLAINTEXT",
+          "sasl.mechanism", "PLAIN", "sasl.jaas.config", sasl.formatted(EmbeddedKafka.SASL_PASSWORD)));
 
       assertThat(message(env.awaitReady("typo", "fraud-scoring", false, "KafkaAddressUnresolvable")))
           .contains("Kafka address kafka.invalid:9092 does not resolve").contains("spec.kafka.bootstrapServers");
@@ -85,6 +89,9 @@ class KafkaOutageIT extends WithOperator {
           .contains("Kafka at " + env.kafka.saslBootstrapServers() + " refused the pipeline's credentials")
           .doesNotContain("not-the-password");
       env.awaitReady("sasl-right", "fraud-scoring", true, "Ready");
+      assertThat(message(env.awaitReady("no-secrets", "fraud-scoring", false, "KafkaSecretForbidden")))
+          .contains("the operator may not read Secret kafka-client (spec.kafka.clientSecretRef)")
+          .contains("cannot get resource \"secrets\"").contains("add namespace no-secrets");
       env.awaitReady("tls-trusted", "fraud-scoring", true, "Ready");
       // a few retries of each failing pipeline
       long reconciles = env.reconciles.finished("StreamingPipeline", "sasl-wrong", "fraud-scoring");
@@ -94,7 +101,7 @@ class KafkaOutageIT extends WithOperator {
       root.detachAppender(captured);
     }
     List<ch.qos.logback.classic.spi.ILoggingEvent> logged = List.copyOf(captured.list);
-    for (String namespace : List.of("typo", "tls", "sasl-wrong")) {
+    for (String namespace : List.of("typo", "tls", "sasl-wrong", "no-secrets")) {
       var ours = logged.stream().filter(e -> e.getLoggerName().startsWith("dev.slipstream")
           && e.getFormattedMessage().contains("pipeline " + namespace + "/fraud-scoring")).toList();
       long retries = env.reconciles.finished("StreamingPipeline", namespace, "fraud-scoring");

@@ -115,6 +115,14 @@ public final class TestApiServer implements AutoCloseable {
     dispatcher.faultShare = share;
   }
 
+  /**
+   * From now on, answers every request of {@code userAgent} for Secrets in {@code namespace} with 403 Forbidden, as
+   * an API server whose RBAC grants that user no Secret access there would.
+   */
+  public void forbidSecrets(String userAgent, String namespace) {
+    dispatcher.forbidden.add(userAgent + " /api/v1/namespaces/" + namespace + "/secrets");
+  }
+
   /** How many writes were answered with an injected error. */
   public long injectedFaults() {
     return dispatcher.faults.get();
@@ -203,6 +211,7 @@ public final class TestApiServer implements AutoCloseable {
     final List<Call> calls = new CopyOnWriteArrayList<>();
     volatile String faultAgent;
     volatile double faultShare;
+    final java.util.Set<String> forbidden = java.util.concurrent.ConcurrentHashMap.newKeySet();
     volatile java.util.Random faultRandom = new java.util.Random(0);
     final AtomicLong faults = new AtomicLong();
 
@@ -250,6 +259,17 @@ public final class TestApiServer implements AutoCloseable {
       requests.incrementAndGet();
       HttpMethod method = request.method();
       calls.add(new Call(method.name(), request.getPath(), request.getHeader("User-Agent")));
+      for (String rule : forbidden) {
+        String agent = rule.substring(0, rule.indexOf(' '));
+        String prefix = rule.substring(rule.indexOf(' ') + 1);
+        if (agent.equals(request.getHeader("User-Agent")) && request.getPath().startsWith(prefix)) {
+          String namespace = prefix.split("/")[4];
+          return new MockResponse().setResponseCode(403).setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\","
+              + "\"status\":\"Failure\",\"reason\":\"Forbidden\",\"code\":403,\"details\":{\"kind\":\"secrets\"},"
+              + "\"message\":\"secrets is forbidden: User \\\"system:serviceaccount:slipstream-system:slipstream\\\" cannot get"
+              + " resource \\\"secrets\\\" in API group \\\"\\\" in the namespace \\\"" + namespace + "\\\"\"}");
+        }
+      }
       if (method != HttpMethod.POST && method != HttpMethod.PUT && method != HttpMethod.PATCH && method != HttpMethod.DELETE) {
         return super.dispatch(request);
       }

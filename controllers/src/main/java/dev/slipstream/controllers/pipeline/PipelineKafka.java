@@ -6,6 +6,7 @@ import dev.slipstream.core.port.KafkaAccess;
 import dev.slipstream.core.port.KafkaUnavailableException;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.List;
 import java.util.Optional;
 
@@ -19,13 +20,25 @@ final class PipelineKafka {
     this.kafka = kafka;
   }
 
-  /** The Secret named in {@code spec.kafka.clientSecretRef}; empty when none is named or it does not exist. */
+  /**
+   * The Secret named in {@code spec.kafka.clientSecretRef}; empty when none is named or it does not exist.
+   *
+   * @throws KafkaUnavailableException of kind SECRET_FORBIDDEN when the operator may not read it
+   */
   Optional<Secret> clientSecret(StreamingPipeline pipeline) {
     var ref = pipeline.getSpec().kafka.clientSecretRef;
     if (ref == null) {
       return Optional.empty();
     }
-    return Optional.ofNullable(client.secrets().inNamespace(pipeline.getMetadata().getNamespace()).withName(ref.name).get());
+    try {
+      return Optional.ofNullable(client.secrets().inNamespace(pipeline.getMetadata().getNamespace()).withName(ref.name).get());
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 403) {
+        throw new KafkaUnavailableException(KafkaUnavailableException.Kind.SECRET_FORBIDDEN,
+            e.getStatus() == null || e.getStatus().getMessage() == null ? "forbidden" : e.getStatus().getMessage(), e);
+      }
+      throw e;
+    }
   }
 
   /** Whether the pipeline names a client Secret that does not exist. */

@@ -78,15 +78,15 @@ final class Topics {
 
   private Outcome admin(StreamingPipeline pipeline, List<TopicStatus> previous) {
     var spec = pipeline.getSpec().kafka;
-    Optional<Secret> secret = kafka.clientSecret(pipeline);
-    if (kafka.secretMissing(pipeline, secret)) {
-      return new Outcome(Readiness.pending("KafkaSecretNotFound", "Secret " + spec.clientSecretRef.name
-          + " named in spec.kafka.clientSecretRef does not exist; create it with the Kafka client properties"),
-          previous, null);
-    }
     List<DesiredTopic> desired = DesiredTopic.of(pipeline);
     List<String> names = desired.stream().map(DesiredTopic::name).toList();
     try {
+      Optional<Secret> secret = kafka.clientSecret(pipeline);
+      if (kafka.secretMissing(pipeline, secret)) {
+        return new Outcome(Readiness.pending("KafkaSecretNotFound", "Secret " + spec.clientSecretRef.name
+            + " named in spec.kafka.clientSecretRef does not exist; create it with the Kafka client properties"),
+            previous, null);
+      }
       KafkaAccess.KafkaCluster cluster = kafka.connect(pipeline, secret);
       var configKeys = TopicPlanner.configKeys(desired);
       Map<String, ObservedTopic> observed = cluster.topics().describe(names, configKeys);
@@ -127,6 +127,9 @@ final class Topics {
           + "): check security.protocol and the truststore in " + secret;
       case AUTHENTICATION -> "Kafka at " + spec.bootstrapServers + " refused the pipeline's credentials (" + e.getMessage()
           + "): check the SASL settings in " + secret;
+      case SECRET_FORBIDDEN -> "the operator may not read " + secret + ": " + e.getMessage() + ". The chart grants"
+          + " Secret reads only in the namespaces it lists (values secretNamespaces, or the watched namespaces): add"
+          + " namespace " + pipeline.getMetadata().getNamespace();
     };
     return why + "; retrying with backoff, nothing is deleted";
   }

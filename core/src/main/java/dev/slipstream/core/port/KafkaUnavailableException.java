@@ -10,7 +10,9 @@ public class KafkaUnavailableException extends RuntimeException {
     UNREACHABLE("KafkaUnavailable"),
     UNRESOLVABLE("KafkaAddressUnresolvable"),
     TLS_HANDSHAKE("KafkaTlsHandshakeFailed"),
-    AUTHENTICATION("KafkaAuthenticationFailed");
+    AUTHENTICATION("KafkaAuthenticationFailed"),
+    /** The client Secret the pipeline names cannot be read: the operator's RBAC does not grant it. */
+    SECRET_FORBIDDEN("KafkaSecretForbidden");
 
     public final String reason;
 
