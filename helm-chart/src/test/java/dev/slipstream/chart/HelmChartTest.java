@@ -64,7 +64,9 @@ class HelmChartTest {
     var env = ((List<Map<String, Object>>) at(container, "env")).stream()
         .filter(e -> e.get("value") != null).collect(java.util.stream.Collectors.toMap(e -> (String) e.get("name"), e -> e.get("value")));
     assertThat(env).containsEntry("SLIPSTREAM_LEADER_ELECTION", "true").containsEntry("SLIPSTREAM_LOG_FORMAT", "json")
-        .containsEntry("SLIPSTREAM_NAMESPACES", "").containsEntry("SLIPSTREAM_METRICS_PORT", "8080");
+        .containsEntry("SLIPSTREAM_NAMESPACES", "").containsEntry("SLIPSTREAM_METRICS_PORT", "8080")
+        .containsEntry("SLIPSTREAM_MAX_MODEL_CPU", "64").containsEntry("SLIPSTREAM_MAX_MODEL_GPUS", "8")
+        .containsEntry("SLIPSTREAM_PROMETHEUS_ALLOWED_HOSTS", "");
     assertThat(Chart.ofKind(objects, "Service")).extracting(Chart::name).containsExactly("slipstream-metrics");
     assertThat(Chart.ofKind(objects, "PodDisruptionBudget")).hasSize(1);
     assertThat(Chart.ofKind(objects, "ServiceMonitor")).as("off by default").isEmpty();

@@ -5,6 +5,7 @@ import dev.slipstream.core.time.Durations;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -22,6 +23,7 @@ public record OperatorConfig(
     Duration kafkaRetryMax,
     String tritonImage,
     String clusterDomain,
+    OperatorDefaults.ResourceCeiling modelCeiling,
     String prometheusUrl,
     String prometheusSources,
     Set<String> prometheusAllowedHosts,
@@ -41,6 +43,9 @@ public record OperatorConfig(
     KAFKA_RETRY_MAX("kafka-retry-max", "60s", "Largest retry delay while Kafka stays unreachable."),
     TRITON_IMAGE("triton-image", OperatorDefaults.STANDARD.tritonImage(), "tritonserver image for ModelVersions that name none."),
     CLUSTER_DOMAIN("cluster-domain", OperatorDefaults.STANDARD.clusterDomain(), "DNS suffix of Services in endpoints."),
+    MAX_MODEL_CPU("max-model-cpu", OperatorDefaults.ResourceCeiling.STANDARD.cpu(), "The most CPU one model replica may ask for; a ModelVersion above it is not served (ModelVersionInvalid)."),
+    MAX_MODEL_MEMORY("max-model-memory", OperatorDefaults.ResourceCeiling.STANDARD.memory(), "The most memory one model replica may ask for."),
+    MAX_MODEL_GPUS("max-model-gpus", String.valueOf(OperatorDefaults.ResourceCeiling.STANDARD.gpus()), "The most GPUs one model replica may ask for."),
     PROMETHEUS_URL("prometheus-url", "", "Prometheus base URL for rollout latency and error-rate checks; empty: those are not judged unless a pipeline names a source."),
     PROMETHEUS_SOURCES("prometheus-sources", "", "YAML file of the Prometheus sources pipelines may name (name, url, bearer token or basic-auth files, CA file); the chart renders it from values prometheus.sources. Empty: none."),
     PROMETHEUS_ALLOWED_HOSTS("prometheus-allowed-hosts", "", "Hosts a pipeline's own spec.rollout.analysis.prometheus.address may name, comma-separated; * allows any. Empty (default): pipelines name a source or use --prometheus-url."),
@@ -67,7 +72,7 @@ public record OperatorConfig(
   }
 
   public OperatorDefaults defaults() {
-    return new OperatorDefaults(tritonImage, clusterDomain);
+    return new OperatorDefaults(tritonImage, clusterDomain, modelCeiling);
   }
 
   /** Settings from flags first, then the environment, then defaults. */
@@ -99,6 +104,7 @@ public record OperatorConfig(
         retryMax,
         nonBlank(Setting.TRITON_IMAGE, value),
         nonBlank(Setting.CLUSTER_DOMAIN, value),
+        ceiling(value),
         prometheusUrl(value.apply(Setting.PROMETHEUS_URL).trim()),
         value.apply(Setting.PROMETHEUS_SOURCES).trim(),
         list(value.apply(Setting.PROMETHEUS_ALLOWED_HOSTS)),
@@ -108,6 +114,24 @@ public record OperatorConfig(
         value.apply(Setting.LEADER_ELECTION_NAMESPACE).trim(),
         duration(Setting.LEASE_DURATION, value),
         logFormat(value));
+  }
+
+  private static OperatorDefaults.ResourceCeiling ceiling(Function<Setting, String> value) {
+    String cpu = value.apply(Setting.MAX_MODEL_CPU).trim();
+    String memory = value.apply(Setting.MAX_MODEL_MEMORY).trim();
+    for (var s : List.of(Map.entry(Setting.MAX_MODEL_CPU, cpu), Map.entry(Setting.MAX_MODEL_MEMORY, memory))) {
+      try {
+        OperatorDefaults.ResourceCeiling.amount(s.getValue());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--" + s.getKey().flag + " (" + s.getKey().env() + "): " + e.getMessage(), e);
+      }
+    }
+    String gpus = value.apply(Setting.MAX_MODEL_GPUS).trim();
+    try {
+      return new OperatorDefaults.ResourceCeiling(cpu, memory, Integer.parseInt(gpus));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--max-model-gpus (SLIPSTREAM_MAX_MODEL_GPUS) '" + gpus + "' is not a number", e);
+    }
   }
 
   private static Set<String> list(String text) {

@@ -299,6 +299,21 @@ class StreamingPipelineIT extends WithOperator {
   }
 
   @Test
+  void aModelVersionAskingForAMillionCpusIsNotServedAndSaysWhoCanRaiseTheBound() {
+    var objects = fraudScoringIn("greedy");
+    objects.stream().filter(o -> "ModelVersion".equals(o.getKind()) && "fraud-v1".equals(o.getMetadata().getName()))
+        .forEach(mv -> map(map(mv.getAdditionalProperties().get("spec")).get("resources")).put("cpu", "1000000"));
+    env.apply(objects);
+    StreamingPipeline p = env.awaitReady("greedy", "fraud-scoring", false, "ModelVersionInvalid");
+    assertThat(Conditions.find(p.getStatus().conditions, "Ready").orElseThrow().getMessage())
+        .contains("spec.resources.cpu 1000000 is above the most this operator allows one replica (64, --max-model-cpu)");
+    assertThat(get("serving.kserve.io/v1beta1", "InferenceService", "greedy", "fraud-scoring")).as("nothing to schedule").isNull();
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(Conditions.find(env.client
+        .resources(ModelVersion.class).inNamespace("greedy").withName("fraud-v1").get().getStatus().conditions, "Ready")
+        .orElseThrow().getMessage()).contains("--max-model-cpu"));
+  }
+
+  @Test
   void strimziModeWritesKafkaTopicsAndUnmanagesThemOnRetainDelete() throws Exception {
     env.apply(env.example("strimzi-topics.yaml"));
     env.awaitReady("growth", "churn-risk", true, "Ready");

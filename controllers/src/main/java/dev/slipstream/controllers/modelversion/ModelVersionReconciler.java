@@ -71,7 +71,7 @@ public class ModelVersionReconciler implements Reconciler<ModelVersion> {
     next.endpoints = servedBy.stream().map(p -> p.getStatus() == null ? null : p.getStatus().endpoint)
         .filter(Objects::nonNull).distinct().toList();
 
-    List<String> problems = ModelVersionValidator.validate(model);
+    List<String> problems = ModelVersionValidator.validate(model, config.defaults().ceiling());
     if (!problems.isEmpty()) {
       next.conditions = Conditions.with(next.conditions, Conditions.READY, false, "InvalidSpec",
           "The spec cannot be served: " + String.join("; ", problems), generation, now);

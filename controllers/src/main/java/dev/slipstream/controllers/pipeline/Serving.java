@@ -84,7 +84,7 @@ final class Serving {
     ModelVersion stable = rollout == null ? served : rollout.stable();
     String label = rollout == null ? ref + "@" + served.getSpec().version
         : stable.getMetadata().getName() + "@" + stable.getSpec().version;
-    List<String> problems = ModelVersionValidator.validate(served);
+    List<String> problems = ModelVersionValidator.validate(served, defaults.ceiling());
     if (!problems.isEmpty()) {
       return new Outcome(Readiness.failed("ModelVersionInvalid", "ModelVersion " + served.getMetadata().getName()
           + " is invalid: " + String.join("; ", problems)), label, null, shed);

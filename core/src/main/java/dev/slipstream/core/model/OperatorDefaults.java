@@ -1,12 +1,48 @@
 package dev.slipstream.core.model;
 
+import java.math.BigDecimal;
+
 /**
  * Settings of the operator installation that the desired state depends on.
  *
  * @param tritonImage tritonserver image used when a ModelVersion names none
  * @param clusterDomain DNS suffix of Services, normally {@code cluster.local}
+ * @param ceiling the most one model replica may ask for, set by the operator's admin
  */
-public record OperatorDefaults(String tritonImage, String clusterDomain) {
+public record OperatorDefaults(String tritonImage, String clusterDomain, ResourceCeiling ceiling) {
   public static final OperatorDefaults STANDARD =
-      new OperatorDefaults("nvcr.io/nvidia/tritonserver:25.01-py3", "cluster.local");
+      new OperatorDefaults("nvcr.io/nvidia/tritonserver:25.01-py3", "cluster.local", ResourceCeiling.STANDARD);
+
+  public OperatorDefaults(String tritonImage, String clusterDomain) {
+    this(tritonImage, clusterDomain, ResourceCeiling.STANDARD);
+  }
+
+  /**
+   * The most one model replica may ask for: a ModelVersion above it is not served (ModelVersionInvalid), so a typo
+   * (a million CPUs) or a hostile spec does not reach the scheduler or the GPU quota.
+   *
+   * @param cpu cores, as a Kubernetes quantity
+   * @param memory bytes, as a Kubernetes quantity
+   * @param gpus NVIDIA GPUs
+   */
+  public record ResourceCeiling(String cpu, String memory, int gpus) {
+    public static final ResourceCeiling STANDARD = new ResourceCeiling("64", "512Gi", 8);
+
+    public BigDecimal cpuAmount() {
+      return amount(cpu);
+    }
+
+    public BigDecimal memoryAmount() {
+      return amount(memory);
+    }
+
+    /** A quantity's amount (cores, bytes); throws IllegalArgumentException when it is not a quantity. */
+    public static BigDecimal amount(String quantity) {
+      try {
+        return io.fabric8.kubernetes.api.model.Quantity.getAmountInBytes(new io.fabric8.kubernetes.api.model.Quantity(quantity));
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException("'" + quantity + "' is not a Kubernetes quantity such as 500m, 2 or 4Gi", e);
+      }
+    }
+  }
 }

@@ -3,6 +3,8 @@ package dev.slipstream.core.validation;
 import dev.slipstream.api.v1alpha1.ModelFormat;
 import dev.slipstream.api.v1alpha1.ModelVersion;
 import dev.slipstream.api.v1alpha1.ServingRuntime;
+import dev.slipstream.core.model.OperatorDefaults;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -20,6 +22,11 @@ public final class ModelVersionValidator {
   public static final int MAX_NAME = 63;
 
   public static List<String> validate(ModelVersion model) {
+    return validate(model, OperatorDefaults.ResourceCeiling.STANDARD);
+  }
+
+  /** @param ceiling the most one replica may ask for (the operator's --max-model-* settings) */
+  public static List<String> validate(ModelVersion model, OperatorDefaults.ResourceCeiling ceiling) {
     List<String> problems = new ArrayList<>();
     String name = model.getMetadata() == null ? null : model.getMetadata().getName();
     if (name != null && name.length() > MAX_NAME) {
@@ -52,9 +59,31 @@ public final class ModelVersionValidator {
     if (spec.resources != null && spec.resources.gpuProduct != null && (spec.resources.gpu == null || spec.resources.gpu == 0)) {
       problems.add("spec.resources.gpuProduct is set but spec.resources.gpu is 0");
     }
+    if (spec.resources != null) {
+      above(problems, "cpu", spec.resources.cpu, ceiling.cpu(), ceiling.cpuAmount(), "--max-model-cpu");
+      above(problems, "memory", spec.resources.memory, ceiling.memory(), ceiling.memoryAmount(), "--max-model-memory");
+      if (spec.resources.gpu != null && spec.resources.gpu > ceiling.gpus()) {
+        problems.add("spec.resources.gpu " + spec.resources.gpu + " is above the most this operator allows one replica ("
+            + ceiling.gpus() + ", --max-model-gpus); ask the operator's admin to raise it if the model needs it");
+      }
+    }
     if (spec.batching != null) {
       PipelineValidator.duration(problems, "spec.batching.maxQueueDelay", spec.batching.maxQueueDelay);
     }
     return problems;
+  }
+
+  private static void above(List<String> problems, String field, String asked, String max, BigDecimal maxAmount, String flag) {
+    if (asked == null) {
+      return;
+    }
+    try {
+      if (OperatorDefaults.ResourceCeiling.amount(asked).compareTo(maxAmount) > 0) {
+        problems.add("spec.resources." + field + " " + asked + " is above the most this operator allows one replica ("
+            + max + ", " + flag + "); ask the operator's admin to raise it if the model needs it");
+      }
+    } catch (IllegalArgumentException e) {
+      problems.add("spec.resources." + field + ": " + e.getMessage());
+    }
   }
 }
