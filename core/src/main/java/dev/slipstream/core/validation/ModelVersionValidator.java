@@ -68,7 +68,8 @@ public final class ModelVersionValidator {
       }
     }
     if (spec.batching != null) {
-      PipelineValidator.duration(problems, "spec.batching.maxQueueDelay", spec.batching.maxQueueDelay);
+      PipelineValidator.bounded(problems, "spec.batching.maxQueueDelay", spec.batching.maxQueueDelay, java.time.Duration.ZERO,
+          java.time.Duration.ofSeconds(1), "a request waiting longer for a batch is slower than the events it batches");
     }
     return problems;
   }

@@ -84,7 +84,8 @@ public final class PipelineValidator {
             Duration.ofHours(24), "every result waits that long for the watermark");
         bounded(problems, "spec.flink.eventTime.allowedLateness", eventTime.allowedLateness, Duration.ZERO,
             Duration.ofDays(7), "every window's state is kept that long; correct older events with a batch backfill");
-        duration(problems, "spec.flink.eventTime.idleTimeout", eventTime.idleTimeout);
+        bounded(problems, "spec.flink.eventTime.idleTimeout", eventTime.idleTimeout, Duration.ofSeconds(1),
+            Duration.ofHours(24), "shorter marks busy partitions idle, longer holds the watermark back for a day");
       }
       if (spec.flink.flinkConfiguration != null) {
         spec.flink.flinkConfiguration.keySet().stream().filter(k -> k.startsWith("slipstream."))
@@ -105,7 +106,8 @@ public final class PipelineValidator {
       features(spec.features, problems);
     }
     if (spec.inference != null) {
-      duration(problems, "spec.inference.timeout", spec.inference.timeout);
+      bounded(problems, "spec.inference.timeout", spec.inference.timeout, Duration.ofMillis(1), Duration.ofSeconds(60),
+          "an event waits at most this for its answer and holds back the events behind it");
       if (spec.inference.fallbackResult != null && !jsonObject(spec.inference.fallbackResult)) {
         problems.add("spec.inference.fallbackResult must be a JSON object, for example {\"decision\": \"review\"}; "
             + "the job writes it as the result of an event that got no answer");
@@ -132,9 +134,11 @@ public final class PipelineValidator {
       bounded(problems, "spec.rollout.canary.interval", rollout.canary.interval, Duration.ofSeconds(5), Duration.ofHours(1),
           "a shorter check sees too few events to judge a version, a longer one leaves a bad version serving for hours");
     }
-    duration(problems, "spec.rollout.progressDeadline", rollout.progressDeadline);
+    bounded(problems, "spec.rollout.progressDeadline", rollout.progressDeadline, Duration.ofSeconds(10), Duration.ofHours(24),
+        "a rollout must have time for one check, and a stuck one must not hold the pipeline for days");
     if (rollout.shadow != null) {
-      duration(problems, "spec.rollout.shadow.duration", rollout.shadow.duration);
+      bounded(problems, "spec.rollout.shadow.duration", rollout.shadow.duration, Duration.ofSeconds(10), Duration.ofDays(7),
+          "long enough to compare predictions, short enough that a shadow ends");
     }
     var prometheus = rollout.analysis == null ? null : rollout.analysis.prometheus;
     if (prometheus != null) {

@@ -28,8 +28,10 @@ public final class ShedPolicyValidator {
         Duration.ofMinutes(10), "each evaluation reads every pipeline's lag from Kafka, and a saturated pipeline must"
             + " not wait longer than that to shed");
     if (spec.recovery != null) {
-      PipelineValidator.duration(problems, "spec.recovery.cooldown", spec.recovery.cooldown);
-      PipelineValidator.duration(problems, "spec.recovery.window", spec.recovery.window);
+      PipelineValidator.bounded(problems, "spec.recovery.cooldown", spec.recovery.cooldown, Duration.ZERO, Duration.ofHours(24),
+          "a pipeline must be able to leave a shed level within a day");
+      PipelineValidator.bounded(problems, "spec.recovery.window", spec.recovery.window, Duration.ZERO, Duration.ofHours(24),
+          "the flap limit counts changes over at most a day");
     }
     Set<String> names = new HashSet<>();
     for (ShedLevel level : spec.levels) {

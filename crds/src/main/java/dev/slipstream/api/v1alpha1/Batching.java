@@ -8,6 +8,10 @@ import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@io.fabric8.generator.annotation.ValidationRule(
+    value = "!has(self.maxQueueDelay) || (duration(self.maxQueueDelay) <= duration('1s'))",
+    message = "maxQueueDelay may be at most 1s: a request waiting longer for a batch is slower than the events it batches",
+    reason = "FieldValueInvalid")
 public class Batching {
   @Default("32")
   @Min(1)

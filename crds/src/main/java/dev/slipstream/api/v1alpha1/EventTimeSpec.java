@@ -16,6 +16,10 @@ import io.fabric8.generator.annotation.ValidationRule;
     value = "!has(self.maxOutOfOrderness) || duration(self.maxOutOfOrderness) <= duration('24h')",
     message = "maxOutOfOrderness may be at most 24h: every result waits that long for the watermark",
     reason = "FieldValueInvalid")
+@io.fabric8.generator.annotation.ValidationRule(
+    value = "!has(self.idleTimeout) || (duration(self.idleTimeout) >= duration('1s') && duration(self.idleTimeout) <= duration('24h'))",
+    message = "idleTimeout must be between 1s and 24h: shorter marks busy partitions idle, longer holds the watermark back for a day",
+    reason = "FieldValueInvalid")
 public class EventTimeSpec {
   @Default("5s")
   @Pattern(ApiGroup.DURATION_PATTERN)

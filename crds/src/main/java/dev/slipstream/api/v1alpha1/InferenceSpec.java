@@ -10,6 +10,10 @@ import io.fabric8.generator.annotation.Size;
 
 /** How the job calls the model: a bound on requests in flight, so back-pressure reaches Kafka, not a queue. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@io.fabric8.generator.annotation.ValidationRule(
+    value = "!has(self.timeout) || (duration(self.timeout) >= duration('1ms') && duration(self.timeout) <= duration('60s'))",
+    message = "inference.timeout must be between 1ms and 60s: an event waits at most this for its answer and holds back the events behind it",
+    reason = "FieldValueInvalid")
 public class InferenceSpec {
   @Default("64")
   @Min(1)

@@ -9,6 +9,10 @@ import io.fabric8.generator.annotation.Pattern;
 
 /** Progressive delivery of a new ModelVersion: optional shadow, canary steps, analysis and automatic rollback. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@io.fabric8.generator.annotation.ValidationRule(
+    value = "!has(self.progressDeadline) || (duration(self.progressDeadline) >= duration('10s') && duration(self.progressDeadline) <= duration('24h'))",
+    message = "progressDeadline must be between 10s and 24h: a rollout must have time for one check, and a stuck one must not hold the pipeline for days",
+    reason = "FieldValueInvalid")
 public class RolloutSpec {
   /** Where a canary's traffic is split between the stable version and the candidate. */
   public enum Split {

@@ -8,6 +8,10 @@ import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@io.fabric8.generator.annotation.ValidationRule(
+    value = "!has(self.duration) || (duration(self.duration) >= duration('10s') && duration(self.duration) <= duration('168h'))",
+    message = "shadow.duration must be between 10s and 168h: long enough to compare predictions, short enough that a shadow ends",
+    reason = "FieldValueInvalid")
 public class ShadowSpec {
   @Default("5m")
   @Pattern(ApiGroup.DURATION_PATTERN)

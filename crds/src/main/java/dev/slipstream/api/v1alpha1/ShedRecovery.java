@@ -8,6 +8,14 @@ import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@io.fabric8.generator.annotation.ValidationRule(
+    value = "!has(self.cooldown) || (duration(self.cooldown) <= duration('24h'))",
+    message = "cooldown may be at most 24h: a pipeline must be able to leave a shed level within a day",
+    reason = "FieldValueInvalid")
+@io.fabric8.generator.annotation.ValidationRule(
+    value = "!has(self.window) || (duration(self.window) <= duration('24h'))",
+    message = "window may be at most 24h",
+    reason = "FieldValueInvalid")
 public class ShedRecovery {
   @Default("5m")
   @Pattern(ApiGroup.DURATION_PATTERN)
