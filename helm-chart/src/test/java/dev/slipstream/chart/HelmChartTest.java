@@ -91,6 +91,7 @@ class HelmChartTest {
         .set("operator.prometheusSources[0].url", "https://prometheus.monitoring.svc:9090")
         .set("operator.prometheusSources[0].basicAuthSecret", "prometheus-reader")
         .set("operator.prometheusSources[0].caSecret", "prometheus-ca")
+        .set("operator.prometheusSources[0].serverName", "prometheus.internal")
         .set("operator.prometheusSources[1].name", "thanos")
         .set("operator.prometheusSources[1].url", "http://thanos-query.monitoring.svc:9090")
         .set("operator.prometheusSources[1].bearerTokenSecret", "thanos-token")
@@ -103,6 +104,7 @@ class HelmChartTest {
     var sources = (List<Map<String, Object>>) mapper.readValue(file.toFile(), Map.class).get("sources");
     assertThat(sources).extracting(s -> s.get("name")).containsExactly("secure", "thanos");
     assertThat(sources.get(0)).containsEntry("caFile", "/etc/slipstream/prometheus-secrets/prometheus-ca/ca.crt")
+        .containsEntry("serverName", "prometheus.internal")
         .containsEntry("basicAuth", Map.of("usernameFile", "/etc/slipstream/prometheus-secrets/prometheus-reader/username",
             "passwordFile", "/etc/slipstream/prometheus-secrets/prometheus-reader/password"));
     assertThat(sources.get(1)).containsEntry("bearerTokenFile", "/etc/slipstream/prometheus-secrets/thanos-token/token");

@@ -57,6 +57,16 @@ class PrometheusSourcesIT {
             url: %1$s
             basicAuth: {usernameFile: %2$s/username, passwordFile: %2$s/wrong-password}
             caFile: %2$s/ca.crt
+          - name: by-name
+            url: %1$s
+            basicAuth: {usernameFile: %2$s/username, passwordFile: %2$s/password}
+            caFile: %2$s/ca.crt
+            serverName: prometheus
+          - name: wrong-name
+            url: %1$s
+            basicAuth: {usernameFile: %2$s/username, passwordFile: %2$s/password}
+            caFile: %2$s/ca.crt
+            serverName: prometheus.elsewhere
         """.formatted(prometheus.url(), dir));
     env = new OperatorFixture("", "--prometheus-sources=" + dir.resolve("sources.yaml"));
   }
@@ -82,6 +92,19 @@ class PrometheusSourcesIT {
       assertThat(r.verdict).as("measured through TLS and basic auth").isEqualTo("Pass");
       assertThat(r.value).isBetween(25.0, 50.0);
     });
+  }
+
+  @Test
+  void aServerNameOtherThanTheUrlsHostIsWhatTheCertificateMustCarry() {
+    rollOut("by-name", Map.of("source", "by-name"));
+    await().atMost(Duration.ofSeconds(60)).until(() -> Integer.valueOf(60).equals(rollout("by-name").weight));
+    rollOut("wrong-name", Map.of("source", "wrong-name"));
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(rollout("wrong-name").lastAnalysis)
+        .anySatisfy(r -> {
+          assertThat(r.metric).isEqualTo("p99LatencyMs");
+          assertThat(r.verdict).as("the certificate names 127.0.0.1 and prometheus, not prometheus.elsewhere")
+              .isEqualTo("NoData");
+        }));
   }
 
   @Test
@@ -113,7 +136,7 @@ class PrometheusSourcesIT {
     StreamingPipeline refused = env.awaitReady("metadata", "fraud-scoring", false, "InvalidSpec");
     assertThat(Conditions.find(refused.getStatus().conditions, "Ready").orElseThrow().getMessage())
         .contains("host '169.254.169.254' is not among the hosts it allows a pipeline to name (none)")
-        .contains("name one in spec.rollout.analysis.prometheus.source: secure, wrong-password");
+        .contains("name one in spec.rollout.analysis.prometheus.source: by-name, secure, wrong-name, wrong-password");
     assertThat(env.client.genericKubernetesResources("serving.kserve.io/v1beta1", "InferenceService")
         .inNamespace("metadata").list().getItems()).isEmpty();
 

@@ -29,7 +29,7 @@ public record TestCertificates(Path keystore, String password, Path certificateP
       Path keystore = dir.resolve(commonName + ".p12");
       keytool(dir, "-genkeypair", "-keystore", keystore.toString(), "-storetype", "PKCS12", "-storepass", password,
           "-alias", ALIAS, "-keyalg", "RSA", "-keysize", "2048", "-validity", "2", "-dname", "CN=" + commonName,
-          "-ext", "SAN=IP:127.0.0.1");
+          "-ext", "SAN=IP:127.0.0.1,DNS:" + commonName);
       Path cert = dir.resolve(commonName + ".crt");
       keytool(dir, "-exportcert", "-rfc", "-keystore", keystore.toString(), "-storetype", "PKCS12", "-storepass", password,
           "-alias", ALIAS, "-file", cert.toString());

@@ -38,7 +38,12 @@ public final class PrometheusSources {
   public record File(List<Entry> sources) {}
 
   /** One source as the file declares it. */
-  public record Entry(String name, String url, BasicAuth basicAuth, String bearerTokenFile, String caFile) {}
+  /**
+   * @param serverName the name the server's certificate must carry (and the TLS SNI), when it is not the URL's
+   *     host (a Prometheus reached by IP or through a tunnel); null: the URL's host
+   */
+  public record Entry(String name, String url, BasicAuth basicAuth, String bearerTokenFile, String caFile,
+      String serverName) {}
 
   public record BasicAuth(String usernameFile, String passwordFile) {}
 
@@ -117,30 +122,93 @@ public final class PrometheusSources {
   /** A client that never follows redirects and trusts the source's CA when it names one (else the JDK's). */
   static HttpClient client(Entry entry, Duration timeout) {
     HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER);
-    if (entry != null && entry.caFile() != null) {
-      builder.sslContext(trusting(Path.of(entry.caFile())));
+    if (entry != null && (entry.caFile() != null || entry.serverName() != null)) {
+      builder.sslContext(trusting(entry.caFile() == null ? null : Path.of(entry.caFile()), entry.serverName()));
+    }
+    if (entry != null && entry.serverName() != null) {
+      // the name is checked by ServerNameCheck against the certificate, not by the client against the URL's host
+      javax.net.ssl.SSLParameters parameters = new javax.net.ssl.SSLParameters();
+      parameters.setServerNames(List.of(new javax.net.ssl.SNIHostName(entry.serverName())));
+      parameters.setEndpointIdentificationAlgorithm(null);
+      builder.sslParameters(parameters);
     }
     return builder.build();
   }
 
-  private static SSLContext trusting(Path caFile) {
-    try (InputStream in = Files.newInputStream(caFile)) {
-      KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-      trust.load(null, null);
-      int i = 0;
-      for (Certificate cert : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-        trust.setCertificateEntry("ca-" + i++, cert);
-      }
-      if (i == 0) {
-        throw new IllegalArgumentException("--prometheus-sources: " + caFile + " holds no PEM certificate");
+  /** Trusts the CA file's certificates (else the JDK's); with a server name, also requires it in the certificate. */
+  private static SSLContext trusting(Path caFile, String serverName) {
+    try {
+      KeyStore trust = null;
+      if (caFile != null) {
+        try (InputStream in = Files.newInputStream(caFile)) {
+          trust = KeyStore.getInstance(KeyStore.getDefaultType());
+          trust.load(null, null);
+          int i = 0;
+          for (Certificate cert : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+            trust.setCertificateEntry("ca-" + i++, cert);
+          }
+          if (i == 0) {
+            throw new IllegalArgumentException("--prometheus-sources: " + caFile + " holds no PEM certificate");
+          }
+        }
       }
       TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       tmf.init(trust);
+      javax.net.ssl.TrustManager[] managers = tmf.getTrustManagers();
+      if (serverName != null) {
+        managers = new javax.net.ssl.TrustManager[] {
+            new ServerNameCheck((javax.net.ssl.X509TrustManager) managers[0], serverName)};
+      }
       SSLContext context = SSLContext.getInstance("TLS");
-      context.init(null, tmf.getTrustManagers(), null);
+      context.init(null, managers, null);
       return context;
     } catch (IOException | GeneralSecurityException e) {
       throw new IllegalArgumentException("--prometheus-sources: cannot read the CA " + caFile + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The chain as the JDK checks it, then the server name among the leaf certificate's DNS names (wildcards one label). */
+  static final class ServerNameCheck implements javax.net.ssl.X509TrustManager {
+    private final javax.net.ssl.X509TrustManager chain;
+    private final String serverName;
+
+    ServerNameCheck(javax.net.ssl.X509TrustManager chain, String serverName) {
+      this.chain = chain;
+      this.serverName = serverName.toLowerCase(java.util.Locale.ROOT);
+    }
+
+    @Override
+    public void checkServerTrusted(java.security.cert.X509Certificate[] certificates, String authType)
+        throws java.security.cert.CertificateException {
+      chain.checkServerTrusted(certificates, authType);
+      var names = certificates[0].getSubjectAlternativeNames();
+      if (names != null) {
+        for (List<?> name : names) {
+          if (Integer.valueOf(2).equals(name.get(0)) && matches(String.valueOf(name.get(1)).toLowerCase(java.util.Locale.ROOT))) {
+            return;
+          }
+        }
+      }
+      throw new java.security.cert.CertificateException("the certificate does not name " + serverName);
+    }
+
+    private boolean matches(String dnsName) {
+      if (dnsName.startsWith("*.")) {
+        int dot = serverName.indexOf('.');
+        return dot > 0 && serverName.substring(dot).equals(dnsName.substring(1));
+      }
+      return dnsName.equals(serverName);
+    }
+
+    @Override
+    public void checkClientTrusted(java.security.cert.X509Certificate[] certificates, String authType)
+        throws java.security.cert.CertificateException {
+      chain.checkClientTrusted(certificates, authType);
+    }
+
+    @Override
+    public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+      return chain.getAcceptedIssuers();
     }
   }
 }
