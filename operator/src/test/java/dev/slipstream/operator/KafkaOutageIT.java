@@ -59,10 +59,7 @@ class KafkaOutageIT extends WithOperator {
 
   @Test
   void eachWayKafkaRefusesAPipelineHasItsOwnReasonNamingTheAddressAndNoStackTrace() {
-    var root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-    var captured = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
-    captured.start();
-    root.addAppender(captured);
+    var captured = new CapturedLog();
     String sasl = "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + EmbeddedKafka.SASL_USER
         + "\" password=\"%s\";";
     try {
@@ -98,9 +95,9 @@ class KafkaOutageIT extends WithOperator {
       await().atMost(Duration.ofSeconds(30))
           .until(() -> env.reconciles.finished("StreamingPipeline", "sasl-wrong", "fraud-scoring") >= reconciles + 2);
     } finally {
-      root.detachAppender(captured);
+      captured.close();
     }
-    List<ch.qos.logback.classic.spi.ILoggingEvent> logged = List.copyOf(captured.list);
+    List<ch.qos.logback.classic.spi.ILoggingEvent> logged = captured.events();
     for (String namespace : List.of("typo", "tls", "sasl-wrong", "no-secrets")) {
       var ours = logged.stream().filter(e -> e.getLoggerName().startsWith("dev.slipstream")
           && e.getFormattedMessage().contains("pipeline " + namespace + "/fraud-scoring")).toList();
@@ -112,8 +109,7 @@ class KafkaOutageIT extends WithOperator {
     assertThat(logged).as("no stack trace from the operator or its framework")
         .filteredOn(e -> !e.getLoggerName().startsWith("org.apache.kafka") && e.getThrowableProxy() != null)
         .extracting(e -> e.getLoggerName() + ": " + e.getFormattedMessage()).isEmpty();
-    assertThat(String.join("\n", logged.stream().map(e -> e.getFormattedMessage()).toList()))
-        .doesNotContain("not-the-password").doesNotContain(EmbeddedKafka.SASL_PASSWORD);
+    assertThat(captured.text()).doesNotContain("not-the-password").doesNotContain(EmbeddedKafka.SASL_PASSWORD);
   }
 
   /** The fraud-scoring example in its own namespace, on {@code bootstrap}, with a client Secret when properties are given. */

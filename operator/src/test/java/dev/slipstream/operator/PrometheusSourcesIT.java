@@ -109,21 +109,16 @@ class PrometheusSourcesIT {
 
   @Test
   void theSameSourceWithAWrongPasswordHasNoDataAndThePasswordAppearsNowhere() {
-    var root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-    var captured = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
-    captured.start();
-    root.addAppender(captured);
-    try {
+    var captured = new CapturedLog();
+    try (captured) {
       rollOut("wrong", Map.of("source", "wrong-password"));
       await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(rollout("wrong").lastAnalysis).anySatisfy(r -> {
         assertThat(r.metric).isEqualTo("p99LatencyMs");
         assertThat(r.verdict).isEqualTo("NoData");
       }));
-    } finally {
-      root.detachAppender(captured);
     }
     assertThat(rollout("wrong").weight).as("never past the first step without data").isLessThanOrEqualTo(20);
-    String logs = String.join("\n", captured.list.stream().map(e -> e.getFormattedMessage()).toList());
+    String logs = captured.text();
     assertThat(logs).contains("Prometheus source wrong-password (" + prometheus.url() + ") answered 401");
     String visible = logs + Serialization.asJson(env.pipeline("wrong", "fraud-scoring"))
         + Serialization.asJson(env.client.v1().events().inNamespace("wrong").list()) + env.metrics();
