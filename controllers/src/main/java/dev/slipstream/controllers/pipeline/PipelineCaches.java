@@ -159,13 +159,9 @@ final class PipelineCaches {
       context.getPrimaryCache().addIndexer(index, p -> p.getSpec() == null || p.getSpec().kafka == null
           ? List.of() : List.of(JobContract.consumerGroup(p)));
       Comparator<StreamingPipeline> age = Comparator.comparing((StreamingPipeline p) -> p.getMetadata().getCreationTimestamp(),
-          Comparator.nullsLast(Comparator.naturalOrder())).thenComparing(p -> p.getMetadata().getNamespace() + "/"
-          + p.getMetadata().getName());
-      return (self, group) -> context.getPrimaryCache().byIndex(index, group).stream()
-          .filter(p -> !Objects.equals(ResourceID.fromResource(p), ResourceID.fromResource(self)))
-          .filter(p -> age.compare(p, self) < 0)
-          .sorted(age)
-          .map(p -> p.getMetadata().getNamespace() + "/" + p.getMetadata().getName()).toList();
+          Comparator.nullsLast(Comparator.naturalOrder())).thenComparing(Informers::name);
+      return (self, group) -> others(index, group, self).filter(p -> age.compare(p, self) < 0).sorted(age)
+          .map(Informers::name).toList();
     }
 
     /** An index of the pipelines by the topics they declare (by name, whatever the cluster: the safe side). */
@@ -178,10 +174,17 @@ final class PipelineCaches {
         }
         return DesiredTopic.of(p).stream().map(DesiredTopic::name).filter(Objects::nonNull).distinct().toList();
       });
-      return (self, topic) -> context.getPrimaryCache().byIndex(index, topic).stream()
-          .filter(p -> !Objects.equals(ResourceID.fromResource(p), ResourceID.fromResource(self)))
-          .map(p -> p.getMetadata().getNamespace() + "/" + p.getMetadata().getName())
-          .sorted().toList();
+      return (self, topic) -> others(index, topic, self).map(Informers::name).sorted().toList();
+    }
+
+    /** The pipelines other than {@code self} under {@code key} in a primary-cache index. */
+    private java.util.stream.Stream<StreamingPipeline> others(String index, String key, StreamingPipeline self) {
+      ResourceID me = ResourceID.fromResource(self);
+      return context.getPrimaryCache().byIndex(index, key).stream().filter(p -> !me.equals(ResourceID.fromResource(p)));
+    }
+
+    private static String name(StreamingPipeline p) {
+      return p.getMetadata().getNamespace() + "/" + p.getMetadata().getName();
     }
 
     private OwnedObjects<GenericKubernetesResource> ownedThirdParty(ThirdPartyKinds kind) {

@@ -189,13 +189,15 @@ final class Topics {
     List<TopicStatus> seen = pipeline.getStatus() == null || pipeline.getStatus().topics == null
         ? List.of() : pipeline.getStatus().topics;
     for (TopicStatus topic : seen) {
-      List<String> others = readers.of(pipeline, topic.name);
       if (!Boolean.TRUE.equals(topic.created) || topic.topicId == null || Boolean.TRUE.equals(topic.lost)) {
         kept.add(topic.name + " (not created by this pipeline)");
-      } else if (!others.isEmpty()) {
-        kept.add(topic.name + " (declared by " + String.join(", ", others) + ")");
-      } else {
+        continue;
+      }
+      List<String> others = readers.of(pipeline, topic.name);
+      if (others.isEmpty()) {
         deletable.put(topic.name, topic.topicId);
+      } else {
+        kept.add(topic.name + " (declared by " + String.join(", ", others) + ")");
       }
     }
     try {

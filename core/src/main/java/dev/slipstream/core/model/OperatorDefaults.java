@@ -28,14 +28,6 @@ public record OperatorDefaults(String tritonImage, String clusterDomain, Resourc
   public record ResourceCeiling(String cpu, String memory, int gpus) {
     public static final ResourceCeiling STANDARD = new ResourceCeiling("64", "512Gi", 8);
 
-    public BigDecimal cpuAmount() {
-      return amount(cpu);
-    }
-
-    public BigDecimal memoryAmount() {
-      return amount(memory);
-    }
-
     /** A quantity's amount (cores, bytes); throws IllegalArgumentException when it is not a quantity. */
     public static BigDecimal amount(String quantity) {
       try {

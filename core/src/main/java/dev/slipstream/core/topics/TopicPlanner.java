@@ -24,14 +24,13 @@ import java.util.TreeSet;
 public final class TopicPlanner {
   private TopicPlanner() {}
 
-  /** What the pipeline's last status knew of a topic: the id it saw, whether Slipstream created it, whether it was lost. */
-  public record KnownTopic(String topicId, boolean created, boolean lost) {
+  /** What the pipeline's last status knew of a topic: the id it saw (a lost topic's, while held), whether Slipstream created it. */
+  public record KnownTopic(String topicId, boolean created) {
     /** The last status's topics by name. */
     public static Map<String, KnownTopic> of(List<TopicStatus> statuses) {
       Map<String, KnownTopic> known = new LinkedHashMap<>();
       if (statuses != null) {
-        statuses.forEach(s -> known.put(s.name, new KnownTopic(s.topicId, Boolean.TRUE.equals(s.created),
-            Boolean.TRUE.equals(s.lost))));
+        statuses.forEach(s -> known.put(s.name, new KnownTopic(s.topicId, Boolean.TRUE.equals(s.created))));
       }
       return known;
     }

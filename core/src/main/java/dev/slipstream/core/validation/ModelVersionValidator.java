@@ -4,7 +4,6 @@ import dev.slipstream.api.v1alpha1.ModelFormat;
 import dev.slipstream.api.v1alpha1.ModelVersion;
 import dev.slipstream.api.v1alpha1.ServingRuntime;
 import dev.slipstream.core.model.OperatorDefaults;
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -60,8 +59,8 @@ public final class ModelVersionValidator {
       problems.add("spec.resources.gpuProduct is set but spec.resources.gpu is 0");
     }
     if (spec.resources != null) {
-      above(problems, "cpu", spec.resources.cpu, ceiling.cpu(), ceiling.cpuAmount(), "--max-model-cpu");
-      above(problems, "memory", spec.resources.memory, ceiling.memory(), ceiling.memoryAmount(), "--max-model-memory");
+      above(problems, "cpu", spec.resources.cpu, ceiling.cpu(), "--max-model-cpu");
+      above(problems, "memory", spec.resources.memory, ceiling.memory(), "--max-model-memory");
       if (spec.resources.gpu != null && spec.resources.gpu > ceiling.gpus()) {
         problems.add("spec.resources.gpu " + spec.resources.gpu + " is above the most this operator allows one replica ("
             + ceiling.gpus() + ", --max-model-gpus); ask the operator's admin to raise it if the model needs it");
@@ -74,12 +73,12 @@ public final class ModelVersionValidator {
     return problems;
   }
 
-  private static void above(List<String> problems, String field, String asked, String max, BigDecimal maxAmount, String flag) {
+  private static void above(List<String> problems, String field, String asked, String max, String flag) {
     if (asked == null) {
       return;
     }
     try {
-      if (OperatorDefaults.ResourceCeiling.amount(asked).compareTo(maxAmount) > 0) {
+      if (OperatorDefaults.ResourceCeiling.amount(asked).compareTo(OperatorDefaults.ResourceCeiling.amount(max)) > 0) {
         problems.add("spec.resources." + field + " " + asked + " is above the most this operator allows one replica ("
             + max + ", " + flag + "); ask the operator's admin to raise it if the model needs it");
       }

@@ -129,7 +129,7 @@ class TopicPlannerTest {
 
   @Test
   void aTopicDeletedUnderThePipelineIsReportedLostAndNotRecreated() {
-    var known = Map.of("events", new TopicPlanner.KnownTopic("id-1", false, false));
+    var known = Map.of("events", new TopicPlanner.KnownTopic("id-1", false));
     TopicPlan plan = TopicPlanner.plan(List.of(EVENTS), Map.of(), known, false);
     assertThat(plan.actions()).as("nothing created: the loss is reported").isEmpty();
     var status = TopicPlanner.status(List.of(EVENTS), Map.of(), plan, Map.of(), known).get(0);
@@ -147,7 +147,7 @@ class TopicPlannerTest {
 
   @Test
   void aTopicReplacedUnderThePipelineIsReportedWithBothIds() {
-    var known = Map.of("events", new TopicPlanner.KnownTopic("id-1", true, false));
+    var known = Map.of("events", new TopicPlanner.KnownTopic("id-1", true));
     var observed = Map.of("events", events("id-2"));
     TopicPlan plan = TopicPlanner.plan(List.of(EVENTS), observed, known, false);
     var status = TopicPlanner.status(List.of(EVENTS), observed, plan, Map.of(), known).get(0);
@@ -159,7 +159,7 @@ class TopicPlannerTest {
 
   @Test
   void withRecreateALostTopicIsCreatedAgainAndAReplacementAccepted() {
-    var known = Map.of("events", new TopicPlanner.KnownTopic("id-1", false, true));
+    var known = Map.of("events", new TopicPlanner.KnownTopic("id-1", false));
     TopicPlan plan = TopicPlanner.plan(List.of(EVENTS), Map.of(), known, true);
     assertThat(plan.actions()).containsExactly(new TopicAction.Create("events", 6, 3, Map.of("retention.ms", "604800000")));
     var recreated = TopicPlanner.status(List.of(EVENTS), Map.of("events", events("id-2")), plan, Map.of(), known).get(0);
@@ -169,7 +169,7 @@ class TopicPlannerTest {
     assertThat(recreated.ready).isTrue();
 
     var replaced = Map.of("events", events("id-3"));
-    var ourOwn = Map.of("events", new TopicPlanner.KnownTopic("id-2", true, false));
+    var ourOwn = Map.of("events", new TopicPlanner.KnownTopic("id-2", true));
     TopicPlan accept = TopicPlanner.plan(List.of(EVENTS), replaced, ourOwn, true);
     assertThat(accept.isNoop()).isTrue();
     var accepted = TopicPlanner.status(List.of(EVENTS), replaced, accept, Map.of(), ourOwn).get(0);

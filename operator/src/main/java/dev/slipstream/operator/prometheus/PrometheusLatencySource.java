@@ -141,7 +141,7 @@ public final class PrometheusLatencySource implements LatencySource {
     try {
       HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(timeout).GET();
       source.authorization().ifPresent(value -> request.header("Authorization", value));
-      HttpResponse<String> response = http(source).send(request.build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response = source.http().send(request.build(), HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() != 200) {
         LOG.warn("Prometheus source {} ({}) answered {} to {}: {}", source.name(), source.url(), response.statusCode(),
             promql, excerpt(response.body()));
@@ -163,10 +163,6 @@ public final class PrometheusLatencySource implements LatencySource {
       Thread.currentThread().interrupt();
       return null;
     }
-  }
-
-  private static HttpClient http(PrometheusSources.Source source) {
-    return source.http();
   }
 
   /** At most 200 characters of what a server answered, with control characters (log forging) replaced. */

@@ -1,6 +1,5 @@
 package dev.slipstream.operator.prometheus;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -33,8 +32,7 @@ import javax.net.ssl.TrustManagerFactory;
  * takes effect without a restart.
  */
 public final class PrometheusSources {
-  /** The file's shape. */
-  @JsonIgnoreProperties(ignoreUnknown = false)
+  /** The file's shape; an unknown key is refused (FAIL_ON_UNKNOWN_PROPERTIES below). */
   public record File(List<Entry> sources) {}
 
   /** One source as the file declares it. */
