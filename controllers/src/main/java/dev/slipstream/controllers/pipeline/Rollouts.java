@@ -175,10 +175,13 @@ final class Rollouts {
         LatencySource.Sample stable = config.latency().measure(stableTarget);
         signals = signals.withStable(new Signals.Stable(stable.p99LatencyMs(), stable.errorRatePercent(), stable.requests()));
       }
-      if (keySplit && stableTarget != null && before.weight != null) {
-        // the job reports each version's own backlog: whose slowness a growing lag is
+      if (keySplit && stableTarget != null && before.weight != null && config.latency().configured(target)) {
+        // the job reports each version's own backlog: whose slowness a growing lag is. Within two intervals of the
+        // step's start, a side without data is one the job's gauge at this weight has not reached Prometheus for yet
+        boolean settling = before.stepStartedAt != null
+            && now.isBefore(Instant.parse(before.stepStartedAt).plus(RolloutStateMachine.interval(spec).multipliedBy(2)));
         signals = signals.withBacklog(new Signals.Backlog(config.latency().backlog(target, "candidate"),
-            config.latency().backlog(stableTarget, "stable"), before.weight));
+            config.latency().backlog(stableTarget, "stable"), before.weight, settling));
       }
       if (shadowing && spec.shadow != null && spec.shadow.minAgreementPercent != null) {
         signals = signals.withAgreement(world.shadowAgreement(pipeline), spec.shadow.minAgreementPercent);

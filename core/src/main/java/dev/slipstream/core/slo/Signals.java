@@ -33,8 +33,14 @@ public record Signals(String target, Long consumerLag, Long previousLag, Double 
    * @param candidate the candidate's backlog, null without data
    * @param stable the stable version's backlog, null without data
    * @param weightPercent the candidate's share of the keys, 1 to 99
+   * @param settling whether the step began too recently for the job's backlog at this weight to have reached the
+   *     metrics backend: a side without data then is not yet known rather than absent
    */
-  public record Backlog(Double candidate, Double stable, int weightPercent) {
+  public record Backlog(Double candidate, Double stable, int weightPercent, boolean settling) {
+    public Backlog(Double candidate, Double stable, int weightPercent) {
+      this(candidate, stable, weightPercent, false);
+    }
+
     /** How many times longer the candidate's events wait than the stable version's; infinite when only it has any. */
     public double candidateWaitRatio() {
       double perCandidateKey = candidate / weightPercent;
@@ -42,9 +48,14 @@ public record Signals(String target, Long consumerLag, Long previousLag, Double 
       return perStableKey == 0 ? (perCandidateKey == 0 ? 1 : Double.POSITIVE_INFINITY) : perCandidateKey / perStableKey;
     }
 
+    /** A weight that leaves both sides some keys: only then is there a choice of whose the lag is. */
+    public boolean split() {
+      return weightPercent > 0 && weightPercent < 100;
+    }
+
     /** Both sides measured at a weight that leaves both some keys. */
     public boolean measured() {
-      return candidate != null && stable != null && weightPercent > 0 && weightPercent < 100;
+      return candidate != null && stable != null && split();
     }
   }
 

@@ -56,7 +56,7 @@ public final class SloEvaluator {
             : "consumer lag not growing (" + signed(growth) + " to " + count(lag) + ")"));
       }
     }
-    if (s.backlog() != null && s.backlog().measured()) {
+    if (s.backlog() != null) {
       results.replaceAll(r -> attributed(r, s.backlog()));
     }
     if (s.minAgreementPercent() != null) {
@@ -138,12 +138,24 @@ public final class SloEvaluator {
    * A failed lag check under a canary split by key, told whose it is from each side's backlog in the job: the
    * candidate's when its events wait more than {@link #BLAME_WAIT_RATIO} times as long as the stable version's (it
    * fails, saying so); otherwise not the candidate's, and the check has no verdict on it (the rollout holds, under
-   * the noData rule, rather than rolling back a candidate for a lag it does not cause).
+   * the noData rule, rather than rolling back a candidate for a lag it does not cause). Without a side's backlog
+   * while the step is settling, whose the lag is is not known yet: no verdict, as for a lag that is not the
+   * candidate's; later, the check is judged on the pipeline's lag alone and says so.
    */
   private static AnalysisResult attributed(AnalysisResult r, Signals.Backlog b) {
     boolean lagCheck = CONSUMER_LAG.equals(r.metric) || LAG_GROWTH.equals(r.metric);
-    if (!lagCheck || !Verdict.Fail.name().equals(r.verdict)) {
+    if (!lagCheck || !Verdict.Fail.name().equals(r.verdict) || !b.split()) {
       return r;
+    }
+    if (!b.measured()) {
+      String missing = b.candidate() == null && b.stable() == null ? "either version"
+          : b.candidate() == null ? "the candidate" : "the stable version";
+      return b.settling()
+          ? new AnalysisResult(r.metric, r.target, r.value, r.threshold, Verdict.NoData.name(), r.message
+              + "; whose it is not known yet: no backlog from the job for " + missing + " at " + b.weightPercent()
+              + "% so far")
+          : new AnalysisResult(r.metric, r.target, r.value, r.threshold, r.verdict, r.message
+              + "; whose it is not known: no backlog from the job for " + missing + ", judged on the pipeline's lag");
     }
     double ratio = b.candidateWaitRatio();
     String backlogs = "backlog " + String.format(Locale.ROOT, "%.1f", b.candidate()) + " at " + b.weightPercent()

@@ -55,10 +55,32 @@ class LagAttributionTest {
   }
 
   @Test
-  void withoutBothSidesMeasuredOrWithinTheSloTheCheckIsAsBefore() {
+  void aSideWithoutBacklogWhileTheStepSettlesIsNotYetKnownAndHasNoVerdict() {
+    var results = judge(30_000, 20_000, new Signals.Backlog(null, 2.0, 50, true));
+    assertThat(metric(results, SloEvaluator.CONSUMER_LAG).verdict).isEqualTo("NoData");
+    assertThat(metric(results, SloEvaluator.CONSUMER_LAG).message).isEqualTo("pipeline consumer lag 30000 > 10000;"
+        + " whose it is not known yet: no backlog from the job for the candidate at 50% so far");
+    assertThat(Verdict.of(results)).isEqualTo(Verdict.NoData);
+    // its twin: both sides measured within the same settling time, the candidate's lag fails at once
+    assertThat(Verdict.of(judge(30_000, 20_000, new Signals.Backlog(14.0, 2.0, 50, true)))).isEqualTo(Verdict.Fail);
+  }
+
+  @Test
+  void aSideStillWithoutBacklogOnceSettledIsJudgedOnThePipelinesLagAndSaysSo() {
+    var lag = metric(judge(30_000, 20_000, new Signals.Backlog(2.0, null, 50)), SloEvaluator.CONSUMER_LAG);
+    assertThat(lag.verdict).isEqualTo("Fail");
+    assertThat(lag.message).endsWith("; whose it is not known: no backlog from the job for the stable version,"
+        + " judged on the pipeline's lag");
+    assertThat(metric(judge(30_000, 20_000, new Signals.Backlog(null, null, 50)), SloEvaluator.CONSUMER_LAG).message)
+        .contains("for either version");
+  }
+
+  @Test
+  void withoutASplitOrWithinTheSloTheCheckIsAsBefore() {
     assertThat(metric(judge(30_000, 20_000, null), SloEvaluator.CONSUMER_LAG).verdict).isEqualTo("Fail");
-    assertThat(metric(judge(30_000, 20_000, new Signals.Backlog(null, 2.0, 50)), SloEvaluator.CONSUMER_LAG).verdict)
-        .isEqualTo("Fail");
+    var whole = metric(judge(30_000, 20_000, new Signals.Backlog(null, null, 100, true)), SloEvaluator.CONSUMER_LAG);
+    assertThat(whole.verdict).as("every key on the candidate: the lag is its own").isEqualTo("Fail");
+    assertThat(whole.message).isEqualTo("pipeline consumer lag 30000 > 10000");
     var healthy = judge(500, 400, new Signals.Backlog(1.2, 14.8, 10));
     assertThat(metric(healthy, SloEvaluator.CONSUMER_LAG).verdict).isEqualTo("Pass");
     assertThat(metric(healthy, SloEvaluator.CONSUMER_LAG).message).isEqualTo("pipeline consumer lag 500 <= 10000");
