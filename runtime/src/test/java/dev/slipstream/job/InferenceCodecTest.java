@@ -8,6 +8,7 @@ import dev.slipstream.job.inference.InferenceException;
 import dev.slipstream.job.inference.RetryPolicy;
 import dev.slipstream.job.inference.V2Codec;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -38,6 +39,39 @@ class InferenceCodecTest {
     assertThat(unnamed.score()).isNaN();
     assertThatThrownBy(() -> V2Codec.response("{\"error\":\"x\"}".getBytes(StandardCharsets.UTF_8), "m"))
         .isInstanceOf(InferenceException.class).hasMessage("the answer has no outputs");
+  }
+
+  @Test
+  void aBatchIsOneTensorWithTheBatchFirstAndABatchOfOneIsTheSingleRequest() {
+    String body = new String(V2Codec.request(List.of("t-1", "t-2"), List.of(new double[] {1, 2}, new double[] {Double.NaN, 4}),
+        List.of("{}", "{}")), StandardCharsets.UTF_8);
+    assertThat(body).isEqualTo("{\"id\":\"t-1+1\",\"inputs\":[{\"name\":\"features\",\"shape\":[2,2],\"datatype\":\"FP64\","
+        + "\"data\":[1.0,2.0,0.0,4.0]}]}");
+    String raw = new String(V2Codec.request(List.of("a", "b"), java.util.Arrays.asList(null, null), List.of("{\"x\":1}", "{}")),
+        StandardCharsets.UTF_8);
+    assertThat(raw).contains("\"shape\":[2],\"datatype\":\"BYTES\",\"data\":[\"{\\\"x\\\":1}\",\"{}\"]");
+    assertThat(V2Codec.request(List.of("t-1"), List.of(new double[] {3, 2.5}), List.of("{}")))
+        .isEqualTo(V2Codec.request("t-1", new double[] {3, 2.5}, "{}"));
+  }
+
+  @Test
+  void aBatchsAnswerIsSplitRowByRowAndOneWithoutTheBatchDimensionIsRefusedWhole() {
+    byte[] flat = ("{\"model_name\":\"fraud\",\"model_version\":\"3\",\"outputs\":["
+        + "{\"name\":\"score\",\"shape\":[3,1],\"datatype\":\"FP64\",\"data\":[0.1,0.2,0.3]},"
+        + "{\"name\":\"label\",\"shape\":[3],\"datatype\":\"BYTES\",\"data\":[\"a\",\"b\",\"c\"]}]}")
+        .getBytes(StandardCharsets.UTF_8);
+    List<V2Codec.Answer> answers = V2Codec.responses(flat, "x", 3);
+    assertThat(answers).extracting(V2Codec.Answer::score).containsExactly(0.1, 0.2, 0.3);
+    assertThat(answers).extracting(V2Codec.Answer::modelVersion).containsOnly("3");
+    assertThat(answers.get(1).outputs()).isEqualTo("{\"score\":[0.2],\"label\":[\"b\"]}");
+    byte[] nested = "{\"outputs\":[{\"name\":\"score\",\"data\":[[0.5,0.6],[0.7,0.8]]}]}".getBytes(StandardCharsets.UTF_8);
+    assertThat(V2Codec.responses(nested, "m", 2).get(1).outputs()).isEqualTo("{\"score\":[[0.7,0.8]]}");
+    byte[] single = ("{\"outputs\":[{\"name\":\"score\",\"shape\":[1,1],\"data\":[0.9]}]}").getBytes(StandardCharsets.UTF_8);
+    assertThatThrownBy(() -> V2Codec.responses(single, "m", 3)).isInstanceOf(InferenceException.class)
+        .hasMessage("output 'score' has a batch dimension of 1, not 3");
+    byte[] uneven = "{\"outputs\":[{\"name\":\"score\",\"data\":[0.1,0.2]}]}".getBytes(StandardCharsets.UTF_8);
+    assertThatThrownBy(() -> V2Codec.responses(uneven, "m", 3)).isInstanceOf(InferenceException.class)
+        .hasMessage("output 'score' has 2 values, not a multiple of the batch of 3");
   }
 
   @Test

@@ -114,8 +114,11 @@ class ScoringJobIT {
 
     // the job's metrics, as Prometheus scrapes them
     String metrics = scrape();
-    assertThat(metrics).contains("slipstream_inference_requests_total{model=\"fraud\",model_version=\"1\",namespace=\"scored\","
-        + "outcome=\"ok\",pipeline=\"fraud-scoring\",role=\"primary\"} 60.0");
+    // in batches (the example's model declares batches of up to 32): every event in exactly one request
+    assertThat(metrics).contains("slipstream_inference_batch_size_sum{model_version=\"unknown\",namespace=\"scored\","
+        + "pipeline=\"fraud-scoring\",role=\"primary\"} 60.0");
+    assertThat(metrics).containsPattern("slipstream_inference_requests_total\\{model=\"fraud\",model_version=\"1\","
+        + "namespace=\"scored\",outcome=\"ok\",pipeline=\"fraud-scoring\",role=\"primary\"} [1-9][0-9]?\\.0");
     assertThat(metrics).contains("slipstream_events_consumed_total{namespace=\"scored\",pipeline=\"fraud-scoring\",role=\"primary\","
         + "topic=\"scored-card-transactions\"} 60.0");
     assertThat(metrics).contains("slipstream_decision_latency_seconds_count{model=\"fraud\",model_version=\"1\",namespace=\"scored\"");
@@ -211,18 +214,20 @@ class ScoringJobIT {
     model.answer("fraud", Behaviour.healthy("1").withLatency(150));
     Map<String, String> contract = new HashMap<>(harness.contract("slow", model.url()));
     contract.put(JobContract.MAX_IN_FLIGHT, "4");
+    contract.put(JobContract.BATCH_MAX_SIZE, "2");
     contract.put(JobContract.INFERENCE_TIMEOUT, "5000 ms");
     harness.createTopics(contract, 1);
     String input = contract.get(JobContract.INPUT_TOPICS);
     String group = contract.get(JobContract.CONSUMER_GROUP);
-    long requestsBefore = model.requests();
+    long itemsBefore = model.items();
     LocalJob job = harness.start(contract, 1, checkpoints);
     long t0 = System.currentTimeMillis() - 60_000;
     for (int i = 0; i < 300; i++) {
       harness.send(input, 0, "card-" + (i % 10), new Txn("s" + i, "card-" + (i % 10), i, "m", t0 + i).json());
     }
     harness.flush();
-    // at 4 requests per 150 ms the job takes ~27 events a second: the rest waits in Kafka, not in the job
+    // at 4 requests of at most 2 events per 150 ms the job takes ~53 events a second: the rest waits in Kafka, not in
+    // the job
     AtomicLong highestLag = new AtomicLong();
     await().atMost(PATIENCE).until(() -> {
       job.checkAlive();
@@ -234,8 +239,10 @@ class ScoringJobIT {
     List<JsonNode> results = awaitRecords(job, contract.get(JobContract.OUTPUT_TOPIC), 300);
     await().atMost(PATIENCE).until(() -> harness.lag(group, input) == 0);
     assertThat(results).hasSize(300).allSatisfy(r -> assertThat(r.path("kind").asText()).isEqualTo("scored"));
-    assertThat(model.requests() - requestsBefore).isEqualTo(300);
+    assertThat(model.items() - itemsBefore).as("events sent to the model").isEqualTo(300);
     assertThat(model.maxInFlight()).as("the bound held while the model was fast again").isEqualTo(4);
+    assertThat(model.batchSizes()).as("requests by size: full batches while the bound held").containsKey(2)
+        .allSatisfy((size, count) -> assertThat(size).isLessThanOrEqualTo(2));
   }
 
   @Test
@@ -259,13 +266,13 @@ class ScoringJobIT {
     });
 
     model.answer("fraud", Behaviour.healthy("1").withErrors(100));
-    long before = model.requests();
+    long before = model.items();
     sendBatch(input, "fail", 5, t0 + 1000);
     List<JsonNode> failed = awaitRecords(job, output, 10).stream()
         .filter(r -> r.path("eventId").asText().startsWith("fail")).toList();
     assertThat(failed).hasSize(5).allSatisfy(r ->
         assertThat(r.path("reason").asText()).isEqualTo("error: HTTP 503 from 127.0.0.1"));
-    assertThat(model.requests() - before).as("each event tried once and retried twice").isEqualTo(15);
+    assertThat(model.items() - before).as("each event tried once and retried twice, in whatever batches").isEqualTo(15);
 
     model.answer("fraud", Behaviour.healthy("1"));
     sendBatch(input, "ok", 5, t0 + 2000);
@@ -428,6 +435,7 @@ class ScoringJobIT {
     model.answer("fraud", Behaviour.healthy("1").withLatency(50));
     Map<String, String> contract = new HashMap<>(harness.contract("restart", model.url()));
     contract.put(JobContract.MAX_IN_FLIGHT, "4");
+    contract.put(JobContract.BATCH_MAX_SIZE, "2");
     contract.put(JobContract.INFERENCE_TIMEOUT, "5000 ms");
     harness.createTopics(contract, 2);
     String input = contract.get(JobContract.INPUT_TOPICS);

@@ -27,8 +27,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * A small model server speaking the KServe V2 / Open Inference Protocol over HTTP on loopback, as KServe and
  * Triton do: {@code POST /v2/models/{name}/infer} and {@code GET /v2/health/ready}. Its score is a fixed
  * function of the input (the logistic of a tenth of the sum of the inputs, plus the version's bias), so a test
- * knows what each event should get. How it answers is settable while it runs: latency, share of failures
- * (HTTP 503), no answer at all, and which version answers. It counts requests and the most it had in flight.
+ * knows what each event should get. It takes batches as a batching server does (the input tensor's first dimension,
+ * one score per row) and can cost what a batched model costs: a fixed part per request and a small part per event.
+ * How it answers is settable while it runs: latency, share of failures (HTTP 503), no answer at all, and which
+ * version answers. It counts requests, their sizes and the most it had in flight.
  */
 public final class TestModelServer implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -46,27 +48,38 @@ public final class TestModelServer implements AutoCloseable {
   private final AtomicLong failures = new AtomicLong();
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger maxInFlight = new AtomicInteger();
+  /** Requests by the number of events they carried (the first dimension of their input tensor). */
+  private final Map<Integer, AtomicLong> batchSizes = new ConcurrentHashMap<>();
 
-  /** How one model answers: after {@code latencyMs}, failing {@code errorPercent} of requests, or never ({@code hang}). */
-  public record Behaviour(String version, double latencyMs, double errorPercent, boolean hang, double bias) {
+  /**
+   * How one model answers: after {@code latencyMs} per request plus {@code perItemMs} for each event in it (a
+   * batched model's cost: a fixed part and a small part per item), failing {@code errorPercent} of requests, or never
+   * ({@code hang}).
+   */
+  public record Behaviour(String version, double latencyMs, double errorPercent, boolean hang, double bias, double perItemMs) {
     public static Behaviour healthy(String version) {
-      return new Behaviour(version, 0, 0, false, 0);
+      return new Behaviour(version, 0, 0, false, 0, 0);
     }
 
     public Behaviour withLatency(double ms) {
-      return new Behaviour(version, ms, errorPercent, hang, bias);
+      return new Behaviour(version, ms, errorPercent, hang, bias, perItemMs);
+    }
+
+    /** A batched model: {@code fixedMs} for each request and {@code perItemMs} more for each event in it. */
+    public Behaviour withBatchCost(double fixedMs, double perItem) {
+      return new Behaviour(version, fixedMs, errorPercent, hang, bias, perItem);
     }
 
     public Behaviour withErrors(double percent) {
-      return new Behaviour(version, latencyMs, percent, hang, bias);
+      return new Behaviour(version, latencyMs, percent, hang, bias, perItemMs);
     }
 
     public Behaviour hanging() {
-      return new Behaviour(version, latencyMs, errorPercent, true, bias);
+      return new Behaviour(version, latencyMs, errorPercent, true, bias, perItemMs);
     }
 
     public Behaviour withBias(double b) {
-      return new Behaviour(version, latencyMs, errorPercent, hang, b);
+      return new Behaviour(version, latencyMs, errorPercent, hang, b, perItemMs);
     }
   }
 
@@ -142,11 +155,24 @@ public final class TestModelServer implements AutoCloseable {
     release();
     requests.set(0);
     failures.set(0);
+    batchSizes.clear();
     maxInFlight.set(inFlight.get());
   }
 
   public long requests() {
     return requests.get();
+  }
+
+  /** Requests so far by the number of events each carried. */
+  public Map<Integer, Long> batchSizes() {
+    Map<Integer, Long> sizes = new java.util.TreeMap<>();
+    batchSizes.forEach((size, count) -> sizes.put(size, count.get()));
+    return sizes;
+  }
+
+  /** Events scored so far, over every request. */
+  public long items() {
+    return batchSizes.entrySet().stream().mapToLong(e -> e.getKey() * e.getValue().get()).sum();
   }
 
   public long failures() {
@@ -175,49 +201,65 @@ public final class TestModelServer implements AutoCloseable {
     open.add(ex);
     int now = inFlight.incrementAndGet();
     maxInFlight.accumulateAndGet(now, Math::max);
+    JsonNode request;
+    try {
+      request = JSON.readTree(body);
+    } catch (IOException e) {
+      request = JSON.createObjectNode();
+    }
+    JsonNode input = request.path("inputs").path(0);
+    int rows = Math.max(1, input.path("shape").path(0).asInt(1));
+    batchSizes.computeIfAbsent(rows, r -> new AtomicLong()).incrementAndGet();
     Behaviour b = pick(model);
     if (b.hang()) {
       held.add(ex);
       return;
     }
-    Runnable answer = () -> answer(ex, model, body, b);
-    if (b.latencyMs() > 0) {
-      delays.schedule(answer, Math.round(b.latencyMs() * 1000), TimeUnit.MICROSECONDS);
+    JsonNode parsed = request;
+    Runnable answer = () -> answer(ex, model, parsed, rows, b);
+    double latencyMs = b.latencyMs() + b.perItemMs() * rows;
+    if (latencyMs > 0) {
+      delays.schedule(answer, Math.round(latencyMs * 1000), TimeUnit.MICROSECONDS);
     } else {
       answer.run();
     }
   }
 
-  private void answer(HttpExchange ex, String model, byte[] body, Behaviour b) {
+  /** One score per row of the input: a batch of n is answered with a [n, 1] tensor, its rows in the request's order. */
+  private void answer(HttpExchange ex, String model, JsonNode request, int rows, Behaviour b) {
     try {
       if (b.errorPercent() > 0 && ThreadLocalRandom.current().nextDouble(100) < b.errorPercent()) {
         failures.incrementAndGet();
         respond(ex, 503, "{\"error\":\"model overloaded\"}");
         return;
       }
-      JsonNode request = JSON.readTree(body);
       JsonNode data = request.path("inputs").path(0).path("data");
-      double[] inputs = new double[data.size()];
-      for (int i = 0; i < inputs.length; i++) {
-        inputs[i] = data.get(i).isNumber() ? data.get(i).asDouble() : 0;
+      if (!data.isArray() || data.isEmpty() || data.size() % rows != 0) {
+        failures.incrementAndGet();
+        respond(ex, 400, "{\"error\":\"unreadable request\"}");
+        return;
       }
+      int width = data.size() / rows;
       ObjectNode response = JSON.createObjectNode();
       response.put("model_name", model);
       response.put("model_version", b.version());
       response.put("id", request.path("id").asText());
       ObjectNode output = response.putArray("outputs").addObject();
       output.put("name", "score");
-      output.putArray("shape").add(1).add(1);
+      output.putArray("shape").add(rows).add(1);
       output.put("datatype", "FP64");
-      output.putArray("data").add(score(inputs, b.bias()));
+      var scores = output.putArray("data");
+      for (int r = 0; r < rows; r++) {
+        double[] inputs = new double[width];
+        for (int i = 0; i < width; i++) {
+          JsonNode v = data.get(r * width + i);
+          inputs[i] = v.isNumber() ? v.asDouble() : 0;
+        }
+        scores.add(score(inputs, b.bias()));
+      }
       respond(ex, 200, JSON.writeValueAsString(response));
     } catch (IOException e) {
-      failures.incrementAndGet();
-      try {
-        respond(ex, 400, "{\"error\":\"unreadable request\"}");
-      } catch (IOException ignored) {
-        // the client went away
-      }
+      // the client went away
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.slipstream.core.model;
 
 import dev.slipstream.api.v1alpha1.FeaturesSpec;
+import dev.slipstream.api.v1alpha1.InferenceBatch;
 import dev.slipstream.api.v1alpha1.InferenceSpec;
 import dev.slipstream.api.v1alpha1.ModelVersion;
 import dev.slipstream.api.v1alpha1.StreamingPipeline;
@@ -35,6 +36,8 @@ public final class JobContract {
   public static final String ID_FIELD = "slipstream.event.id-field";
   public static final String FEATURES = "slipstream.features";
   public static final String MAX_IN_FLIGHT = "slipstream.inference.max-in-flight";
+  public static final String BATCH_MAX_SIZE = "slipstream.inference.batch.max-size";
+  public static final String BATCH_MAX_WAIT = "slipstream.inference.batch.max-wait";
   public static final String INFERENCE_TIMEOUT = "slipstream.inference.timeout";
   public static final String INFERENCE_RETRIES = "slipstream.inference.retries";
   public static final String FALLBACK_RESULT = "slipstream.inference.fallback-result";
@@ -105,6 +108,13 @@ public final class JobContract {
     }
     var inference = spec.inference != null ? spec.inference : new InferenceSpec();
     keys.put(MAX_IN_FLIGHT, String.valueOf(inference.maxInFlight));
+    // the job batches as the model takes batches: the pipeline's own choice, or the batch the ModelVersion declares
+    // its server forms; a model that declares none gets one event per request, as it may not take a batch dimension
+    var batch = inference.batch != null ? inference.batch : new InferenceBatch();
+    Integer batchSize = batch.maxSize != null ? batch.maxSize
+        : model.getSpec().batching != null ? model.getSpec().batching.maxBatchSize : null;
+    keys.put(BATCH_MAX_SIZE, String.valueOf(batchSize == null ? 1 : batchSize));
+    keys.put(BATCH_MAX_WAIT, Durations.toFlink(batch.maxWait));
     keys.put(INFERENCE_TIMEOUT, Durations.toFlink(inference.timeout));
     keys.put(INFERENCE_RETRIES, String.valueOf(inference.retries));
     keys.put(FALLBACK_RESULT, inference.fallbackResult);

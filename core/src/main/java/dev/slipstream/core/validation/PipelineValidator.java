@@ -108,6 +108,16 @@ public final class PipelineValidator {
     if (spec.inference != null) {
       bounded(problems, "spec.inference.timeout", spec.inference.timeout, Duration.ofMillis(1), Duration.ofSeconds(60),
           "an event waits at most this for its answer and holds back the events behind it");
+      var batch = spec.inference.batch;
+      if (batch != null) {
+        bounded(problems, "spec.inference.batch.maxWait", batch.maxWait, Duration.ZERO, Duration.ofSeconds(1),
+            "every event in a batch waits up to this long before it is sent");
+        if (batch.maxWait != null && spec.inference.timeout != null && parses(batch.maxWait) && parses(spec.inference.timeout)
+            && Durations.parse(batch.maxWait).compareTo(Durations.parse(spec.inference.timeout)) >= 0) {
+          problems.add("spec.inference.batch.maxWait (" + batch.maxWait + ") must be shorter than spec.inference.timeout ("
+              + spec.inference.timeout + "): an event waiting that long for its batch would always time out");
+        }
+      }
       if (spec.inference.fallbackResult != null && !jsonObject(spec.inference.fallbackResult)) {
         problems.add("spec.inference.fallbackResult must be a JSON object, for example {\"decision\": \"review\"}; "
             + "the job writes it as the result of an event that got no answer");
@@ -234,6 +244,15 @@ public final class PipelineValidator {
       }
     } catch (IllegalArgumentException e) {
       problems.add(field + ": " + e.getMessage());
+    }
+  }
+
+  private static boolean parses(String duration) {
+    try {
+      Durations.parse(duration);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
     }
   }
 

@@ -14,12 +14,19 @@ import io.fabric8.generator.annotation.Size;
     value = "!has(self.timeout) || (duration(self.timeout) >= duration('1ms') && duration(self.timeout) <= duration('60s'))",
     message = "inference.timeout must be between 1ms and 60s: an event waits at most this for its answer and holds back the events behind it",
     reason = "FieldValueInvalid")
+@io.fabric8.generator.annotation.ValidationRule(
+    value = "!has(self.batch) || !has(self.batch.maxWait) || !has(self.timeout) || duration(self.batch.maxWait) < duration(self.timeout)",
+    message = "inference.batch.maxWait must be shorter than inference.timeout: an event waiting that long for its batch would always time out",
+    reason = "FieldValueInvalid")
 public class InferenceSpec {
   @Default("64")
   @Min(1)
   @Max(10000)
-  @JsonPropertyDescription("Most inference requests in flight per job task. When full, the job stops reading and lag grows instead of memory.")
+  @JsonPropertyDescription("Most inference requests in flight per job task (each may carry a batch). When full, the job stops reading and lag grows instead of memory.")
   public Integer maxInFlight = 64;
+
+  @JsonPropertyDescription("Micro-batching: events for the same model version gathered into one request.")
+  public InferenceBatch batch;
 
   @Default("500ms")
   @Pattern(ApiGroup.DURATION_PATTERN)

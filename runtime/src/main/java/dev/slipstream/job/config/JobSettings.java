@@ -35,6 +35,8 @@ public record JobSettings(
     String idField,
     List<FeatureSpec> features,
     int maxInFlight,
+    int batchMaxSize,
+    Duration batchMaxWait,
     Duration inferenceTimeout,
     int retries,
     String fallbackResult,
@@ -110,12 +112,17 @@ public record JobSettings(
         r.optional("slipstream.event.id-field", "id"),
         features,
         r.integer("slipstream.inference.max-in-flight", 64, 1, 10_000),
+        r.integer("slipstream.inference.batch.max-size", 1, 1, 4096),
+        r.duration("slipstream.inference.batch.max-wait", "5 ms", false),
         r.duration("slipstream.inference.timeout", "500 ms", true),
         r.integer("slipstream.inference.retries", 2, 0, 10),
         fallback,
         delivery.equals("exactly-once"),
         role == Role.shadow ? null : conf.get("slipstream.control.dir"),
         r.integer("slipstream.metrics.port", 9400, 0, 65535));
+    if (settings.batchMaxWait.compareTo(Duration.ofSeconds(1)) > 0) {
+      r.problem("slipstream.inference.batch.max-wait", "may be at most 1000 ms: an event waits this long for its batch");
+    }
     if (settings.inputTopics.isEmpty() && r.problems.stream().noneMatch(p -> p.startsWith("slipstream.topics.inputs"))) {
       r.problem("slipstream.topics.inputs", "names no topic");
     }

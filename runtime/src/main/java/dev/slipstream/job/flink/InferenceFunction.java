@@ -4,6 +4,7 @@ import dev.slipstream.job.config.JobSettings;
 import dev.slipstream.job.control.ControlWatcher;
 import dev.slipstream.job.control.JobControl;
 import dev.slipstream.job.event.FeaturedEvent;
+import dev.slipstream.job.inference.Batcher;
 import dev.slipstream.job.inference.InferenceException;
 import dev.slipstream.job.inference.RetryPolicy;
 import dev.slipstream.job.inference.V2Client;
@@ -11,22 +12,27 @@ import dev.slipstream.job.inference.V2Codec;
 import dev.slipstream.job.metrics.JobMetrics;
 import dev.slipstream.job.output.Decision;
 import dev.slipstream.job.output.OutputCodec;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.streaming.api.functions.async.ResultFuture;
 import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
 
 /**
- * Calls the model for each event without blocking, under Flink's async I/O: at most
- * {@code slipstream.inference.max-in-flight} requests per task are in flight, and when they are, Flink stops
- * taking events, so back-pressure reaches Kafka (lag grows, memory does not). An event whose answer does not
+ * Calls the model without blocking, under Flink's async I/O, events gathered into batches per route (one model version
+ * on one side of a split: a batch never mixes versions) of up to {@code slipstream.inference.batch.max-size}, waiting
+ * at most {@code batch.max-wait} to fill: at most {@code slipstream.inference.max-in-flight} requests per task are in
+ * flight, and Flink holds at most that many batches of events, so when they are taken it stops taking events and
+ * back-pressure reaches Kafka (lag grows, memory does not). An event whose answer does not
  * come within the timeout (retries included), or fails for good, gets the static fallback result, marked as a
  * fallback with the reason; so does every event while the control says {@code shed}.
  */
@@ -35,6 +41,8 @@ final class InferenceFunction extends RichAsyncFunction<FeaturedEvent, Decision>
   private final JobSettings settings;
   private transient V2Client client;
   private transient ExecutorService callbacks;
+  private transient ScheduledExecutorService timer;
+  private transient Batcher<JobControl.Route, Item> batcher;
   private transient ControlWatcher control;
   private transient JobMetrics metrics;
   private transient String[] labels;
@@ -59,6 +67,12 @@ final class InferenceFunction extends RichAsyncFunction<FeaturedEvent, Decision>
       return t;
     });
     client = new V2Client(new RetryPolicy(settings.retries()), this::attempted, callbacks);
+    timer = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "slipstream-batches");
+      t.setDaemon(true);
+      return t;
+    });
+    batcher = new Batcher<>(settings.batchMaxSize(), settings.batchMaxWait(), settings.maxInFlight(), this::send, timer);
     if (settings.controlDir() != null) {
       control = ControlWatcher.watch(settings.controlDir(), CONTROL_PERIOD_MS);
     }
@@ -88,29 +102,77 @@ final class InferenceFunction extends RichAsyncFunction<FeaturedEvent, Decision>
           now.fallbackResult() != null ? now.fallbackResult() : settings.fallbackResult(), "shed", version)));
       return;
     }
-    byte[] body = V2Codec.request(e.id, e.features, e.payload);
-    long deadline = System.nanoTime() + settings.inferenceTimeout().toNanos();
     AtomicBoolean answered = new AtomicBoolean();
     pending.put(e, new Pending(answered, version));
     var routed = metrics.routedInFlight.labelValues(labels[0], labels[1], labels[2], route.side(), version);
     metrics.inFlight.labelValues(labels).inc();
     routed.inc();
-    client.infer(route.endpoint(), route.modelName(), route.modelVersion(), body, deadline).whenComplete((answer, error) -> {
-      metrics.inFlight.labelValues(labels).dec();
-      routed.dec();
-      if (!answered.compareAndSet(false, true)) {
-        return; // the timeout answered first
-      }
-      pending.remove(e);
-      Throwable cause = error == null || error instanceof InferenceException || error.getCause() == null ? error : error.getCause();
-      if (cause == null) {
-        result.complete(List.of(scored(e, answer)));
-      } else if (cause instanceof InferenceException ie && ie.isTimeout()) {
-        result.complete(List.of(timedOut(e, version)));
+    batcher.add(route, new Item(e, result, answered, version, routed,
+        System.nanoTime() + settings.inferenceTimeout().toNanos()));
+  }
+
+  /** An event gathered into a batch: where its result goes, whether it has had it, its own deadline. */
+  private record Item(FeaturedEvent event, ResultFuture<Decision> result, AtomicBoolean answered, String version,
+      io.prometheus.metrics.core.datapoints.GaugeDataPoint routed, long deadlineNanos) {}
+
+  /**
+   * Sends one batch (events for one route) as one request, with the earliest deadline among them; each event gets
+   * its own row of the answer, or, if the request fails, its own fallback, unless Flink's timeout answered it first.
+   * Events already answered by their timeout while they waited are not sent.
+   */
+  private CompletableFuture<?> send(JobControl.Route route, List<Item> batch) {
+    List<Item> live = new ArrayList<>(batch.size());
+    for (Item item : batch) {
+      if (item.answered().get()) {
+        done(item);
       } else {
-        result.complete(List.of(fallback(e, "error: " + cause.getMessage(), settings.fallbackResult(), "error", version)));
+        live.add(item);
       }
-    });
+    }
+    if (live.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    int n = live.size();
+    List<String> ids = new ArrayList<>(n);
+    List<double[]> features = new ArrayList<>(n);
+    List<String> payloads = new ArrayList<>(n);
+    long deadline = Long.MAX_VALUE;
+    for (Item item : live) {
+      ids.add(item.event().id);
+      features.add(item.event().features);
+      payloads.add(item.event().payload);
+      deadline = Math.min(deadline, item.deadlineNanos());
+    }
+    String version = live.get(0).version();
+    metrics.batchSize.labelValues(labels[0], labels[1], labels[2], version).observe(n);
+    return client.infer(route.endpoint(), route.modelName(), route.modelVersion(), V2Codec.request(ids, features, payloads), n,
+        deadline).whenComplete((answers, error) -> {
+          Throwable cause = error == null || error instanceof InferenceException || error.getCause() == null ? error
+              : error.getCause();
+          for (int i = 0; i < n; i++) {
+            Item item = live.get(i);
+            done(item);
+            if (!item.answered().compareAndSet(false, true)) {
+              continue; // the timeout answered first
+            }
+            pending.remove(item.event());
+            FeaturedEvent e = item.event();
+            if (cause == null) {
+              item.result().complete(List.of(scored(e, answers.get(i))));
+            } else if (cause instanceof InferenceException ie && ie.isTimeout()) {
+              item.result().complete(List.of(timedOut(e, item.version())));
+            } else {
+              item.result().complete(List.of(fallback(e, "error: " + cause.getMessage(), settings.fallbackResult(), "error",
+                  item.version())));
+            }
+          }
+        });
+  }
+
+  /** The event no longer waits on the model: out of the in-flight gauges. */
+  private void done(Item item) {
+    metrics.inFlight.labelValues(labels).dec();
+    item.routed().dec();
   }
 
   /**
@@ -163,6 +225,9 @@ final class InferenceFunction extends RichAsyncFunction<FeaturedEvent, Decision>
   public void close() throws Exception {
     if (control != null) {
       control.close();
+    }
+    if (timer != null) {
+      timer.shutdownNow();
     }
     if (callbacks != null) {
       callbacks.shutdownNow();

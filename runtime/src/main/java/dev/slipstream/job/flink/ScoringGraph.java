@@ -85,9 +85,16 @@ public final class ScoringGraph {
     SingleOutputStreamOperator<FeaturedEvent> featured = judged.keyBy(e -> e.key, org.apache.flink.api.common.typeinfo.Types.STRING)
         .process(new FeatureFunction(settings)).name("features").uid("features");
     DataStream<Decision> results = AsyncDataStream.unorderedWait(featured, new InferenceFunction(settings),
-        settings.inferenceTimeout().toMillis(), TimeUnit.MILLISECONDS, settings.maxInFlight())
+        settings.inferenceTimeout().toMillis(), TimeUnit.MILLISECONDS, asyncCapacity(settings))
         .name("inference").uid("inference");
     return results.union(judged.getSideOutput(LATE), featured.getSideOutput(LATE));
+  }
+
+  /** The most events Flink holds waiting for answers, per task: every request slot with a full batch. */
+  static final int MAX_ASYNC_CAPACITY = 65_536;
+
+  static int asyncCapacity(JobSettings settings) {
+    return (int) Math.min(MAX_ASYNC_CAPACITY, (long) settings.maxInFlight() * settings.batchMaxSize());
   }
 
   static WatermarkStrategy<SourceEvent> watermarks(JobSettings settings) {

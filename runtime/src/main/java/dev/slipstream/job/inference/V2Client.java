@@ -6,6 +6,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -47,12 +48,18 @@ public final class V2Client implements AutoCloseable {
   /** The same, a failed attempt reported against {@code expectedVersion} (null: none). */
   public CompletableFuture<V2Codec.Answer> infer(String endpoint, String model, String expectedVersion, byte[] body,
       long deadlineNanos) {
-    return attempt(URI.create(trimSlash(endpoint) + "/v2/models/" + model + "/infer"), model, expectedVersion, body,
+    return infer(endpoint, model, expectedVersion, body, 1, deadlineNanos).thenApply(answers -> answers.get(0));
+  }
+
+  /** A batch of {@code n} in one request ({@link V2Codec#request(List, List, List)}): one answer per event, in order. */
+  public CompletableFuture<List<V2Codec.Answer>> infer(String endpoint, String model, String expectedVersion, byte[] body,
+      int n, long deadlineNanos) {
+    return attempt(URI.create(trimSlash(endpoint) + "/v2/models/" + model + "/infer"), model, expectedVersion, body, n,
         deadlineNanos, 0);
   }
 
-  private CompletableFuture<V2Codec.Answer> attempt(URI uri, String model, String expectedVersion, byte[] body,
-      long deadlineNanos, int attempt) {
+  private CompletableFuture<List<V2Codec.Answer>> attempt(URI uri, String model, String expectedVersion, byte[] body,
+      int n, long deadlineNanos, int attempt) {
     long remainingMs = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
     if (remainingMs <= 0) {
       return CompletableFuture.failedFuture(InferenceException.timedOut());
@@ -82,9 +89,9 @@ public final class V2Client implements AutoCloseable {
                 RetryPolicy.transientStatus(response.statusCode()));
           } else {
             try {
-              V2Codec.Answer answer = V2Codec.response(response.body(), model);
-              listener.attempt(took, answer.modelName(), answer.modelVersion(), false);
-              return CompletableFuture.completedFuture(answer);
+              List<V2Codec.Answer> answers = V2Codec.responses(response.body(), model, n);
+              listener.attempt(took, answers.get(0).modelName(), answers.get(0).modelVersion(), false);
+              return CompletableFuture.completedFuture(answers);
             } catch (InferenceException e) {
               failure = e;
             }
@@ -93,11 +100,11 @@ public final class V2Client implements AutoCloseable {
           long wait = failure.isTransient()
               ? retries.backoffMillis(attempt + 1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime())) : -1;
           if (wait < 0) {
-            return CompletableFuture.<V2Codec.Answer>failedFuture(failure);
+            return CompletableFuture.<List<V2Codec.Answer>>failedFuture(failure);
           }
           Executor later = CompletableFuture.delayedExecutor(wait, TimeUnit.MILLISECONDS);
           return CompletableFuture.supplyAsync(() -> null, later)
-              .thenCompose(ignored -> attempt(uri, model, expectedVersion, body, deadlineNanos, attempt + 1));
+              .thenCompose(ignored -> attempt(uri, model, expectedVersion, body, n, deadlineNanos, attempt + 1));
         })
         .thenCompose(f -> f);
   }

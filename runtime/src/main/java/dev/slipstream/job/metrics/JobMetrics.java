@@ -22,6 +22,7 @@ public final class JobMetrics {
   public final Counter consumed;
   public final Counter produced;
   public final Gauge inFlight;
+  public final Histogram batchSize;
   public final Gauge routedInFlight;
   public final Counter timeouts;
   public final Counter fallbacks;
@@ -53,7 +54,13 @@ public final class JobMetrics {
     produced = Counter.builder().name("slipstream_records_produced_total")
         .help("Records written: scored, fallback or late").labelNames("namespace", "pipeline", "role", "kind").register(registry);
     inFlight = Gauge.builder().name("slipstream_inference_in_flight")
-        .help("Inference requests in flight in this process").labelNames("namespace", "pipeline", "role").register(registry);
+        .help("Events waiting for their model's answer in this process, gathered into a batch or sent")
+        .labelNames("namespace", "pipeline", "role").register(registry);
+    batchSize = Histogram.builder().name("slipstream_inference_batch_size")
+        .help("Events in each inference request, per version it was sent to")
+        .labelNames("namespace", "pipeline", "role", "model_version")
+        .classicOnly().classicUpperBounds(1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096)
+        .register(registry);
     routedInFlight = Gauge.builder().name("slipstream_routed_in_flight")
         .help("Events routed to each side of a canary split by key (stable or candidate) and not yet decided, per"
             + " version expected to answer: the version's own processing backlog, which tells whose slowness makes the"
