@@ -168,7 +168,9 @@ public final class Bench {
             + "\"fanOut\":{\"pipelines\":%d,\"createdSeconds\":%.2f,\"halfReadySeconds\":%.2f,\"reconcileCpuMsPerPipeline\":%.2f,\"processCpuSeconds\":%.1f,\"readySeconds\":%.2f,\"targetSeconds\":10,\"floorReadySeconds\":%.2f,\"writesPerPipeline\":%.2f,"
             + "\"minimumWrites\":%d,\"requestsPerPipeline\":%.2f,\"idleResyncWrites\":%d,\"heapMiB\":%.0f,\"operatorHeapMiB\":%.0f,\"operatorHeapTargetMiB\":256,"
             + "\"startUpReadySeconds\":%.2f,\"startUpLeadingSeconds\":%.2f,\"startUpTargetSeconds\":5,\"restartResyncWrites\":%d},"
-            + "\"job\":{\"events\":%d,\"modelLatencyMs\":%.0f,\"eventsPerSecond\":%.1f,\"passThroughPerSecond\":%.1f,\"ratio\":%.4f,"
+            + "\"job\":{\"events\":%d,\"modelLatencyMs\":%.0f,\"modelPerEventMs\":%.2f,\"meanBatch\":%.1f,\"eventsPerSecond\":%.1f,"
+            + "\"passThroughPerSecond\":%.1f,\"featuresOnlyPerSecond\":%.1f,\"ratio\":%.4f,\"ratioTarget\":0.5,"
+            + "\"modelShare\":%.4f,\"firstResultSeconds\":%.2f,"
             + "\"steadyRate\":%.1f,\"steadyP50Ms\":%.1f,\"steadyP99Ms\":%.1f,\"burstRate\":%.1f,\"burstP50Ms\":%.1f,"
             + "\"burstP99Ms\":%.1f,\"burstMaxLag\":%d,\"drainSeconds\":%.2f},"
             + "\"signals\":{\"pipelines\":%d,\"partitions\":%d,\"roundMillis\":%.1f,\"targetMillis\":500,\"roundRequests\":%d,"
@@ -179,7 +181,9 @@ public final class Bench {
         fanOut.pipelines(), fanOut.created(), fanOut.halfReady(), fanOut.reconcileCpuMsPerPipeline(), fanOut.processCpuSeconds(), fanOut.seconds(), floorSeconds, fanOut.writesPerPipeline(), FanOut.MINIMUM_WRITES,
         fanOut.requestsPerPipeline(), fanOut.idleWrites(), heapMiB, operatorHeapMiB, fanOut.startUp().ready().toMillis() / 1000.0,
         fanOut.startUp().leading().toMillis() / 1000.0, fanOut.restartWrites(),
-        job.events(), JobBench.MODEL_LATENCY_MS, job.jobPerSecond(), job.passThroughPerSecond(), job.ratio(), job.steadyRate(),
+        job.events(), JobBench.MODEL_LATENCY_MS, JobBench.MODEL_PER_ITEM_MS, job.meanBatch(), job.jobPerSecond(),
+        job.passThroughPerSecond(), job.featuresOnlyPerSecond(), job.ratio(), job.modelShare(), job.firstResultSeconds(),
+        job.steadyRate(),
         job.steadyP50Ms(), job.steadyP99Ms(), job.burstRate(), job.burstP50Ms(), job.burstP99Ms(), job.burstMaxLag(),
         job.drainSeconds(), signals.pipelines(), signals.partitions(), signals.roundMillis(), signals.roundRequests(),
         signals.firstLookMillis(), signals.firstLookRequests(), signals.aloneMillis(), signals.aloneRequests(),

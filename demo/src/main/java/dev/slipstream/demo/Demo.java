@@ -101,6 +101,7 @@ public final class Demo {
         ladder(client, feed);
         feed.stop();
         accounting(client, kafka, feed);
+        batches(serving.batchSizes());
       }
       if (keepRunning) {
         OUT.printf("%nStill running. Try: kubectl --server=%s --insecure-skip-tls-verify get sp -A   (Ctrl-C stops)%n", api.url());
@@ -158,6 +159,20 @@ public final class Demo {
     long distinct = results.stream().map(r -> r.path("eventId").asText()).distinct().count();
     OUT.printf("%n%d card transactions in; %d records out, one per transaction (%d distinct ids): %s%n", feed.sent(),
         results.size(), distinct, byKind);
+  }
+
+  /** The batches the job sent, as the model servers saw them: events gathered per version, up to the model's size. */
+  private static void batches(Map<Integer, Long> sizes) {
+    long requests = sizes.values().stream().mapToLong(Long::longValue).sum();
+    long events = sizes.entrySet().stream().mapToLong(e -> e.getKey() * e.getValue()).sum();
+    Map<String, Long> buckets = new java.util.LinkedHashMap<>();
+    sizes.forEach((size, count) -> {
+      int upper = Integer.highestOneBit(size) == size ? size : Integer.highestOneBit(size) * 2;
+      int lower = upper == 1 ? 1 : upper / 2 + 1;
+      buckets.merge(lower == upper ? String.valueOf(upper) : lower + "-" + upper, count, Long::sum);
+    });
+    OUT.printf("%d inference requests carried %d events, %.1f a request on average (requests by events in them: %s)%n",
+        requests, events, events / (double) Math.max(1, requests), buckets);
   }
 
   /** Two rollouts of the fraud model, printed as a timeline: a healthy one, then one its SLO rolls back. */

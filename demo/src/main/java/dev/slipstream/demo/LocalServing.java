@@ -108,6 +108,14 @@ public final class LocalServing implements AutoCloseable {
     return (Map<String, Object>) spec.getOrDefault("predictor", Map.of());
   }
 
+  /** Requests to every model server so far, by the number of events each carried. */
+  Map<Integer, Long> batchSizes() {
+    Map<Integer, Long> sizes = new java.util.TreeMap<>();
+    java.util.stream.Stream.concat(services.values().stream(), java.util.stream.Stream.of(latest))
+        .forEach(server -> server.batchSizes().forEach((size, count) -> sizes.merge(size, count, Long::sum)));
+    return sizes;
+  }
+
   @Override
   public void close() {
     poll.shutdownNow();

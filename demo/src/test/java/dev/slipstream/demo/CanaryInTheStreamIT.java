@@ -74,7 +74,7 @@ class CanaryInTheStreamIT {
     serving = new LocalServing(stack.client, NS, Map.of("fraud-v1", 20.0));
     flink = new LocalFlink(stack.client, NS, serving, work);
     // the fraud example without its ShedPolicy (whose ladder would hold rollouts under a backlog), its job bounded to
-    // 8 requests in flight per task and waiting up to 1 s for an answer
+    // 8 requests of one event in flight per task and waiting up to 1 s for an answer
     for (GenericKubernetesResource o : Manifests.withBootstrapServers(Manifests.read(Manifests.examples()
         .resolve("fraud-scoring.yaml")), stack.kafka.bootstrapServers())) {
       if ("ShedPolicy".equals(o.getKind())) {
@@ -86,6 +86,10 @@ class CanaryInTheStreamIT {
         p.getSpec().serving.slo.maxConsumerLag = 1000L;
         p.getSpec().inference.maxInFlight = 8;
         p.getSpec().inference.timeout = "1s";
+        // one event a request: the versions below are slow or failing per request, and a batch of 32 would make a
+        // version that takes 400 ms a request fast enough for any backlog (batching has its tests in the runtime)
+        p.getSpec().inference.batch = new dev.slipstream.api.v1alpha1.InferenceBatch();
+        p.getSpec().inference.batch.maxSize = 1;
         assertThat(p.getSpec().rollout).as("the split is left to its default").isNull();
       }
       stack.client.resource(created).create();

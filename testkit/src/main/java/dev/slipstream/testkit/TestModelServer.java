@@ -1,8 +1,8 @@
 package dev.slipstream.testkit;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -201,22 +201,15 @@ public final class TestModelServer implements AutoCloseable {
     open.add(ex);
     int now = inFlight.incrementAndGet();
     maxInFlight.accumulateAndGet(now, Math::max);
-    JsonNode request;
-    try {
-      request = JSON.readTree(body);
-    } catch (IOException e) {
-      request = JSON.createObjectNode();
-    }
-    JsonNode input = request.path("inputs").path(0);
-    int rows = Math.max(1, input.path("shape").path(0).asInt(1));
+    Request request = Request.parse(body);
+    int rows = request.rows();
     batchSizes.computeIfAbsent(rows, r -> new AtomicLong()).incrementAndGet();
     Behaviour b = pick(model);
     if (b.hang()) {
       held.add(ex);
       return;
     }
-    JsonNode parsed = request;
-    Runnable answer = () -> answer(ex, model, parsed, rows, b);
+    Runnable answer = () -> answer(ex, model, request, b);
     double latencyMs = b.latencyMs() + b.perItemMs() * rows;
     if (latencyMs > 0) {
       delays.schedule(answer, Math.round(latencyMs * 1000), TimeUnit.MICROSECONDS);
@@ -225,42 +218,102 @@ public final class TestModelServer implements AutoCloseable {
     }
   }
 
+  /**
+   * What the server reads of a V2 request: its id, the first input's shape and its values (a text value counts as
+   * 0), read as a stream: a model stand-in that built a tree of every request took as much of the machine's cores
+   * as the job it served.
+   */
+  private record Request(String id, int rows, double[] data, boolean readable) {
+    static Request parse(byte[] body) {
+      String id = "";
+      int rows = 1;
+      double[] data = new double[0];
+      boolean readable = false;
+      try (JsonParser p = JSON.getFactory().createParser(body)) {
+        if (p.nextToken() != JsonToken.START_OBJECT) {
+          return new Request(id, rows, data, false);
+        }
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+          String field = p.currentName();
+          p.nextToken();
+          if ("id".equals(field)) {
+            id = p.getValueAsString("");
+          } else if ("inputs".equals(field) && p.currentToken() == JsonToken.START_ARRAY) {
+            boolean first = true;
+            while (p.nextToken() == JsonToken.START_OBJECT) {
+              while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                p.nextToken();
+                if (first && "shape".equals(name) && p.currentToken() == JsonToken.START_ARRAY) {
+                  p.nextToken();
+                  rows = Math.max(1, p.getValueAsInt(1));
+                  p.skipChildren();
+                  while (p.currentToken() != JsonToken.END_ARRAY) {
+                    p.nextToken();
+                  }
+                } else if (first && "data".equals(name) && p.currentToken() == JsonToken.START_ARRAY) {
+                  double[] values = new double[16];
+                  int n = 0;
+                  while (p.nextToken() != JsonToken.END_ARRAY) {
+                    if (n == values.length) {
+                      values = java.util.Arrays.copyOf(values, n * 2);
+                    }
+                    values[n++] = p.currentToken().isNumeric() ? p.getDoubleValue() : 0;
+                    p.skipChildren();
+                  }
+                  data = java.util.Arrays.copyOf(values, n);
+                  readable = true;
+                } else {
+                  p.skipChildren();
+                }
+              }
+              first = false;
+            }
+          } else {
+            p.skipChildren();
+          }
+        }
+      } catch (IOException e) {
+        return new Request(id, rows, data, false);
+      }
+      return new Request(id, rows, data, readable);
+    }
+  }
+
   /** One score per row of the input: a batch of n is answered with a [n, 1] tensor, its rows in the request's order. */
-  private void answer(HttpExchange ex, String model, JsonNode request, int rows, Behaviour b) {
+  private void answer(HttpExchange ex, String model, Request request, Behaviour b) {
     try {
       if (b.errorPercent() > 0 && ThreadLocalRandom.current().nextDouble(100) < b.errorPercent()) {
         failures.incrementAndGet();
         respond(ex, 503, "{\"error\":\"model overloaded\"}");
         return;
       }
-      JsonNode data = request.path("inputs").path(0).path("data");
-      if (!data.isArray() || data.isEmpty() || data.size() % rows != 0) {
+      int rows = request.rows();
+      double[] data = request.data();
+      if (!request.readable() || data.length == 0 || data.length % rows != 0) {
         failures.incrementAndGet();
         respond(ex, 400, "{\"error\":\"unreadable request\"}");
         return;
       }
-      int width = data.size() / rows;
-      ObjectNode response = JSON.createObjectNode();
-      response.put("model_name", model);
-      response.put("model_version", b.version());
-      response.put("id", request.path("id").asText());
-      ObjectNode output = response.putArray("outputs").addObject();
-      output.put("name", "score");
-      output.putArray("shape").add(rows).add(1);
-      output.put("datatype", "FP64");
-      var scores = output.putArray("data");
+      int width = data.length / rows;
+      StringBuilder json = new StringBuilder(96 + rows * 24).append("{\"model_name\":").append(quote(model))
+          .append(",\"model_version\":").append(quote(b.version())).append(",\"id\":").append(quote(request.id()))
+          .append(",\"outputs\":[{\"name\":\"score\",\"shape\":[").append(rows)
+          .append(",1],\"datatype\":\"FP64\",\"data\":[");
       for (int r = 0; r < rows; r++) {
-        double[] inputs = new double[width];
-        for (int i = 0; i < width; i++) {
-          JsonNode v = data.get(r * width + i);
-          inputs[i] = v.isNumber() ? v.asDouble() : 0;
+        if (r > 0) {
+          json.append(',');
         }
-        scores.add(score(inputs, b.bias()));
+        json.append(score(java.util.Arrays.copyOfRange(data, r * width, (r + 1) * width), b.bias()));
       }
-      respond(ex, 200, JSON.writeValueAsString(response));
+      respond(ex, 200, json.append("]}]}").toString());
     } catch (IOException e) {
       // the client went away
     }
+  }
+
+  private static String quote(String text) throws IOException {
+    return JSON.writeValueAsString(text);
   }
 
   private void respond(HttpExchange ex, int status, String json) throws IOException {

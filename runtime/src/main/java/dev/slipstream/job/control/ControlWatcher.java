@@ -49,6 +49,24 @@ public final class ControlWatcher implements AutoCloseable {
     return data.get();
   }
 
+  /**
+   * The control these keys give for a job on {@code endpoint} and {@code modelName}: read once per change of the
+   * ConfigMap, not once per event.
+   */
+  public JobControl control(String endpoint, String modelName) {
+    Map<String, String> now = data.get();
+    Cached c = cached;
+    if (c == null || c.data() != now || !c.endpoint().equals(endpoint) || !c.modelName().equals(modelName)) {
+      c = new Cached(now, endpoint, modelName, JobControl.from(now, endpoint, modelName));
+      cached = c;
+    }
+    return c.control();
+  }
+
+  private volatile Cached cached;
+
+  private record Cached(Map<String, String> data, String endpoint, String modelName, JobControl control) {}
+
   /** Calls {@code listener} after every read that changed something. */
   public void onChange(Consumer<Map<String, String>> listener) {
     listeners.add(listener);
@@ -68,8 +86,9 @@ public final class ControlWatcher implements AutoCloseable {
         return; // mid-swap or unreadable: keep what we had, read again next time
       }
     }
-    Map<String, String> before = data.getAndSet(Map.copyOf(now));
-    if (!before.equals(now)) {
+    // the same map while nothing changes: the control read from it is kept as long (see control())
+    if (!data.get().equals(now)) {
+      data.set(Map.copyOf(now));
       listeners.forEach(l -> l.accept(data.get()));
     }
   }

@@ -34,7 +34,7 @@ final class DecisionSerializer implements KafkaRecordSerializationSchema<Decisio
     metrics.produced.labelValues(settings.namespace(), settings.pipeline(), settings.role().name(), d.kind).inc();
     String topic = d.isLate() ? settings.lateTopic() : settings.outputTopic();
     byte[] key = d.key == null ? null : d.key.getBytes(StandardCharsets.UTF_8);
-    return new ProducerRecord<>(topic, null, d.decidedAt, key, OutputCodec.toJson(d).getBytes(StandardCharsets.UTF_8));
+    return new ProducerRecord<>(topic, null, d.decidedAt, key, OutputCodec.toJsonBytes(d));
   }
 
   /** The topics written, so the sink can find its own open transactions on them after a restart. */

@@ -89,7 +89,7 @@ final class InferenceFunction extends RichAsyncFunction<FeaturedEvent, Decision>
   /** The control in force now: the ConfigMap's, or normal operation on the contract's endpoint. */
   JobControl control() {
     return control == null ? JobControl.normal(settings.endpoint(), settings.modelName())
-        : JobControl.from(control.data(), settings.endpoint(), settings.modelName());
+        : control.control(settings.endpoint(), settings.modelName());
   }
 
   @Override

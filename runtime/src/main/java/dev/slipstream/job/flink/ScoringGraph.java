@@ -58,6 +58,9 @@ public final class ScoringGraph {
     defaults.put("execution.checkpointing.interval", DEFAULT_CHECKPOINT_INTERVAL_MS + " ms");
     defaults.put("execution.checkpointing.unaligned.enabled", "true");
     defaults.put("execution.buffer-timeout.interval", "5 ms");
+    // records pass between chained operators without a copy: no function here keeps or changes a record it has
+    // emitted, and the async operator copies what it holds
+    defaults.put("pipeline.object-reuse", "true");
     defaults.keySet().removeAll(conf.keySet());
     env.configure(Configuration.fromMap(defaults));
   }

@@ -2,7 +2,6 @@ package dev.slipstream.job.flink;
 
 import dev.slipstream.job.config.JobSettings;
 import dev.slipstream.job.control.ControlWatcher;
-import dev.slipstream.job.control.JobControl;
 import dev.slipstream.job.event.SourceEvent;
 import dev.slipstream.job.metrics.JobMetrics;
 import org.apache.flink.api.common.operators.MailboxExecutor;
@@ -51,7 +50,7 @@ final class TopicGate extends AbstractStreamOperator<SourceEvent> implements One
   }
 
   private boolean paused() {
-    return JobControl.from(control.data(), settings.endpoint(), settings.modelName()).pauseTopics().contains(topic);
+    return control.control(settings.endpoint(), settings.modelName()).pauseTopics().contains(topic);
   }
 
   @Override

@@ -1,6 +1,11 @@
 package dev.slipstream.job.output;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import dev.slipstream.job.Json;
 import dev.slipstream.job.event.SourceEvent;
 import dev.slipstream.job.features.FeatureSpec;
@@ -12,17 +17,37 @@ public final class OutputCodec {
   private OutputCodec() {}
 
   public static String featuresJson(List<FeatureSpec> specs, double[] values) {
-    ObjectNode node = Json.object();
+    StringBuilder json = new StringBuilder(16 * specs.size() + 2).append('{');
     for (int i = 0; i < specs.size(); i++) {
-      if (Double.isNaN(values[i])) {
-        node.putNull(specs.get(i).name());
-      } else if (values[i] == Math.rint(values[i]) && Math.abs(values[i]) < 1e15) {
-        node.put(specs.get(i).name(), (long) values[i]);
+      if (i > 0) {
+        json.append(',');
+      }
+      json.append(quoted(specs.get(i).name())).append(':');
+      double v = values[i];
+      if (Double.isNaN(v)) {
+        json.append("null");
+      } else if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+        json.append((long) v);
+      } else if (Double.isInfinite(v)) {
+        json.append('"').append(v).append('"');
       } else {
-        node.put(specs.get(i).name(), values[i]);
+        json.append(v);
       }
     }
-    return Json.write(node);
+    return json.append('}').toString();
+  }
+
+  private static final java.util.Map<String, String> QUOTED = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** A feature's name as a JSON string (a pipeline has a handful: each is quoted once). */
+  private static String quoted(String name) {
+    return QUOTED.computeIfAbsent(name, n -> {
+      try {
+        return Json.MAPPER.writeValueAsString(n);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
   }
 
   /** The late-events record of an event that was not scored, carrying the event as it was read. */
@@ -60,35 +85,73 @@ public final class OutputCodec {
   }
 
   public static String toJson(Decision d) {
-    ObjectNode node = Json.object();
-    node.put("kind", d.kind);
-    node.put("eventId", d.eventId);
-    node.put("key", d.key);
-    node.put("eventTime", d.eventTime);
-    node.put("topic", d.topic);
-    node.put("partition", d.partition);
-    node.put("offset", d.offset);
-    if (!d.isLate()) {
-      node.put("modelName", d.modelName);
-      node.put("modelVersion", d.modelVersion);
-      if (Double.isNaN(d.score)) {
-        node.putNull("score");
-      } else {
-        node.put("score", d.score);
+    return new String(toJsonBytes(d), StandardCharsets.UTF_8);
+  }
+
+  /**
+   * The record's JSON, written field by field: a scored result's outputs and every record's features are JSON this
+   * job wrote itself and go in as they are; any other text (a fallback result, a late event) is embedded as JSON when
+   * it is, else as a string holding it, so nothing is lost.
+   */
+  public static byte[] toJsonBytes(Decision d) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(384);
+    try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(bytes)) {
+      g.writeStartObject();
+      g.writeStringField("kind", d.kind);
+      g.writeStringField("eventId", d.eventId);
+      g.writeStringField("key", d.key);
+      g.writeNumberField("eventTime", d.eventTime);
+      g.writeStringField("topic", d.topic);
+      g.writeNumberField("partition", d.partition);
+      g.writeNumberField("offset", d.offset);
+      if (!d.isLate()) {
+        g.writeStringField("modelName", d.modelName);
+        g.writeStringField("modelVersion", d.modelVersion);
+        if (Double.isNaN(d.score)) {
+          g.writeNullField("score");
+        } else {
+          g.writeNumberField("score", d.score);
+        }
+        g.writeFieldName("result");
+        embed(g, d.result, Decision.SCORED.equals(d.kind));
+        g.writeFieldName("features");
+        embed(g, d.features, true);
+        g.writeBooleanField("fallback", Decision.FALLBACK.equals(d.kind));
+        g.writeBooleanField("late", d.late);
       }
-      node.set("result", d.result == null ? null : Json.readOrText(d.result));
-      node.set("features", d.features == null ? null : Json.readOrText(d.features));
-      node.put("fallback", Decision.FALLBACK.equals(d.kind));
-      node.put("late", d.late);
+      if (d.reason != null) {
+        g.writeStringField("reason", d.reason);
+      }
+      if (d.isLate()) {
+        g.writeFieldName("event");
+        embed(g, d.payload, false);
+      }
+      g.writeNumberField("decidedAt", d.decidedAt);
+      g.writeNumberField("latencyMs", d.latencyMs);
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    if (d.reason != null) {
-      node.put("reason", d.reason);
+    return bytes.toByteArray();
+  }
+
+  /** The last text parsed for embedding (a pipeline's fallback result is the same text every time), and its JSON. */
+  private static volatile Parsed lastParsed = new Parsed("", Json.readOrText(""));
+
+  private record Parsed(String text, JsonNode json) {}
+
+  private static void embed(JsonGenerator g, String text, boolean ownJson) throws IOException {
+    if (text == null) {
+      g.writeNull();
+    } else if (ownJson) {
+      g.writeRawValue(text);
+    } else {
+      Parsed last = lastParsed;
+      if (!last.text().equals(text)) {
+        last = new Parsed(text, Json.readOrText(text));
+        lastParsed = last;
+      }
+      g.writeTree(last.json());
     }
-    if (d.isLate()) {
-      node.set("event", Json.readOrText(d.payload));
-    }
-    node.put("decidedAt", d.decidedAt);
-    node.put("latencyMs", d.latencyMs);
-    return Json.write(node);
   }
 }
