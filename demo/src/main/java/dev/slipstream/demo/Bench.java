@@ -24,8 +24,9 @@ import java.util.Map;
  * <p>Attribution ({@link Attribution}): a candidate at 5% of the keys, its p99 event to decision as measured from the
  * job's per-version histogram beside the exact p99 of its decisions on the output topic.
  *
- * <p>The reference job ({@link JobBench}): events per second beside a plain Kafka pass-through, and the
- * event-to-decision latency at half that rate and under a burst of twice it.
+ * <p>The reference job ({@link JobBench}): events per second with a batched model, beside the job with inference
+ * off and a plain Kafka pass-through, and the event-to-decision latency at half that rate and under a burst of twice
+ * it.
  */
 public final class Bench {
   private static final Duration INTERVAL = Reactions.INTERVAL;

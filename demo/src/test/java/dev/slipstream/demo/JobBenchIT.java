@@ -13,10 +13,13 @@ class JobBenchIT {
   @Test
   void measuresEveryFigure(@TempDir Path work) {
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-      JobBench.Figures f = JobBench.run(kafka, 2_000, Duration.ofSeconds(2), Duration.ofSeconds(1), work);
+      JobBench.Figures f = JobBench.run(kafka, 2_000, Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(1), work);
       assertThat(f.events()).isEqualTo(2_000);
       assertThat(f.jobPerSecond()).isPositive();
       assertThat(f.passThroughPerSecond()).isPositive();
+      assertThat(f.featuresOnlyPerSecond()).isPositive();
+      assertThat(f.meanBatch()).as("events per request").isGreaterThanOrEqualTo(1);
+      assertThat(f.firstResultSeconds()).isPositive();
       assertThat(f.steadyP50Ms()).isNotNaN().isLessThanOrEqualTo(f.steadyP99Ms());
       assertThat(f.burstP50Ms()).isNotNaN().isLessThanOrEqualTo(f.burstP99Ms());
       assertThat(f.drainSeconds()).isGreaterThanOrEqualTo(0);
