@@ -434,6 +434,7 @@ class ScoringJobIT {
   void nothingIsLostOrWrittenTwiceAcrossARestartFromACheckpoint(@TempDir Path checkpoints) {
     model.answer("fraud", Behaviour.healthy("1").withLatency(50));
     Map<String, String> contract = new HashMap<>(harness.contract("restart", model.url()));
+    // batches of two, four in flight at 50 ms each: every checkpoint is taken with batches in flight
     contract.put(JobContract.MAX_IN_FLIGHT, "4");
     contract.put(JobContract.BATCH_MAX_SIZE, "2");
     contract.put(JobContract.INFERENCE_TIMEOUT, "5000 ms");

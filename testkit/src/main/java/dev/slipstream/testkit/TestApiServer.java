@@ -42,6 +42,7 @@ public final class TestApiServer implements AutoCloseable {
   }
 
   private final AdmissionValidator admission;
+  private final ApiDiscovery discovery;
   private final AdmittingDispatcher dispatcher;
   private final KubernetesMockServer server;
   private final KubernetesClient client;
@@ -53,6 +54,7 @@ public final class TestApiServer implements AutoCloseable {
 
   private TestApiServer(List<CustomResourceDefinition> crds) {
     this.admission = new AdmissionValidator(crds);
+    this.discovery = new ApiDiscovery(crds);
     this.dispatcher = new AdmittingDispatcher();
     this.server = new KubernetesMockServer(new Context(MAPPER), new MockWebServer(), new HashMap<>(), dispatcher, false);
     server.init(java.net.InetAddress.getLoopbackAddress(), 0);
@@ -270,6 +272,9 @@ public final class TestApiServer implements AutoCloseable {
               + " resource \\\"secrets\\\" in API group \\\"\\\" in the namespace \\\"" + namespace + "\\\"\"}");
         }
       }
+      if (method == HttpMethod.GET) {
+        return read(request);
+      }
       if (method != HttpMethod.POST && method != HttpMethod.PUT && method != HttpMethod.PATCH && method != HttpMethod.DELETE) {
         return super.dispatch(request);
       }
@@ -289,6 +294,12 @@ public final class TestApiServer implements AutoCloseable {
         return rulesReview(body);
       }
       if (method == HttpMethod.PATCH && isMergePatch(request)) {
+        // admission sees the object as the patch would leave it, as a real API server's does (a spec patch only:
+        // status has no rules of its own here)
+        MockResponse refused = path.contains("/status") ? null : admitPatched(request, path, body);
+        if (refused != null) {
+          return refused;
+        }
         RecordedRequest asJsonPatch = mergePatchAsJsonPatch(request, path, body);
         if (asJsonPatch != null) {
           writes.add(new Write(method.name(), path, null, null, List.of(), request.getHeader("User-Agent"),
@@ -320,6 +331,48 @@ public final class TestApiServer implements AutoCloseable {
     }
 
     /**
+     * A read: discovery and OpenAPI as a real API server answers them (the mock would list stored objects), a custom
+     * resource or a list of them as a Table when the client asks for one (kubectl does, for its columns), else what
+     * the mock stores.
+     */
+    private MockResponse read(RecordedRequest request) {
+      String path = request.getPath();
+      String bare = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
+      var answer = discovery.answer(bare);
+      if (answer.isPresent()) {
+        return json(200, answer.get());
+      }
+      if (bare.equals("/openapi/v2") || bare.equals("/swagger-2.0.0.pb-v1")) {
+        // served by a real API server in protobuf only; without it kubectl leaves validation to the server
+        return new MockResponse().setResponseCode(404).setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\","
+            + "\"status\":\"Failure\",\"reason\":\"NotFound\",\"code\":404,\"message\":\"OpenAPI v2 is not served:"
+            + " read /openapi/v3\"}");
+      }
+      String accept = request.getHeader("Accept");
+      var crd = accept != null && accept.contains("as=Table") && !path.contains("watch=") ? discovery.crdOf(bare)
+          : java.util.Optional.<io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition>empty();
+      MockResponse stored = super.dispatch(request);
+      if (crd.isEmpty() || stored.code() != 200) {
+        return stored;
+      }
+      try {
+        JsonNode body = MAPPER.readTree(stored.getBody().getBytes());
+        return json(200, discovery.table(crd.get(), bare.substring(1).split("/")[2], body));
+      } catch (java.io.IOException e) {
+        return new MockResponse().setResponseCode(500).setBody(e.getMessage());
+      }
+    }
+
+    private MockResponse json(int code, JsonNode body) {
+      try {
+        return new MockResponse().setResponseCode(code).setHeader("Content-Type", "application/json")
+            .setBody(MAPPER.writeValueAsString(body));
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    /**
      * A real API server computes a SelfSubjectRulesReview from RBAC (the mock would store it, or refuse it);
      * this one answers as for a cluster administrator, which the tests' clients are.
      */
@@ -336,6 +389,36 @@ public final class TestApiServer implements AutoCloseable {
         return new MockResponse().setResponseCode(201).setBody(MAPPER.writeValueAsString(review));
       } catch (java.io.IOException e) {
         return new MockResponse().setResponseCode(400).setBody(e.getMessage());
+      }
+    }
+
+    /** The refusal of a merge patch whose result admission refuses (recorded as a refused write), or null. */
+    private MockResponse admitPatched(RecordedRequest request, String path, byte[] body) {
+      JsonNode current = stored(path);
+      JsonNode patch;
+      try {
+        patch = MAPPER.readTree(body);
+      } catch (java.io.IOException e) {
+        return null;
+      }
+      if (!(current instanceof ObjectNode) || !patch.isObject()
+          || !admission.knows(current.path("apiVersion").asText(), current.path("kind").asText())) {
+        return null;
+      }
+      JsonNode patched = MergePatch.apply(current.deepCopy(), patch);
+      if (!(patched instanceof ObjectNode object)) {
+        return null;
+      }
+      List<String> refusals = admission.admit(object, current);
+      if (refusals.isEmpty()) {
+        return null;
+      }
+      writes.add(new Write("PATCH", path, object.path("kind").asText(), object.path("metadata").path("name").asText(),
+          refusals, request.getHeader("User-Agent"), new String(body, java.nio.charset.StandardCharsets.UTF_8)));
+      try {
+        return invalid(object, refusals);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
       }
     }
 
@@ -412,11 +495,17 @@ public final class TestApiServer implements AutoCloseable {
     private MockResponse invalid(ObjectNode object, List<String> refusals) throws java.io.IOException {
       String kind = object.path("kind").asText();
       String name = object.path("metadata").path("name").asText();
+      String apiVersion = object.path("apiVersion").asText();
+      // the causes and what they are about, as a real API server details a 422: kubectl prints them
+      var details = new io.fabric8.kubernetes.api.model.StatusDetailsBuilder().withName(name).withKind(kind)
+          .withGroup(apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "");
+      refusals.forEach(r -> details.addNewCause().withReason("FieldValueInvalid").withMessage(r).endCause());
       var status = new StatusBuilder()
           .withStatus("Failure")
           .withReason("Invalid")
           .withCode(422)
           .withMessage(kind + " \"" + name + "\" is invalid: " + String.join(", ", refusals))
+          .withDetails(details.build())
           .build();
       return new MockResponse().setResponseCode(422).setBody(MAPPER.writeValueAsString(status));
     }

@@ -66,4 +66,17 @@ class TestApiServerTest {
         .isInstanceOf(KubernetesClientException.class)
         .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(404));
   }
+
+  @Test
+  void aMergePatchIsAdmittedAsTheObjectItWouldLeaveAndARefusedOneChangesNothing() {
+    api.client().resource(model("patched")).create();
+    var mv = api.client().resources(ModelVersion.class).inNamespace("t").withName("patched");
+    assertThatThrownBy(() -> mv.patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"storageUri\":\"\"}}"))
+        .isInstanceOf(KubernetesClientException.class).hasMessageContaining("spec.storageUri")
+        .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(422));
+    assertThat(mv.get().getSpec().storageUri).as("nothing changed").isEqualTo("s3://m/1");
+    // its healthy twin: a patch that leaves a valid object goes through
+    mv.patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"storageUri\":\"s3://m/2\"}}");
+    assertThat(mv.get().getSpec().storageUri).isEqualTo("s3://m/2");
+  }
 }
