@@ -127,12 +127,15 @@ class CanaryInTheStreamIT {
   @Test
   @Order(1)
   void aSlowCandidateAtTenPercentIsRolledBackOnItsOwnP99WhileTheStableVersionStaysClean() {
-    serving.behave("fraud-v2", 170, 0); // the stable version's 20 ms + 150 ms
+    // the stable version's 20 ms + 230 ms: clear of the comparison's allowance (the stable version's p99 + 100 ms)
+    // even when two busy cores put the stable version's p99 at 130 ms (at + 150 ms a busy run measured 199.5 ms
+    // against an allowance of 199.7)
+    serving.behave("fraud-v2", 250, 0);
     List<Integer> weights = new ArrayList<>();
     RolloutStatus done = rollOut("fraud-v2", "[10,50,100]", 150, true, "RolledBack", status -> weights.add(status.weight));
     AnalysisResult p99 = failed(done, "p99LatencyMs");
     assertThat(p99.target).isEqualTo("candidate");
-    assertThat(p99.value).isGreaterThan(170.0);
+    assertThat(p99.value).isGreaterThan(250.0);
     AnalysisResult vsStable = failed(done, "p99VsStable");
     System.out.println("slow candidate, rolled back: " + p99.message + "; " + vsStable.message);
     assertThat(vsStable.threshold - 100).as("the stable version's own p99 over the same interval: within the SLO")
