@@ -7,6 +7,7 @@ import dev.slipstream.job.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -20,41 +21,20 @@ public final class V2Codec {
   private V2Codec() {}
 
   public static byte[] request(String eventId, double[] features, String payload) {
-    ObjectNode body = Json.object();
-    body.put("id", eventId);
-    ArrayNode inputs = body.putArray("inputs");
-    ObjectNode input = inputs.addObject();
-    if (features != null && features.length > 0) {
-      input.put("name", "features");
-      input.putArray("shape").add(1).add(features.length);
-      input.put("datatype", "FP64");
-      ArrayNode data = input.putArray("data");
-      for (double f : features) {
-        data.add(Double.isNaN(f) ? 0.0 : f);
-      }
-    } else {
-      input.put("name", "event");
-      input.putArray("shape").add(1);
-      input.put("datatype", "BYTES");
-      input.putArray("data").add(payload);
-    }
-    return Json.write(body).getBytes(StandardCharsets.UTF_8);
+    return request(List.of(eventId), Collections.singletonList(features), Collections.singletonList(payload));
   }
 
   /**
-   * One request for a batch of events (all for the same model version): the same tensor as {@link #request} with the
-   * batch as its first dimension, [n, features] FP64 or [n] BYTES, rows in the order given. A batch of one is exactly
-   * the single request.
+   * One request for a batch of events (all for the same model version): one tensor with the
+   * batch as its first dimension, [n, features] FP64 or [n] BYTES, rows in the order given; a batch of one carries
+   * its event's id.
    *
    * @param features each event's features (null or empty for none: the events' JSON is sent)
    */
   public static byte[] request(List<String> eventIds, List<double[]> features, List<String> payloads) {
     int n = eventIds.size();
-    if (n == 1) {
-      return request(eventIds.get(0), features.get(0), payloads.get(0));
-    }
     ObjectNode body = Json.object();
-    body.put("id", eventIds.get(0) + "+" + (n - 1));
+    body.put("id", n == 1 ? eventIds.get(0) : eventIds.get(0) + "+" + (n - 1));
     ObjectNode input = body.putArray("inputs").addObject();
     double[] first = features.get(0);
     if (first != null && first.length > 0) {
