@@ -46,11 +46,8 @@ final class InferenceFunction extends RichAsyncFunction<FeaturedEvent, Decision>
   private transient ControlWatcher control;
   private transient JobMetrics metrics;
   private transient String[] labels;
-  /** Whether each event in flight has had its result (the HTTP answer and Flink's timeout race for it), and its version. */
-  private transient Map<FeaturedEvent, Pending> pending;
-
-  /** An event in flight: whether it has had its result, and the version it was sent to (a metrics label). */
-  private record Pending(AtomicBoolean answered, String version) {}
+  /** Each event in flight, by identity: whether it has had its result (the answer and Flink's timeout race for it). */
+  private transient Map<FeaturedEvent, Item> pending;
 
   InferenceFunction(JobSettings settings) {
     this.settings = settings;
@@ -102,16 +99,19 @@ final class InferenceFunction extends RichAsyncFunction<FeaturedEvent, Decision>
           now.fallbackResult() != null ? now.fallbackResult() : settings.fallbackResult(), "shed", version)));
       return;
     }
-    AtomicBoolean answered = new AtomicBoolean();
-    pending.put(e, new Pending(answered, version));
     var routed = metrics.routedInFlight.labelValues(labels[0], labels[1], labels[2], route.side(), version);
     metrics.inFlight.labelValues(labels).inc();
     routed.inc();
-    batcher.add(route, new Item(e, result, answered, version, routed,
-        System.nanoTime() + settings.inferenceTimeout().toNanos()));
+    Item item = new Item(e, result, new AtomicBoolean(), version, routed,
+        System.nanoTime() + settings.inferenceTimeout().toNanos());
+    pending.put(e, item);
+    batcher.add(route, item);
   }
 
-  /** An event gathered into a batch: where its result goes, whether it has had it, its own deadline. */
+  /**
+   * An event gathered into a batch: where its result goes, whether it has had it, the version it was sent to (a
+   * metrics label), its own deadline.
+   */
   private record Item(FeaturedEvent event, ResultFuture<Decision> result, AtomicBoolean answered, String version,
       io.prometheus.metrics.core.datapoints.GaugeDataPoint routed, long deadlineNanos) {}
 
@@ -182,7 +182,7 @@ final class InferenceFunction extends RichAsyncFunction<FeaturedEvent, Decision>
    */
   @Override
   public void timeout(FeaturedEvent e, ResultFuture<Decision> result) {
-    Pending p = pending.remove(e);
+    Item p = pending.remove(e);
     if (p == null || !p.answered().compareAndSet(false, true)) {
       return;
     }
