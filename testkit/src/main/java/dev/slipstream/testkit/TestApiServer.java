@@ -294,17 +294,20 @@ public final class TestApiServer implements AutoCloseable {
         return rulesReview(body);
       }
       if (method == HttpMethod.PATCH && isMergePatch(request)) {
-        // admission sees the object as the patch would leave it, as a real API server's does (a spec patch only:
-        // status has no rules of its own here)
-        MockResponse refused = path.contains("/status") ? null : admitPatched(request, path, body);
-        if (refused != null) {
-          return refused;
-        }
-        RecordedRequest asJsonPatch = mergePatchAsJsonPatch(request, path, body);
-        if (asJsonPatch != null) {
+        // the object stored and the patch, read once for admission and for the mock (nothing stored: the mock
+        // answers 404 itself)
+        JsonNode current = stored(path);
+        JsonNode patch = readJson(body);
+        if (current != null && patch != null && patch.isObject()) {
+          // admission sees the object as the patch would leave it, as a real API server's does (a spec patch only:
+          // status has no rules of its own here)
+          MockResponse refused = path.contains("/status") ? null : admitPatched(request, path, body, current, patch);
+          if (refused != null) {
+            return refused;
+          }
           writes.add(new Write(method.name(), path, null, null, List.of(), request.getHeader("User-Agent"),
               new String(body, java.nio.charset.StandardCharsets.UTF_8)));
-          return super.dispatch(asJsonPatch);
+          return super.dispatch(mergePatchAsJsonPatch(request, path, current, patch));
         }
       }
       if ((method == HttpMethod.POST || method == HttpMethod.PUT) && body.length > 0 && !path.contains("/status")) {
@@ -393,15 +396,8 @@ public final class TestApiServer implements AutoCloseable {
     }
 
     /** The refusal of a merge patch whose result admission refuses (recorded as a refused write), or null. */
-    private MockResponse admitPatched(RecordedRequest request, String path, byte[] body) {
-      JsonNode current = stored(path);
-      JsonNode patch;
-      try {
-        patch = MAPPER.readTree(body);
-      } catch (java.io.IOException e) {
-        return null;
-      }
-      if (!(current instanceof ObjectNode) || !patch.isObject()
+    private MockResponse admitPatched(RecordedRequest request, String path, byte[] body, JsonNode current, JsonNode patch) {
+      if (!(current instanceof ObjectNode)
           || !admission.knows(current.path("apiVersion").asText(), current.path("kind").asText())) {
         return null;
       }
@@ -422,6 +418,14 @@ public final class TestApiServer implements AutoCloseable {
       }
     }
 
+    private static JsonNode readJson(byte[] body) {
+      try {
+        return MAPPER.readTree(body);
+      } catch (java.io.IOException e) {
+        return null;
+      }
+    }
+
     private static boolean isMergePatch(RecordedRequest request) {
       String type = request.getHeader("Content-Type");
       return type != null && type.startsWith("application/merge-patch+json");
@@ -431,23 +435,9 @@ public final class TestApiServer implements AutoCloseable {
      * The mock applies a JSON merge patch with Jackson's readerForUpdating, which appends to arrays and
      * stores nulls; RFC 7386 (and a real API server) replaces arrays and removes null fields. We apply
      * the merge here and hand the mock an equivalent JSON Patch of the top-level fields, which it applies
-     * correctly. Returns null when there is nothing stored to patch (the mock then answers 404 itself).
+     * correctly.
      */
-    private RecordedRequest mergePatchAsJsonPatch(RecordedRequest request, String path, byte[] body) {
-      String objectPath = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
-      if (objectPath.endsWith("/status")) {
-        objectPath = objectPath.substring(0, objectPath.length() - "/status".length());
-      }
-      JsonNode current = stored(objectPath);
-      JsonNode patch;
-      try {
-        patch = MAPPER.readTree(body);
-      } catch (java.io.IOException e) {
-        return null;
-      }
-      if (current == null || !patch.isObject()) {
-        return null;
-      }
+    private RecordedRequest mergePatchAsJsonPatch(RecordedRequest request, String path, JsonNode current, JsonNode patch) {
       ArrayNode ops = MAPPER.createArrayNode();
       patch.fields().forEachRemaining(field -> {
         String pointer = "/" + field.getKey().replace("~", "~0").replace("/", "~1");
