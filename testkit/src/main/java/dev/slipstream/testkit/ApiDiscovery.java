@@ -44,9 +44,16 @@ final class ApiDiscovery {
       "update", "watch");
 
   private final List<CustomResourceDefinition> crds;
+  /** The resources of each group version ("/v1" for the core group), built once: the CRDs do not change. */
+  private final Map<String, List<ObjectNode>> byGroupVersion;
 
   ApiDiscovery(List<CustomResourceDefinition> crds) {
     this.crds = List.copyOf(crds);
+    this.byGroupVersion = groupVersions(this.crds);
+  }
+
+  private static String key(String group, String version) {
+    return group.isEmpty() ? "/" + version : group + "/" + version;
   }
 
   /** The document for a GET of {@code path} (without its query), or empty when the path is not about discovery. */
@@ -65,13 +72,13 @@ final class ApiDiscovery {
       return Optional.of(groups());
     }
     String[] parts = path.substring(1).split("/");
-    if (parts.length == 3 && parts[0].equals("apis") && groupVersions().containsKey(parts[1] + "/" + parts[2])) {
+    if (parts.length == 3 && parts[0].equals("apis") && byGroupVersion.containsKey(key(parts[1], parts[2]))) {
       return Optional.of(resources(parts[1], parts[2]));
     }
     if (path.equals("/openapi/v3")) {
       ObjectNode root = MAPPER.createObjectNode();
       ObjectNode paths = root.putObject("paths");
-      for (String gv : groupVersions().keySet()) {
+      for (String gv : byGroupVersion.keySet()) {
         String relative = gv.startsWith("/") ? "api" + gv : "apis/" + gv;
         paths.putObject(relative).put("serverRelativeURL", "/openapi/v3/" + relative);
       }
@@ -149,13 +156,12 @@ final class ApiDiscovery {
     return table;
   }
 
-  private Map<String, List<ObjectNode>> groupVersions() {
+  private static Map<String, List<ObjectNode>> groupVersions(List<CustomResourceDefinition> crds) {
     Map<String, List<ObjectNode>> byGroupVersion = new LinkedHashMap<>();
     for (BuiltIn b : BUILT_IN) {
       ObjectNode r = resource(b.plural(), b.plural().replaceAll("s$", "").replaceAll("ie$", "y"), b.kind(), b.namespaced(),
           List.of(b.shortNames()), List.of());
-      byGroupVersion.computeIfAbsent(b.group().isEmpty() ? "/" + b.version() : b.group() + "/" + b.version(),
-          k -> new ArrayList<>()).add(r);
+      byGroupVersion.computeIfAbsent(key(b.group(), b.version()), k -> new ArrayList<>()).add(r);
     }
     for (CustomResourceDefinition crd : crds) {
       var names = crd.getSpec().getNames();
@@ -164,7 +170,7 @@ final class ApiDiscovery {
         if (!Boolean.TRUE.equals(v.getServed())) {
           continue;
         }
-        List<ObjectNode> list = byGroupVersion.computeIfAbsent(crd.getSpec().getGroup() + "/" + v.getName(), k -> new ArrayList<>());
+        List<ObjectNode> list = byGroupVersion.computeIfAbsent(key(crd.getSpec().getGroup(), v.getName()), k -> new ArrayList<>());
         list.add(resource(names.getPlural(), names.getSingular(), names.getKind(), namespaced,
             names.getShortNames() == null ? List.of() : names.getShortNames(),
             names.getCategories() == null ? List.of() : names.getCategories()));
@@ -196,7 +202,7 @@ final class ApiDiscovery {
     ObjectNode list = object("APIGroupList", "v1");
     ArrayNode groups = list.putArray("groups");
     Map<String, List<String>> versionsByGroup = new LinkedHashMap<>();
-    for (String gv : groupVersions().keySet()) {
+    for (String gv : byGroupVersion.keySet()) {
       if (!gv.startsWith("/")) {
         versionsByGroup.computeIfAbsent(gv.substring(0, gv.indexOf('/')), g -> new ArrayList<>()).add(gv.substring(gv.indexOf('/') + 1));
       }
@@ -222,7 +228,7 @@ final class ApiDiscovery {
     ObjectNode list = object("APIResourceList", "v1");
     list.put("groupVersion", group.isEmpty() ? version : group + "/" + version);
     ArrayNode resources = list.putArray("resources");
-    groupVersions().getOrDefault(group.isEmpty() ? "/" + version : group + "/" + version, List.of()).forEach(resources::add);
+    byGroupVersion.getOrDefault(key(group, version), List.of()).forEach(resources::add);
     return list;
   }
 
@@ -235,7 +241,7 @@ final class ApiDiscovery {
     // each kind's object path, its PATCH taking fieldValidation: the server refuses unknown fields itself (the CRD's
     // schema), so kubectl leaves validation to it instead of asking for the OpenAPI v2 it would check against
     String prefix = group.isEmpty() ? "/api/" + version : "/apis/" + group + "/" + version;
-    for (JsonNode r : groupVersions().getOrDefault(group.isEmpty() ? "/" + version : group + "/" + version, List.of())) {
+    for (JsonNode r : byGroupVersion.getOrDefault(key(group, version), List.of())) {
       String plural = r.path("name").asText();
       if (plural.contains("/")) {
         continue;
