@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A real kubectl (KUBECTL, or kubectl on the PATH; Debian's package is kubernetes-client) against the test API server
  * with the operator running, as a user at a terminal: apply the example, list it by its short name with its printer
- * columns, see its Ready condition change, describe it, patch a rollout, and explain a field.
+ * columns, see its Ready condition change, describe it, patch a rollout, explain a field, watch a new pipeline become
+ * Ready with {@code get -w}, and create and change it with server-side apply.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class KubectlIT {
@@ -71,10 +72,7 @@ class KubectlIT {
   @Test
   @Order(1)
   void applyCreatesTheExampleAndGetListsItByItsShortNameWithItsColumns() {
-    // a kubectl before 1.27 validates against OpenAPI v2, which only a real API server serves (in protobuf): it
-    // leaves validation to the server when told so; later ones do so by themselves, from OpenAPI v3
-    String applied = clientMinorVersion() >= 27 ? kubectl("apply", "-f", manifests.toString())
-        : kubectl("apply", "--validate=false", "-f", manifests.toString());
+    String applied = kubectl(apply("-f", manifests.toString()));
     assertThat(applied).contains("streamingpipeline.slipstream.dev/fraud-scoring created")
         .contains("modelversion.slipstream.dev/fraud-v1 created").contains("shedpolicy.slipstream.dev/fraud-shed created");
 
@@ -129,6 +127,82 @@ class KubectlIT {
     assertThat(explained).contains("maxSize").contains("maxWait").contains("Micro-batching");
   }
 
+  @Test
+  @Order(5)
+  void getWatchPrintsANewPipelineAsItBecomesReadyAndServerSideApplyCreatesAndUpdatesIt() throws Exception {
+    Path second = kubeconfig.resolveSibling("fraud-scoring-eu.yaml");
+    Files.writeString(second, secondPipeline(64, null));
+    List<String> watched = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Process watch = start("get", "sp", "-n", "payments", "-w");
+    Thread reader = new Thread(() -> {
+      try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(watch.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+          watched.add(line);
+        }
+      } catch (IOException e) {
+        // the watch ended
+      }
+    }, "kubectl-watch");
+    reader.start();
+    try {
+      await("the watch lists what is there").atMost(Duration.ofSeconds(30))
+          .until(() -> watched.stream().anyMatch(l -> l.startsWith("fraud-scoring ")));
+      assertThat(watched.get(0)).as("the header, once").contains("NAME").contains("READY");
+
+      String applied = kubectl(apply("--server-side", "-f", second.toString()));
+      assertThat(applied).contains("streamingpipeline.slipstream.dev/fraud-scoring-eu serverside-applied");
+
+      await("the watch prints fraud-scoring-eu turning Ready").atMost(Duration.ofSeconds(60))
+          .until(() -> watched.stream().anyMatch(l -> l.startsWith("fraud-scoring-eu ") && row(watched, l, "READY").equals("True")));
+      List<String> rows = watched.stream().filter(l -> l.startsWith("fraud-scoring-eu ")).toList();
+      assertThat(row(watched, rows.get(0), "READY")).as("first seen before it was Ready: %s", watched).isNotEqualTo("True");
+      assertThat(watched.stream().filter(l -> l.contains("NAME") && l.contains("READY")).count())
+          .as("one header for the whole watch: %s", watched).isEqualTo(1);
+      assertThat(watched.stream().filter(l -> l.startsWith("fraud-scoring ")).count())
+          .as("fraud-scoring, unchanged, printed once (not replayed as new when the watch opened): %s", watched).isEqualTo(1);
+    } finally {
+      watch.destroy();
+      reader.join(10_000);
+    }
+
+    // applied again with a field changed: the change is merged in
+    Files.writeString(second, secondPipeline(32, null));
+    assertThat(kubectl(apply("--server-side", "-f", second.toString()))).contains("serverside-applied");
+    assertThat(kubectl("get", "sp", "fraud-scoring-eu", "-n", "payments", "-o", "jsonpath={.spec.inference.maxInFlight}"))
+        .isEqualTo("32");
+    // and refused like any write when the result breaks a rule
+    Files.writeString(second, secondPipeline(32, "300ms"));
+    Result refused = run(apply("--server-side", "-f", second.toString()));
+    assertThat(refused.exit()).isNotZero();
+    assertThat(refused.output()).contains("batch.maxWait must be shorter than inference.timeout");
+    assertThat(kubectl("get", "sp", "fraud-scoring-eu", "-n", "payments", "-o", "jsonpath={.spec.inference.maxInFlight}"))
+        .isEqualTo("32");
+  }
+
+  /** A second pipeline on the example's input, with its own output, as YAML (with a batch maxWait when not null). */
+  private static String secondPipeline(int maxInFlight, String batchMaxWait) {
+    GenericKubernetesResource pipeline = fx.example("fraud-scoring.yaml").stream()
+        .filter(o -> o.getKind().equals("StreamingPipeline")).findFirst().orElseThrow();
+    pipeline.getMetadata().setName("fraud-scoring-eu");
+    @SuppressWarnings("unchecked")
+    var spec = (java.util.Map<String, Object>) pipeline.getAdditionalProperties().get("spec");
+    @SuppressWarnings("unchecked")
+    var output = (java.util.Map<String, Object>) ((java.util.Map<String, Object>) spec.get("topics")).get("output");
+    output.put("name", "fraud-scores-eu");
+    @SuppressWarnings("unchecked")
+    var inference = (java.util.Map<String, Object>) spec.get("inference");
+    inference.put("maxInFlight", maxInFlight);
+    if (batchMaxWait != null) {
+      inference.put("batch", java.util.Map.of("maxWait", batchMaxWait));
+    }
+    return Serialization.asYaml(pipeline);
+  }
+
+  /** The value of {@code column} in {@code line}, under the header a watch printed first. */
+  private static String row(List<String> watched, String line, String column) {
+    return cell(List.of(watched.get(0), line), column);
+  }
+
   /** The value of {@code column} in the first row of a table kubectl printed. */
   private static String cell(List<String> lines, String column) {
     String header = lines.get(0);
@@ -148,6 +222,20 @@ class KubectlIT {
     return row.length() <= start ? "" : row.substring(start, Math.min(end, row.length())).trim();
   }
 
+  /**
+   * kubectl apply with {@code args}. A kubectl before 1.27 validates against OpenAPI v2, which only a real API server
+   * serves (in protobuf): it leaves validation to the server when told so; later ones do so by themselves, from
+   * OpenAPI v3.
+   */
+  private static String[] apply(String... args) {
+    List<String> command = new ArrayList<>(List.of("apply"));
+    if (clientMinorVersion() < 27) {
+      command.add("--validate=false");
+    }
+    command.addAll(List.of(args));
+    return command.toArray(String[]::new);
+  }
+
   private static int clientMinorVersion() {
     Matcher m = Pattern.compile("\"minor\"\\s*:\\s*\"(\\d+)").matcher(kubectl("version", "--client", "-o", "json"));
     return m.find() ? Integer.parseInt(m.group(1)) : 0;
@@ -162,14 +250,8 @@ class KubectlIT {
   }
 
   private static Result run(String... args) {
-    List<String> command = new ArrayList<>();
-    String binary = System.getenv("KUBECTL");
-    command.add(binary == null || binary.isBlank() ? "kubectl" : binary);
-    command.add("--kubeconfig=" + kubeconfig);
-    command.add("--cache-dir=" + kubeconfig.resolveSibling("kubectl-cache"));
-    command.addAll(List.of(args));
     try {
-      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      Process p = start(args);
       byte[] out = p.getInputStream().readAllBytes();
       if (!p.waitFor(60, TimeUnit.SECONDS)) {
         p.destroyForcibly();
@@ -177,10 +259,24 @@ class KubectlIT {
       }
       return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
     } catch (IOException e) {
-      throw new UncheckedIOException("no kubectl to run (set KUBECTL, or install Debian's kubernetes-client)", e);
+      throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
+    }
+  }
+
+  private static Process start(String... args) {
+    List<String> command = new ArrayList<>();
+    String binary = System.getenv("KUBECTL");
+    command.add(binary == null || binary.isBlank() ? "kubectl" : binary);
+    command.add("--kubeconfig=" + kubeconfig);
+    command.add("--cache-dir=" + kubeconfig.resolveSibling("kubectl-cache"));
+    command.addAll(List.of(args));
+    try {
+      return new ProcessBuilder(command).redirectErrorStream(true).start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("no kubectl to run (set KUBECTL, or install Debian's kubernetes-client)", e);
     }
   }
 }

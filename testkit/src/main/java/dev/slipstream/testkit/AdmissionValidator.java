@@ -102,6 +102,7 @@ public final class AdmissionValidator {
       oldBody.remove(List.of("metadata", "apiVersion", "kind"));
     }
     walk(body, oldBody, schema, "", errors);
+    object.retain(List.of("metadata", "apiVersion", "kind"));
     body.fields().forEachRemaining(e -> object.set(e.getKey(), e.getValue()));
     return errors;
   }
@@ -183,6 +184,17 @@ public final class AdmissionValidator {
 
   private void walkObject(ObjectNode value, JsonNode old, JsonNode schema, String path, List<String> errors) {
     JsonNode properties = schema.path("properties");
+    JsonNode additional = schema.get("additionalProperties");
+    // as the API server does before defaulting: a null in a field whose schema is not nullable is dropped (a null item
+    // of a list is not, and is refused below)
+    for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
+      var field = it.next();
+      JsonNode fieldSchema = properties.has(field.getKey()) ? properties.get(field.getKey())
+          : additional != null && additional.isObject() ? additional : null;
+      if (field.getValue().isNull() && fieldSchema != null && !fieldSchema.path("nullable").asBoolean(false)) {
+        it.remove();
+      }
+    }
     for (Iterator<Map.Entry<String, JsonNode>> it = properties.fields(); it.hasNext(); ) {
       var property = it.next();
       if (!value.has(property.getKey()) && property.getValue().has("default")) {
@@ -198,7 +210,6 @@ public final class AdmissionValidator {
       errors.add(at(path) + ": Too many: " + value.size() + ": must have at most " + schema.get("maxProperties").asLong() + " items");
     }
     boolean preserveUnknown = schema.path("x-kubernetes-preserve-unknown-fields").asBoolean(false);
-    JsonNode additional = schema.get("additionalProperties");
     for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
       var field = it.next();
       String childPath = path + "." + field.getKey();

@@ -45,6 +45,7 @@ public final class TestApiServer implements AutoCloseable {
   private final ApiDiscovery discovery;
   private final AdmittingDispatcher dispatcher;
   private final KubernetesMockServer server;
+  private final ApiFront front;
   private final KubernetesClient client;
 
   /** A write the server received: method, path, and whether admission refused it (with why). */
@@ -56,9 +57,11 @@ public final class TestApiServer implements AutoCloseable {
     this.admission = new AdmissionValidator(crds);
     this.discovery = new ApiDiscovery(crds);
     this.dispatcher = new AdmittingDispatcher();
-    this.server = new KubernetesMockServer(new Context(MAPPER), new MockWebServer(), new HashMap<>(), dispatcher, false);
+    MockWebServer web = new MockWebServer();
+    this.server = new KubernetesMockServer(new Context(MAPPER), web, new HashMap<>(), dispatcher, false);
     server.init(java.net.InetAddress.getLoopbackAddress(), 0);
-    this.client = server.createClient();
+    this.front = new ApiFront(installedDispatcher(web), dispatcher::watchEvent);
+    this.client = newClient();
     for (CustomResourceDefinition crd : crds) {
       client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
     }
@@ -83,18 +86,36 @@ public final class TestApiServer implements AutoCloseable {
 
   /** A fresh client of this server (the operator under test gets its own, like a separate process would). */
   public KubernetesClient newClient() {
-    return server.createClient();
+    return newClient(null);
   }
 
   /** A fresh client whose requests carry {@code userAgent}, so writes can be told apart by who sent them. */
   public KubernetesClient newClient(String userAgent) {
-    var config = new io.fabric8.kubernetes.client.ConfigBuilder(server.createClient().getConfiguration())
-        .withUserAgent(userAgent).build();
-    return new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(config).build();
+    io.fabric8.kubernetes.client.Config mock;
+    try (KubernetesClient probe = server.createClient()) {
+      mock = probe.getConfiguration();
+    }
+    var config = new io.fabric8.kubernetes.client.ConfigBuilder(mock).withMasterUrl(url());
+    if (userAgent != null) {
+      config.withUserAgent(userAgent);
+    }
+    return new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(config.build()).build();
   }
 
+  /** The server's address: every client, kubectl included, talks to it. */
   public String url() {
-    return server.url("/");
+    return "http://" + java.net.InetAddress.getLoopbackAddress().getHostAddress() + ":" + front.port() + "/";
+  }
+
+  /** The dispatcher the mock's own HTTP server sends requests to (ours, behind the mock's expectations such as /version). */
+  private static io.fabric8.mockwebserver.http.Dispatcher installedDispatcher(MockWebServer web) {
+    try {
+      var field = MockWebServer.class.getDeclaredField("dispatcher");
+      field.setAccessible(true);
+      return (io.fabric8.mockwebserver.http.Dispatcher) field.get(web);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("the mock server's dispatcher moved: " + e.getMessage(), e);
+    }
   }
 
   public List<Write> writes() {
@@ -150,6 +171,7 @@ public final class TestApiServer implements AutoCloseable {
   @Override
   public void close() {
     client.close();
+    front.close();
     server.destroy();
   }
 
@@ -293,7 +315,27 @@ public final class TestApiServer implements AutoCloseable {
       if (method == HttpMethod.POST && path.startsWith("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")) {
         return rulesReview(body);
       }
-      if (method == HttpMethod.PATCH && isMergePatch(request)) {
+      if (method == HttpMethod.PATCH && hasType(request, "application/apply-patch+yaml")) {
+        return serverSideApply(request, path, body);
+      }
+      if (method == HttpMethod.PATCH && hasType(request, "application/json-patch+json") && !path.contains("/status")) {
+        // admission sees the object the JSON patch would leave (a patch that does not apply is the mock's to refuse)
+        JsonNode current = stored(path);
+        JsonNode patch = readJson(body);
+        if (current != null && patch != null && patch.isArray()) {
+          JsonNode patched;
+          try {
+            patched = io.fabric8.zjsonpatch.JsonPatch.apply(patch, current.deepCopy());
+          } catch (RuntimeException e) {
+            patched = null;
+          }
+          MockResponse refused = patched == null ? null : admitPatched(request, path, body, current, patched);
+          if (refused != null) {
+            return refused;
+          }
+        }
+      }
+      if (method == HttpMethod.PATCH && hasType(request, "application/merge-patch+json")) {
         // the object stored and the patch, read once for admission and for the mock (nothing stored: the mock
         // answers 404 itself)
         JsonNode current = stored(path);
@@ -301,7 +343,8 @@ public final class TestApiServer implements AutoCloseable {
         if (current != null && patch != null && patch.isObject()) {
           // admission sees the object as the patch would leave it, as a real API server's does (a spec patch only:
           // status has no rules of its own here)
-          MockResponse refused = path.contains("/status") ? null : admitPatched(request, path, body, current, patch);
+          MockResponse refused = path.contains("/status") ? null
+              : admitPatched(request, path, body, current, MergePatch.apply(current.deepCopy(), patch));
           if (refused != null) {
             return refused;
           }
@@ -366,6 +409,24 @@ public final class TestApiServer implements AutoCloseable {
       }
     }
 
+    /**
+     * A watch event as a real API server sends it to this request: its object as a one-row Table when the request
+     * asked for Tables (kubectl get -w does) and a CRD serves it, else as stored.
+     */
+    ObjectNode watchEvent(RecordedRequest request, ObjectNode event) {
+      String accept = request.getHeader("Accept");
+      String path = request.getPath();
+      String bare = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
+      var crd = accept != null && accept.contains("as=Table") ? discovery.crdOf(bare)
+          : java.util.Optional.<io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition>empty();
+      if (crd.isEmpty() || !(event.get("object") instanceof ObjectNode object)) {
+        return event;
+      }
+      ObjectNode rendered = event.deepCopy();
+      rendered.set("object", discovery.table(crd.get(), bare.substring(1).split("/")[2], object));
+      return rendered;
+    }
+
     private MockResponse json(int code, JsonNode body) {
       try {
         return new MockResponse().setResponseCode(code).setHeader("Content-Type", "application/json")
@@ -395,13 +456,53 @@ public final class TestApiServer implements AutoCloseable {
       }
     }
 
-    /** The refusal of a merge patch whose result admission refuses (recorded as a refused write), or null. */
-    private MockResponse admitPatched(RecordedRequest request, String path, byte[] body, JsonNode current, JsonNode patch) {
+    /**
+     * Server-side apply as far as this server can take it: an object that does not exist is created from the applied
+     * configuration, one that does gets the applied fields merged into it (a JSON merge patch). Both go through
+     * admission like any write. What a real API server adds is not done here: field ownership by manager, conflicts
+     * between managers, and removing a field a manager applied before and no longer applies.
+     */
+    private MockResponse serverSideApply(RecordedRequest request, String path, byte[] body) {
+      JsonNode applied = readJson(body);
+      if (applied == null) {
+        try {
+          applied = Serialization.yamlMapper().readTree(body);
+        } catch (java.io.IOException e) {
+          applied = null;
+        }
+      }
+      if (!(applied instanceof ObjectNode object)) {
+        return status(400, "BadRequest", "the applied configuration is not an object");
+      }
+      String bare = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
+      byte[] json;
+      try {
+        json = MAPPER.writeValueAsBytes(object);
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        throw new IllegalStateException(e);
+      }
+      if (bare.endsWith("/status") || stored(bare) != null) {
+        var headers = request.getHeaders().newBuilder().set("Content-Type", "application/merge-patch+json").build();
+        return dispatch(new RecordedRequest(request.getHttpVersion(), HttpMethod.PATCH, path, headers, new Buffer(json)));
+      }
+      var headers = request.getHeaders().newBuilder().set("Content-Type", "application/json").build();
+      MockResponse created = dispatch(new RecordedRequest(request.getHttpVersion(), HttpMethod.POST,
+          bare.substring(0, bare.lastIndexOf('/')), headers, new Buffer(json)));
+      return created.code() == 200 ? created.setResponseCode(201) : created;
+    }
+
+    private static MockResponse status(int code, String reason, String message) {
+      return new MockResponse().setResponseCode(code).setHeader("Content-Type", "application/json")
+          .setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"" + reason
+              + "\",\"code\":" + code + ",\"message\":\"" + message.replace("\"", "\\\"") + "\"}");
+    }
+
+    /** The refusal of a patch whose result admission refuses (recorded as a refused write), or null. */
+    private MockResponse admitPatched(RecordedRequest request, String path, byte[] body, JsonNode current, JsonNode patched) {
       if (!(current instanceof ObjectNode)
           || !admission.knows(current.path("apiVersion").asText(), current.path("kind").asText())) {
         return null;
       }
-      JsonNode patched = MergePatch.apply(current.deepCopy(), patch);
       if (!(patched instanceof ObjectNode object)) {
         return null;
       }
@@ -426,9 +527,9 @@ public final class TestApiServer implements AutoCloseable {
       }
     }
 
-    private static boolean isMergePatch(RecordedRequest request) {
+    private static boolean hasType(RecordedRequest request, String contentType) {
       String type = request.getHeader("Content-Type");
-      return type != null && type.startsWith("application/merge-patch+json");
+      return type != null && type.startsWith(contentType);
     }
 
     /**
