@@ -79,4 +79,68 @@ class TestApiServerTest {
     mv.patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"storageUri\":\"s3://m/2\"}}");
     assertThat(mv.get().getSpec().storageUri).isEqualTo("s3://m/2");
   }
+
+  @Test
+  void aJsonPatchIsAdmittedAsTheObjectItWouldLeaveAndARefusedOneChangesNothing() {
+    api.client().resource(model("json-patched")).create();
+    var mv = api.client().resources(ModelVersion.class).inNamespace("t").withName("json-patched");
+    assertThatThrownBy(() -> mv.patch(PatchContext.of(PatchType.JSON),
+        "[{\"op\":\"replace\",\"path\":\"/spec/storageUri\",\"value\":\"\"}]"))
+        .isInstanceOf(KubernetesClientException.class).hasMessageContaining("spec.storageUri")
+        .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(422));
+    assertThat(mv.get().getSpec().storageUri).as("nothing changed").isEqualTo("s3://m/1");
+    mv.patch(PatchContext.of(PatchType.JSON), "[{\"op\":\"replace\",\"path\":\"/spec/storageUri\",\"value\":\"s3://m/2\"}]");
+    assertThat(mv.get().getSpec().storageUri).isEqualTo("s3://m/2");
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void aNullInAFieldThatIsNotNullableIsDroppedAsTheApiServerDoesNotRefused() {
+    var created = api.client().genericKubernetesResources("slipstream.dev/v1alpha1", "ModelVersion").inNamespace("t")
+        .resource(Manifests.parse("""
+            apiVersion: slipstream.dev/v1alpha1
+            kind: ModelVersion
+            metadata: {name: with-null, namespace: t}
+            spec: {modelName: m, version: "1", format: onnx, storageUri: "s3://m/1", servingRuntime: null}
+            status: null
+            """).get(0)).create();
+    assertThat(created.getAdditionalProperties()).doesNotContainKey("status");
+    assertThat((java.util.Map<String, Object>) created.getAdditionalProperties().get("spec")).doesNotContainKey("servingRuntime")
+        .containsEntry("storageUri", "s3://m/1");
+  }
+
+  @Test
+  void anHttpWatchStreamsWhatChangesAfterTheListedVersionAndAWatchFromNothingGetsEverything() throws Exception {
+    api.client().resource(model("watched")).create();
+    String listed = api.client().resources(ModelVersion.class).inNamespace("t").withName("watched").get().getMetadata()
+        .getResourceVersion();
+    String collection = api.url() + "apis/slipstream.dev/v1alpha1/namespaces/t/modelversions?watch=true";
+    var http = java.net.http.HttpClient.newHttpClient();
+    var fromListed = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(collection + "&resourceVersion=" + listed))
+        .build(), java.net.http.HttpResponse.BodyHandlers.ofLines());
+    var fromNothing = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(collection)).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofLines());
+    assertThat(fromListed.statusCode()).isEqualTo(200);
+    assertThat(fromListed.headers().firstValue("Content-Type")).hasValue("application/json");
+
+    api.client().resources(ModelVersion.class).inNamespace("t").withName("watched")
+        .edit(m -> {
+          m.getSpec().storageUri = "s3://m/3";
+          return m;
+        });
+    var mapper = io.fabric8.kubernetes.client.utils.Serialization.jsonMapper();
+    var first = mapper.readTree(fromListed.body().iterator().next());
+    assertThat(first.path("type").asText()).as("no replay of what was listed: %s", first).isEqualTo("MODIFIED");
+    assertThat(first.path("object").path("spec").path("storageUri").asText()).isEqualTo("s3://m/3");
+    // its twin: a watch without a resource version starts with every object there, as ADDED
+    var lines = fromNothing.body().iterator();
+    java.util.List<String> types = new java.util.ArrayList<>();
+    for (var event = mapper.readTree(lines.next()); ; event = mapper.readTree(lines.next())) {
+      types.add(event.path("type").asText() + " " + event.path("object").path("metadata").path("name").asText());
+      if (event.path("type").asText().equals("MODIFIED")) {
+        break;
+      }
+    }
+    assertThat(types).contains("ADDED watched").endsWith("MODIFIED watched");
+  }
 }
