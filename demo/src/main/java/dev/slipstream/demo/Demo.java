@@ -38,8 +38,14 @@ import org.apache.kafka.clients.admin.Admin;
  * and prints what the operator made of it. {@code --keep-running} leaves it all up for kubectl.
  */
 public final class Demo {
-  /** Transactions sent at once to drive the ShedPolicy's ladder up to shedding. */
-  static final int FLOOD = 100_000;
+  /**
+   * The flood comes in bursts of this many transactions, as fast as the producer writes them, until the pipeline
+   * sheds: a fixed number was a bet on the job's speed (30,000 were drained at the second level on a quiet run, and
+   * the demo waited in vain for 'shed'), while a producer always writes faster than the job scores.
+   */
+  static final int FLOOD_BURST = 10_000;
+  /** The most the flood sends before the demo gives up on reaching the shed level. */
+  static final int FLOOD_MAX = 2_000_000;
 
   private static final PrintStream OUT = System.out;
 
@@ -81,15 +87,22 @@ public final class Demo {
           }
         }
       }
-      for (StreamingPipeline p : applied) {
-        await("pipeline " + p.getMetadata().getName() + " Ready").atMost(Duration.ofSeconds(90))
-            .until(() -> ready(get(client, p)));
+      step = "the examples becoming Ready";
+      try {
+        for (StreamingPipeline p : applied) {
+          await("pipeline " + p.getMetadata().getName() + " Ready").atMost(Duration.ofSeconds(90))
+              .until(() -> ready(get(client, p)));
+        }
+        await("the fraud pipeline's job").atMost(Duration.ofSeconds(60)).until(() -> flink.running().contains("fraud-scoring"));
+      } catch (org.awaitility.core.ConditionTimeoutException e) {
+        stopped(client, e);
+        System.exit(1);
       }
-      await("the fraud pipeline's job").atMost(Duration.ofSeconds(60)).until(() -> flink.running().contains("fraud-scoring"));
       OUT.printf("%nThe fraud pipeline's Flink job runs in this process (a MiniCluster) with the contract the operator wrote"
           + " into its FlinkDeployment;%nmodel servers answer for the InferenceServices. Card transactions arrive, %d a second.%n",
           FEED_PER_SECOND);
       try (EventFeed feed = EventFeed.start(kafka.bootstrapServers(), "card-transactions", FEED_PER_SECOND)) {
+        step = "the first results";
         printResults(kafka, 30);
 
         OUT.printf("%n$ kubectl get streamingpipelines,modelversions,shedpolicies -A%n");
@@ -100,11 +113,17 @@ public final class Demo {
           printDetail(client, get(client, p));
         }
         printTopics(kafka);
+        step = "the rollouts";
         rollouts(client, prometheus != null);
+        step = "the shed ladder";
         ladder(client, feed);
         feed.stop();
+        step = "the count of records out";
         accounting(client, kafka, feed);
         batches(serving.batchSizes());
+      } catch (org.awaitility.core.ConditionTimeoutException e) {
+        stopped(client, e);
+        System.exit(1);
       }
       if (keepRunning) {
         OUT.printf("%nStill running. Try: kubectl --server=%s --insecure-skip-tls-verify get sp -A   (Ctrl-C stops)%n", api.url());
@@ -119,6 +138,26 @@ public final class Demo {
     }
     OUT.println("\nDemo finished: everything above was made by the operator and the job against a real Kafka broker.");
     System.exit(0);
+  }
+
+  /** The step the demo is at, for the message when one cannot finish. */
+  private static volatile String step = "starting";
+
+  /** Says which step could not finish and what the demo saw last: each pipeline's status. */
+  private static void stopped(KubernetesClient client, org.awaitility.core.ConditionTimeoutException e) {
+    OUT.printf("%nThe demo stopped at %s: %s%nWhat it saw last:%n", step, e.getMessage());
+    try {
+      printPipelines(client);
+      for (StreamingPipeline p : client.resources(StreamingPipeline.class).inAnyNamespace().list().getItems()) {
+        if (p.getStatus() != null) {
+          printDetail(client, p);
+          OUT.printf("  rollout: %s%n  shed: %s%n", io.fabric8.kubernetes.client.utils.Serialization.asJson(p.getStatus().rollout),
+              io.fabric8.kubernetes.client.utils.Serialization.asJson(p.getStatus().shed));
+        }
+      }
+    } catch (RuntimeException unreadable) {
+      OUT.printf("(the API server could not be read: %s)%n", unreadable.getMessage());
+    }
   }
 
   private static final int FEED_PER_SECOND = 40;
@@ -244,14 +283,29 @@ public final class Demo {
                 + "\"downgrade\":{\"modelVersionRef\":{\"name\":\"fraud-lite-v1\"},\"keepWarm\":true}},"
                 + "{\"name\":\"shed\",\"triggers\":{\"consumerLagAbove\":20000},"
                 + "\"shed\":{\"containerConcurrency\":8,\"fallbackResult\":\"{\\\"score\\\": 0.5}\"}}]}}");
-    // large enough that the job, batching, cannot drain it before the ladder's third evaluation: 30,000 was drained
-    // at the second level on a quiet run once the job sent batches, and the demo never reached 'shed'
-    OUT.printf("A flood of %d transactions arrives; the job reads them as fast as the model answers.%n", FLOOD);
-    Thread flood = new Thread(() -> feed.send(FLOOD), "flood");
+    OUT.printf("A flood arrives: transactions as fast as the producer writes them, until the pipeline sheds;"
+        + " the job reads them as fast as the model answers.%n");
+    java.util.concurrent.atomic.AtomicBoolean shedding = new java.util.concurrent.atomic.AtomicBoolean();
+    long before = feed.sent();
+    Thread flood = new Thread(() -> {
+      while (!shedding.get() && feed.sent() - before < FLOOD_MAX) {
+        feed.send(FLOOD_BURST);
+      }
+    }, "flood");
     flood.start();
     String[] last = {"", ""};
-    ladderTimeline(client, "shed", last);
-    OUT.printf("%nShedding, the job answers every event with the fallback at once and catches up.%n");
+    try {
+      ladderTimeline(client, "shed", last);
+    } finally {
+      shedding.set(true);
+    }
+    try {
+      flood.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    OUT.printf("%nThe flood stops after %,d transactions. Shedding, the job answers every event with the fallback at once"
+        + " and catches up.%n", feed.sent() - before);
     ladderTimeline(client, "normal", last);
   }
 
