@@ -212,6 +212,24 @@ class ShedPolicyIT extends WithOperator {
       assertThat(env.pipeline(ns, "image-embeddings").getStatus().shed.actions)
           .containsExactly("serving scaled by KEDA on the consumer lag, up to 6 replicas");
     });
+    env.awaitReady(ns, "image-embeddings", true, "Ready");
+
+    // KEDA refuses the ScaledObject: the scale-out the level asked for is not in effect, and the pipeline says so
+    env.standIns.behave(dev.slipstream.testkit.StandInControllers.Kind.SCALED_OBJECT, ns, "image-embeddings-serving",
+        dev.slipstream.testkit.StandInControllers.Behaviour.fail("ScaledObject doesn't have correct scaleTargetRef specification"));
+    await("KEDA's refusal in the pipeline's conditions").atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      var conditions = env.pipeline(ns, "image-embeddings").getStatus().conditions;
+      assertThat(Conditions.find(conditions, "Ready").orElseThrow().getStatus()).isEqualTo("False");
+      assertThat(conditions).anySatisfy(c -> {
+        assertThat(c.getReason()).isEqualTo("ScalingFailed");
+        assertThat(c.getMessage()).contains("KEDA refused ScaledObject image-embeddings-serving: ScaledObjectCheckFailed,"
+            + " ScaledObject doesn't have correct scaleTargetRef specification");
+      });
+    });
+    // its twin: KEDA accepts it again
+    env.standIns.behave(dev.slipstream.testkit.StandInControllers.Kind.SCALED_OBJECT, ns, "image-embeddings-serving",
+        dev.slipstream.testkit.StandInControllers.Behaviour.READY);
+    env.awaitReady(ns, "image-embeddings", true, "Ready");
 
     // the policy allows more: the ScaledObject follows
     env.client.resources(dev.slipstream.api.v1alpha1.ShedPolicy.class).inNamespace(ns).withName("keda-shed").edit(p -> {

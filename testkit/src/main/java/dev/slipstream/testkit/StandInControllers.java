@@ -33,7 +33,9 @@ public final class StandInControllers implements AutoCloseable {
     KAFKA_TOPIC("kafka.strimzi.io", "v1", "KafkaTopic", "kafkatopics"),
     DEPLOYMENT("apps", "v1", "Deployment", "deployments"),
     /** A Gateway API mesh (GAMMA) taking HTTPRoutes whose parent is a Service. */
-    HTTP_ROUTE("gateway.networking.k8s.io", "v1", "HTTPRoute", "httproutes");
+    HTTP_ROUTE("gateway.networking.k8s.io", "v1", "HTTPRoute", "httproutes"),
+    /** KEDA's operator: checks a ScaledObject and reports it Ready (or refused) with its trigger's activity. */
+    SCALED_OBJECT("keda.sh", "v1alpha1", "ScaledObject", "scaledobjects");
 
     final ResourceDefinitionContext context;
 
@@ -148,6 +150,7 @@ public final class StandInControllers implements AutoCloseable {
       case FLINK_DEPLOYMENT -> StandInStatus.flinkDeployment(obj, behaviour);
       case KAFKA_TOPIC -> StandInStatus.kafkaTopic(obj, behaviour);
       case DEPLOYMENT -> StandInStatus.deployment((Deployment) obj, behaviour);
+      case SCALED_OBJECT -> StandInStatus.scaledObject(obj, behaviour);
     };
     if (sameAs(currentStatus(obj), status)) {
       return;

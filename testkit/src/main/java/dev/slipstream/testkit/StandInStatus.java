@@ -185,6 +185,42 @@ final class StandInStatus {
     return status;
   }
 
+  /**
+   * KEDA's ScaledObject status as its controller writes it: after a successful check Ready True (ScaledObjectReady), the
+   * trigger's activity in Active, Fallback and Paused False, the target's kind and the HPA it made; a failed check
+   * Ready False (ScaledObjectCheckFailed, with what failed) and Active Unknown. The Kafka trigger counts as active.
+   */
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> scaledObject(HasMetadata scaledObject, StandInControllers.Behaviour behaviour) {
+    boolean ok = behaviour instanceof StandInControllers.Behaviour.Ready;
+    Map<String, Object> status = new LinkedHashMap<>();
+    String time = now();
+    if (ok) {
+      status.put("scaleTargetKind", "apps/v1.Deployment");
+      status.put("hpaName", "keda-hpa-" + scaledObject.getMetadata().getName());
+      status.put("conditions", List.of(
+          condition("Ready", true, "ScaledObjectReady", "ScaledObject is defined correctly and is ready for scaling", time),
+          condition("Active", true, "ScalerActive", "Scaling is performed because triggers are active", time),
+          condition("Fallback", false, "NoFallbackFound", "No fallbacks are active on this scaled object", time),
+          condition("Paused", false, null, null, time)));
+    } else {
+      status.put("conditions", List.of(
+          condition("Ready", false, "ScaledObjectCheckFailed", ((StandInControllers.Behaviour.Fail) behaviour).message(), time),
+          unknown("Active", "UnknownState", "ScaledObject check failed", time),
+          unknown("Fallback", null, null, time),
+          unknown("Paused", null, null, time)));
+    }
+    // KEDA's conditions carry no transition time
+    ((List<Map<String, Object>>) status.get("conditions")).forEach(c -> c.remove("lastTransitionTime"));
+    return status;
+  }
+
+  private static Map<String, Object> unknown(String type, String reason, String message, String time) {
+    Map<String, Object> c = new LinkedHashMap<>(condition(type, false, reason, message, time));
+    c.put("status", "Unknown");
+    return c;
+  }
+
   static Map<String, Object> deployment(Deployment deployment, StandInControllers.Behaviour behaviour) {
     int replicas = Optional.ofNullable(deployment.getSpec().getReplicas()).orElse(1);
     boolean ok = behaviour instanceof StandInControllers.Behaviour.Ready;

@@ -123,15 +123,16 @@ final class Serving {
     Shedding.ShedStep decided = shed == null ? null : shed.noting(notes);
 
     // act
-    if (!frozen) {
-      scaledObject(pipeline, decided, stable, keda);
-    }
+    Readiness scaling = frozen ? null : scaledObject(pipeline, decided, stable, keda);
     Readiness readiness = null;
     for (HasMetadata object : desired.objects()) {
       Readiness seen = ensure(object);
       if (readiness == null && seen != null) {
         readiness = seen; // the stable version comes first
       }
+    }
+    if (readiness != null && readiness.isReady() && scaling != null && scaling.state() == Readiness.State.FAILED) {
+      readiness = scaling; // serving, but the shed level's scale-out KEDA refused is not: said where SREs look
     }
     if (readiness != null && readiness.isReady()) {
       prune(pipeline, keep(desired.objects()), c -> InferenceServiceModel.COMPONENT.equals(c)
@@ -191,15 +192,17 @@ final class Serving {
   /**
    * With {@code keda: true} on Triton a KEDA ScaledObject scales the stable version's Deployment on the consumer
    * lag (the replicas are left as observed: KEDA owns them); outside a KEDA scale-out no ScaledObject exists.
+   * Returns what KEDA says of it, or null without one.
    */
-  private void scaledObject(StreamingPipeline pipeline, Shedding.ShedStep shed, ModelVersion stable, boolean keda) {
+  private Readiness scaledObject(StreamingPipeline pipeline, Shedding.ShedStep shed, ModelVersion stable, boolean keda) {
     if (keda) {
       ShedActions actions = shed.actions();
-      caches.scaledObjects.ensure(ScaledObjectModel.from(pipeline, TritonDeploymentModel.deploymentName(pipeline, stable),
-          stable.getSpec().minReplicas, actions.replicas(), actions.scaleOutLag(), shed.interval().toSeconds()));
-    } else {
-      caches.scaledObjects.get(pipeline, ScaledObjectModel.name(pipeline)).ifPresent(caches.scaledObjects::delete);
+      return ObjectReadiness.scaledObject(caches.scaledObjects.ensure(ScaledObjectModel.from(pipeline,
+          TritonDeploymentModel.deploymentName(pipeline, stable), stable.getSpec().minReplicas, actions.replicas(),
+          actions.scaleOutLag(), shed.interval().toSeconds())));
     }
+    caches.scaledObjects.get(pipeline, ScaledObjectModel.name(pipeline)).ifPresent(caches.scaledObjects::delete);
+    return null;
   }
 
   /** The replicas the stable version runs now (the Deployment's, or the InferenceService's minimum); null if unknown. */

@@ -130,20 +130,63 @@ public final class ObjectReadiness {
         .map(j -> (String) j.get("state")).orElse(null);
   }
 
-  /** Strimzi: a KafkaTopic is ready when its Ready condition is True. */
+  /**
+   * Strimzi: a KafkaTopic is ready when its Ready condition is True for its current generation (the topic operator
+   * writes {@code observedGeneration}; a Ready left from an earlier spec, say before partitions were raised, is a
+   * wait). A paused one ({@code ReconciliationPaused} True, written instead of Ready) is not kept in step with its spec;
+   * a refused one ({@code Ready} False) carries the topic operator's reason (NotSupported, KafkaError, ResourceConflict).
+   */
   public static Readiness kafkaTopic(GenericKubernetesResource topic) {
     if (topic == null) {
       return Readiness.pending("TopicsPending", "KafkaTopic not created yet");
     }
     Map<String, Object> status = map(topic.getAdditionalProperties().get("status"));
     Optional<Map<String, Object>> ready = condition(status, "Ready");
+    if (!status.isEmpty() && behind(topic, status)) {
+      return Readiness.pending("TopicsPending", "the Strimzi topic operator has not reconciled generation "
+          + topic.getMetadata().getGeneration() + " of KafkaTopic " + topic.getMetadata().getName() + " yet");
+    }
+    if (condition(status, "ReconciliationPaused").filter(c -> "True".equals(c.get("status"))).isPresent()) {
+      return Readiness.failed("TopicPaused", "the Strimzi topic operator's reconciliation of KafkaTopic "
+          + topic.getMetadata().getName() + " is paused (strimzi.io/pause-reconciliation): its spec is not applied to the"
+          + " topic until the annotation is removed");
+    }
     if (ready.isPresent() && "True".equals(ready.get().get("status"))) {
       return Readiness.ready("TopicsReady", "KafkaTopic " + topic.getMetadata().getName() + " is ready");
     }
-    String detail = ready.map(c -> (String) c.get("message")).filter(Objects::nonNull).orElse("waiting for the Strimzi topic operator");
+    String detail = ready.map(c -> (c.get("reason") == null ? "" : c.get("reason") + ": ") + Objects.toString(c.get("message"), ""))
+        .filter(d -> !d.isBlank()).orElse("waiting for the Strimzi topic operator");
     return ready.isPresent() && "False".equals(ready.get().get("status"))
         ? Readiness.failed("TopicError", "KafkaTopic " + topic.getMetadata().getName() + ": " + detail)
         : Readiness.pending("TopicsPending", "KafkaTopic " + topic.getMetadata().getName() + ": " + detail);
+  }
+
+  /**
+   * KEDA: a ScaledObject scales its target once KEDA has checked it ({@code Ready} True); {@code Ready} False (reason
+   * ScaledObjectCheckFailed, with KEDA's words) means it never will; {@code Unknown} or no status is a wait. A
+   * {@code Fallback} True means KEDA cannot read the lag and holds the fallback replica count: said, not failed.
+   */
+  public static Readiness scaledObject(GenericKubernetesResource scaledObject) {
+    if (scaledObject == null) {
+      return Readiness.pending("ScalingPending", "ScaledObject not created yet");
+    }
+    String name = scaledObject.getMetadata().getName();
+    Map<String, Object> status = map(scaledObject.getAdditionalProperties().get("status"));
+    Optional<Map<String, Object>> ready = condition(status, "Ready");
+    String state = ready.map(c -> Objects.toString(c.get("status"), "Unknown")).orElse("Unknown");
+    if (state.equals("False")) {
+      return Readiness.failed("ScalingFailed", "KEDA refused ScaledObject " + name + ": "
+          + ready.get().getOrDefault("reason", "no reason given") + ", " + ready.get().getOrDefault("message", "no message")
+          + "; the lag-driven scale-out is not in effect");
+    }
+    if (!state.equals("True")) {
+      return Readiness.pending("ScalingPending", "KEDA has not checked ScaledObject " + name + " yet");
+    }
+    String fallback = condition(status, "Fallback").filter(c -> "True".equals(c.get("status")))
+        .map(c -> "; KEDA holds its fallback replicas: " + c.getOrDefault("message", "its scaler fails")).orElse("");
+    String active = condition(status, "Active").filter(c -> "True".equals(c.get("status"))).isPresent()
+        ? "scaling on the consumer lag" : "ready, its trigger not active";
+    return Readiness.ready("ScalingReady", "KEDA ScaledObject " + name + " is " + active + fallback);
   }
 
   @SuppressWarnings("unchecked")

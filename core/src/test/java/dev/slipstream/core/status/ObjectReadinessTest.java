@@ -119,6 +119,52 @@ class ObjectReadinessTest {
   }
 
   @Test
+  void kafkaTopicOfAnEarlierGenerationOrPausedIsNotReady() {
+    GenericKubernetesResource topic = withStatus("{\"observedGeneration\":1,\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\"}]}");
+    topic.getMetadata().setGeneration(2L);
+    Readiness behind = ObjectReadiness.kafkaTopic(topic);
+    assertThat(behind.state()).isEqualTo(Readiness.State.PENDING);
+    assertThat(behind.message()).isEqualTo("the Strimzi topic operator has not reconciled generation 2 of KafkaTopic fraud yet");
+    // its twin: the same Ready, for the generation it is at
+    topic.getMetadata().setGeneration(1L);
+    assertThat(ObjectReadiness.kafkaTopic(topic).isReady()).isTrue();
+
+    Readiness paused = ObjectReadiness.kafkaTopic(withStatus(
+        "{\"conditions\":[{\"type\":\"ReconciliationPaused\",\"status\":\"True\"}]}"));
+    assertThat(paused.state()).isEqualTo(Readiness.State.FAILED);
+    assertThat(paused.reason()).isEqualTo("TopicPaused");
+    Readiness conflict = ObjectReadiness.kafkaTopic(withStatus("{\"conditions\":[{\"type\":\"Ready\",\"status\":\"False\","
+        + "\"reason\":\"ResourceConflict\",\"message\":\"Managed by Ref{namespace='kafka', name='other'}\"}]}"));
+    assertThat(conflict.message()).isEqualTo("KafkaTopic fraud: ResourceConflict: Managed by Ref{namespace='kafka', name='other'}");
+  }
+
+  @Test
+  void scaledObjectAsKedaReportsIt() {
+    assertThat(ObjectReadiness.scaledObject(null).state()).isEqualTo(Readiness.State.PENDING);
+    // KEDA initialises every condition Unknown before its first check
+    Readiness unchecked = ObjectReadiness.scaledObject(withStatus("{\"conditions\":[{\"type\":\"Ready\",\"status\":\"Unknown\"},"
+        + "{\"type\":\"Active\",\"status\":\"Unknown\"},{\"type\":\"Fallback\",\"status\":\"Unknown\"},"
+        + "{\"type\":\"Paused\",\"status\":\"Unknown\"}]}"));
+    assertThat(unchecked.state()).isEqualTo(Readiness.State.PENDING);
+    assertThat(unchecked.message()).isEqualTo("KEDA has not checked ScaledObject fraud yet");
+    Readiness refused = ObjectReadiness.scaledObject(withStatus("{\"conditions\":[{\"type\":\"Ready\",\"status\":\"False\","
+        + "\"reason\":\"ScaledObjectCheckFailed\",\"message\":\"ScaledObject doesn't have correct scaleTargetRef specification\"},"
+        + "{\"type\":\"Active\",\"status\":\"Unknown\",\"reason\":\"UnknownState\",\"message\":\"ScaledObject check failed\"}]}"));
+    assertThat(refused.state()).isEqualTo(Readiness.State.FAILED);
+    assertThat(refused.reason()).isEqualTo("ScalingFailed");
+    assertThat(refused.message()).isEqualTo("KEDA refused ScaledObject fraud: ScaledObjectCheckFailed, ScaledObject doesn't have"
+        + " correct scaleTargetRef specification; the lag-driven scale-out is not in effect");
+    // its twin: checked and scaling
+    Readiness active = ObjectReadiness.scaledObject(withStatus("{\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\","
+        + "\"reason\":\"ScaledObjectReady\",\"message\":\"ScaledObject is defined correctly and is ready for scaling\"},"
+        + "{\"type\":\"Active\",\"status\":\"True\",\"reason\":\"ScalerActive\"},"
+        + "{\"type\":\"Fallback\",\"status\":\"True\",\"message\":\"At least one trigger is falling back\"}]}"));
+    assertThat(active.isReady()).isTrue();
+    assertThat(active.message()).isEqualTo("KEDA ScaledObject fraud is scaling on the consumer lag; KEDA holds its fallback"
+        + " replicas: At least one trigger is falling back");
+  }
+
+  @Test
   void kserveGivesTheLatestRevisionsUrlAndThePredictorsNumbers() {
     var isvc = io.fabric8.kubernetes.client.utils.Serialization.unmarshal("""
         apiVersion: serving.kserve.io/v1beta1
