@@ -114,6 +114,10 @@ public final class InferenceServiceModel {
     if (mv.resources.tolerations != null && !mv.resources.tolerations.isEmpty()) {
       predictor.put("tolerations", Json.MAPPER.convertValue(mv.resources.tolerations, List.class));
     }
+    if (mv.storage != null && mv.storage.serviceAccountName != null) {
+      // KServe's storage initializer takes the credentials of the Secrets this service account lists
+      predictor.put("serviceAccountName", mv.storage.serviceAccountName);
+    }
 
     GenericKubernetesResource isvc = new GenericKubernetesResource();
     isvc.setApiVersion(ThirdPartyKinds.INFERENCE_SERVICE.apiVersion());

@@ -160,6 +160,37 @@ public final class TritonDeploymentModel {
     return route;
   }
 
+  /** Where a storage Secret is mounted in the Triton container. */
+  static final String STORAGE_SECRET_MOUNT = "/var/run/secrets/slipstream/model-storage";
+  /** The key of a storage Secret Triton reads as its Google credentials file for gs://, as KServe names it. */
+  static final String GCS_CREDENTIALS_KEY = "gcloud-application-credentials.json";
+
+  /**
+   * The ModelVersion's storage credentials as Triton takes them: the pods run as its service account; a Secret's keys
+   * become the environment (AWS_* for s3://) and the Secret is mounted read-only, so that
+   * for gs:// GOOGLE_APPLICATION_CREDENTIALS names its credentials file.
+   */
+  private static void storageCredentials(dev.slipstream.api.v1alpha1.ModelVersionSpec mv, ContainerBuilder container,
+      PodSpecBuilder pod) {
+    if (mv.storage == null) {
+      return;
+    }
+    if (mv.storage.serviceAccountName != null) {
+      pod.withServiceAccountName(mv.storage.serviceAccountName);
+    }
+    if (mv.storage.secretRef != null) {
+      String secret = mv.storage.secretRef.name;
+      container.addNewEnvFrom().withNewSecretRef().withName(secret).endSecretRef().endEnvFrom();
+      if (mv.storageUri.startsWith("gs://")) {
+        container.addNewEnv().withName("GOOGLE_APPLICATION_CREDENTIALS")
+            .withValue(STORAGE_SECRET_MOUNT + "/" + GCS_CREDENTIALS_KEY).endEnv();
+      }
+      container.addToVolumeMounts(new VolumeMountBuilder().withName("model-storage").withMountPath(STORAGE_SECRET_MOUNT)
+          .withReadOnly(true).build());
+      pod.addToVolumes(new VolumeBuilder().withName("model-storage").withNewSecret().withSecretName(secret).endSecret().build());
+    }
+  }
+
   private static Deployment deployment(StreamingPipeline pipeline, ModelVersion model, int replicas, String component,
       OperatorDefaults defaults) {
     var mv = model.getSpec();
@@ -200,6 +231,7 @@ public final class TritonDeploymentModel {
       pod.withVolumes(new VolumeBuilder().withName("models")
           .withNewPersistentVolumeClaim().withClaimName(claim).withReadOnly(true).endPersistentVolumeClaim().build());
     }
+    storageCredentials(mv, container, pod);
     pod.withContainers(container.build());
 
     return new DeploymentBuilder()

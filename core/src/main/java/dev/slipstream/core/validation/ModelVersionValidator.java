@@ -52,6 +52,10 @@ public final class ModelVersionValidator {
     if (spec.minReplicas != null && spec.maxReplicas != null && spec.minReplicas > spec.maxReplicas) {
       problems.add("spec.minReplicas (" + spec.minReplicas + ") must not exceed spec.maxReplicas (" + spec.maxReplicas + ")");
     }
+    if (spec.runtime != ServingRuntime.TRITON && spec.storage != null && spec.storage.secretRef != null) {
+      problems.add("spec.storage.secretRef is for runtime triton: KServe reads storage credentials from the Secrets of"
+          + " spec.storage.serviceAccountName");
+    }
     if (spec.minReplicas != null && spec.minReplicas == 0 && spec.runtime == ServingRuntime.TRITON) {
       problems.add("spec.minReplicas 0 (scale to zero) needs runtime kserve; a Triton Deployment keeps at least 1");
     }

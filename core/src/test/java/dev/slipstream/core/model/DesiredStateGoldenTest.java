@@ -38,6 +38,34 @@ class DesiredStateGoldenTest {
   }
 
   @Test
+  void tritonReadsGcsCredentialsFromTheMountedSecretAndRunsWithoutOneWhenNoneIsNamed() {
+    var pipeline = Examples.pipeline("triton-gpu.yaml", "image-embeddings");
+    var model = Examples.model("triton-gpu.yaml", "embedder-v3");
+    model.getSpec().storageUri = "gs://models/embedder/repository";
+    model.getSpec().storage.serviceAccountName = "embedder-gcs";
+    var deployment = (io.fabric8.kubernetes.api.model.apps.Deployment) ServingModel.from(pipeline, model, DEFAULTS).objects()
+        .stream().filter(o -> o instanceof io.fabric8.kubernetes.api.model.apps.Deployment).findFirst().orElseThrow();
+    var pod = deployment.getSpec().getTemplate().getSpec();
+    var triton = pod.getContainers().get(0);
+    assertThat(pod.getServiceAccountName()).isEqualTo("embedder-gcs");
+    assertThat(triton.getEnv()).anySatisfy(e -> {
+      assertThat(e.getName()).isEqualTo("GOOGLE_APPLICATION_CREDENTIALS");
+      assertThat(e.getValue()).isEqualTo("/var/run/secrets/slipstream/model-storage/gcloud-application-credentials.json");
+    });
+    assertThat(pod.getVolumes()).anySatisfy(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("embedder-s3"));
+
+    // its twin: no storage block, no credentials and the namespace's default service account
+    model.getSpec().storage = null;
+    var plain = (io.fabric8.kubernetes.api.model.apps.Deployment) ServingModel.from(pipeline, model, DEFAULTS).objects()
+        .stream().filter(o -> o instanceof io.fabric8.kubernetes.api.model.apps.Deployment).findFirst().orElseThrow();
+    var plainPod = plain.getSpec().getTemplate().getSpec();
+    assertThat(plainPod.getServiceAccountName()).isNull();
+    assertThat(plainPod.getVolumes()).isEmpty();
+    assertThat(plainPod.getContainers().get(0).getEnv()).isEmpty();
+    assertThat(plainPod.getContainers().get(0).getEnvFrom()).isEmpty();
+  }
+
+  @Test
   void tritonCanaryRunsBothVersionsAndSplitsTrafficWithAnHttpRoute() throws IOException {
     var pipeline = Examples.pipeline("triton-gpu.yaml", "image-embeddings");
     var stable = Examples.model("triton-gpu.yaml", "embedder-v3");

@@ -23,6 +23,11 @@ import io.fabric8.generator.annotation.ValidationRule;
     value = "self.minReplicas <= self.maxReplicas",
     message = "minReplicas must not be greater than maxReplicas",
     reason = "FieldValueInvalid")
+@ValidationRule(
+    value = "self.runtime != 'kserve' || !has(self.storage) || !has(self.storage.secretRef)",
+    message = "storage.secretRef is for runtime triton: KServe reads storage credentials from the Secrets of"
+        + " storage.serviceAccountName",
+    reason = "FieldValueInvalid")
 public class ModelVersionSpec {
   @Required
   @Size(min = 1, max = 63)
@@ -75,4 +80,8 @@ public class ModelVersionSpec {
 
   @JsonPropertyDescription("Server-side request batching. Absent: no batching.")
   public Batching batching;
+
+  @JsonPropertyDescription("Credentials for the storage at storageUri: a service account (kserve and triton) and/or a"
+      + " Secret (triton). Absent: the serving pods run as the namespace's default service account.")
+  public ModelStorage storage;
 }
