@@ -93,9 +93,6 @@ public record ShedActions(Integer replicas, boolean keda, Long scaleOutLag, Stri
       if (shed.containerConcurrency != null) {
         s.append(", KServe containerConcurrency ").append(shed.containerConcurrency);
       }
-      if (shed.maxQueueSize != null) {
-        s.append(", Triton queue bound ").append(shed.maxQueueSize);
-      }
       if (shed.pauseTopics != null && !shed.pauseTopics.isEmpty()) {
         s.append(", paused topics ").append(String.join(",", shed.pauseTopics));
       }

@@ -112,6 +112,18 @@ class ShedDecisionsTest {
   }
 
   @Test
+  void theActionsSayOnlyWhatIsCarriedOutNotTritonsQueuePolicyWhichIsNot() {
+    ShedPolicy policy = Examples.shedPolicy("fraud-scoring.yaml", "fraud-shed");
+    int top = policy.getSpec().levels.size();
+    String without = ShedActions.at(policy.getSpec(), top).describe().stream().filter(a -> a.startsWith("shedding load"))
+        .findFirst().orElseThrow();
+    policy.getSpec().levels.get(top - 1).shed.maxQueueSize = 64;
+    policy.getSpec().levels.get(top - 1).shed.queueTimeout = "100ms";
+    assertThat(ShedActions.at(policy.getSpec(), top).describe()).contains(without)
+        .noneMatch(a -> a.contains("queue"));
+  }
+
+  @Test
   void notesMakeANewDecisionAndLeaveTheLaddersAlone() {
     ShedPolicy policy = Examples.shedPolicy("fraud-scoring.yaml", "fraud-shed");
     ShedStatus status = new ShedStatus();

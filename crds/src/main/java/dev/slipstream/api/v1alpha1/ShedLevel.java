@@ -90,11 +90,11 @@ public class ShedLevel {
   public static class ShedAction {
     @Min(1)
     @Max(1000000)
-    @JsonPropertyDescription("triton: the dynamic-batching queue bound; requests beyond it are rejected.")
+    @JsonPropertyDescription("triton: the dynamic-batching queue bound. Not applied by the operator (Triton takes it only from the model's config.pbtxt; the ShedPolicy's Ready message says so when set): put it in config.pbtxt.")
     public Integer maxQueueSize;
 
     @Pattern(ApiGroup.DURATION_PATTERN)
-    @JsonPropertyDescription("triton: queued requests older than this are rejected.")
+    @JsonPropertyDescription("triton: the dynamic-batching queue timeout. Not applied by the operator, as maxQueueSize: put it in the model's config.pbtxt.")
     public String queueTimeout;
 
     @Min(1)
