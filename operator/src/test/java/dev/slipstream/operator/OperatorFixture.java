@@ -40,10 +40,15 @@ final class OperatorFixture implements AutoCloseable {
 
   /** @param prometheusUrl the operator's --prometheus-url; empty for none */
   OperatorFixture(String prometheusUrl, String... extraArgs) {
+    this(dev.slipstream.testkit.Crds.THIRD_PARTY, prometheusUrl, extraArgs);
+  }
+
+  /** @param thirdPartyCrds the third-party CRDs installed when the operator starts (resource names from Crds) */
+  OperatorFixture(List<String> thirdPartyCrds, String prometheusUrl, String... extraArgs) {
     this.prometheusUrl = prometheusUrl;
     this.extraArgs = extraArgs;
     this.kafka = EmbeddedKafka.start();
-    this.api = TestApiServer.startWithAllCrds();
+    this.api = TestApiServer.start(thirdPartyCrds);
     this.client = api.client();
     this.standIns = StandInControllers.startAll(api.newClient());
     this.operatorClient = api.newClient(OPERATOR_AGENT);

@@ -14,7 +14,6 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,7 +32,7 @@ public final class AdmissionValidator {
   private static final ObjectMapper MAPPER = Serialization.jsonMapper();
   private static final Pattern DNS_SUBDOMAIN = Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$");
 
-  private final Map<String, JsonNode> schemas = new HashMap<>();
+  private final Map<String, JsonNode> schemas = new ConcurrentHashMap<>();
   private final Map<String, CelRuntime.Program> programs = new ConcurrentHashMap<>();
   private final Map<String, Pattern> patterns = new ConcurrentHashMap<>();
   private final CelCompiler compiler = CelCompilerFactory.standardCelCompilerBuilder()

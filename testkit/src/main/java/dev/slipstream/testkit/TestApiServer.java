@@ -84,6 +84,22 @@ public final class TestApiServer implements AutoCloseable {
     return client;
   }
 
+  /**
+   * Installs a CRD while the server runs (a resource name from {@link Crds}), as a cluster administrator installing
+   * KServe or KEDA after Slipstream would: admission checks its kind from now on. Discovery still lists only the CRDs
+   * the server started with.
+   */
+  public void installCrd(String resource) {
+    CustomResourceDefinition crd = Crds.load(resource);
+    admission.add(crd);
+    client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+  }
+
+  /** Removes a CRD (a resource name from {@link Crds}); unlike a real API server, its objects stay stored. */
+  public void removeCrd(String resource) {
+    client.apiextensions().v1().customResourceDefinitions().withName(Crds.load(resource).getMetadata().getName()).delete();
+  }
+
   /** A fresh client of this server (the operator under test gets its own, like a separate process would). */
   public KubernetesClient newClient() {
     return newClient(null);

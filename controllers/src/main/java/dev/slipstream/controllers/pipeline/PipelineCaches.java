@@ -94,6 +94,12 @@ final class PipelineCaches {
     return sources;
   }
 
+  /** The third-party kinds whose CRD may come or go while the operator runs. */
+  List<ThirdPartyObjects> thirdParty() {
+    return java.util.stream.Stream.of(inferenceServices, flinkDeployments, kafkaTopics, httpRoutes, scaledObjects)
+        .filter(ThirdPartyObjects.class::isInstance).map(ThirdPartyObjects.class::cast).toList();
+  }
+
   /** The pipeline's own InferenceService (KServe), named after it. */
   Optional<GenericKubernetesResource> inferenceService(StreamingPipeline pipeline) {
     return inferenceServices.get(pipeline, InferenceServiceModel.name(pipeline));
@@ -188,14 +194,16 @@ final class PipelineCaches {
     }
 
     private OwnedObjects<GenericKubernetesResource> ownedThirdParty(ThirdPartyKinds kind) {
+      ThirdPartyObjects objects = new ThirdPartyObjects(kind, writer, client);
       if (!installed.contains(kind)) {
-        LOG.warn("{} CRD ({}) is not installed: pipelines that need it will report CrdMissing", kind.kind, kind.crdName());
-        return InformedObjects.absent();
+        LOG.warn("{} CRD ({}) is not installed: pipelines that need it report CrdMissing until it is", kind.kind,
+            kind.crdName());
+        return objects;
       }
-      var source = new InformerEventSource<>(Kinds.informer(kind, StreamingPipeline.class)
-          .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(StreamingPipeline.class)).build(), context);
+      var source = objects.source(context);
       sources.add(source);
-      return new InformedObjects<>(source, Kinds.context(kind), writer, client);
+      objects.watchedBy(source);
+      return objects;
     }
 
     private <R extends HasMetadata> OwnedObjects<R> owned(Class<R> type, String name) {

@@ -43,6 +43,7 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
   private final EventRecorder events;
   private final PipelineKafka kafka;
   private final Shedding shedding;
+  private final ThirdPartyCrds crds;
   private PipelineCaches caches;
   private Topics topics;
   private Rollouts rollouts;
@@ -56,6 +57,7 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
     this.events = new EventRecorder(client, config.clock());
     this.kafka = new PipelineKafka(client, config.kafka());
     this.shedding = new Shedding(config, events);
+    this.crds = new ThirdPartyCrds(client, config.clock());
   }
 
   /** The informers exist only once the framework hands over the context; the parts that read them are built here. */
@@ -71,6 +73,7 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
 
   @Override
   public UpdateControl<StreamingPipeline> reconcile(StreamingPipeline pipeline, Context<StreamingPipeline> context) {
+    crds.check(caches.thirdParty(), context.eventSourceRetriever());
     Instant now = config.clock().instant();
     long generation = Optional.ofNullable(pipeline.getMetadata().getGeneration()).orElse(0L);
     StreamingPipelineStatus previous = pipeline.getStatus() == null ? new StreamingPipelineStatus() : pipeline.getStatus();

@@ -45,7 +45,8 @@ public final class ObjectReadiness {
   /** A part that needs a third-party kind whose CRD is not installed: it cannot be built until it is. */
   public static Readiness crdMissing(dev.slipstream.core.model.ThirdPartyKinds kind, String neededFor) {
     return Readiness.failed("CrdMissing", neededFor + " needs the " + kind.kind + " CRD (" + kind.crdName()
-        + "), which is not installed in this cluster; install it and restart the operator");
+        + "), which is not installed in this cluster; install it: the operator looks for it every "
+        + "10s and uses it from then on");
   }
 
   /** A Deployment is ready when its current generation has all replicas available. */
