@@ -8,6 +8,7 @@ import dev.slipstream.core.model.InferenceServiceModel;
 import dev.slipstream.core.model.Labels;
 import dev.slipstream.core.model.OperatorDefaults;
 import dev.slipstream.core.model.ScaledObjectModel;
+import dev.slipstream.core.rollout.GpuQuota;
 import dev.slipstream.core.model.ServingModel;
 import dev.slipstream.core.model.ServingPlan;
 import dev.slipstream.core.model.ThirdPartyKinds;
@@ -22,14 +23,17 @@ import dev.slipstream.core.status.Readiness;
 import dev.slipstream.core.validation.ModelVersionValidator;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ResourceQuota;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -48,11 +52,14 @@ final class Serving {
   private final PipelineCaches caches;
   private final OperatorDefaults defaults;
   private final JobControl control;
+  private final Function<String, List<ResourceQuota>> quotas;
 
-  Serving(PipelineCaches caches, OperatorDefaults defaults, JobControl control) {
+  /** @param quotas a namespace's ResourceQuotas, read only when a change would add GPUs */
+  Serving(PipelineCaches caches, OperatorDefaults defaults, JobControl control, Function<String, List<ResourceQuota>> quotas) {
     this.caches = caches;
     this.defaults = defaults;
     this.control = control;
+    this.quotas = quotas;
   }
 
   /**
@@ -114,6 +121,13 @@ final class Serving {
     List<Fallback> fallbacks = frozen || shed == null ? List.of() : fallbacks(pipeline, actions);
     JobRouting routing = routing(desired.endpoint(), plan, actions, fallbacks);
     List<String> notes = new ArrayList<>();
+    // a change that adds GPUs the namespace's quota has no room for is held (and said), never left Pending
+    Map<String, Readiness> heldBack = new java.util.HashMap<>();
+    List<String> holds = new ArrayList<>();
+    List<HasMetadata> objects = withinGpuQuota(desired.objects(), heldBack, holds);
+    List<List<HasMetadata>> fallbackObjects = fallbacks.stream()
+        .map(f -> withinGpuQuota(f.desired().objects(), heldBack, holds)).toList();
+    notes.addAll(holds);
     if (kedaUnusable != null) {
       notes.add("KEDA not used (" + kedaUnusable + "): replicas raised by hand");
     }
@@ -125,27 +139,33 @@ final class Serving {
     // act
     Readiness scaling = frozen ? null : scaledObject(pipeline, decided, stable, keda);
     Readiness readiness = null;
-    for (HasMetadata object : desired.objects()) {
-      Readiness seen = ensure(object);
+    for (HasMetadata object : objects) {
+      Readiness seen = heldBack.containsKey(object.getMetadata().getName()) ? heldBack.get(object.getMetadata().getName())
+          : ensure(object);
       if (readiness == null && seen != null) {
         readiness = seen; // the stable version comes first
       }
+    }
+    if (readiness != null && readiness.isReady() && !holds.isEmpty()) {
+      // serving, at the capacity it had: the change the quota holds is said where the serving condition is read
+      readiness = Readiness.ready(readiness.reason(), readiness.message() + "; " + String.join("; ", holds));
     }
     if (readiness != null && readiness.isReady() && scaling != null && scaling.state() == Readiness.State.FAILED) {
       readiness = scaling; // serving, but the shed level's scale-out KEDA refused is not: said where SREs look
     }
     if (readiness != null && readiness.isReady()) {
-      prune(pipeline, keep(desired.objects()), c -> InferenceServiceModel.COMPONENT.equals(c)
+      prune(pipeline, keep(objects), c -> InferenceServiceModel.COMPONENT.equals(c)
           || InferenceServiceModel.CANDIDATE_COMPONENT.equals(c), "no longer serving");
     }
     if (!frozen) {
-      fallbacks.forEach(f -> f.desired().objects().forEach(this::ensure));
+      fallbackObjects.forEach(list -> list.stream().filter(o -> !heldBack.containsKey(o.getMetadata().getName()))
+          .forEach(this::ensure));
       if (decided != null || keyCanary != null) {
         control.write(pipeline, decided, routing, keyCanary);
       } else {
         control.remove(pipeline);
       }
-      prune(pipeline, keep(fallbacks.stream().flatMap(f -> f.desired().objects().stream()).toList()),
+      prune(pipeline, keep(fallbackObjects.stream().flatMap(List::stream).toList()),
           ServingModel.FALLBACK_COMPONENT::equals, "no longer a fallback in force or kept warm");
     }
     return new Outcome(Objects.requireNonNull(readiness), label, desired.endpoint(), decided);
@@ -213,6 +233,41 @@ final class Serving {
     }
     return caches.deployments.get(pipeline, TritonDeploymentModel.deploymentName(pipeline, stable))
         .map(d -> d.getSpec() == null ? null : d.getSpec().getReplicas()).orElse(null);
+  }
+
+  /**
+   * {@code objects} with each GPU Deployment that would add GPUs beyond a ResourceQuota held: an existing one keeps
+   * its current replicas, a new one is not created (its readiness, {@code GpuQuotaExceeded}, goes into
+   * {@code heldBack} by name); each hold is added to {@code notes}. Quotas are read only when a change adds GPUs.
+   */
+  private List<HasMetadata> withinGpuQuota(List<HasMetadata> objects, Map<String, Readiness> heldBack, List<String> notes) {
+    List<HasMetadata> out = new ArrayList<>();
+    for (HasMetadata object : objects) {
+      if (!(object instanceof Deployment desired) || GpuQuota.perPod(desired) == 0) {
+        out.add(object);
+        continue;
+      }
+      String namespace = desired.getMetadata().getNamespace();
+      String name = desired.getMetadata().getName();
+      Optional<Deployment> current = caches.deployments.get(namespace, name);
+      int from = current.map(d -> d.getSpec() == null || d.getSpec().getReplicas() == null ? 0 : d.getSpec().getReplicas())
+          .orElse(0);
+      int to = desired.getSpec().getReplicas() == null ? 1 : desired.getSpec().getReplicas();
+      Optional<String> held = to > from ? GpuQuota.held(quotas.apply(namespace), name, from, to, GpuQuota.perPod(desired))
+          : Optional.empty();
+      if (held.isEmpty()) {
+        out.add(object);
+        continue;
+      }
+      notes.add(held.get());
+      if (current.isEmpty()) {
+        heldBack.put(name, Readiness.pending("GpuQuotaExceeded", held.get()));
+        out.add(object);
+      } else {
+        out.add(new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder(desired).editSpec().withReplicas(from).endSpec().build());
+      }
+    }
+    return out;
   }
 
   /** Creates or updates one serving object; returns its readiness for the kinds that have one. */

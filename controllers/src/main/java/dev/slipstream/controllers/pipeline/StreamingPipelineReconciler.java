@@ -66,7 +66,8 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
     caches = PipelineCaches.informed(client, config.installedKinds(), context);
     topics = new Topics(caches.kafkaTopics, kafka, events, caches::topicReaders);
     rollouts = new Rollouts(client, config, events, new RolloutReads(client, caches, kafka));
-    serving = new Serving(caches, config.defaults(), new JobControl(caches.configMaps));
+    serving = new Serving(caches, config.defaults(), new JobControl(caches.configMaps),
+        namespace -> client.resourceQuotas().inNamespace(namespace).list().getItems());
     flinkJob = new FlinkJob(caches.flinkDeployments);
     return caches.sources();
   }

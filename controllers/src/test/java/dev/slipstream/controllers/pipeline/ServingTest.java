@@ -31,12 +31,14 @@ class ServingTest {
   private final FakeOwned<ConfigMap> configMaps = new FakeOwned<>();
   private final Map<String, ModelVersion> models = new HashMap<>();
 
+  private List<io.fabric8.kubernetes.api.model.ResourceQuota> quotas = List.of();
+
   private Serving serving(boolean kedaInstalled) {
     PipelineCaches caches = new PipelineCaches(inferenceServices, InformedObjects.absent(), InformedObjects.absent(),
         new FakeOwned<>(), kedaInstalled ? scaledObjects : InformedObjects.absent(), deployments, services, configMaps,
         (namespace, name) -> Optional.ofNullable(models.get(name)), (namespace, name) -> Optional.empty(),
         (self, topic) -> List.of(), (self, group) -> List.of(), List.of());
-    return new Serving(caches, OperatorDefaults.STANDARD, new JobControl(configMaps));
+    return new Serving(caches, OperatorDefaults.STANDARD, new JobControl(configMaps), namespace -> quotas);
   }
 
   @Test
@@ -123,6 +125,51 @@ class ServingTest {
         .contains("KEDA not used (KEDA would need a TriggerAuthentication for the Kafka client Secret): replicas raised by hand");
     assertThat(scaledObjects.writes).last().asString().startsWith("delete ");
     assertThat(deployments.get("vision", "image-embeddings-embedder-v3").orElseThrow().getSpec().getReplicas()).isEqualTo(4);
+  }
+
+  @Test
+  void aScaleOutTheGpuQuotaHasNoRoomForIsHeldAtTheCurrentReplicasAndSaidOneInAnotherScopeDoesNotHoldIt() {
+    ModelVersion stable = model("triton-gpu.yaml", "embedder-v3");
+    ShedPolicy policy = Serialization.unmarshal("""
+        apiVersion: slipstream.dev/v1alpha1
+        kind: ShedPolicy
+        metadata: {name: embed-shed, namespace: vision}
+        spec:
+          evaluationInterval: 15s
+          levels:
+            - name: scale-out
+              triggers: {consumerLagAbove: 1000}
+              scaleOut: {maxReplicas: 4}
+        """, ShedPolicy.class);
+    StreamingPipeline pipeline = Examples.pipeline("triton-gpu.yaml", "image-embeddings");
+    serving(false).reconcile(pipeline, Optional.of(stable), null, null, false);
+    var deployment = deployments.get("vision", "image-embeddings-embedder-v3").orElseThrow();
+    assertThat(deployment.getSpec().getReplicas()).isEqualTo(1);
+    // one GPU used of two: room for one more replica, not three
+    quotas = List.of(quota("gpus", null, 2, 1));
+
+    Serving.Outcome held = serving(false).reconcile(pipeline, Optional.of(stable), null, step(policy, 1), false);
+
+    String why = "GPU quota gpus (requests.nvidia.com/gpu) leaves 1 GPU(s) but Deployment image-embeddings-embedder-v3"
+        + " needs 3 more to go from 1 to 4 replicas; held at 1 until the quota has room";
+    assertThat(deployments.get("vision", "image-embeddings-embedder-v3").orElseThrow().getSpec().getReplicas()).isEqualTo(1);
+    assertThat(held.shed().decision().status().actions).contains(why);
+
+    // its twin: the same quota scoped to BestEffort pods, which Triton's are not, holds nothing
+    quotas = List.of(quota("gpus", "BestEffort", 2, 1));
+    Serving.Outcome scaled = serving(false).reconcile(pipeline, Optional.of(stable), null, step(policy, 1), false);
+    assertThat(deployments.get("vision", "image-embeddings-embedder-v3").orElseThrow().getSpec().getReplicas()).isEqualTo(4);
+    assertThat(scaled.shed().decision().status().actions).noneMatch(a -> a.startsWith("GPU quota"));
+  }
+
+  private static io.fabric8.kubernetes.api.model.ResourceQuota quota(String name, String scope, int hard, int used) {
+    var gpus = new io.fabric8.kubernetes.api.model.Quantity(String.valueOf(hard));
+    return new io.fabric8.kubernetes.api.model.ResourceQuotaBuilder().withNewMetadata().withName(name).withNamespace("vision")
+        .endMetadata().withNewSpec().withHard(Map.of("requests.nvidia.com/gpu", gpus))
+        .withScopes(scope == null ? List.of() : List.of(scope)).endSpec()
+        .withNewStatus().withHard(Map.of("requests.nvidia.com/gpu", gpus))
+        .withUsed(Map.of("requests.nvidia.com/gpu", new io.fabric8.kubernetes.api.model.Quantity(String.valueOf(used))))
+        .endStatus().build();
   }
 
   /** fraud-v1 serving with the fraud ShedPolicy at its top level (scale-out, downgrade, shed); returns fraud-v1. */

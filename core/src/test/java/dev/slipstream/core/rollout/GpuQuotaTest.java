@@ -30,4 +30,23 @@ class GpuQuotaTest {
         .contains("GPU quota gpus (requests.nvidia.com/gpu) leaves 1 GPU(s) but embedder-v4 needs 2")
         .contains("raise the quota"));
   }
+
+  @Test
+  void aQuotaCountsTheServingPodsOnlyWhenEveryScopeMatchesThem() {
+    ResourceQuota plain = quota("1", "1");
+    assertThat(GpuQuota.covers(plain)).isTrue();
+    ResourceQuota notBestEffort = quota("1", "1");
+    notBestEffort.getSpec().setScopes(List.of("NotBestEffort", "NotTerminating"));
+    assertThat(GpuQuota.covers(notBestEffort)).isTrue();
+    ResourceQuota bestEffort = quota("1", "1");
+    bestEffort.getSpec().setScopes(List.of("BestEffort"));
+    assertThat(GpuQuota.covers(bestEffort)).as("serving pods ask for resources").isFalse();
+    ResourceQuota priority = quota("1", "1");
+    priority.getSpec().setScopeSelector(new io.fabric8.kubernetes.api.model.ScopeSelectorBuilder().addNewMatchExpression()
+        .withScopeName("PriorityClass").withOperator("In").withValues("high").endMatchExpression().build());
+    assertThat(GpuQuota.covers(priority)).as("serving pods name no priority class").isFalse();
+    priority.getSpec().getScopeSelector().getMatchExpressions().get(0).setOperator("NotIn");
+    assertThat(GpuQuota.covers(priority)).isTrue();
+    assertThat(GpuQuota.shortfall(List.of(bestEffort), 2, "embedder-v4")).as("a quota that does not count them").isEmpty();
+  }
 }
