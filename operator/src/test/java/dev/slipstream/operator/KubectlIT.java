@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A real kubectl (KUBECTL, or kubectl on the PATH; Debian's package is kubernetes-client) against the test API server
  * with the operator running, as a user at a terminal: apply the example, list it by its short name with its printer
  * columns, see its Ready condition change, describe it, patch a rollout, explain a field, watch a new pipeline become
- * Ready with {@code get -w}, and create and change it with server-side apply.
+ * Ready with {@code get -w}, create and change it with server-side apply, and delete it.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class KubectlIT {
@@ -129,7 +129,7 @@ class KubectlIT {
 
   @Test
   @Order(5)
-  void getWatchPrintsANewPipelineAsItBecomesReadyAndServerSideApplyCreatesAndUpdatesIt() throws Exception {
+  void getWatchPrintsANewPipelineAsItBecomesReadyServerSideApplyCreatesAndUpdatesItAndDeleteRemovesIt() throws Exception {
     Path second = kubeconfig.resolveSibling("fraud-scoring-eu.yaml");
     Files.writeString(second, secondPipeline(64, null));
     List<String> watched = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -177,6 +177,13 @@ class KubectlIT {
     assertThat(refused.output()).contains("batch.maxWait must be shorter than inference.timeout");
     assertThat(kubectl("get", "sp", "fraud-scoring-eu", "-n", "payments", "-o", "jsonpath={.spec.inference.maxInFlight}"))
         .isEqualTo("32");
+
+    // deleted: kubectl waits (watching the object) until the operator's finalizer has let it go
+    assertThat(kubectl("delete", "sp", "fraud-scoring-eu", "-n", "payments", "--timeout=60s"))
+        .contains("streamingpipeline.slipstream.dev \"fraud-scoring-eu\" deleted");
+    Result gone = run("get", "sp", "fraud-scoring-eu", "-n", "payments");
+    assertThat(gone.exit()).isNotZero();
+    assertThat(gone.output()).contains("NotFound");
   }
 
   /** A second pipeline on the example's input, with its own output, as YAML (with a batch maxWait when not null). */

@@ -147,8 +147,10 @@ final class ApiFront implements AutoCloseable {
           return false;
         }
         // the mock replays every stored object as ADDED when a watch opens; a real API server sends only what changed
-        // after the resource version the client listed at
-        if (after > 0 && resourceVersion(object.path("object").path("metadata").path("resourceVersion").asText()) <= after) {
+        // after the resource version the client listed at. Only ADDED is filtered: the mock sends DELETED with the
+        // object as last stored, whose version the client may well have listed already
+        if (after > 0 && "ADDED".equals(object.path("type").asText())
+            && resourceVersion(object.path("object").path("metadata").path("resourceVersion").asText()) <= after) {
           return true;
         }
         ObjectNode rendered = events.render(request, object);
