@@ -88,6 +88,34 @@ final class OperatorFixture implements AutoCloseable {
     return Manifests.withBootstrapServers(Manifests.read(Manifests.examples().resolve(file)), kafka.bootstrapServers());
   }
 
+  /**
+   * The Triton example in {@code namespace}, without its Kafka client Secret, under a ShedPolicy whose one level
+   * scales out by KEDA to 6 replicas above a lag of 100 and steps down after {@code cooldown}; waits until Ready.
+   */
+  @SuppressWarnings("unchecked")
+  void applyTritonWithKedaScaleOut(String namespace, String cooldown) {
+    var objects = new java.util.ArrayList<>(example("triton-gpu.yaml"));
+    Manifests.moveTo(objects, namespace);
+    for (GenericKubernetesResource o : objects) {
+      if ("StreamingPipeline".equals(o.getKind())) {
+        var spec = (Map<String, Object>) o.getAdditionalProperties().get("spec");
+        ((Map<String, Object>) spec.get("kafka")).remove("clientSecretRef");
+        ((Map<String, Object>) spec.get("serving")).put("shedPolicyRef", Map.of("name", "keda-shed"));
+      }
+    }
+    GenericKubernetesResource policy = new GenericKubernetesResource();
+    policy.setApiVersion("slipstream.dev/v1alpha1");
+    policy.setKind("ShedPolicy");
+    policy.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("keda-shed").withNamespace(namespace).build());
+    policy.setAdditionalProperty("spec", Map.of("evaluationInterval", "1s",
+        "levels", List.of(Map.of("name", "scale-out", "triggers", Map.of("consumerLagAbove", 100),
+            "scaleOut", Map.of("maxReplicas", 6, "keda", true))),
+        "recovery", Map.of("cooldown", cooldown)));
+    objects.add(0, policy);
+    apply(objects);
+    awaitReady(namespace, "image-embeddings", true, "Ready");
+  }
+
   /** Creates each object as kubectl apply would the first time: typed, through admission. */
   void apply(List<GenericKubernetesResource> objects) {
     for (GenericKubernetesResource o : objects) {

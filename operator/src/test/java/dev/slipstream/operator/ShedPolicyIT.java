@@ -171,26 +171,7 @@ class ShedPolicyIT extends WithOperator {
   @SuppressWarnings("unchecked")
   void aKedaScaleOutHandsTheTritonReplicasToAScaledObjectOnTheLag() throws Exception {
     String ns = "shed-keda";
-    var objects = new java.util.ArrayList<>(env.example("triton-gpu.yaml"));
-    Manifests.moveTo(objects, ns);
-    for (GenericKubernetesResource o : objects) {
-      if ("StreamingPipeline".equals(o.getKind())) {
-        var spec = (Map<String, Object>) o.getAdditionalProperties().get("spec");
-        ((Map<String, Object>) spec.get("kafka")).remove("clientSecretRef");
-        ((Map<String, Object>) spec.get("serving")).put("shedPolicyRef", Map.of("name", "keda-shed"));
-      }
-    }
-    GenericKubernetesResource policy = new GenericKubernetesResource();
-    policy.setApiVersion("slipstream.dev/v1alpha1");
-    policy.setKind("ShedPolicy");
-    policy.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("keda-shed").withNamespace(ns).build());
-    policy.setAdditionalProperty("spec", Map.of("evaluationInterval", "1s",
-        "levels", List.of(Map.of("name", "scale-out", "triggers", Map.of("consumerLagAbove", 100),
-            "scaleOut", Map.of("maxReplicas", 6, "keda", true))),
-        "recovery", Map.of("cooldown", "2s")));
-    objects.add(0, policy);
-    env.apply(objects);
-    env.awaitReady(ns, "image-embeddings", true, "Ready");
+    env.applyTritonWithKedaScaleOut(ns, "2s");
     var deployment = env.client.apps().deployments().inNamespace(ns).withName("image-embeddings-embedder-v3");
     var scaledObject = env.client.genericKubernetesResources("keda.sh/v1alpha1", "ScaledObject").inNamespace(ns)
         .withName("image-embeddings-serving");

@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.slipstream.testkit.Crds;
-import dev.slipstream.testkit.Manifests;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,30 +17,10 @@ class ThirdPartyCrdsIT {
   private static final String NS = "late-keda";
 
   @Test
-  @SuppressWarnings("unchecked")
   void kedaInstalledAfterTheOperatorStartedIsUsedByTheScaleOutAndRemovedIsNoLonger() {
     List<String> withoutKeda = Crds.THIRD_PARTY.stream().filter(c -> !c.equals(Crds.SCALED_OBJECT)).toList();
     try (OperatorFixture env = new OperatorFixture(withoutKeda, "")) {
-      var objects = new java.util.ArrayList<>(env.example("triton-gpu.yaml"));
-      Manifests.moveTo(objects, NS);
-      for (GenericKubernetesResource o : objects) {
-        if ("StreamingPipeline".equals(o.getKind())) {
-          var spec = (Map<String, Object>) o.getAdditionalProperties().get("spec");
-          ((Map<String, Object>) spec.get("kafka")).remove("clientSecretRef");
-          ((Map<String, Object>) spec.get("serving")).put("shedPolicyRef", Map.of("name", "keda-shed"));
-        }
-      }
-      GenericKubernetesResource policy = new GenericKubernetesResource();
-      policy.setApiVersion("slipstream.dev/v1alpha1");
-      policy.setKind("ShedPolicy");
-      policy.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("keda-shed").withNamespace(NS).build());
-      policy.setAdditionalProperty("spec", Map.of("evaluationInterval", "1s",
-          "levels", List.of(Map.of("name", "scale-out", "triggers", Map.of("consumerLagAbove", 100),
-              "scaleOut", Map.of("maxReplicas", 6, "keda", true))),
-          "recovery", Map.of("cooldown", "1h")));
-      objects.add(0, policy);
-      env.apply(objects);
-      env.awaitReady(NS, "image-embeddings", true, "Ready");
+      env.applyTritonWithKedaScaleOut(NS, "1h");
       var scaledObject = env.client.genericKubernetesResources(
           dev.slipstream.testkit.StandInControllers.Kind.SCALED_OBJECT.context()).inNamespace(NS)
           .withName("image-embeddings-serving");

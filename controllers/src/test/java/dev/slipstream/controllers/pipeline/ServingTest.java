@@ -99,17 +99,7 @@ class ServingTest {
   @Test
   void kedaScalesTritonOnTheLagAndSaysWhyNotWhenItCannot() {
     ModelVersion stable = model("triton-gpu.yaml", "embedder-v3");
-    ShedPolicy policy = Serialization.unmarshal("""
-        apiVersion: slipstream.dev/v1alpha1
-        kind: ShedPolicy
-        metadata: {name: embed-shed, namespace: vision}
-        spec:
-          evaluationInterval: 15s
-          levels:
-            - name: scale-out
-              triggers: {consumerLagAbove: 1000}
-              scaleOut: {maxReplicas: 4, keda: true}
-        """, ShedPolicy.class);
+    ShedPolicy policy = tritonScaleOut(true);
     StreamingPipeline withoutSecret = Examples.pipeline("triton-gpu.yaml", "image-embeddings");
     withoutSecret.getSpec().kafka.clientSecretRef = null;
 
@@ -130,17 +120,7 @@ class ServingTest {
   @Test
   void aScaleOutTheGpuQuotaHasNoRoomForIsHeldAtTheCurrentReplicasAndSaidOneInAnotherScopeDoesNotHoldIt() {
     ModelVersion stable = model("triton-gpu.yaml", "embedder-v3");
-    ShedPolicy policy = Serialization.unmarshal("""
-        apiVersion: slipstream.dev/v1alpha1
-        kind: ShedPolicy
-        metadata: {name: embed-shed, namespace: vision}
-        spec:
-          evaluationInterval: 15s
-          levels:
-            - name: scale-out
-              triggers: {consumerLagAbove: 1000}
-              scaleOut: {maxReplicas: 4}
-        """, ShedPolicy.class);
+    ShedPolicy policy = tritonScaleOut(false);
     StreamingPipeline pipeline = Examples.pipeline("triton-gpu.yaml", "image-embeddings");
     serving(false).reconcile(pipeline, Optional.of(stable), null, null, false);
     var deployment = deployments.get("vision", "image-embeddings-embedder-v3").orElseThrow();
@@ -160,6 +140,21 @@ class ServingTest {
     Serving.Outcome scaled = serving(false).reconcile(pipeline, Optional.of(stable), null, step(policy, 1), false);
     assertThat(deployments.get("vision", "image-embeddings-embedder-v3").orElseThrow().getSpec().getReplicas()).isEqualTo(4);
     assertThat(scaled.shed().decision().status().actions).noneMatch(a -> a.startsWith("GPU quota"));
+  }
+
+  /** A ShedPolicy for the Triton example: one level scaling out to 4 replicas above a lag of 1000, by KEDA or not. */
+  private static ShedPolicy tritonScaleOut(boolean keda) {
+    return Serialization.unmarshal("""
+        apiVersion: slipstream.dev/v1alpha1
+        kind: ShedPolicy
+        metadata: {name: embed-shed, namespace: vision}
+        spec:
+          evaluationInterval: 15s
+          levels:
+            - name: scale-out
+              triggers: {consumerLagAbove: 1000}
+              scaleOut: {maxReplicas: 4, keda: %s}
+        """.formatted(keda), ShedPolicy.class);
   }
 
   private static io.fabric8.kubernetes.api.model.ResourceQuota quota(String name, String scope, int hard, int used) {
