@@ -221,6 +221,9 @@ class RolloutIT extends WithOperator {
     env.createVersionOf(ns, "embedder-v3", "embedder-onnx", "5", spec -> {
       spec.runtime = dev.slipstream.api.v1alpha1.ServingRuntime.KSERVE;
       spec.format = dev.slipstream.api.v1alpha1.ModelFormat.ONNX;
+      // KServe reads storage credentials through a service account, not Triton's Secret
+      spec.storage = new dev.slipstream.api.v1alpha1.ModelStorage();
+      spec.storage.serviceAccountName = "embedder-s3";
     });
     env.client.resources(StreamingPipeline.class).inNamespace(ns).withName("image-embeddings")
         .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
