@@ -140,8 +140,7 @@ final class Serving {
     Readiness scaling = frozen ? null : scaledObject(pipeline, decided, stable, keda);
     Readiness readiness = null;
     for (HasMetadata object : objects) {
-      Readiness seen = heldBack.containsKey(object.getMetadata().getName()) ? heldBack.get(object.getMetadata().getName())
-          : ensure(object);
+      Readiness seen = heldBack.containsKey(kindAndName(object)) ? heldBack.get(kindAndName(object)) : ensure(object);
       if (readiness == null && seen != null) {
         readiness = seen; // the stable version comes first
       }
@@ -158,8 +157,7 @@ final class Serving {
           || InferenceServiceModel.CANDIDATE_COMPONENT.equals(c), "no longer serving");
     }
     if (!frozen) {
-      fallbackObjects.forEach(list -> list.stream().filter(o -> !heldBack.containsKey(o.getMetadata().getName()))
-          .forEach(this::ensure));
+      fallbackObjects.forEach(list -> list.stream().filter(o -> !heldBack.containsKey(kindAndName(o))).forEach(this::ensure));
       if (decided != null || keyCanary != null) {
         control.write(pipeline, decided, routing, keyCanary);
       } else {
@@ -238,7 +236,8 @@ final class Serving {
   /**
    * {@code objects} with each GPU Deployment that would add GPUs beyond a ResourceQuota held: an existing one keeps
    * its current replicas, a new one is not created (its readiness, {@code GpuQuotaExceeded}, goes into
-   * {@code heldBack} by name); each hold is added to {@code notes}. Quotas are read only when a change adds GPUs.
+   * {@code heldBack} by kind and name: its Service, of the same name, is still written); each hold is added to
+   * {@code notes}. Quotas are read only when a change adds GPUs.
    */
   private List<HasMetadata> withinGpuQuota(List<HasMetadata> objects, Map<String, Readiness> heldBack, List<String> notes) {
     List<HasMetadata> out = new ArrayList<>();
@@ -261,13 +260,17 @@ final class Serving {
       }
       notes.add(held.get());
       if (current.isEmpty()) {
-        heldBack.put(name, Readiness.pending("GpuQuotaExceeded", held.get()));
+        heldBack.put(kindAndName(desired), Readiness.pending("GpuQuotaExceeded", held.get()));
         out.add(object);
       } else {
         out.add(new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder(desired).editSpec().withReplicas(from).endSpec().build());
       }
     }
     return out;
+  }
+
+  private static String kindAndName(HasMetadata object) {
+    return object.getKind() + "/" + object.getMetadata().getName();
   }
 
   /** Creates or updates one serving object; returns its readiness for the kinds that have one. */
@@ -298,7 +301,7 @@ final class Serving {
   }
 
   private static Set<String> keep(List<HasMetadata> objects) {
-    return objects.stream().map(o -> o.getKind() + "/" + o.getMetadata().getName()).collect(Collectors.toSet());
+    return objects.stream().map(Serving::kindAndName).collect(Collectors.toSet());
   }
 
   /** Serving objects of the given component that are not kept (an earlier version or runtime) go. */

@@ -142,6 +142,25 @@ class ServingTest {
     assertThat(scaled.shed().decision().status().actions).noneMatch(a -> a.startsWith("GPU quota"));
   }
 
+  @Test
+  void aNewGpuDeploymentTheQuotaHasNoRoomForIsNotCreatedAndSaysWhy() {
+    ModelVersion stable = model("triton-gpu.yaml", "embedder-v3");
+    StreamingPipeline pipeline = Examples.pipeline("triton-gpu.yaml", "image-embeddings");
+    quotas = List.of(quota("gpus", null, 1, 1));
+
+    Serving.Outcome held = serving(false).reconcile(pipeline, Optional.of(stable), null, null, false);
+
+    assertThat(deployments.get("vision", "image-embeddings-embedder-v3")).isEmpty();
+    assertThat(held.readiness().reason()).isEqualTo("GpuQuotaExceeded");
+    assertThat(held.readiness().message()).isEqualTo("GPU quota gpus (requests.nvidia.com/gpu) leaves 0 GPU(s) but"
+        + " Deployment image-embeddings-embedder-v3 needs 1 more to go from 0 to 1 replicas; held at 0 until the quota has room");
+    assertThat(services.get("vision", "image-embeddings-triton")).as("its Service is written all the same").isPresent();
+    // its twin: room for one
+    quotas = List.of(quota("gpus", null, 1, 0));
+    serving(false).reconcile(pipeline, Optional.of(stable), null, null, false);
+    assertThat(deployments.get("vision", "image-embeddings-embedder-v3")).isPresent();
+  }
+
   /** A ShedPolicy for the Triton example: one level scaling out to 4 replicas above a lag of 1000, by KEDA or not. */
   private static ShedPolicy tritonScaleOut(boolean keda) {
     return Serialization.unmarshal("""
