@@ -88,7 +88,7 @@ public final class SlipstreamOperator implements AutoCloseable {
   public static Set<ThirdPartyKinds> installedKinds(KubernetesClient client) {
     Set<ThirdPartyKinds> installed = EnumSet.noneOf(ThirdPartyKinds.class);
     for (ThirdPartyKinds kind : ThirdPartyKinds.values()) {
-      if (client.apiextensions().v1().customResourceDefinitions().withName(kind.crdName()).get() != null) {
+      if (dev.slipstream.controllers.common.Kinds.installed(client, kind)) {
         installed.add(kind);
       }
     }

@@ -9,6 +9,11 @@ import io.javaoperatorsdk.operator.processing.GroupVersionKind;
 public final class Kinds {
   private Kinds() {}
 
+  /** Whether the kind's CRD is installed in the cluster (a get of the CRD by name, which is all the chart grants). */
+  public static boolean installed(io.fabric8.kubernetes.client.KubernetesClient client, ThirdPartyKinds kind) {
+    return client.apiextensions().v1().customResourceDefinitions().withName(kind.crdName()).get() != null;
+  }
+
   public static ResourceDefinitionContext context(ThirdPartyKinds kind) {
     return new ResourceDefinitionContext.Builder()
         .withGroup(kind.group)

@@ -3,7 +3,6 @@ package dev.slipstream.controllers.pipeline;
 import dev.slipstream.api.v1alpha1.ModelVersion;
 import dev.slipstream.api.v1alpha1.ShedPolicy;
 import dev.slipstream.api.v1alpha1.StreamingPipeline;
-import dev.slipstream.controllers.common.Kinds;
 import dev.slipstream.controllers.common.OwnedWriter;
 import dev.slipstream.core.model.DesiredTopic;
 import dev.slipstream.core.model.InferenceServiceModel;

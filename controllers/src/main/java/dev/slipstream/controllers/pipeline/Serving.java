@@ -242,17 +242,19 @@ final class Serving {
   private List<HasMetadata> withinGpuQuota(List<HasMetadata> objects, Map<String, Readiness> heldBack, List<String> notes) {
     List<HasMetadata> out = new ArrayList<>();
     for (HasMetadata object : objects) {
-      if (!(object instanceof Deployment desired) || GpuQuota.perPod(desired) == 0) {
+      int perPod = object instanceof Deployment d ? GpuQuota.perPod(d) : 0;
+      if (perPod == 0) {
         out.add(object);
         continue;
       }
+      Deployment desired = (Deployment) object;
       String namespace = desired.getMetadata().getNamespace();
       String name = desired.getMetadata().getName();
       Optional<Deployment> current = caches.deployments.get(namespace, name);
       int from = current.map(d -> d.getSpec() == null || d.getSpec().getReplicas() == null ? 0 : d.getSpec().getReplicas())
           .orElse(0);
       int to = desired.getSpec().getReplicas() == null ? 1 : desired.getSpec().getReplicas();
-      Optional<String> held = to > from ? GpuQuota.held(quotas.apply(namespace), name, from, to, GpuQuota.perPod(desired))
+      Optional<String> held = to > from ? GpuQuota.held(quotas.apply(namespace), name, from, to, perPod)
           : Optional.empty();
       if (held.isEmpty()) {
         out.add(object);

@@ -1,11 +1,12 @@
 package dev.slipstream.controllers.pipeline;
 
 import dev.slipstream.api.v1alpha1.StreamingPipeline;
+import dev.slipstream.controllers.common.Kinds;
+import dev.slipstream.core.model.ThirdPartyKinds;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.processing.event.EventSourceRetriever;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
@@ -20,9 +21,6 @@ import org.slf4j.LoggerFactory;
  */
 final class ThirdPartyCrds {
   private static final Logger LOG = LoggerFactory.getLogger(ThirdPartyCrds.class);
-  /** How often the CRDs are looked for: a CRD installed now is used within this and the next reconcile. */
-  static final Duration EVERY = Duration.ofSeconds(10);
-
   private final KubernetesClient client;
   private final Clock clock;
   private final ReentrantLock checking = new ReentrantLock();
@@ -43,11 +41,11 @@ final class ThirdPartyCrds {
       if (now.isBefore(next)) {
         return;
       }
-      next = now.plus(EVERY);
+      next = now.plus(ThirdPartyKinds.RECHECK);
       for (ThirdPartyObjects objects : kinds) {
         String crd = objects.kind().crdName();
         try {
-          boolean there = client.apiextensions().v1().customResourceDefinitions().withName(crd).get() != null;
+          boolean there = Kinds.installed(client, objects.kind());
           if (there && !objects.installed()) {
             LOG.info("the {} CRD ({}) was installed: watching {} now", objects.kind().kind, crd, objects.kind().plural);
             objects.install(retriever);

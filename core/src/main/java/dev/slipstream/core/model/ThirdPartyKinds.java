@@ -8,6 +8,12 @@ public enum ThirdPartyKinds {
   HTTP_ROUTE("gateway.networking.k8s.io", "v1", "HTTPRoute", "httproutes"),
   SCALED_OBJECT("keda.sh", "v1alpha1", "ScaledObject", "scaledobjects");
 
+  /**
+   * How often a running operator looks for the optional CRDs again: one installed later is used from then on, one
+   * removed is no longer watched.
+   */
+  public static final java.time.Duration RECHECK = java.time.Duration.ofSeconds(10);
+
   public final String group;
   public final String version;
   public final String kind;

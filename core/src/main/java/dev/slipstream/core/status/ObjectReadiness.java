@@ -46,7 +46,7 @@ public final class ObjectReadiness {
   public static Readiness crdMissing(dev.slipstream.core.model.ThirdPartyKinds kind, String neededFor) {
     return Readiness.failed("CrdMissing", neededFor + " needs the " + kind.kind + " CRD (" + kind.crdName()
         + "), which is not installed in this cluster; install it: the operator looks for it every "
-        + "10s and uses it from then on");
+        + dev.slipstream.core.model.ThirdPartyKinds.RECHECK.toSeconds() + "s and uses it from then on");
   }
 
   /** A Deployment is ready when its current generation has all replicas available. */
