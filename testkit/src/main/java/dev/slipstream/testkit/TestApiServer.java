@@ -46,6 +46,8 @@ public final class TestApiServer implements AutoCloseable {
   private final AdmittingDispatcher dispatcher;
   private final KubernetesMockServer server;
   private final ApiFront front;
+  /** The mock's client configuration (namespace, timeouts), pointed at {@link #front} by each new client. */
+  private final io.fabric8.kubernetes.client.Config mockClientConfig;
   private final KubernetesClient client;
 
   /** A write the server received: method, path, and whether admission refused it (with why). */
@@ -61,6 +63,9 @@ public final class TestApiServer implements AutoCloseable {
     this.server = new KubernetesMockServer(new Context(MAPPER), web, new HashMap<>(), dispatcher, false);
     server.init(java.net.InetAddress.getLoopbackAddress(), 0);
     this.front = new ApiFront(installedDispatcher(web), dispatcher::watchEvent);
+    try (KubernetesClient probe = server.createClient()) {
+      this.mockClientConfig = probe.getConfiguration();
+    }
     this.client = newClient();
     for (CustomResourceDefinition crd : crds) {
       client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
@@ -107,11 +112,7 @@ public final class TestApiServer implements AutoCloseable {
 
   /** A fresh client whose requests carry {@code userAgent}, so writes can be told apart by who sent them. */
   public KubernetesClient newClient(String userAgent) {
-    io.fabric8.kubernetes.client.Config mock;
-    try (KubernetesClient probe = server.createClient()) {
-      mock = probe.getConfiguration();
-    }
-    var config = new io.fabric8.kubernetes.client.ConfigBuilder(mock).withMasterUrl(url());
+    var config = new io.fabric8.kubernetes.client.ConfigBuilder(mockClientConfig).withMasterUrl(url());
     if (userAgent != null) {
       config.withUserAgent(userAgent);
     }
@@ -399,30 +400,45 @@ public final class TestApiServer implements AutoCloseable {
      */
     private MockResponse read(RecordedRequest request) {
       String path = request.getPath();
-      String bare = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
+      String bare = withoutQuery(path);
       var answer = discovery.answer(bare);
       if (answer.isPresent()) {
         return json(200, answer.get());
       }
       if (bare.equals("/openapi/v2") || bare.equals("/swagger-2.0.0.pb-v1")) {
         // served by a real API server in protobuf only; without it kubectl leaves validation to the server
-        return new MockResponse().setResponseCode(404).setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\","
-            + "\"status\":\"Failure\",\"reason\":\"NotFound\",\"code\":404,\"message\":\"OpenAPI v2 is not served:"
-            + " read /openapi/v3\"}");
+        return status(404, "NotFound", "OpenAPI v2 is not served: read /openapi/v3");
       }
-      String accept = request.getHeader("Accept");
-      var crd = accept != null && accept.contains("as=Table") && !path.contains("watch=") ? discovery.crdOf(bare)
-          : java.util.Optional.<io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition>empty();
       MockResponse stored = super.dispatch(request);
-      if (crd.isEmpty() || stored.code() != 200) {
+      if (path.contains("watch=") || stored.code() != 200 || !wantsTable(request)) {
         return stored;
       }
       try {
-        JsonNode body = MAPPER.readTree(stored.getBody().getBytes());
-        return json(200, discovery.table(crd.get(), bare.substring(1).split("/")[2], body));
+        return asTable(request, MAPPER.readTree(stored.getBody().getBytes())).map(table -> json(200, table)).orElse(stored);
       } catch (java.io.IOException e) {
         return new MockResponse().setResponseCode(500).setBody(e.getMessage());
       }
+    }
+
+    /**
+     * {@code body} (one custom resource or a list of them) as the Table a request asking for Tables gets (kubectl
+     * asks, for its columns); empty when the request did not ask or no CRD serves its path.
+     */
+    private java.util.Optional<JsonNode> asTable(RecordedRequest request, JsonNode body) {
+      if (!wantsTable(request)) {
+        return java.util.Optional.empty();
+      }
+      String bare = withoutQuery(request.getPath());
+      return discovery.crdOf(bare).map(crd -> discovery.table(crd, bare.substring(1).split("/")[2], body));
+    }
+
+    private static boolean wantsTable(RecordedRequest request) {
+      String accept = request.getHeader("Accept");
+      return accept != null && accept.contains("as=Table");
+    }
+
+    private static String withoutQuery(String path) {
+      return path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
     }
 
     /**
@@ -430,17 +446,14 @@ public final class TestApiServer implements AutoCloseable {
      * asked for Tables (kubectl get -w does) and a CRD serves it, else as stored.
      */
     ObjectNode watchEvent(RecordedRequest request, ObjectNode event) {
-      String accept = request.getHeader("Accept");
-      String path = request.getPath();
-      String bare = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
-      var crd = accept != null && accept.contains("as=Table") ? discovery.crdOf(bare)
-          : java.util.Optional.<io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition>empty();
-      if (crd.isEmpty() || !(event.get("object") instanceof ObjectNode object)) {
+      if (!(event.get("object") instanceof ObjectNode object)) {
         return event;
       }
-      ObjectNode rendered = event.deepCopy();
-      rendered.set("object", discovery.table(crd.get(), bare.substring(1).split("/")[2], object));
-      return rendered;
+      return asTable(request, object).map(table -> {
+        ObjectNode rendered = event.deepCopy();
+        rendered.set("object", table);
+        return rendered;
+      }).orElse(event);
     }
 
     private MockResponse json(int code, JsonNode body) {
@@ -490,7 +503,7 @@ public final class TestApiServer implements AutoCloseable {
       if (!(applied instanceof ObjectNode object)) {
         return status(400, "BadRequest", "the applied configuration is not an object");
       }
-      String bare = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
+      String bare = withoutQuery(path);
       byte[] json;
       try {
         json = MAPPER.writeValueAsBytes(object);
@@ -577,7 +590,7 @@ public final class TestApiServer implements AutoCloseable {
     }
 
     private JsonNode stored(String path) {
-      String resourcePath = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
+      String resourcePath = withoutQuery(path);
       if (resourcePath.endsWith("/status")) {
         resourcePath = resourcePath.substring(0, resourcePath.length() - "/status".length());
       }
