@@ -94,35 +94,32 @@ public final class Demo {
               .until(() -> ready(get(client, p)));
         }
         await("the fraud pipeline's job").atMost(Duration.ofSeconds(60)).until(() -> flink.running().contains("fraud-scoring"));
-      } catch (org.awaitility.core.ConditionTimeoutException e) {
-        stopped(client, e);
-        System.exit(1);
-      }
-      OUT.printf("%nThe fraud pipeline's Flink job runs in this process (a MiniCluster) with the contract the operator wrote"
-          + " into its FlinkDeployment;%nmodel servers answer for the InferenceServices. Card transactions arrive, %d a second.%n",
-          FEED_PER_SECOND);
-      try (EventFeed feed = EventFeed.start(kafka.bootstrapServers(), "card-transactions", FEED_PER_SECOND)) {
-        step = "the first results";
-        printResults(kafka, 30);
+        OUT.printf("%nThe fraud pipeline's Flink job runs in this process (a MiniCluster) with the contract the operator wrote"
+            + " into its FlinkDeployment;%nmodel servers answer for the InferenceServices. Card transactions arrive, %d a second.%n",
+            FEED_PER_SECOND);
+        try (EventFeed feed = EventFeed.start(kafka.bootstrapServers(), "card-transactions", FEED_PER_SECOND)) {
+          step = "the first results";
+          printResults(kafka, 30);
 
-        OUT.printf("%n$ kubectl get streamingpipelines,modelversions,shedpolicies -A%n");
-        printPipelines(client);
-        printModels(client);
-        printPolicies(client);
-        for (StreamingPipeline p : applied) {
-          printDetail(client, get(client, p));
+          OUT.printf("%n$ kubectl get streamingpipelines,modelversions,shedpolicies -A%n");
+          printPipelines(client);
+          printModels(client);
+          printPolicies(client);
+          for (StreamingPipeline p : applied) {
+            printDetail(client, get(client, p));
+          }
+          printTopics(kafka);
+          step = "the rollouts";
+          rollouts(client, prometheus != null);
+          step = "the shed ladder";
+          ladder(client, feed);
+          feed.stop();
+          step = "the count of records out";
+          accounting(client, kafka, feed);
+          batches(serving.batchSizes());
         }
-        printTopics(kafka);
-        step = "the rollouts";
-        rollouts(client, prometheus != null);
-        step = "the shed ladder";
-        ladder(client, feed);
-        feed.stop();
-        step = "the count of records out";
-        accounting(client, kafka, feed);
-        batches(serving.batchSizes());
       } catch (org.awaitility.core.ConditionTimeoutException e) {
-        stopped(client, e);
+        stopped(client, e); // which step could not finish, and every pipeline's status
         System.exit(1);
       }
       if (keepRunning) {
