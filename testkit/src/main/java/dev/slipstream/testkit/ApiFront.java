@@ -65,6 +65,13 @@ final class ApiFront implements AutoCloseable {
   interface EventRenderer {
     /** @return the event to send (the same or another object), or null to send nothing */
     ObjectNode render(RecordedRequest request, ObjectNode event);
+
+    /**
+     * The DELETED event a real API server would replay to a watch of one object by name from a resource version,
+     * when the object went before the watch opened (the mock keeps no history: kubectl delete, which lists and then
+     * watches, would wait for an event already sent); null when the object is still there or the watch is not of one.
+     */
+    ObjectNode goneBeforeWatch(RecordedRequest request);
   }
 
   int port() {
@@ -102,6 +109,12 @@ final class ApiFront implements AutoCloseable {
       listener.onClosed(stream, 1000, "the client went away");
     });
     listener.onOpen(stream, answer);
+    if (after > 0) {
+      ObjectNode gone = events.goneBeforeWatch(recorded);
+      if (gone != null) {
+        stream.deliver(gone);
+      }
+    }
   }
 
   /** A resource version as a number; 0 (every event) when absent, "0" or not a number. */
@@ -155,11 +168,23 @@ final class ApiFront implements AutoCloseable {
         }
         ObjectNode rendered = events.render(request, object);
         if (rendered != null) {
-          out.write(Serialization.jsonMapper().writeValueAsString(rendered) + "\n");
+          deliver(rendered);
         }
         return true;
       } catch (java.io.IOException | IllegalStateException e) {
         return false;
+      }
+    }
+
+    /** Writes one event as a line of the response. */
+    void deliver(ObjectNode event) {
+      if (closed) {
+        return;
+      }
+      try {
+        out.write(Serialization.jsonMapper().writeValueAsString(event) + "\n");
+      } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalStateException e) {
+        // the client went away
       }
     }
 

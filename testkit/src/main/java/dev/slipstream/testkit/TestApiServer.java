@@ -62,7 +62,17 @@ public final class TestApiServer implements AutoCloseable {
     MockWebServer web = new MockWebServer();
     this.server = new KubernetesMockServer(new Context(MAPPER), web, new HashMap<>(), dispatcher, false);
     server.init(java.net.InetAddress.getLoopbackAddress(), 0);
-    this.front = new ApiFront(installedDispatcher(web), dispatcher::watchEvent);
+    this.front = new ApiFront(installedDispatcher(web), new ApiFront.EventRenderer() {
+      @Override
+      public ObjectNode render(RecordedRequest request, ObjectNode event) {
+        return dispatcher.watchEvent(request, event);
+      }
+
+      @Override
+      public ObjectNode goneBeforeWatch(RecordedRequest request) {
+        return dispatcher.goneBeforeWatch(request);
+      }
+    });
     try (KubernetesClient probe = server.createClient()) {
       this.mockClientConfig = probe.getConfiguration();
     }
@@ -454,6 +464,27 @@ public final class TestApiServer implements AutoCloseable {
         rendered.set("object", table);
         return rendered;
       }).orElse(event);
+    }
+
+    /** See {@link ApiFront.EventRenderer#goneBeforeWatch}: a DELETED event for a custom resource watched by name. */
+    ObjectNode goneBeforeWatch(RecordedRequest request) {
+      String path = request.getPath();
+      java.util.regex.Matcher named = java.util.regex.Pattern.compile("fieldSelector=metadata\\.name(?:%3D|=)([^&]+)")
+          .matcher(path);
+      String bare = withoutQuery(path);
+      var crd = discovery.crdOf(bare);
+      if (!named.find() || crd.isEmpty() || stored(bare + "/" + named.group(1)) != null) {
+        return null;
+      }
+      String[] parts = bare.substring(1).split("/");
+      ObjectNode event = MAPPER.createObjectNode().put("type", "DELETED");
+      ObjectNode object = event.putObject("object").put("apiVersion", parts[1] + "/" + parts[2])
+          .put("kind", crd.get().getSpec().getNames().getKind());
+      ObjectNode metadata = object.putObject("metadata").put("name", named.group(1));
+      if (parts.length > 4 && parts[3].equals("namespaces")) {
+        metadata.put("namespace", parts[4]);
+      }
+      return event;
     }
 
     private MockResponse json(int code, JsonNode body) {

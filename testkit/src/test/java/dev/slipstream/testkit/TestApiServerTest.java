@@ -143,4 +143,33 @@ class TestApiServerTest {
     }
     assertThat(types).contains("ADDED watched").endsWith("MODIFIED watched");
   }
+
+  @Test
+  @org.junit.jupiter.api.Timeout(60) // a missed event would leave the watch waiting
+  void aWatchOfOneObjectThatWentBeforeItOpenedGetsItsDeletionAndOneStillThereGetsItsChanges() throws Exception {
+    api.client().resource(model("gone")).create();
+    api.client().resource(model("kept")).create();
+    var models = api.client().resources(ModelVersion.class).inNamespace("t");
+    String listed = models.withName("gone").get().getMetadata().getResourceVersion();
+    models.withName("gone").delete();
+    var mapper = io.fabric8.kubernetes.client.utils.Serialization.jsonMapper();
+    var http = java.net.http.HttpClient.newHttpClient();
+    String watch = api.url() + "apis/slipstream.dev/v1alpha1/namespaces/t/modelversions?watch=true&resourceVersion=" + listed
+        + "&fieldSelector=metadata.name%3D";
+    var gone = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(watch + "gone")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofLines());
+    var first = mapper.readTree(gone.body().iterator().next());
+    assertThat(first.path("type").asText()).isEqualTo("DELETED");
+    assertThat(first.path("object").path("metadata").path("name").asText()).isEqualTo("gone");
+    // its twin: an object still there is not said to be deleted; its next change comes first
+    String keptAt = models.withName("kept").get().getMetadata().getResourceVersion();
+    var kept = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(watch.replace("resourceVersion=" + listed,
+        "resourceVersion=" + keptAt) + "kept")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofLines());
+    models.withName("kept").edit(m -> {
+      m.getSpec().storageUri = "s3://m/9";
+      return m;
+    });
+    assertThat(mapper.readTree(kept.body().iterator().next()).path("type").asText()).isEqualTo("MODIFIED");
+  }
 }
