@@ -342,6 +342,9 @@ class RolloutIT extends WithOperator {
   private static Map<String, Object> backendWeights(String namespace) {
     GenericKubernetesResource route = env.client.genericKubernetesResources("gateway.networking.k8s.io/v1", "HTTPRoute")
         .inNamespace(namespace).withName("image-embeddings-triton").get();
+    if (route == null) {
+      return Map.of(); // not written yet: an assertion on it fails and is tried again, where a null would end the wait
+    }
     var rules = (List<Map<String, Object>>) ((Map<String, Object>) route.getAdditionalProperties().get("spec")).get("rules");
     Map<String, Object> weights = new java.util.LinkedHashMap<>();
     ((List<Map<String, Object>>) rules.get(0).get("backendRefs"))

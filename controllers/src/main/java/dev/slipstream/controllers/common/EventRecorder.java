@@ -55,11 +55,26 @@ public final class EventRecorder {
         .withCount(1)
         .withNewSource().withComponent("slipstream").endSource()
         .build();
-    try {
-      client.v1().events().inNamespace(meta.getNamespace()).resource(event).create();
-    } catch (KubernetesClientException e) {
-      // an event is a courtesy; losing one must not fail a reconcile
-      LOG.warn("could not record event {} on {}/{}: {}", reason, meta.getNamespace(), meta.getName(), e.getMessage());
+    for (int attempt = 1; ; attempt++) {
+      try {
+        client.v1().events().inNamespace(meta.getNamespace()).resource(event).create();
+        return;
+      } catch (KubernetesClientException e) {
+        if (attempt < ATTEMPTS && retryable(e.getCode())) {
+          continue; // a busy or briefly failing API server: the event is written once, so sending it again is safe
+        }
+        // an event is a courtesy; losing one must not fail a reconcile
+        LOG.warn("could not record event {} on {}/{}: {}", reason, meta.getNamespace(), meta.getName(), e.getMessage());
+        return;
+      }
     }
+  }
+
+  /** Tries per Event: enough that a few refused writes in a row lose none, few enough never to hold a reconcile. */
+  private static final int ATTEMPTS = 4;
+
+  /** Refusals worth one more try: a conflict (the name is random, so not ours), throttling and server errors. */
+  private static boolean retryable(int code) {
+    return code == 409 || code == 429 || code >= 500;
   }
 }
