@@ -24,6 +24,8 @@ fi
 
 echo "== third-party CRDs (KServe, Flink operator, Strimzi, KEDA, Gateway API): the kinds only, not their controllers"
 kubectl apply --server-side -f testkit/src/main/resources/third-party-crds/
+echo "== the Prometheus Operator's PodMonitor CRD (the real one; CI uses a schema of the fields Slipstream writes)"
+kubectl apply --server-side -f "https://raw.githubusercontent.com/prometheus-operator/prometheus-operator/${PROMETHEUS_OPERATOR_VERSION:-v0.80.0}/example/prometheus-operator-crd/monitoring.coreos.com_podmonitors.yaml"
 
 echo "== a single-node Kafka"
 kubectl apply -f kind-tests/manifests/kafka.yaml

@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The life of a pipeline as a platform team lives it, written once and run on any cluster: the operator
- * runs and leads; the fraud example is applied and becomes Ready with its topics on the broker; Git moves
+ * runs and leads; the fraud example is applied and becomes Ready with its topics on the broker and a PodMonitor
+ * for its job's metrics; Git moves
  * it to a new model version, which the canary promotes; the next version breaks the lag SLO and is rolled
  * back by itself; the pipeline is deleted and its topics, holding data, stay.
  */
@@ -73,6 +74,12 @@ class EndToEndIT {
         .withName("fraud-scoring").get()).isNotNull();
     assertThat(client.genericKubernetesResources("flink.apache.org/v1beta1", "FlinkDeployment").inNamespace(NS)
         .withName("fraud-scoring").get()).isNotNull();
+    // the Prometheus Operator's Prometheus finds the job's metrics through a PodMonitor on the job's port
+    await("the job's PodMonitor").atMost(Duration.ofSeconds(40)).untilAsserted(() -> assertThat(
+        client.genericKubernetesResources(new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext.Builder()
+            .withGroup("monitoring.coreos.com").withVersion("v1").withKind("PodMonitor").withPlural("podmonitors")
+            .withNamespaced(true).build()).inNamespace(NS)
+            .withName("fraud-scoring-job-metrics").get()).isNotNull());
 
     // ArgoCD syncs the same manifests again: nothing the operator owns changes
     Map<String, String> versions = ownedVersions();

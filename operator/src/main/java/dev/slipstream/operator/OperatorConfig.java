@@ -24,6 +24,7 @@ public record OperatorConfig(
     String tritonImage,
     String clusterDomain,
     OperatorDefaults.ResourceCeiling modelCeiling,
+    Map<String, String> podMonitorLabels,
     String prometheusUrl,
     String prometheusSources,
     Set<String> prometheusAllowedHosts,
@@ -46,6 +47,7 @@ public record OperatorConfig(
     MAX_MODEL_CPU("max-model-cpu", OperatorDefaults.ResourceCeiling.STANDARD.cpu(), "The most CPU one model replica may ask for; a ModelVersion above it is not served (ModelVersionInvalid)."),
     MAX_MODEL_MEMORY("max-model-memory", OperatorDefaults.ResourceCeiling.STANDARD.memory(), "The most memory one model replica may ask for."),
     MAX_MODEL_GPUS("max-model-gpus", String.valueOf(OperatorDefaults.ResourceCeiling.STANDARD.gpus()), "The most GPUs one model replica may ask for."),
+    JOB_POD_MONITOR_LABELS("job-pod-monitor-labels", "", "Labels of the PodMonitor written beside each pipeline's job when the Prometheus Operator's CRD is installed, name=value comma-separated, so that its Prometheus selects it (e.g. release=kube-prometheus-stack)."),
     PROMETHEUS_URL("prometheus-url", "", "Prometheus base URL for rollout latency and error-rate checks; empty: those are not judged unless a pipeline names a source."),
     PROMETHEUS_SOURCES("prometheus-sources", "", "YAML file of the Prometheus sources pipelines may name (name, url, bearer token or basic-auth files, CA file); the chart renders it from values prometheus.sources. Empty: none."),
     PROMETHEUS_ALLOWED_HOSTS("prometheus-allowed-hosts", "", "Hosts a pipeline's own spec.rollout.analysis.prometheus.address may name, comma-separated; * allows any. Empty (default): pipelines name a source or use --prometheus-url."),
@@ -72,7 +74,7 @@ public record OperatorConfig(
   }
 
   public OperatorDefaults defaults() {
-    return new OperatorDefaults(tritonImage, clusterDomain, modelCeiling);
+    return new OperatorDefaults(tritonImage, clusterDomain, modelCeiling, podMonitorLabels);
   }
 
   /** Settings from flags first, then the environment, then defaults. */
@@ -105,6 +107,7 @@ public record OperatorConfig(
         nonBlank(Setting.TRITON_IMAGE, value),
         nonBlank(Setting.CLUSTER_DOMAIN, value),
         ceiling(value),
+        labels(Setting.JOB_POD_MONITOR_LABELS, value),
         prometheusUrl(value.apply(Setting.PROMETHEUS_URL).trim()),
         value.apply(Setting.PROMETHEUS_SOURCES).trim(),
         list(value.apply(Setting.PROMETHEUS_ALLOWED_HOSTS)),
@@ -132,6 +135,30 @@ public record OperatorConfig(
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("--max-model-gpus (SLIPSTREAM_MAX_MODEL_GPUS) '" + gpus + "' is not a number", e);
     }
+  }
+
+  private static final java.util.regex.Pattern LABEL_NAME =
+      java.util.regex.Pattern.compile("([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?");
+  private static final java.util.regex.Pattern LABEL_VALUE =
+      java.util.regex.Pattern.compile("([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?");
+
+  /** name=value pairs, comma-separated, each a valid Kubernetes label. */
+  private static Map<String, String> labels(Setting s, Function<Setting, String> value) {
+    Map<String, String> labels = new LinkedHashMap<>();
+    for (String pair : value.apply(s).trim().split(",")) {
+      if (pair.isBlank()) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      String name = eq < 0 ? pair.trim() : pair.substring(0, eq).trim();
+      String v = eq < 0 ? null : pair.substring(eq + 1).trim();
+      if (v == null || !LABEL_NAME.matcher(name).matches() || !LABEL_VALUE.matcher(v).matches()) {
+        throw new IllegalArgumentException("--" + s.flag + " (" + s.env() + "): '" + pair.trim()
+            + "' is not a label name=value (names and values as Kubernetes labels take them)");
+      }
+      labels.put(name, v);
+    }
+    return Map.copyOf(labels);
   }
 
   private static Set<String> list(String text) {

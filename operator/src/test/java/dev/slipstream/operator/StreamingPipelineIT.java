@@ -8,6 +8,7 @@ import dev.slipstream.api.v1alpha1.ModelVersion;
 import dev.slipstream.api.v1alpha1.ShedPolicy;
 import dev.slipstream.api.v1alpha1.StreamingPipeline;
 import dev.slipstream.core.status.Conditions;
+import dev.slipstream.core.status.KServeStatus;
 import dev.slipstream.testkit.Manifests;
 import dev.slipstream.testkit.StandInControllers;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -393,6 +394,35 @@ class StreamingPipelineIT extends WithOperator {
         .contains("holds no model.onnx");
     assertThat(env.client.v1().events().inNamespace("failing").list().getItems())
         .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("ServingFailed"));
+  }
+
+  @Test
+  void aModelChangedInPlaceIsNotServingUntilKServeHasProcessedItWhileAScaleChangeStaysReady() {
+    String ns = "in-place";
+    env.apply(fraudScoringIn(ns));
+    env.awaitReady(ns, "fraud-scoring", true, "Ready");
+    // KServe is slow to process what comes next: its status stays at the generation it has seen
+    env.standIns.behave(StandInControllers.Kind.INFERENCE_SERVICE, ns, "fraud-scoring", StandInControllers.Behaviour.HOLD);
+    var modelVersions = env.client.resources(ModelVersion.class).inNamespace(ns).withName("fraud-v1");
+    var merge = io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE);
+
+    // the healthy twin: more replicas of the same model; KServe's Ready for the earlier generation still holds
+    modelVersions.patch(merge, "{\"spec\":{\"minReplicas\":3}}");
+    await().atMost(Duration.ofSeconds(30)).until(() -> Integer.valueOf(3).equals(KServeStatus.predictorNumber(
+        get("serving.kserve.io/v1beta1", "InferenceService", ns, "fraud-scoring"), "minReplicas")));
+    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+        Conditions.find(env.pipeline(ns, "fraud-scoring").getStatus().conditions, "ServingReady").orElseThrow()
+            .getStatus()).isEqualTo("True"));
+
+    // another model in place under the same ModelVersion: KServe's Ready is about the model before it
+    modelVersions.patch(merge, "{\"spec\":{\"storageUri\":\"s3://models/fraud/1-retrained\"}}");
+    StreamingPipeline p = env.awaitReady(ns, "fraud-scoring", false, "ServingPending");
+    assertThat(Conditions.find(p.getStatus().conditions, "ServingReady").orElseThrow().getMessage())
+        .isEqualTo("InferenceService fraud-scoring: KServe has not processed generation 3, where the model changed"
+            + " (it reports generation 1); what it says is about the model before");
+
+    env.standIns.behave(StandInControllers.Kind.INFERENCE_SERVICE, ns, "fraud-scoring", StandInControllers.Behaviour.READY);
+    env.awaitReady(ns, "fraud-scoring", true, "Ready");
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.slipstream.controllers.pipeline;
 import dev.slipstream.api.v1alpha1.ModelVersion;
 import dev.slipstream.api.v1alpha1.StreamingPipeline;
 import dev.slipstream.core.model.FlinkDeploymentModel;
+import dev.slipstream.core.model.PodMonitorModel;
 import dev.slipstream.core.model.ThirdPartyKinds;
 import dev.slipstream.core.status.ObjectReadiness;
 import dev.slipstream.core.status.Readiness;
@@ -19,9 +20,18 @@ import org.slf4j.LoggerFactory;
 final class FlinkJob {
   private static final Logger LOG = LoggerFactory.getLogger(FlinkJob.class);
   private final OwnedObjects<GenericKubernetesResource> flinkDeployments;
+  private final OwnedObjects<GenericKubernetesResource> podMonitors;
+  private final java.util.Map<String, String> podMonitorLabels;
 
-  FlinkJob(OwnedObjects<GenericKubernetesResource> flinkDeployments) {
+  /**
+   * @param podMonitors the Prometheus Operator's PodMonitors, written beside each job while their CRD is installed
+   * @param podMonitorLabels the labels the admin's Prometheus selects PodMonitors by
+   */
+  FlinkJob(OwnedObjects<GenericKubernetesResource> flinkDeployments, OwnedObjects<GenericKubernetesResource> podMonitors,
+      java.util.Map<String, String> podMonitorLabels) {
     this.flinkDeployments = flinkDeployments;
+    this.podMonitors = podMonitors;
+    this.podMonitorLabels = podMonitorLabels;
   }
 
   /** @param state the job state as the Flink operator reports it, or null */
@@ -46,6 +56,10 @@ final class FlinkJob {
               "the Flink job starts once the topics are ready and the ModelVersion is known"), null));
     }
     var written = flinkDeployments.ensure(FlinkDeploymentModel.from(pipeline, model.get(), endpoint));
+    if (podMonitors.installed()) {
+      // without the Prometheus Operator the pods' prometheus.io annotations are how Prometheus finds them
+      podMonitors.ensure(PodMonitorModel.from(pipeline, podMonitorLabels));
+    }
     shadow(pipeline, shadowed, shadowEndpoint);
     return new Outcome(ObjectReadiness.flinkDeployment(written), ObjectReadiness.jobState(written));
   }

@@ -47,6 +47,7 @@ final class PipelineCaches {
   final OwnedObjects<GenericKubernetesResource> kafkaTopics;
   final OwnedObjects<GenericKubernetesResource> httpRoutes;
   final OwnedObjects<GenericKubernetesResource> scaledObjects;
+  final OwnedObjects<GenericKubernetesResource> podMonitors;
   final OwnedObjects<Deployment> deployments;
   final OwnedObjects<Service> services;
   final OwnedObjects<ConfigMap> configMaps;
@@ -64,7 +65,7 @@ final class PipelineCaches {
   PipelineCaches(OwnedObjects<GenericKubernetesResource> inferenceServices,
       OwnedObjects<GenericKubernetesResource> flinkDeployments, OwnedObjects<GenericKubernetesResource> kafkaTopics,
       OwnedObjects<GenericKubernetesResource> httpRoutes, OwnedObjects<GenericKubernetesResource> scaledObjects,
-      OwnedObjects<Deployment> deployments, OwnedObjects<Service> services, OwnedObjects<ConfigMap> configMaps,
+      OwnedObjects<GenericKubernetesResource> podMonitors, OwnedObjects<Deployment> deployments, OwnedObjects<Service> services, OwnedObjects<ConfigMap> configMaps,
       Lookup<ModelVersion> modelVersions, Lookup<ShedPolicy> shedPolicies, Topics.Readers topicReaders,
       Topics.Readers groupUsers, List<EventSource<?, StreamingPipeline>> sources) {
     this.inferenceServices = inferenceServices;
@@ -72,6 +73,7 @@ final class PipelineCaches {
     this.kafkaTopics = kafkaTopics;
     this.httpRoutes = httpRoutes;
     this.scaledObjects = scaledObjects;
+    this.podMonitors = podMonitors;
     this.deployments = deployments;
     this.services = services;
     this.configMaps = configMaps;
@@ -95,7 +97,8 @@ final class PipelineCaches {
 
   /** The third-party kinds whose CRD may come or go while the operator runs. */
   List<ThirdPartyObjects> thirdParty() {
-    return java.util.stream.Stream.of(inferenceServices, flinkDeployments, kafkaTopics, httpRoutes, scaledObjects)
+    return java.util.stream.Stream.of(inferenceServices, flinkDeployments, kafkaTopics, httpRoutes, scaledObjects,
+            podMonitors)
         .filter(ThirdPartyObjects.class::isInstance).map(ThirdPartyObjects.class::cast).toList();
   }
 
@@ -146,6 +149,7 @@ final class PipelineCaches {
       var topics = ownedThirdParty(ThirdPartyKinds.KAFKA_TOPIC);
       var routes = ownedThirdParty(ThirdPartyKinds.HTTP_ROUTE);
       var scaled = ownedThirdParty(ThirdPartyKinds.SCALED_OBJECT);
+      var monitors = ownedThirdParty(ThirdPartyKinds.POD_MONITOR);
       var deployments = owned(Deployment.class, "deployments");
       var services = owned(Service.class, "services");
       var configMaps = owned(ConfigMap.class, "configmaps");
@@ -153,7 +157,7 @@ final class PipelineCaches {
           p -> p.getSpec().serving == null || p.getSpec().serving.modelVersionRef == null ? null : p.getSpec().serving.modelVersionRef.name);
       var shedPolicies = referenced(ShedPolicy.class, "shedpolicies",
           p -> p.getSpec().serving == null || p.getSpec().serving.shedPolicyRef == null ? null : p.getSpec().serving.shedPolicyRef.name);
-      return new PipelineCaches(isvc, flink, topics, routes, scaled, deployments, services, configMaps,
+      return new PipelineCaches(isvc, flink, topics, routes, scaled, monitors, deployments, services, configMaps,
           (namespace, name) -> modelVersions.get(new ResourceID(name, namespace)),
           (namespace, name) -> shedPolicies.get(new ResourceID(name, namespace)), topicReaders(), groupUsers(), sources);
     }

@@ -280,7 +280,9 @@ final class Serving {
     if (object instanceof GenericKubernetesResource generic && ThirdPartyKinds.HTTP_ROUTE.kind.equals(generic.getKind())) {
       caches.httpRoutes.ensure(generic);
     } else if (object instanceof GenericKubernetesResource isvc) {
-      return KServeStatus.readiness(caches.inferenceServices.ensure(isvc));
+      var stored = caches.inferenceServices.get(isvc.getMetadata().getNamespace(), isvc.getMetadata().getName());
+      return KServeStatus.readiness(caches.inferenceServices.ensure(
+          InferenceServiceModel.stampModelGeneration(isvc, stored.orElse(null))));
     } else if (object instanceof Deployment deployment) {
       return ObjectReadiness.deployment(caches.deployments.ensure(deployment));
     } else if (object instanceof Service service) {

@@ -68,7 +68,7 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
     rollouts = new Rollouts(client, config, events, new RolloutReads(client, caches, kafka));
     serving = new Serving(caches, config.defaults(), new JobControl(caches.configMaps),
         namespace -> client.resourceQuotas().inNamespace(namespace).list().getItems());
-    flinkJob = new FlinkJob(caches.flinkDeployments);
+    flinkJob = new FlinkJob(caches.flinkDeployments, caches.podMonitors, config.defaults().podMonitorLabels());
     return caches.sources();
   }
 

@@ -46,6 +46,10 @@ final class FakeOwned<R extends HasMetadata> implements OwnedObjects<R> {
       return current;
     }
     R copy = Serialization.clone(desired);
+    // as the API server counts generations: 1 when created, one more for each change of the spec
+    long generation = current == null ? 1 : java.util.Optional.ofNullable(current.getMetadata().getGeneration()).orElse(1L)
+        + (Objects.equals(spec(current), spec(copy)) ? 0 : 1);
+    copy.getMetadata().setGeneration(generation);
     if (current instanceof GenericKubernetesResource was && was.getAdditionalProperties().containsKey("status")) {
       ((GenericKubernetesResource) copy).getAdditionalProperties().put("status", was.getAdditionalProperties().get("status"));
     } else if (current instanceof Deployment was) {
@@ -67,6 +71,11 @@ final class FakeOwned<R extends HasMetadata> implements OwnedObjects<R> {
     String key = object.getMetadata().getNamespace() + "/" + object.getMetadata().getName();
     stored.put(key, change.apply(Serialization.clone(stored.get(key))));
     writes.add("edit " + key);
+  }
+
+  private static Object spec(HasMetadata object) {
+    return object instanceof GenericKubernetesResource g ? Serialization.asJson(g.getAdditionalProperties().get("spec"))
+        : object instanceof Deployment d ? Serialization.asJson(d.getSpec()) : null;
   }
 
   /** What the owning controller would write: a status for a stored object. */

@@ -35,7 +35,7 @@ class ServingTest {
 
   private Serving serving(boolean kedaInstalled) {
     PipelineCaches caches = new PipelineCaches(inferenceServices, InformedObjects.absent(), InformedObjects.absent(),
-        new FakeOwned<>(), kedaInstalled ? scaledObjects : InformedObjects.absent(), deployments, services, configMaps,
+        new FakeOwned<>(), kedaInstalled ? scaledObjects : InformedObjects.absent(), InformedObjects.absent(), deployments, services, configMaps,
         (namespace, name) -> Optional.ofNullable(models.get(name)), (namespace, name) -> Optional.empty(),
         (self, topic) -> List.of(), (self, group) -> List.of(), List.of());
     return new Serving(caches, OperatorDefaults.STANDARD, new JobControl(configMaps), namespace -> quotas);
@@ -331,7 +331,9 @@ class ServingTest {
   }
 
   private static GenericKubernetesResource ready(GenericKubernetesResource isvc) {
-    isvc.getAdditionalProperties().put("status", Map.of("conditions", List.of(Map.of("type", "Ready", "status", "True"))));
+    // as KServe reports it: Ready, for the generation it processed
+    isvc.getAdditionalProperties().put("status", Map.of("observedGeneration", isvc.getMetadata().getGeneration(),
+        "conditions", List.of(Map.of("type", "Ready", "status", "True"))));
     return isvc;
   }
 }

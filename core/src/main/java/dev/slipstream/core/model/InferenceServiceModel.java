@@ -9,11 +9,22 @@ import dev.slipstream.core.json.Json;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /** The KServe InferenceService ({@code serving.kserve.io/v1beta1}) serving a pipeline's ModelVersion. */
 public final class InferenceServiceModel {
   public static final String COMPONENT = "serving";
   public static final String TAG_ROUTING = "serving.kserve.io/enable-tag-routing";
+  /**
+   * The generation from which the InferenceService's spec has asked for the model it asks for now. KServe's status
+   * is about the generation it last observed; one from before this generation is about another model, one from
+   * after it (a scale or traffic change since) still about this one.
+   */
+  public static final String MODEL_GENERATION = "slipstream.dev/model-generation";
+  /** Predictor fields that change how much serves, not what answers. */
+  private static final Set<String> SCALE_FIELDS = Set.of("canaryTrafficPercent", "minReplicas", "maxReplicas",
+      "containerConcurrency");
 
   private InferenceServiceModel() {}
 
@@ -130,6 +141,54 @@ public final class InferenceServiceModel {
     }
     isvc.setAdditionalProperty("spec", Map.of("predictor", predictor));
     return new DesiredServing(List.of(isvc), endpoint(pipeline, name, defaults));
+  }
+
+  /**
+   * The desired InferenceService stamped with {@link #MODEL_GENERATION}: 1 for a new one; the stored one's value
+   * when what answers is unchanged (only scale or traffic differ); the generation the write will make (the stored
+   * generation + 1: a spec change increments it by one) when the model or how it is served changed.
+   */
+  public static GenericKubernetesResource stampModelGeneration(GenericKubernetesResource desired,
+      GenericKubernetesResource current) {
+    long since;
+    if (current == null) {
+      since = 1;
+    } else {
+      long stored = Optional.ofNullable(current.getMetadata().getGeneration()).orElse(1L);
+      // as the writer judges a spec: satisfied by what is stored, server defaults included
+      since = DesiredState.contains(Json.MAPPER.valueToTree(whatAnswers(current)), Json.MAPPER.valueToTree(whatAnswers(desired)))
+          ? modelGeneration(current).orElse(stored)
+          : stored + 1;
+    }
+    GenericKubernetesResource copy = Json.MAPPER.convertValue(desired, GenericKubernetesResource.class);
+    Map<String, String> annotations = new LinkedHashMap<>();
+    if (copy.getMetadata().getAnnotations() != null) {
+      annotations.putAll(copy.getMetadata().getAnnotations());
+    }
+    annotations.put(MODEL_GENERATION, String.valueOf(since));
+    copy.getMetadata().setAnnotations(annotations);
+    return copy;
+  }
+
+  /** The generation from which the stored InferenceService asks for its current model, if stamped. */
+  public static Optional<Long> modelGeneration(GenericKubernetesResource isvc) {
+    var annotations = isvc.getMetadata().getAnnotations();
+    String value = annotations == null ? null : annotations.get(MODEL_GENERATION);
+    try {
+      return value == null ? Optional.empty() : Optional.of(Long.parseLong(value));
+    } catch (NumberFormatException e) {
+      return Optional.empty(); // edited by hand: judged on the generation itself
+    }
+  }
+
+  /** The predictor without the fields that only scale it or split traffic. */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> whatAnswers(GenericKubernetesResource isvc) {
+    Map<String, Object> spec = Json.MAPPER.convertValue(isvc.getAdditionalProperties().get("spec"), Map.class);
+    Map<String, Object> predictor = new LinkedHashMap<>(spec == null || spec.get("predictor") == null
+        ? Map.of() : (Map<String, Object>) spec.get("predictor"));
+    predictor.keySet().removeAll(SCALE_FIELDS);
+    return predictor;
   }
 
   /** ceil(replicas x percent / 100): at least one replica for any share above 0, none for 0. */

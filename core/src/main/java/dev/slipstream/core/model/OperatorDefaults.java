@@ -8,10 +8,20 @@ import java.math.BigDecimal;
  * @param tritonImage tritonserver image used when a ModelVersion names none
  * @param clusterDomain DNS suffix of Services, normally {@code cluster.local}
  * @param ceiling the most one model replica may ask for, set by the operator's admin
+ * @param podMonitorLabels labels of each job's PodMonitor, for the Prometheus Operator's podMonitorSelector
  */
-public record OperatorDefaults(String tritonImage, String clusterDomain, ResourceCeiling ceiling) {
+public record OperatorDefaults(String tritonImage, String clusterDomain, ResourceCeiling ceiling,
+    java.util.Map<String, String> podMonitorLabels) {
   public static final OperatorDefaults STANDARD =
       new OperatorDefaults("nvcr.io/nvidia/tritonserver:25.01-py3", "cluster.local", ResourceCeiling.STANDARD);
+
+  public OperatorDefaults {
+    podMonitorLabels = java.util.Map.copyOf(podMonitorLabels);
+  }
+
+  public OperatorDefaults(String tritonImage, String clusterDomain, ResourceCeiling ceiling) {
+    this(tritonImage, clusterDomain, ceiling, java.util.Map.of());
+  }
 
   public OperatorDefaults(String tritonImage, String clusterDomain) {
     this(tritonImage, clusterDomain, ResourceCeiling.STANDARD);

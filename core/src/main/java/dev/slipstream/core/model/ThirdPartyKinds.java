@@ -6,7 +6,9 @@ public enum ThirdPartyKinds {
   FLINK_DEPLOYMENT("flink.apache.org", "v1beta1", "FlinkDeployment", "flinkdeployments"),
   KAFKA_TOPIC("kafka.strimzi.io", "v1", "KafkaTopic", "kafkatopics"),
   HTTP_ROUTE("gateway.networking.k8s.io", "v1", "HTTPRoute", "httproutes"),
-  SCALED_OBJECT("keda.sh", "v1alpha1", "ScaledObject", "scaledobjects");
+  SCALED_OBJECT("keda.sh", "v1alpha1", "ScaledObject", "scaledobjects"),
+  /** The Prometheus Operator's: how a cluster's Prometheus finds the job's metrics. */
+  POD_MONITOR("monitoring.coreos.com", "v1", "PodMonitor", "podmonitors");
 
   /**
    * How often a running operator looks for the optional CRDs again: one installed later is used from then on, one

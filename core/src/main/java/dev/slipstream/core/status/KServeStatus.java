@@ -1,5 +1,6 @@
 package dev.slipstream.core.status;
 
+import dev.slipstream.core.model.InferenceServiceModel;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import java.util.List;
 import java.util.Map;
@@ -21,8 +22,8 @@ public final class KServeStatus {
     }
     String name = isvc.getMetadata().getName();
     Map<String, Object> status = status(isvc);
-    // not generation-aware on purpose: under a request split every canary step changes the spec, while the
-    // revisions that carry the traffic stay ready; the candidate's own revision is judged by latestRevision
+    // aware (in absentOrFailed) of the generation where the model last changed, not of every generation: a canary
+    // step or a shed level's scale change alters the spec while the revisions that carry the traffic stay ready
     Optional<Map<String, Object>> ready = ObjectReadiness.condition(status, "Ready");
     if (ready.isPresent() && "True".equals(ready.get().get("status"))) {
       return Readiness.ready("ServingReady", "InferenceService " + name + " is ready");
@@ -37,16 +38,17 @@ public final class KServeStatus {
    * is the latest created revision being also the latest ready one, for the generation KServe has seen.
    */
   public static Readiness latestRevision(GenericKubernetesResource isvc) {
+    if (isvc != null && ObjectReadiness.behind(isvc, status(isvc))) {
+      // stricter than the model's generation: every generation is a revision of its own
+      return Readiness.pending("ServingPending", "InferenceService " + isvc.getMetadata().getName()
+          + ": KServe has not processed generation " + isvc.getMetadata().getGeneration() + " yet");
+    }
     Optional<Readiness> absentOrFailed = absentOrFailed(isvc);
     if (absentOrFailed.isPresent()) {
       return absentOrFailed.get();
     }
     String name = isvc.getMetadata().getName();
     Map<String, Object> status = status(isvc);
-    if (ObjectReadiness.behind(isvc, status)) {
-      return Readiness.pending("ServingPending", "InferenceService " + name + ": KServe has not processed generation "
-          + isvc.getMetadata().getGeneration() + " yet");
-    }
     Optional<Map<String, Object>> predictor = ObjectReadiness.path(status, "components", "predictor");
     String created = predictor.map(p -> (String) p.get("latestCreatedRevision")).orElse(null);
     String ready = predictor.map(p -> (String) p.get("latestReadyRevision")).orElse(null);
@@ -71,7 +73,24 @@ public final class KServeStatus {
     if (isvc == null) {
       return Optional.of(Readiness.pending("ServingPending", "InferenceService not created yet"));
     }
-    return failedToLoad(isvc.getMetadata().getName(), status(isvc));
+    Map<String, Object> status = status(isvc);
+    return behindModel(isvc, status).or(() -> failedToLoad(isvc.getMetadata().getName(), status));
+  }
+
+  /**
+   * A status KServe wrote before the generation where the model last changed is about another model: neither its
+   * Ready nor its load failure counts. Unstamped, the object's own generation is the bar.
+   */
+  private static Optional<Readiness> behindModel(GenericKubernetesResource isvc, Map<String, Object> status) {
+    Long generation = isvc.getMetadata().getGeneration();
+    long since = InferenceServiceModel.modelGeneration(isvc).orElse(generation == null ? 0L : generation);
+    long observed = status.get("observedGeneration") instanceof Number n ? n.longValue() : 0L;
+    if (observed >= since) {
+      return Optional.empty();
+    }
+    return Optional.of(Readiness.pending("ServingPending", "InferenceService " + isvc.getMetadata().getName()
+        + ": KServe has not processed generation " + since + ", where the model changed (it reports generation "
+        + observed + "); what it says is about the model before"));
   }
 
   private static Map<String, Object> status(GenericKubernetesResource isvc) {

@@ -2,6 +2,7 @@ package dev.slipstream.core.status;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.slipstream.core.model.InferenceServiceModel;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
@@ -95,6 +96,37 @@ class ObjectReadinessTest {
     assertThat(rolledBack.state()).isEqualTo(Readiness.State.FAILED);
     assertThat(rolledBack.reason()).isEqualTo("JobRolledBack");
     assertThat(rolledBack.message()).endsWith("back to its last stable spec: the new spec did not become stable in 5 min");
+  }
+
+  /** Stored at generation 3, stamped with the generation where its model last changed; KServe reports generation 2. */
+  private static GenericKubernetesResource readyAt2Of3(String modelGeneration, String modelStatus) {
+    GenericKubernetesResource isvc = withStatus("{\"observedGeneration\":2,\"conditions\":[{\"type\":\"Ready\","
+        + "\"status\":\"True\"}]" + modelStatus + "}");
+    isvc.getMetadata().setGeneration(3L);
+    isvc.getMetadata().setAnnotations(java.util.Map.of(InferenceServiceModel.MODEL_GENERATION, modelGeneration));
+    return isvc;
+  }
+
+  @Test
+  void aStatusFromBeforeTheModelChangedIsNotReadyOneFromAfterIs() {
+    Readiness otherModel = KServeStatus.readiness(readyAt2Of3("3", ""));
+    assertThat(otherModel.state()).isEqualTo(Readiness.State.PENDING);
+    assertThat(otherModel.message()).isEqualTo("InferenceService fraud: KServe has not processed generation 3, where "
+        + "the model changed (it reports generation 2); what it says is about the model before");
+    // a scale change made generation 3; the model has been asked for since generation 2, which KServe reports
+    assertThat(KServeStatus.readiness(readyAt2Of3("2", "")).isReady()).isTrue();
+    // unstamped (written by hand or before stamping): the object's own generation is the bar
+    GenericKubernetesResource unstamped = readyAt2Of3("2", "");
+    unstamped.getMetadata().setAnnotations(null);
+    assertThat(KServeStatus.readiness(unstamped).state()).isEqualTo(Readiness.State.PENDING);
+  }
+
+  @Test
+  void aLoadFailureOfTheModelBeforeIsNotThisModelsFailure() {
+    String failedToLoad = ",\"modelStatus\":{\"states\":{\"targetModelState\":\"FailedToLoad\"},"
+        + "\"lastFailureInfo\":{\"message\":\"no model.onnx\"}}";
+    assertThat(KServeStatus.readiness(readyAt2Of3("3", failedToLoad)).state()).isEqualTo(Readiness.State.PENDING);
+    assertThat(KServeStatus.readiness(readyAt2Of3("2", failedToLoad)).state()).isEqualTo(Readiness.State.FAILED);
   }
 
   @Test
