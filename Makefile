@@ -2,7 +2,7 @@
 MVN ?= ./mvnw -B
 ARGS ?= --once
 
-.PHONY: demo test unit bench crds golden helm-lint image kind-test clean
+.PHONY: demo test unit bench crds golden helm-lint image kind-test plugin clean
 
 ## demo: the operator, the reference job and a real Kafka broker in one process: examples/ applied, events scored, rollouts, shedding
 demo:
@@ -24,6 +24,15 @@ bench:
 ## unit: the fast unit tests only
 unit:
 	$(MVN) test
+
+## plugin: builds kubectl slipstream and installs it as $(PREFIX)/bin/kubectl-slipstream (kubectl finds it on the PATH)
+PREFIX ?= $(HOME)/.local
+plugin:
+	$(MVN) -q -pl cli -am package -DskipTests -Djib.skip
+	mkdir -p $(PREFIX)/bin
+	cp cli/target/kubectl-slipstream.jar $(PREFIX)/bin/
+	install -m 755 cli/bin/kubectl-slipstream $(PREFIX)/bin/kubectl-slipstream
+	@echo "installed $(PREFIX)/bin/kubectl-slipstream; with $(PREFIX)/bin on the PATH: kubectl slipstream status -A"
 
 ## crds: regenerate crds/yaml from the Java API types (commit the result)
 crds:

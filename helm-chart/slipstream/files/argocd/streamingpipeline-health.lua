@@ -1,6 +1,6 @@
 -- ArgoCD health of a slipstream.dev StreamingPipeline, from the conditions the operator writes.
 -- Healthy: Ready and nothing degraded. Progressing: provisioning, a rollout under way, or a spec not
--- yet observed. Suspended: a rollout paused (spec.rollout.paused). Degraded: a spec that cannot be applied,
+-- yet observed. Suspended: a rollout paused (spec.rollout.paused) or awaiting a person's approval. Degraded: a spec that cannot be applied,
 -- a failed part, an automatic rollback in force, or a ShedPolicy level above normal.
 local hs = {}
 local function condition(conditions, kind)
@@ -45,7 +45,8 @@ if degraded ~= nil and degraded.status == "True" then
 end
 if progressing ~= nil and progressing.status == "True" then
   -- ArgoCD's convention for a rollout held on purpose
-  hs.status = progressing.reason == "Paused" and "Suspended" or "Progressing"
+  local held = progressing.reason == "Paused" or progressing.reason == "AwaitingApproval"
+  hs.status = held and "Suspended" or "Progressing"
   hs.message = "Rollout " .. (progressing.reason or "under way") .. ": " .. (progressing.message or "")
   return hs
 end

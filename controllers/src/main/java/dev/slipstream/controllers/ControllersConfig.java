@@ -4,6 +4,7 @@ import dev.slipstream.core.model.OperatorDefaults;
 import dev.slipstream.core.model.ThirdPartyKinds;
 import dev.slipstream.core.port.KafkaAccess;
 import dev.slipstream.core.port.LatencySource;
+import dev.slipstream.core.port.Notifications;
 import dev.slipstream.core.port.PipelineMetrics;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,6 +22,7 @@ import java.util.Set;
  * @param kafkaRetryMin first retry delay after Kafka was unreachable
  * @param kafkaRetryMax largest retry delay while Kafka stays unreachable
  * @param clock time source for condition transitions and backoff
+ * @param notifications sends rollout and shed notifications to the sinks pipelines name (HTTP in production)
  */
 public record ControllersConfig(
     OperatorDefaults defaults,
@@ -31,4 +33,14 @@ public record ControllersConfig(
     Duration resync,
     Duration kafkaRetryMin,
     Duration kafkaRetryMax,
-    Clock clock) {}
+    Clock clock,
+    Notifications notifications) {
+
+  /** Without notifications: nothing is sent. */
+  public ControllersConfig(OperatorDefaults defaults, Set<ThirdPartyKinds> installedKinds, KafkaAccess kafka,
+      LatencySource latency, PipelineMetrics metrics, Duration resync, Duration kafkaRetryMin, Duration kafkaRetryMax,
+      Clock clock) {
+    this(defaults, installedKinds, kafka, latency, metrics, resync, kafkaRetryMin, kafkaRetryMax, clock,
+        Notifications.NONE);
+  }
+}

@@ -121,6 +121,13 @@ class ArgoHealthTest {
         condition("Ready", "True", "Ready", "ok"),
         condition("Progressing", "True", "Paused", "paused at weight 25% (spec.rollout.paused)"))))
         .containsEntry("status", "Suspended").containsEntry("message", "Rollout Paused: paused at weight 25% (spec.rollout.paused)");
+    assertThat(health("streamingpipeline-health.lua", pipeline(4, 4, "Ready",
+        condition("Ready", "True", "Ready", "ok"),
+        condition("Progressing", "True", "AwaitingApproval", "awaiting approval to move fraud-v2 to 50%"))))
+        .containsEntry("status", "Suspended");
+    assertThat(health("streamingpipeline-health.lua", pipeline(4, 4, "Ready",
+        condition("Ready", "True", "Ready", "ok"), condition("Progressing", "True", "Canary", "canary at 25%"))))
+        .as("its twin: a canary moving by itself").containsEntry("status", "Progressing");
     assertThat(health("streamingpipeline-health.lua", pipeline(4, 4, "Degraded",
         condition("Ready", "False", "KafkaUnavailable", "Kafka at kafka:9092 is unreachable"))))
         .containsEntry("status", "Degraded");

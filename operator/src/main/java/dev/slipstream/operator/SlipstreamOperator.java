@@ -27,6 +27,7 @@ public final class SlipstreamOperator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SlipstreamOperator.class);
   private final Operator operator;
   private final AdminClientKafkaAccess kafka;
+  private final dev.slipstream.operator.notify.HttpNotifications notifications;
   private volatile boolean started;
   private final String identity;
   /** The Lease replicas compete for; only its holder reconciles. */
@@ -49,6 +50,7 @@ public final class SlipstreamOperator implements AutoCloseable {
   public SlipstreamOperator(KubernetesClient client, OperatorConfig config, Clock clock, Metrics metrics,
       PrometheusRegistry registry, boolean exitOnLostLease) {
     this.kafka = new AdminClientKafkaAccess(config.kafkaApiTimeout());
+    this.notifications = new dev.slipstream.operator.notify.HttpNotifications(config.notificationAllowedHosts(), config.notificationTimeout(), registry);
     Set<ThirdPartyKinds> installed = installedKinds(client);
     LOG.info("third-party CRDs installed: {}", installed);
     ControllersConfig controllers = new ControllersConfig(config.defaults(), installed, kafka,
@@ -56,7 +58,7 @@ public final class SlipstreamOperator implements AutoCloseable {
             ? PrometheusSources.none() : PrometheusSources.read(java.nio.file.Path.of(config.prometheusSources()),
                 config.prometheusTimeout()), config.prometheusAllowedHosts(), config.prometheusTimeout()),
         new PrometheusPipelineMetrics(registry), config.resync(),
-        config.kafkaRetryMin(), config.kafkaRetryMax(), clock);
+        config.kafkaRetryMin(), config.kafkaRetryMax(), clock, notifications);
     // plain JSON patches for the primary (finalizers): they work on every API server, including the test server
     this.identity = Optional.ofNullable(System.getenv("HOSTNAME")).orElse("slipstream") + "-"
         + UUID.randomUUID().toString().substring(0, 8);
@@ -114,5 +116,6 @@ public final class SlipstreamOperator implements AutoCloseable {
   public void close() {
     operator.stop();
     kafka.close();
+    notifications.close();
   }
 }

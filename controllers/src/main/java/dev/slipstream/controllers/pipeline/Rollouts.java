@@ -9,6 +9,7 @@ import dev.slipstream.api.v1alpha1.StreamingPipeline;
 import dev.slipstream.controllers.ControllersConfig;
 import dev.slipstream.controllers.common.EventRecorder;
 import dev.slipstream.core.model.InferenceServiceModel;
+import dev.slipstream.core.model.JobContract;
 import dev.slipstream.core.model.Labels;
 import dev.slipstream.core.port.LatencySource;
 import dev.slipstream.core.rollout.GpuQuota;
@@ -21,6 +22,7 @@ import dev.slipstream.core.slo.LagBaseline;
 import dev.slipstream.core.slo.LatencyQueries;
 import dev.slipstream.core.slo.PredictionAgreement;
 import dev.slipstream.core.slo.Signals;
+import dev.slipstream.core.slo.AnalysisSources;
 import dev.slipstream.core.slo.SloEvaluator;
 import dev.slipstream.core.status.KServeStatus;
 import dev.slipstream.core.status.ObjectReadiness;
@@ -186,7 +188,15 @@ final class Rollouts {
       if (shadowing && spec.shadow != null && spec.shadow.minAgreementPercent != null) {
         signals = signals.withAgreement(world.shadowAgreement(pipeline), spec.shadow.minAgreementPercent);
       }
-      analysis = SloEvaluator.evaluate(pipeline.getSpec().serving.slo, spec.analysis, signals);
+      AnalysisSources sources = new AnalysisSources(shadowing ? JobContract.shadowConsumerGroup(pipeline)
+          : JobContract.consumerGroup(pipeline));
+      if (config.latency().configured(target)) {
+        sources.candidate(target.queries(), target.subject(), target.window());
+        if (stableTarget != null) {
+          sources.stable(stableTarget.queries(), stableTarget.subject(), stableTarget.window());
+        }
+      }
+      analysis = sources.attach(SloEvaluator.evaluate(pipeline.getSpec().serving.slo, spec.analysis, signals));
     }
     RolloutDecision decision = RolloutStateMachine.next(spec, before, new RolloutObservation(desiredName,
         candidateServing, stableServing, analysis, degraded, command, null, noRoom.orElse(null), lag), now);
@@ -265,7 +275,7 @@ final class Rollouts {
     String annotation = step.freshCommand();
     if (annotation != null && step.command() == RolloutCommand.NONE) {
       events.warning(pipeline, "UnknownRolloutCommand", "annotation " + RolloutCommand.ANNOTATION + "=" + annotation
-          + " is not promote, abort or retry (a suffix after ':' repeats one, as in retry:2); nothing was done");
+          + " is not promote, abort, retry or approve (an id after ':' or '/' repeats one, as in retry:2); nothing was done");
     }
   }
 

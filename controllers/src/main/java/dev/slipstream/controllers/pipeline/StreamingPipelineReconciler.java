@@ -44,6 +44,7 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
   private final PipelineKafka kafka;
   private final Shedding shedding;
   private final ThirdPartyCrds crds;
+  private final Notifier notifier;
   private PipelineCaches caches;
   private Topics topics;
   private Rollouts rollouts;
@@ -58,6 +59,7 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
     this.kafka = new PipelineKafka(client, config.kafka());
     this.shedding = new Shedding(config, events);
     this.crds = new ThirdPartyCrds(client, config.clock());
+    this.notifier = new Notifier(client, config.notifications(), events, config.clock());
   }
 
   /** The informers exist only once the framework hands over the context; the parts that read them are built here. */
@@ -131,12 +133,16 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
     Duration soon = config.resync();
     if (shed != null) {
       shedding.after(pipeline, shed);
+      if (shed.decision().change() != null) {
+        notifier.shed(pipeline, shed.decision().change(), shed.decision().status());
+      }
       soon = min(soon, shed.decision().requeueAfter());
     } else {
       config.metrics().shedLevel(namespace, name, null);
     }
     if (rollout != null) {
       rollouts.after(pipeline, rollout);
+      rollout.decision().events().forEach(e -> notifier.rollout(pipeline, e, rollout.decision().status()));
       soon = min(soon, rollout.decision().requeueAfter());
     }
     return UpdateControl.<StreamingPipeline>noUpdate().rescheduleAfter(min(soon, kafkaRetry(topicsSeen, next, now)));

@@ -9,11 +9,13 @@ public enum RolloutPhase {
   Succeeded,
   RollingBack,
   RolledBack,
-  Paused;
+  Paused,
+  /** The canary holds at its step, still checked, until a person approves the next one. */
+  AwaitingApproval;
 
-  /** A candidate is being judged: checks run, the deadline counts. */
+  /** A candidate is being judged: checks run (the deadline counts, except while a person is awaited). */
   public boolean isJudging() {
-    return this == Shadowing || this == Canary;
+    return this == Shadowing || this == Canary || this == AwaitingApproval;
   }
 
   /** A rollout is under way (the candidate is deployed beside the stable version). */

@@ -7,9 +7,11 @@ import static dev.slipstream.core.rollout.RolloutStateMachine.steps;
 import static dev.slipstream.core.rollout.RolloutStateMachine.summary;
 import static dev.slipstream.core.rollout.RolloutStateMachine.warmAfterPromotion;
 
+import dev.slipstream.api.v1alpha1.AnalysisCheck;
 import dev.slipstream.api.v1alpha1.AnalysisResult;
 import dev.slipstream.api.v1alpha1.AnalysisSpec;
 import dev.slipstream.api.v1alpha1.RolloutSpec;
+import dev.slipstream.api.v1alpha1.RolloutRecord;
 import dev.slipstream.api.v1alpha1.RolloutStatus;
 import dev.slipstream.core.json.Json;
 import dev.slipstream.core.slo.SloEvaluator;
@@ -82,17 +84,23 @@ final class RolloutTransition {
     }
     if (desired.equals(s.stable) && phase != RolloutPhase.RollingBack) {
       String candidate = s.candidate;
+      RolloutRecord ended = ended("Aborted", null);
       idle(s.stable + " serves all traffic: spec.serving.modelVersionRef went back to it, so " + candidate + " was aborted");
+      remember(ended);
       events.add(new RolloutDecision.Event(true, "RolloutAborted", s.message));
       return done(null);
     }
     if (!desired.equals(s.candidate) && !desired.equals(s.stable)) {
+      RolloutRecord ended = ended("Superseded", null);
+      ended.message = cap(s.candidate + " was replaced by " + desired + " before its rollout ended");
+      remember(ended);
       return start(desired, "RolloutRestarted");
     }
     if (phase == RolloutPhase.RollingBack) {
       if (seen.stable() != null && seen.stable().isReady()) {
         s.phase = RolloutPhase.RolledBack.name();
         s.message = "all traffic on " + s.stable + "; " + s.candidate + " rolled back: " + s.message;
+        remember(ended("RolledBack", s.rollbackReason));
         events.add(new RolloutDecision.Event(true, "RolledBack", s.message));
         return done(null);
       }
@@ -104,12 +112,30 @@ final class RolloutTransition {
     if (seen.command() == RolloutCommand.PROMOTE && phase != RolloutPhase.Promoting) {
       return promote("promoted by annotation " + RolloutCommand.ANNOTATION + "=promote");
     }
+    if (seen.command() == RolloutCommand.APPROVE) {
+      if (phase == RolloutPhase.AwaitingApproval) {
+        int next = s.stepIndex == null ? 0 : s.stepIndex + 1;
+        s.phase = RolloutPhase.Canary.name();
+        if (s.stepStartedAt == null) {
+          captureBaseline(); // the candidate's first traffic
+        }
+        enterStep(next);
+        s.message = "approved: " + s.message;
+        events.add(new RolloutDecision.Event(false, "CanaryStepApproved", s.message));
+        return done(untilNextCheck());
+      }
+      events.add(new RolloutDecision.Event(true, "ApprovalIgnored", "annotation " + RolloutCommand.ANNOTATION
+          + "=approve: no canary step awaits approval (phase " + phase + "); nothing was done"));
+    }
     if (phase == RolloutPhase.Promoting) {
       if (seen.candidate() != null && seen.candidate().isReady()) {
         String promoted = s.candidate;
         List<String> warm = warmAfterPromotion(s.warm, s.stable, promoted, spec.warmVersions);
+        RolloutRecord ended = ended("Succeeded", null);
         s.stable = promoted;
         idle(promoted + " serves all traffic");
+        ended.message = cap(promoted + " promoted: " + (ended.message == null ? "" : ended.message));
+        remember(ended);
         s.warm = warm;
         s.phase = RolloutPhase.Succeeded.name();
         events.add(new RolloutDecision.Event(false, "RolloutSucceeded", promoted + " promoted: it serves all traffic"));
@@ -148,7 +174,9 @@ final class RolloutTransition {
       return rollBack("CandidateFailed", "CandidateFailed", s.candidate + " cannot serve: " + candidate.message());
     }
     Duration deadline = Durations.parse(spec.progressDeadline);
-    if (s.lastProgressAt != null && !now.isBefore(Instant.parse(s.lastProgressAt).plus(deadline))) {
+    // a person awaited is not a rollout stuck: the deadline counts again from the approval
+    if (phase != RolloutPhase.AwaitingApproval && s.lastProgressAt != null
+        && !now.isBefore(Instant.parse(s.lastProgressAt).plus(deadline))) {
       return rollBack("ProgressDeadlineExceeded", "ProgressDeadlineExceeded",
           "no progress for " + spec.progressDeadline + " (spec.rollout.progressDeadline): " + s.message);
     }
@@ -166,6 +194,9 @@ final class RolloutTransition {
       if (candidate == null || !candidate.isReady()) {
         s.message = "waiting for " + s.candidate + " to serve" + (candidate == null ? "" : ": " + candidate.message());
         return done(READINESS_POLL);
+      }
+      if (phase != RolloutPhase.Shadowing && needsApproval(0)) {
+        return awaitApproval(0); // deployed and serving, no traffic until approved
       }
       // the candidate serves: the shadow job starts, or the first canary step routes traffic to it
       captureBaseline();
@@ -192,6 +223,9 @@ final class RolloutTransition {
           && !SloEvaluator.LAG_GROWTH.equals(r.metric)).toList();
     }
     Verdict verdict = analysis.isEmpty() ? Verdict.Pass : Verdict.of(analysis);
+    List<AnalysisCheck> checks = new ArrayList<>(s.checks == null ? List.of() : s.checks);
+    checks.add(new AnalysisCheck(nowText, phase.name(), s.weight, verdict.name(), s.lastAnalysis));
+    s.checks = List.copyOf(checks.subList(Math.max(0, checks.size() - HISTORY), checks.size()));
     if (seen.degraded() && verdict != Verdict.Fail) {
       s.message = "held at weight " + s.weight + "%: the pipeline is degraded by its ShedPolicy (consumer lag and"
           + " its growth are not judged meanwhile; the candidate's latency and errors are)";
@@ -247,6 +281,12 @@ final class RolloutTransition {
             : "shadow check failed, reported only (shadow.mustPass false): " + ignoredFailure;
         return done(untilNextCheck());
       }
+      if (needsApproval(0)) {
+        events.add(new RolloutDecision.Event(false, "ShadowSucceeded", s.candidate + " passed " + spec.shadow.duration
+            + " in shadow"));
+        s.stepStartedAt = null; // no checks at no traffic
+        return awaitApproval(0);
+      }
       s.phase = RolloutPhase.Canary.name();
       enterStep(0);
       events.add(new RolloutDecision.Event(false, "ShadowSucceeded", s.candidate + " passed " + spec.shadow.duration
@@ -256,6 +296,9 @@ final class RolloutTransition {
     List<Integer> steps = steps(spec);
     int index = s.stepIndex == null ? 0 : s.stepIndex;
     if (index + 1 < steps.size()) {
+      if (needsApproval(index + 1)) {
+        return awaitApproval(index + 1);
+      }
       enterStep(index + 1);
       events.add(new RolloutDecision.Event(false, "CanaryStepAdvanced", s.message));
       return done(untilNextCheck());
@@ -263,10 +306,29 @@ final class RolloutTransition {
     return promote(s.candidate + " passed every check up to " + s.weight + "%: " + summary(s.lastAnalysis));
   }
 
+  private boolean needsApproval(int index) {
+    List<Integer> approvals = spec.canary.approvals;
+    return approvals != null && approvals.contains(steps(spec).get(index));
+  }
+
+  /** The canary holds where it is (still checked, when it has traffic) until a person approves step {@code index}. */
+  private RolloutDecision awaitApproval(int index) {
+    String why = "awaiting approval to move " + s.candidate + " to " + steps(spec).get(index) + "% (spec.rollout.canary"
+        + ".approvals): set annotation " + RolloutCommand.ANNOTATION + " to a new approve value, as kubectl slipstream"
+        + " approve does";
+    if (!RolloutPhase.AwaitingApproval.name().equals(s.phase)) {
+      s.phase = RolloutPhase.AwaitingApproval.name();
+      events.add(new RolloutDecision.Event(false, "ApprovalRequired", why));
+    }
+    s.message = why + (s.lastAnalysis.isEmpty() || s.stepStartedAt == null ? "" : "; last check: " + summary(s.lastAnalysis));
+    return done(s.stepStartedAt == null ? null : untilNextCheck());
+  }
+
   private void enterStep(int index) {
     List<Integer> steps = steps(spec);
     s.stepIndex = index;
     s.weight = steps.get(index);
+    s.maxWeight = Math.max(s.maxWeight == null ? 0 : s.maxWeight, s.weight);
     s.stepStartedAt = nowText;
     s.lastCheckAt = nowText;
     s.lastProgressAt = nowText;
@@ -290,6 +352,7 @@ final class RolloutTransition {
     fresh.message = "deploying " + candidate + " beside " + s.stable + (shadow ? " for a shadow run" : " for a canary");
     fresh.baselineLag = seen.pipelineLag();
     fresh.baselineAt = seen.pipelineLag() == null ? null : nowText;
+    fresh.history = s.history;
     s = fresh;
     events.add(new RolloutDecision.Event(false, reason, "rolling out " + candidate + " to replace " + s.stable
         + (shadow ? ": shadow for " + spec.shadow.duration + ", then canary " : ": canary ") + steps(spec) + "%"));
@@ -299,6 +362,7 @@ final class RolloutTransition {
   private RolloutDecision promote(String why) {
     s.phase = RolloutPhase.Promoting.name();
     s.weight = 100;
+    s.maxWeight = 100;
     s.stepIndex = null;
     s.lastProgressAt = nowText;
     s.message = "promoting " + s.candidate + ": " + why;
@@ -325,7 +389,37 @@ final class RolloutTransition {
     fresh.warm = s.warm;
     fresh.message = message;
     fresh.lastAnalysis = s.lastAnalysis;
+    fresh.checks = s.checks;
+    fresh.history = s.history;
     s = fresh;
+  }
+
+  /** How many checks of a rollout, and how many ended rollouts, status keeps: the newest. */
+  static final int HISTORY = 10;
+  private static final int MESSAGE_LIMIT = 500;
+
+  /** The current rollout as it ends now; its message is the status message as it stands. */
+  private RolloutRecord ended(String outcome, String reason) {
+    RolloutRecord record = new RolloutRecord();
+    record.candidate = s.candidate;
+    record.stable = s.stable;
+    record.outcome = outcome;
+    record.reason = reason;
+    record.startedAt = s.startedAt;
+    record.endedAt = nowText;
+    record.maxWeight = s.maxWeight == null ? 0 : s.maxWeight;
+    record.message = cap(s.message);
+    return record;
+  }
+
+  private void remember(RolloutRecord record) {
+    List<RolloutRecord> history = new ArrayList<>(s.history == null ? List.of() : s.history);
+    history.add(record);
+    s.history = List.copyOf(history.subList(Math.max(0, history.size() - HISTORY), history.size()));
+  }
+
+  private static String cap(String message) {
+    return message == null || message.length() <= MESSAGE_LIMIT ? message : message.substring(0, MESSAGE_LIMIT - 1) + "…";
   }
 
   /**

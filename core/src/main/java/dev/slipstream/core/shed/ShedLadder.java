@@ -2,6 +2,7 @@ package dev.slipstream.core.shed;
 
 import dev.slipstream.api.v1alpha1.ShedLevel;
 import dev.slipstream.api.v1alpha1.ShedPolicySpec;
+import dev.slipstream.api.v1alpha1.ShedLevelChange;
 import dev.slipstream.api.v1alpha1.ShedStatus;
 import dev.slipstream.api.v1alpha1.ShedTriggerStatus;
 import dev.slipstream.core.json.Json;
@@ -153,6 +154,7 @@ public final class ShedLadder {
         next.message = change.message();
         next.clearSince = null;
         next.changes.add(now.toString());
+        remember(next, change, now);
         // the new level's triggers are measured at the next evaluation
         next.triggers = change.to() == 0 ? List.of()
             : measure(policy.levels.get(change.to() - 1).triggers, signals, rate, next.lagGrowingSince, now);
@@ -259,6 +261,23 @@ public final class ShedLadder {
       return null;
     }
     return before.lagGrowingSince != null ? before.lagGrowingSince : before.evaluatedAt;
+  }
+
+  /** How many level changes status keeps: the newest. */
+  static final int HISTORY = 10;
+
+  private static void remember(ShedStatus next, Change change, Instant now) {
+    ShedLevelChange moved = new ShedLevelChange();
+    moved.at = now.toString();
+    moved.from = change.from();
+    moved.to = change.to();
+    moved.levelName = next.levelName;
+    moved.reason = change.reason();
+    String message = change.message();
+    moved.message = message == null || message.length() <= 500 ? message : message.substring(0, 499) + "…";
+    List<ShedLevelChange> history = new java.util.ArrayList<>(next.history == null ? List.of() : next.history);
+    history.add(moved);
+    next.history = List.copyOf(history.subList(Math.max(0, history.size() - HISTORY), history.size()));
   }
 
   static String name(ShedPolicySpec policy, int level) {

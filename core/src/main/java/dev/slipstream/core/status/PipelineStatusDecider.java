@@ -83,6 +83,21 @@ public final class PipelineStatusDecider {
         rolledBack ? message : "no rollback in force", generation, now);
   }
 
+  /** The words of the rollout's last failed check (its failing metrics), where one is kept: ", last failed check at T: ...". */
+  static String lastFailedCheck(RolloutStatus rollout) {
+    if (rollout.checks == null) {
+      return "";
+    }
+    for (int i = rollout.checks.size() - 1; i >= 0; i--) {
+      var check = rollout.checks.get(i);
+      if ("Fail".equals(check.verdict)) {
+        return ", last failed check at " + check.at + ": " + String.join("; ", check.results.stream()
+            .filter(r -> "Fail".equals(r.verdict)).map(r -> r.message).toList());
+      }
+    }
+    return "";
+  }
+
   /**
    * Degraded: after an automatic rollback (reason RolloutFailed, until the reference changes) and while the
    * ShedPolicy holds the pipeline above normal (reason from the actions in force); both messages when both hold.
@@ -93,7 +108,8 @@ public final class PipelineStatusDecider {
     String reason = null;
     if (rollout != null && RolloutPhase.of(rollout.phase) == RolloutPhase.RolledBack) {
       reason = "RolloutFailed";
-      why.add(rollout.candidate + " was rolled back; " + rollout.stable + " serves all traffic until"
+      why.add(rollout.candidate + " was rolled back" + (rollout.rollbackReason == null ? "" : " (" + rollout.rollbackReason
+          + ")") + lastFailedCheck(rollout) + "; " + rollout.stable + " serves all traffic until"
           + " spec.serving.modelVersionRef changes");
     }
     if (shed != null && shed.level != null && shed.level > 0) {

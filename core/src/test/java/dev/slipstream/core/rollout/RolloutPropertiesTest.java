@@ -43,6 +43,9 @@ class RolloutPropertiesTest {
       w.spec.shadow.duration = (1 + r.nextInt(5)) + "m";
       w.spec.shadow.mustPass = r.nextBoolean();
     }
+    if (r.nextInt(3) == 0) {
+      w.spec.canary.approvals = List.of(List.of(5, 25, 50, 100).get(r.nextInt(4)));
+    }
     Duration interval = RolloutStateMachine.interval(w.spec);
     for (int i = 0; i < STEPS; i++) {
       if (restart && w.status != null) {
@@ -66,7 +69,7 @@ class RolloutPropertiesTest {
       } else if (event < 26) {
         w.blocked = w.blocked == null ? new RolloutObservation.Blocked("GpuQuotaExceeded", "GPU quota gpus leaves 0 GPU(s)") : null;
       }
-      RolloutCommand command = r.nextInt(40) == 0 ? RolloutCommand.values()[r.nextInt(4)] : RolloutCommand.NONE;
+      RolloutCommand command = r.nextInt(40) == 0 ? RolloutCommand.values()[r.nextInt(RolloutCommand.values().length)] : RolloutCommand.NONE;
       var analysis = RolloutStateMachine.checkDue(w.spec, w.status, w.now)
           ? SloEvaluator.evaluate(RolloutWorld.SLO, w.spec.analysis, randomSignals(r)) : null;
       w.reconcile(analysis, command);

@@ -44,6 +44,38 @@ class ShedLadderTest {
   }
 
   @Test
+  void eachLevelChangeIsKeptWithItsReasonAndNumbersTheNewestTen() {
+    ShedWorld w = ShedWorld.threeLevels();
+    w.evaluate();
+    assertThat(w.status.history).as("no change yet").isNull();
+    w.lag = 20_000L;
+    w.after(TICK);
+    w.after(TICK);
+    w.lag = 5_000L;
+    for (int i = 0; i < 6; i++) {
+      w.after(TICK);
+    }
+    assertThat(w.status.history).extracting(c -> c.from + "->" + c.to + " " + c.levelName + " " + c.reason)
+        .containsExactly("0->1 scale-out ConsumerLagHigh", "1->2 downgrade ConsumerLagHigh", "2->1 scale-out TriggersClear");
+    assertThat(w.status.history.get(0).message).contains("consumerLag 20000 > 1000");
+    assertThat(w.status.history.get(0).at).isEqualTo(java.time.Instant.parse("2026-01-01T00:00:00Z").plus(TICK).toString());
+
+    // a long flood: up and down many times, only the newest ten stay
+    for (int round = 0; round < 8; round++) {
+      w.lag = 60_000L;
+      for (int i = 0; i < 3; i++) {
+        w.after(Duration.ofMinutes(10));
+      }
+      w.lag = 0L;
+      for (int i = 0; i < 12; i++) {
+        w.after(Duration.ofMinutes(10));
+      }
+    }
+    assertThat(w.status.history).hasSize(ShedLadder.HISTORY);
+    assertThat(w.status.history.get(ShedLadder.HISTORY - 1).at).isEqualTo(w.status.since);
+  }
+
+  @Test
   void doesNotEvaluateBeforeTheIntervalIsOver() {
     ShedWorld w = ShedWorld.threeLevels();
     w.evaluate();

@@ -167,6 +167,27 @@ class PipelineStatusDeciderTest {
   }
 
   @Test
+  void aRollbackSaysItsReasonAndTheWordsOfTheLastFailedCheck() {
+    var rollout = rolledBackFraudV2();
+    rollout.rollbackReason = "AnalysisFailed";
+    var lag = new dev.slipstream.api.v1alpha1.AnalysisResult("consumerLag", "pipeline", 12000.0, 10000.0, "Fail",
+        "pipeline consumer lag 12000 > 10000");
+    var p99 = new dev.slipstream.api.v1alpha1.AnalysisResult("p99LatencyMs", "candidate", 80.0, 250.0, "Pass",
+        "candidate p99 latency 80ms <= 250ms");
+    rollout.checks = List.of(
+        new dev.slipstream.api.v1alpha1.AnalysisCheck("2026-12-02T10:00:00Z", "Canary", 50, "Fail", List.of(lag, p99)),
+        new dev.slipstream.api.v1alpha1.AnalysisCheck("2026-12-02T10:01:00Z", "Canary", 50, "NoData", List.of()));
+    var degraded = Conditions.find(PipelineStatusDecider.decide(null, shedAt(0, rollout), 4, T1).conditions, "Degraded")
+        .orElseThrow();
+    assertThat(degraded.getMessage()).startsWith("fraud-v2 was rolled back (AnalysisFailed), last failed check at"
+        + " 2026-12-02T10:00:00Z: pipeline consumer lag 12000 > 10000; fraud-v1 serves all traffic");
+    // its twin: a rollback with no check kept (a candidate that never served) says the reason alone
+    var degradedWithout = Conditions.find(PipelineStatusDecider.decide(null, shedAt(0, rolledBackFraudV2()), 4, T1)
+        .conditions, "Degraded").orElseThrow();
+    assertThat(degradedWithout.getMessage()).startsWith("fraud-v2 was rolled back; fraud-v1 serves");
+  }
+
+  @Test
   void retryBackoffGrowsWithTheOutageWithinItsBounds() {
     var min = java.time.Duration.ofSeconds(2);
     var max = java.time.Duration.ofSeconds(60);

@@ -25,6 +25,9 @@ public class AnalysisResult {
   @JsonPropertyDescription("The check in words, for example: p99 latency 412ms > 250ms.")
   public String message;
 
+  @JsonPropertyDescription("What was asked: the PromQL query as sent, or the consumer group whose lag the broker reported.")
+  public String source;
+
   public AnalysisResult() {}
 
   public AnalysisResult(String metric, String target, Double value, Double threshold, String verdict, String message) {
@@ -40,7 +43,7 @@ public class AnalysisResult {
   public boolean equals(Object o) {
     return o instanceof AnalysisResult a && Objects.equals(metric, a.metric) && Objects.equals(target, a.target)
         && Objects.equals(value, a.value) && Objects.equals(threshold, a.threshold)
-        && Objects.equals(verdict, a.verdict) && Objects.equals(message, a.message);
+        && Objects.equals(verdict, a.verdict) && Objects.equals(message, a.message) && Objects.equals(source, a.source);
   }
 
   @Override

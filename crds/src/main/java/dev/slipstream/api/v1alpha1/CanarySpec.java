@@ -16,6 +16,10 @@ import java.util.List;
     value = "!has(self.interval) || (duration(self.interval) >= duration('5s') && duration(self.interval) <= duration('1h'))",
     message = "canary.interval must be between 5s and 1h: a shorter check sees too few events to judge a version, a longer one leaves a bad version serving for hours",
     reason = "FieldValueInvalid")
+@ValidationRule(
+    value = "!has(self.approvals) || self.approvals.all(a, a in self.steps)",
+    message = "every weight in canary.approvals must be one of canary.steps: an approval holds the canary before it moves to that step",
+    reason = "FieldValueInvalid")
 public class CanarySpec {
   @Size(min = 1, max = 20)
   @JsonPropertyDescription("Traffic weights (percent) given to the candidate, in order; one step per passing check. Default [5, 25, 50, 100].")
@@ -31,4 +35,8 @@ public class CanarySpec {
   @Max(100)
   @JsonPropertyDescription("Largest weight the candidate gets before promotion; steps above it are skipped.")
   public Integer maxWeight = 100;
+
+  @Size(max = 20)
+  @JsonPropertyDescription("Steps (by weight, each one of steps) the canary moves to only once a person approves: it holds at the step before, still checked, in phase AwaitingApproval, until the annotation slipstream.dev/rollout takes a new approve value (kubectl slipstream approve). Default none.")
+  public List<@Min(1) @Max(100) Integer> approvals;
 }

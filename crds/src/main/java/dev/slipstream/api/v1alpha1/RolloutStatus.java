@@ -48,6 +48,17 @@ public class RolloutStatus {
   @JsonPropertyDescription("Each metric of the last check: measured value, threshold and verdict.")
   public List<AnalysisResult> lastAnalysis = new ArrayList<>();
 
+  @JsonPropertyDescription("The last checks of the current (or last) rollout, oldest first, at most 10.")
+  @io.fabric8.generator.annotation.Size(max = 10)
+  public List<AnalysisCheck> checks;
+
+  @JsonPropertyDescription("Highest share of real traffic (percent) the current rollout has given the candidate.")
+  public Integer maxWeight;
+
+  @JsonPropertyDescription("The rollouts that ended, oldest first, at most 10.")
+  @io.fabric8.generator.annotation.Size(max = 10)
+  public List<RolloutRecord> history;
+
   @JsonPropertyDescription("What the rollout is doing or why it ended, in words.")
   public String message;
 
@@ -80,7 +91,8 @@ public class RolloutStatus {
         && Objects.equals(lastAnalysis, r.lastAnalysis) && Objects.equals(message, r.message)
         && Objects.equals(rollbackReason, r.rollbackReason) && Objects.equals(warm, r.warm)
         && Objects.equals(baselineLag, r.baselineLag) && Objects.equals(baselineAt, r.baselineAt)
-        && Objects.equals(baselineTrend, r.baselineTrend) && Objects.equals(lastCommand, r.lastCommand);
+        && Objects.equals(baselineTrend, r.baselineTrend) && Objects.equals(lastCommand, r.lastCommand)
+        && Objects.equals(checks, r.checks) && Objects.equals(maxWeight, r.maxWeight) && Objects.equals(history, r.history);
   }
 
   @Override

@@ -48,6 +48,10 @@ public class ShedStatus {
   @JsonPropertyDescription("Times of the level changes within the policy's window, oldest first (the flap limit counts them).")
   public List<String> changes = new ArrayList<>();
 
+  @JsonPropertyDescription("The last level changes, oldest first, at most 10, with the measured values that made them.")
+  @io.fabric8.generator.annotation.Size(max = 10)
+  public List<ShedLevelChange> history;
+
   @JsonPropertyDescription("When the triggers were last evaluated.")
   public String evaluatedAt;
 
@@ -69,7 +73,7 @@ public class ShedStatus {
         && Objects.equals(clearSince, s.clearSince) && Objects.equals(heldBack, s.heldBack)
         && Objects.equals(changes, s.changes) && Objects.equals(evaluatedAt, s.evaluatedAt)
         && Objects.equals(lag, s.lag) && Objects.equals(consumed, s.consumed)
-        && Objects.equals(lagGrowingSince, s.lagGrowingSince);
+        && Objects.equals(lagGrowingSince, s.lagGrowingSince) && Objects.equals(history, s.history);
   }
 
   @Override

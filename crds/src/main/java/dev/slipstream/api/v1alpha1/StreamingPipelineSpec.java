@@ -6,6 +6,10 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Required;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@io.fabric8.generator.annotation.ValidationRule(
+    value = "!has(self.notifications) || self.notifications.all(a, self.notifications.exists_one(b, b.name == a.name))",
+    message = "spec.notifications[].name must be unique in the pipeline: it names the sink in the delivery metric",
+    reason = "FieldValueDuplicate")
 public class StreamingPipelineSpec {
   @Required
   @JsonPropertyDescription("How to reach the Kafka cluster and how its topics are managed.")
@@ -31,6 +35,10 @@ public class StreamingPipelineSpec {
 
   @JsonPropertyDescription("Progressive delivery of a new ModelVersion: shadow, canary and automatic rollback.")
   public RolloutSpec rollout;
+
+  @io.fabric8.generator.annotation.Size(max = 5)
+  @JsonPropertyDescription("HTTP endpoints told, in the background and with retries, about rollout phase changes, failed checks, rollbacks, promotions and shed level changes: the same decisions as the Warning and Normal Events, at most 5 sinks.")
+  public java.util.List<NotificationSink> notifications;
 
   @Default("Retain")
   @JsonPropertyDescription("What happens to the Kafka topics when this pipeline is deleted: Retain (default) keeps them and their data; Delete removes only the topics Slipstream created (status.topics[].created) and that no other pipeline declares.")

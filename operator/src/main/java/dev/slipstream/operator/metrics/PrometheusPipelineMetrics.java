@@ -18,6 +18,9 @@ public final class PrometheusPipelineMetrics implements PipelineMetrics {
   private final Gauge lastValue;
   private final Gauge lag;
   private final Gauge shedLevel;
+  private final Gauge lastEnded;
+  /** The labels of each pipeline's last-ended-rollout series, so a newer rollout replaces it. */
+  private final java.util.Map<String, String[]> lastEndedLabels = new java.util.concurrent.ConcurrentHashMap<>();
 
   public PrometheusPipelineMetrics(PrometheusRegistry registry) {
     phase = Gauge.builder().name("slipstream_rollout_phase")
@@ -35,6 +38,9 @@ public final class PrometheusPipelineMetrics implements PipelineMetrics {
         .register(registry);
     lag = Gauge.builder().name("slipstream_consumer_lag")
         .help("Consumer lag of each pipeline's group, in messages").labelNames("namespace", "pipeline").register(registry);
+    lastEnded = Gauge.builder().name("slipstream_rollout_last_ended_timestamp_seconds")
+        .help("When each pipeline's last rollout ended (status.rollout.history), by candidate, outcome and rollback reason")
+        .labelNames("namespace", "pipeline", "candidate", "outcome", "reason").register(registry);
     shedLevel = Gauge.builder().name("slipstream_shed_level")
         .help("Each pipeline's level on its ShedPolicy's ladder: 0 normal, n the policy's n-th level")
         .labelNames("namespace", "pipeline").register(registry);
@@ -61,6 +67,16 @@ public final class PrometheusPipelineMetrics implements PipelineMetrics {
       phase.labelValues(namespace, pipeline, p.name()).set(p == current ? 1 : 0);
     }
     weight.labelValues(namespace, pipeline).set(rollout.weight == null ? 0 : rollout.weight);
+    if (rollout.history != null && !rollout.history.isEmpty()) {
+      var last = rollout.history.get(rollout.history.size() - 1);
+      String[] labels = {namespace, pipeline, String.valueOf(last.candidate), String.valueOf(last.outcome),
+          last.reason == null ? "" : last.reason};
+      String[] before = lastEndedLabels.put(namespace + "/" + pipeline, labels);
+      if (before != null && !java.util.Arrays.equals(before, labels)) {
+        lastEnded.remove(before);
+      }
+      lastEnded.labelValues(labels).set(java.time.Instant.parse(last.endedAt).getEpochSecond());
+    }
   }
 
   @Override
@@ -85,6 +101,10 @@ public final class PrometheusPipelineMetrics implements PipelineMetrics {
 
   @Override
   public void forget(String namespace, String pipeline) {
+    String[] ended = lastEndedLabels.remove(namespace + "/" + pipeline);
+    if (ended != null) {
+      lastEnded.remove(ended);
+    }
     for (RolloutPhase p : RolloutPhase.values()) {
       phase.remove(namespace, pipeline, p.name());
     }
