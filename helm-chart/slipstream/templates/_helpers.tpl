@@ -93,3 +93,12 @@ tests, both ways: each call must be allowed, and each rule must have been used.
 {{- end -}}
 {{- $secrets | uniq | join "," -}}
 {{- end -}}
+
+{{/* The Secrets holding the URLs of operator.notifications, each once. */}}
+{{- define "slipstream.notificationSecrets" -}}
+{{- $secrets := list -}}
+{{- range .Values.operator.notifications -}}
+{{- $secrets = append $secrets .urlSecret -}}
+{{- end -}}
+{{- $secrets | uniq | join "," -}}
+{{- end -}}

@@ -121,6 +121,25 @@ class HelmChartTest {
 
   @Test
   @SuppressWarnings("unchecked")
+  void operatorNotificationSinksReachTheOperatorWithTheirUrlSecretsMountedAsFiles() {
+    var objects = Chart.render(t -> t.set("operator.notifications[0].name", "platform")
+        .set("operator.notifications[0].urlSecret", "platform-webhook").set("operator.notifications[0].format", "Slack")
+        .set("operator.notifications[1].name", "audit").set("operator.notifications[1].urlSecret", "audit-webhook"));
+    Object pod = at(Chart.ofKind(objects, "Deployment").get(0), "spec", "template", "spec");
+    assertThat(at(pod, "containers", 0, "env").toString()).contains("SLIPSTREAM_NOTIFICATION_SINKS")
+        .contains("platform:Slack:/etc/slipstream/notification-secrets/platform-webhook/url,"
+            + "audit:CloudEvents:/etc/slipstream/notification-secrets/audit-webhook/url");
+    assertThat((List<Map<String, Object>>) at(pod, "volumes")).extracting(v -> v.get("name"))
+        .contains("ns-platform-webhook", "ns-audit-webhook");
+    assertThat((List<Map<String, Object>>) at(pod, "containers", 0, "volumeMounts")).extracting(v -> v.get("mountPath"))
+        .contains("/etc/slipstream/notification-secrets/platform-webhook");
+    assertThatThrownBy(() -> Chart.render(t -> t.set("operator.notifications[0].name", "platform")
+        .set("operator.notifications[0].urlSecret", "w").set("operator.notifications[0].format", "Teams")))
+        .as("an unknown format is refused at install").hasMessageContaining("notifications");
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
   void secretsAreReadableOnlyWhereTheValuesSay() {
     java.util.function.Function<List<Map<String, Object>>, List<String>> secretGrants = objects -> Stream.concat(
         Chart.ofKind(objects, "ClusterRole").stream(), Chart.ofKind(objects, "Role").stream())

@@ -31,6 +31,7 @@ public record OperatorConfig(
     Duration prometheusTimeout,
     Set<String> notificationAllowedHosts,
     Duration notificationTimeout,
+    List<dev.slipstream.operator.notify.HttpNotifications.OperatorSink> notificationSinks,
     int metricsPort,
     boolean leaderElection,
     String leaseNamespace,
@@ -56,6 +57,7 @@ public record OperatorConfig(
     PROMETHEUS_TIMEOUT("prometheus-timeout", "5s", "How long one Prometheus query may take before it counts as no data."),
     NOTIFICATION_ALLOWED_HOSTS("notification-allowed-hosts", "*", "Hosts a pipeline's notification sinks may be on, comma-separated; * (default) allows any host except loopback, link-local (cloud metadata) and unspecified addresses, which only a host named here allows."),
     NOTIFICATION_TIMEOUT("notification-timeout", "5s", "How long one notification delivery attempt may take; a failed attempt is retried up to 5 times with backoff."),
+    NOTIFICATION_SINKS("notification-sinks", "", "Sinks told about every pipeline besides its own, comma-separated name:format:file (format CloudEvents or Slack; the file holds the URL and is read at each notification); the chart mounts the Secrets of operator.notifications. Empty: none."),
     METRICS_PORT("metrics-port", "8080", "Port of /metrics, /healthz and /readyz; 0 picks a free one."),
     LEADER_ELECTION("leader-election", "true", "true: several replicas may run and only the holder of the Lease slipstream-operator acts; false: this process acts alone."),
     LEADER_ELECTION_NAMESPACE("leader-election-namespace", "", "Namespace of the Lease; empty: the operator's own namespace."),
@@ -118,6 +120,7 @@ public record OperatorConfig(
         duration(Setting.PROMETHEUS_TIMEOUT, value),
         list(value.apply(Setting.NOTIFICATION_ALLOWED_HOSTS)),
         duration(Setting.NOTIFICATION_TIMEOUT, value),
+        sinks(value.apply(Setting.NOTIFICATION_SINKS)),
         port(Setting.METRICS_PORT, value),
         bool(Setting.LEADER_ELECTION, value),
         value.apply(Setting.LEADER_ELECTION_NAMESPACE).trim(),
@@ -165,6 +168,26 @@ public record OperatorConfig(
       labels.put(name, v);
     }
     return Map.copyOf(labels);
+  }
+
+  private static List<dev.slipstream.operator.notify.HttpNotifications.OperatorSink> sinks(String text) {
+    List<dev.slipstream.operator.notify.HttpNotifications.OperatorSink> sinks = new java.util.ArrayList<>();
+    for (String entry : text.trim().split(",")) {
+      if (entry.isBlank()) {
+        continue;
+      }
+      String[] parts = entry.trim().split(":", 3);
+      dev.slipstream.api.v1alpha1.NotificationSink.Format format = parts.length < 3 ? null
+          : Arrays.stream(dev.slipstream.api.v1alpha1.NotificationSink.Format.values())
+              .filter(f -> f.name().equals(parts[1])).findFirst().orElse(null);
+      if (parts.length < 3 || !parts[0].matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?") || format == null || parts[2].isBlank()) {
+        throw new IllegalArgumentException("--notification-sinks (SLIPSTREAM_NOTIFICATION_SINKS): '" + entry.trim()
+            + "' is not name:format:file (a DNS label, CloudEvents or Slack, the file holding the URL)");
+      }
+      sinks.add(new dev.slipstream.operator.notify.HttpNotifications.OperatorSink(parts[0], format,
+          java.nio.file.Path.of(parts[2])));
+    }
+    return List.copyOf(sinks);
   }
 
   private static Set<String> list(String text) {

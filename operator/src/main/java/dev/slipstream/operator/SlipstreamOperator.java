@@ -50,7 +50,8 @@ public final class SlipstreamOperator implements AutoCloseable {
   public SlipstreamOperator(KubernetesClient client, OperatorConfig config, Clock clock, Metrics metrics,
       PrometheusRegistry registry, boolean exitOnLostLease) {
     this.kafka = new AdminClientKafkaAccess(config.kafkaApiTimeout());
-    this.notifications = new dev.slipstream.operator.notify.HttpNotifications(config.notificationAllowedHosts(), config.notificationTimeout(), registry);
+    this.notifications = new dev.slipstream.operator.notify.HttpNotifications(config.notificationAllowedHosts(),
+        config.notificationTimeout(), config.notificationSinks(), registry);
     Set<ThirdPartyKinds> installed = installedKinds(client);
     LOG.info("third-party CRDs installed: {}", installed);
     ControllersConfig controllers = new ControllersConfig(config.defaults(), installed, kafka,

@@ -34,6 +34,11 @@ class OperatorConfigTest {
         .hasMessageContaining("not an http(s) URL");
     assertThatThrownBy(() -> OperatorConfig.from(new String[] {"--log-format=yaml"}, Map.of()))
         .hasMessageContaining("--log-format (SLIPSTREAM_LOG_FORMAT) 'yaml' must be text or json");
+    assertThatThrownBy(() -> OperatorConfig.from(new String[] {"--notification-sinks=platform:Teams:/x"}, Map.of()))
+        .hasMessageContaining("'platform:Teams:/x' is not name:format:file");
+    assertThat(OperatorConfig.from(new String[] {"--notification-sinks=platform:Slack:/etc/url,audit:CloudEvents:/e/u"},
+        Map.of()).notificationSinks()).extracting(s -> s.name() + " " + s.format() + " " + s.urlFile())
+        .containsExactly("platform Slack /etc/url", "audit CloudEvents /e/u");
     assertThat(OperatorConfig.from(new String[0], Map.of("SLIPSTREAM_LOG_FORMAT", "json")).logFormat())
         .isEqualTo(OperatorConfig.LogFormat.JSON);
   }

@@ -44,8 +44,18 @@ class RolloutStoryIT {
       exchange.sendResponseHeaders(202, -1);
       exchange.close();
     });
+    // the platform team's sink, which the operator's admin declared for every pipeline
+    List<JsonNode> platform = new CopyOnWriteArrayList<>();
+    receiver.createContext("/platform", exchange -> {
+      platform.add(Serialization.jsonMapper().readTree(exchange.getRequestBody().readAllBytes()));
+      exchange.sendResponseHeaders(200, -1);
+      exchange.close();
+    });
     receiver.start();
-    try (OperatorFixture env = new OperatorFixture("", "--notification-allowed-hosts=127.0.0.1")) {
+    Path platformUrl = Files.writeString(dir.resolve("platform-url"),
+        "http://127.0.0.1:" + receiver.getAddress().getPort() + "/platform\n");
+    try (OperatorFixture env = new OperatorFixture("", "--notification-allowed-hosts=127.0.0.1",
+        "--notification-sinks=platform:Slack:" + platformUrl)) {
       Path kubeconfig = kubeconfig(dir, env);
       var objects = env.example("fraud-scoring.yaml");
       Manifests.moveTo(objects, NS);
@@ -102,6 +112,9 @@ class RolloutStoryIT {
       assertThat(byTime.get(2).get("data").get("rollbackReason").asText()).isEqualTo("AnalysisFailed");
       assertThat(received).allSatisfy(e -> assertThat(e.get("source").asText())
           .isEqualTo("/apis/slipstream.dev/v1alpha1/namespaces/story/streamingpipelines/fraud-scoring"));
+      await().atMost(Duration.ofSeconds(20)).until(() -> platform.size() >= expected.size());
+      assertThat(platform).as("the admin's sink hears of every pipeline, in its own format").hasSize(expected.size())
+          .allSatisfy(m -> assertThat(m.get("text").asText()).contains("*story/fraud-scoring*"));
       assertThat(env.metrics()).contains(
           "slipstream_notifications_total{namespace=\"story\",pipeline=\"fraud-scoring\",result=\"delivered\",sink=\"team\"} 8.0");
     } finally {

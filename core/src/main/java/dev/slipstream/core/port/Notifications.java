@@ -19,6 +19,18 @@ public interface Notifications {
    */
   record Delivery(String namespace, String pipeline, String sink, String url, String contentType, String body) {}
 
+  /**
+   * A sink the operator's admin declared, told about every pipeline besides the pipeline's own sinks.
+   *
+   * @param url read when asked for (a rotated Secret needs no restart), or null when it cannot be read
+   */
+  record Sink(String name, dev.slipstream.api.v1alpha1.NotificationSink.Format format, String url) {}
+
+  /** The admin's sinks, with their URLs as they are now; none by default. */
+  default java.util.List<Sink> operatorSinks() {
+    return java.util.List.of();
+  }
+
   /** Queues a delivery; returns at once. */
   void send(Delivery delivery);
 

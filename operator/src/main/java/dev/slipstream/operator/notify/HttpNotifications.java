@@ -45,12 +45,24 @@ public final class HttpNotifications implements Notifications, AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private final Semaphore pending = new Semaphore(PENDING);
   private final Counter deliveries;
+  private final java.util.List<OperatorSink> operatorSinks;
+
+  /** A sink of the operator's admin: its URL is read from a file (a mounted Secret) at each notification. */
+  public record OperatorSink(String name, dev.slipstream.api.v1alpha1.NotificationSink.Format format,
+      java.nio.file.Path urlFile) {}
 
   /**
    * @param allowedHosts hosts sinks may be on, lower case; {@code *} any host but loopback, link-local and unspecified
    * @param timeout how long one attempt may take, connecting included
    */
   public HttpNotifications(Set<String> allowedHosts, Duration timeout, PrometheusRegistry registry) {
+    this(allowedHosts, timeout, java.util.List.of(), registry);
+  }
+
+  /** @param operatorSinks the admin's sinks, told about every pipeline */
+  public HttpNotifications(Set<String> allowedHosts, Duration timeout, java.util.List<OperatorSink> operatorSinks,
+      PrometheusRegistry registry) {
+    this.operatorSinks = java.util.List.copyOf(operatorSinks);
     this.allowedHosts = Set.copyOf(allowedHosts);
     this.timeout = timeout;
     this.http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(timeout).build();
@@ -63,6 +75,19 @@ public final class HttpNotifications implements Notifications, AutoCloseable {
         .help("Notifications to each pipeline's sinks by how their delivery ended: delivered, failed (the sink refused"
             + " it or stayed unreachable through every retry), dropped (too many waiting) or refused (a host not allowed)")
         .labelNames("namespace", "pipeline", "sink", "result").register(registry);
+  }
+
+  @Override
+  public java.util.List<Sink> operatorSinks() {
+    return operatorSinks.stream().map(s -> {
+      String url;
+      try {
+        url = java.nio.file.Files.readString(s.urlFile()).trim();
+      } catch (java.io.IOException e) {
+        url = null;
+      }
+      return new Sink(s.name(), s.format(), url);
+    }).toList();
   }
 
   @Override

@@ -119,6 +119,19 @@ class HttpNotificationsTest {
   }
 
   @Test
+  void theAdminsSinksAreReadFromTheirFilesAtEachAskSoARotatedSecretNeedsNoRestart(@org.junit.jupiter.api.io.TempDir
+      java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("url"), "https://hooks.example.com/a\n");
+    notifications = new HttpNotifications(Set.of("*"), Duration.ofSeconds(2), List.of(new HttpNotifications.OperatorSink(
+        "platform", dev.slipstream.api.v1alpha1.NotificationSink.Format.Slack, file)), registry);
+    assertThat(notifications.operatorSinks()).singleElement().satisfies(s -> assertThat(s.url()).isEqualTo("https://hooks.example.com/a"));
+    java.nio.file.Files.writeString(file, "https://hooks.example.com/b");
+    assertThat(notifications.operatorSinks().get(0).url()).isEqualTo("https://hooks.example.com/b");
+    java.nio.file.Files.delete(file);
+    assertThat(notifications.operatorSinks().get(0).url()).as("unreadable: said, not sent").isNull();
+  }
+
+  @Test
   void loopbackLinkLocalAndOtherSchemesAreRefusedUnlessTheHostIsNamed() {
     HttpNotifications any = notifications(Set.of("*"));
     assertThat(any.refuses("https://hooks.slack.com/services/T0/B0/x")).isEmpty();
