@@ -20,7 +20,6 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -43,21 +42,7 @@ class KubectlSlipstreamTest {
   static void start(@TempDir Path dir) throws Exception {
     api = TestApiServer.startWithAllCrds();
     client = api.client();
-    kubeconfig = dir.resolve("kubeconfig");
-    Files.writeString(kubeconfig, """
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - name: test
-          cluster: {server: %s}
-        users:
-        - name: test
-          user: {token: test}
-        contexts:
-        - name: test
-          context: {cluster: test, user: test, namespace: payments}
-        current-context: test
-        """.formatted(api.url()));
+    kubeconfig = api.writeKubeconfig(dir.resolve("kubeconfig"), "payments");
     for (String ns : List.of("payments", "vision")) {
       client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
     }

@@ -39,21 +39,7 @@ class KubectlIT {
   @BeforeAll
   static void start(@TempDir Path dir) throws IOException {
     fx = new OperatorFixture();
-    kubeconfig = dir.resolve("kubeconfig");
-    Files.writeString(kubeconfig, """
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - name: test
-          cluster: {server: %s}
-        users:
-        - name: test
-          user: {token: test}
-        contexts:
-        - name: test
-          context: {cluster: test, user: test}
-        current-context: test
-        """.formatted(fx.api.url()));
+    kubeconfig = fx.api.writeKubeconfig(dir.resolve("kubeconfig"), null);
     manifests = dir.resolve("fraud-scoring.yaml");
     List<String> documents = new ArrayList<>();
     for (GenericKubernetesResource o : fx.example("fraud-scoring.yaml")) {

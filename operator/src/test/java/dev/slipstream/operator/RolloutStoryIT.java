@@ -56,7 +56,7 @@ class RolloutStoryIT {
         "http://127.0.0.1:" + receiver.getAddress().getPort() + "/platform\n");
     try (OperatorFixture env = new OperatorFixture("", "--notification-allowed-hosts=127.0.0.1",
         "--notification-sinks=platform:Slack:" + platformUrl)) {
-      Path kubeconfig = kubeconfig(dir, env);
+      Path kubeconfig = env.api.writeKubeconfig(dir.resolve("kubeconfig"), null);
       var objects = env.example("fraud-scoring.yaml");
       Manifests.moveTo(objects, NS);
       // no ShedPolicy: under its ladder a flood is load to shed, and a degraded pipeline does not judge the lag
@@ -147,24 +147,5 @@ class RolloutStoryIT {
         new PrintStream(err, true, StandardCharsets.UTF_8));
     assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
     return out.toString(StandardCharsets.UTF_8);
-  }
-
-  private static Path kubeconfig(Path dir, OperatorFixture env) throws java.io.IOException {
-    Path kubeconfig = dir.resolve("kubeconfig");
-    Files.writeString(kubeconfig, """
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - name: test
-          cluster: {server: %s}
-        users:
-        - name: sre
-          user: {token: sre}
-        contexts:
-        - name: test
-          context: {cluster: test, user: sre}
-        current-context: test
-        """.formatted(env.api.url()));
-    return kubeconfig;
   }
 }

@@ -130,6 +130,27 @@ public final class TestApiServer implements AutoCloseable {
   }
 
   /** The server's address: every client, kubectl included, talks to it. */
+  /**
+   * Writes a kubeconfig for this server (a token user, the context's namespace if given), as a user's kubectl or
+   * kubectl plugin would find a cluster; returns the file.
+   */
+  public java.nio.file.Path writeKubeconfig(java.nio.file.Path file, String namespace) throws java.io.IOException {
+    return java.nio.file.Files.writeString(file, """
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: test
+          cluster: {server: %s}
+        users:
+        - name: test
+          user: {token: test}
+        contexts:
+        - name: test
+          context: {cluster: test, user: test%s}
+        current-context: test
+        """.formatted(url(), namespace == null ? "" : ", namespace: " + namespace));
+  }
+
   public String url() {
     return "http://" + java.net.InetAddress.getLoopbackAddress().getHostAddress() + ":" + front.port() + "/";
   }

@@ -34,11 +34,6 @@ public final class PodMonitorModel {
     spec.put("podMetricsEndpoints", List.of(Ordered.map("port", FlinkDeploymentModel.METRICS_PORT_NAME,
         "path", "/metrics", "interval", INTERVAL)));
 
-    GenericKubernetesResource monitor = new GenericKubernetesResource();
-    monitor.setApiVersion(ThirdPartyKinds.POD_MONITOR.apiVersion());
-    monitor.setKind(ThirdPartyKinds.POD_MONITOR.kind);
-    monitor.setMetadata(Owned.meta(pipeline, name(pipeline), labels));
-    monitor.setAdditionalProperty("spec", spec);
-    return monitor;
+    return ThirdPartyKinds.POD_MONITOR.object(Owned.meta(pipeline, name(pipeline), labels), spec);
   }
 }

@@ -50,11 +50,6 @@ public final class ScaledObjectModel {
     body.put("maxReplicaCount", Math.max(Math.max(1, minReplicas), maxReplicas));
     body.put("triggers", List.of(Ordered.map("type", "kafka", "metadata", metadata)));
 
-    GenericKubernetesResource scaled = new GenericKubernetesResource();
-    scaled.setApiVersion(ThirdPartyKinds.SCALED_OBJECT.apiVersion());
-    scaled.setKind(ThirdPartyKinds.SCALED_OBJECT.kind);
-    scaled.setMetadata(Owned.meta(pipeline, name(pipeline), COMPONENT));
-    scaled.setAdditionalProperty("spec", body);
-    return scaled;
+    return ThirdPartyKinds.SCALED_OBJECT.object(Owned.meta(pipeline, name(pipeline), COMPONENT), body);
   }
 }

@@ -32,6 +32,17 @@ public enum ThirdPartyKinds {
     return group + "/" + version;
   }
 
+  /** An object of this kind with the given metadata and spec. */
+  public io.fabric8.kubernetes.api.model.GenericKubernetesResource object(io.fabric8.kubernetes.api.model.ObjectMeta meta,
+      Object spec) {
+    var object = new io.fabric8.kubernetes.api.model.GenericKubernetesResource();
+    object.setApiVersion(apiVersion());
+    object.setKind(kind);
+    object.setMetadata(meta);
+    object.setAdditionalProperty("spec", spec);
+    return object;
+  }
+
   /** The name of this kind's CustomResourceDefinition. */
   public String crdName() {
     return plural + "." + group;

@@ -9,13 +9,7 @@ import org.junit.jupiter.api.Test;
 /** A canary step that needs a person: the canary holds before it, still checked, until an approve command. */
 class RolloutApprovalTest {
   private static RolloutWorld approvalsAt(Integer... weights) {
-    RolloutWorld w = new RolloutWorld();
-    w.spec.canary.approvals = List.of(weights);
-    w.reconcile();
-    w.desired = "v2";
-    w.reconcile();
-    w.reconcile();
-    return w;
+    return RolloutWorld.canaryOfV2(spec -> spec.canary.approvals = List.of(weights));
   }
 
   @Test

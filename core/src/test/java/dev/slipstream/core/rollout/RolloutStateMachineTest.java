@@ -224,15 +224,11 @@ class RolloutStateMachineTest {
   }
 
   private static RolloutWorld shadowing(boolean mustPass) {
-    RolloutWorld w = new RolloutWorld();
-    w.spec.shadow = new ShadowSpec();
-    w.spec.shadow.duration = "5m";
-    w.spec.shadow.mustPass = mustPass;
-    w.reconcile();
-    w.desired = "v2";
-    w.reconcile();
-    w.reconcile();
-    return w;
+    return RolloutWorld.canaryOfV2(spec -> {
+      spec.shadow = new ShadowSpec();
+      spec.shadow.duration = "5m";
+      spec.shadow.mustPass = mustPass;
+    });
   }
 
   @Test

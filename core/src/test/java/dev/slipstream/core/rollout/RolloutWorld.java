@@ -85,7 +85,13 @@ final class RolloutWorld {
 
   /** From nothing to v1 stable, then the reference changed to v2 and its serving ready. */
   static RolloutWorld canaryOfV2() {
+    return canaryOfV2(spec -> { });
+  }
+
+  /** The same with the rollout's spec set up first (shadow, approvals). */
+  static RolloutWorld canaryOfV2(java.util.function.Consumer<dev.slipstream.api.v1alpha1.RolloutSpec> setUp) {
     RolloutWorld w = new RolloutWorld();
+    setUp.accept(w.spec);
     w.reconcile();
     w.desired = "v2";
     w.reconcile();
