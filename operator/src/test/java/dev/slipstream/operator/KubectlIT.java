@@ -259,6 +259,27 @@ class KubectlIT {
     }
   }
 
+  @Test
+  @Order(6)
+  void kubectlRunsSlipstreamAsAPluginFromThePath() throws Exception {
+    // what `make plugin` installs: the launcher beside the jar; here the build's own, cli/bin and cli/target
+    Path bin = Path.of("..", "cli", "bin").toAbsolutePath().normalize();
+    assertThat(bin.resolveSibling("target").resolve("kubectl-slipstream.jar")).as("packaged by the cli module").exists();
+    List<String> command = new ArrayList<>();
+    String binary = System.getenv("KUBECTL");
+    command.add(binary == null || binary.isBlank() ? "kubectl" : binary);
+    command.addAll(List.of("slipstream", "status", "-n", "payments"));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().put("KUBECONFIG", kubeconfig.toString());
+    builder.environment().put("PATH", bin + java.io.File.pathSeparator + System.getenv("PATH"));
+    Process p = builder.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(out).isZero();
+    assertThat(out.lines().toList().get(0)).startsWith("NAME").contains("ROLLOUT").contains("SHED");
+    assertThat(out).contains("fraud-scoring");
+  }
+
   private static Process start(String... args) {
     List<String> command = new ArrayList<>();
     String binary = System.getenv("KUBECTL");
