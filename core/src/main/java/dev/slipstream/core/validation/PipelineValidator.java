@@ -36,6 +36,15 @@ public final class PipelineValidator {
       problems.add("spec is missing");
       return problems;
     }
+    if (spec.notifications != null) {
+      Set<String> sinks = new HashSet<>();
+      for (var sink : spec.notifications) {
+        if (sink.name != null && !sinks.add(sink.name)) {
+          problems.add("spec.notifications[].name '" + sink.name + "' is given twice: each sink needs its own name, which"
+              + " names it in the delivery metric");
+        }
+      }
+    }
     if (spec.kafka == null || blank(spec.kafka.bootstrapServers)) {
       problems.add("spec.kafka.bootstrapServers is required: host:port of the Kafka brokers");
     } else if (spec.kafka.topicManagement == KafkaConnection.TopicManagement.STRIMZI && blank(spec.kafka.strimziCluster)) {
@@ -140,6 +149,11 @@ public final class PipelineValidator {
           problems.add("spec.rollout.canary.steps " + steps + " must rise strictly, for example [5, 25, 50, 100]");
           break;
         }
+      }
+      List<Integer> approvals = rollout.canary.approvals;
+      if (approvals != null && steps != null && !steps.containsAll(approvals)) {
+        problems.add("every weight in spec.rollout.canary.approvals " + approvals + " must be one of canary.steps " + steps
+            + ": an approval holds the canary before it moves to that step");
       }
       bounded(problems, "spec.rollout.canary.interval", rollout.canary.interval, Duration.ofSeconds(5), Duration.ofHours(1),
           "a shorter check sees too few events to judge a version, a longer one leaves a bad version serving for hours");

@@ -24,6 +24,24 @@ class PipelineValidatorTest {
   }
 
   @Test
+  void anApprovalAtNoStepAndTwoSinksOfOneNameAreReportedWhereNoCelRuleRan() {
+    var pipeline = Examples.pipeline("fraud-scoring.yaml", "fraud-scoring");
+    pipeline.getSpec().rollout = new RolloutSpec();
+    pipeline.getSpec().rollout.canary.steps = List.of(10, 50, 100);
+    pipeline.getSpec().rollout.canary.approvals = List.of(50);
+    assertThat(PipelineValidator.validate(pipeline)).as("its twin: an approval at a step").isEmpty();
+    pipeline.getSpec().rollout.canary.approvals = List.of(25);
+    var sink = new dev.slipstream.api.v1alpha1.NotificationSink();
+    sink.name = "team";
+    sink.urlSecretRef = new dev.slipstream.api.v1alpha1.ObjectReference("team-webhook");
+    pipeline.getSpec().notifications = List.of(sink, sink);
+    assertThat(PipelineValidator.validate(pipeline)).containsExactly(
+        "spec.notifications[].name 'team' is given twice: each sink needs its own name, which names it in the delivery metric",
+        "every weight in spec.rollout.canary.approvals [25] must be one of canary.steps [10, 50, 100]: an approval holds the"
+            + " canary before it moves to that step");
+  }
+
+  @Test
   void aTopicConfigKeyThatIsNotAKafkaNameIsReported() {
     var pipeline = Examples.pipeline("fraud-scoring.yaml", "fraud-scoring");
     pipeline.getSpec().topics.output.config = new java.util.TreeMap<>(java.util.Map.of("retention.ms; rm -rf /", "1",
