@@ -16,6 +16,7 @@ import dev.slipstream.api.v1alpha1.RolloutStatus;
 import dev.slipstream.core.json.Json;
 import dev.slipstream.core.slo.SloEvaluator;
 import dev.slipstream.core.slo.Verdict;
+import dev.slipstream.core.status.Bounded;
 import dev.slipstream.core.status.Readiness;
 import dev.slipstream.core.time.Durations;
 import java.time.Duration;
@@ -223,9 +224,8 @@ final class RolloutTransition {
           && !SloEvaluator.LAG_GROWTH.equals(r.metric)).toList();
     }
     Verdict verdict = analysis.isEmpty() ? Verdict.Pass : Verdict.of(analysis);
-    List<AnalysisCheck> checks = new ArrayList<>(s.checks == null ? List.of() : s.checks);
-    checks.add(new AnalysisCheck(nowText, phase.name(), s.weight, verdict.name(), s.lastAnalysis));
-    s.checks = List.copyOf(checks.subList(Math.max(0, checks.size() - HISTORY), checks.size()));
+    s.checks = Bounded.newest(s.checks, new AnalysisCheck(nowText, phase.name(), s.weight, verdict.name(), s.lastAnalysis),
+        HISTORY);
     if (seen.degraded() && verdict != Verdict.Fail) {
       s.message = "held at weight " + s.weight + "%: the pipeline is degraded by its ShedPolicy (consumer lag and"
           + " its growth are not judged meanwhile; the candidate's latency and errors are)";
@@ -413,13 +413,11 @@ final class RolloutTransition {
   }
 
   private void remember(RolloutRecord record) {
-    List<RolloutRecord> history = new ArrayList<>(s.history == null ? List.of() : s.history);
-    history.add(record);
-    s.history = List.copyOf(history.subList(Math.max(0, history.size() - HISTORY), history.size()));
+    s.history = Bounded.newest(s.history, record, HISTORY);
   }
 
   private static String cap(String message) {
-    return message == null || message.length() <= MESSAGE_LIMIT ? message : message.substring(0, MESSAGE_LIMIT - 1) + "…";
+    return Bounded.cap(message, MESSAGE_LIMIT);
   }
 
   /**

@@ -273,11 +273,8 @@ public final class ShedLadder {
     moved.to = change.to();
     moved.levelName = next.levelName;
     moved.reason = change.reason();
-    String message = change.message();
-    moved.message = message == null || message.length() <= 500 ? message : message.substring(0, 499) + "…";
-    List<ShedLevelChange> history = new java.util.ArrayList<>(next.history == null ? List.of() : next.history);
-    history.add(moved);
-    next.history = List.copyOf(history.subList(Math.max(0, history.size() - HISTORY), history.size()));
+    moved.message = dev.slipstream.core.status.Bounded.cap(change.message(), 500);
+    next.history = dev.slipstream.core.status.Bounded.newest(next.history, moved, HISTORY);
   }
 
   static String name(ShedPolicySpec policy, int level) {

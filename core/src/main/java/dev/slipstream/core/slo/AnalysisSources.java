@@ -39,9 +39,8 @@ public final class AnalysisSources {
   public List<AnalysisResult> attach(List<AnalysisResult> results) {
     return results.stream().map(r -> {
       AnalysisResult copy = new AnalysisResult(r.metric, r.target, r.value, r.threshold, r.verdict, r.message);
-      String source = r.source != null ? r.source : byMetric.get(r.metric);
       // a query of the pipeline's own may be long: status keeps its first 1,000 characters
-      copy.source = source == null || source.length() <= MAX ? source : source.substring(0, MAX - 1) + "…";
+      copy.source = dev.slipstream.core.status.Bounded.cap(r.source != null ? r.source : byMetric.get(r.metric), MAX);
       return copy;
     }).toList();
   }
