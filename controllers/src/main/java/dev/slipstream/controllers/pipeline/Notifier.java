@@ -5,16 +5,14 @@ import dev.slipstream.api.v1alpha1.RolloutStatus;
 import dev.slipstream.api.v1alpha1.ShedStatus;
 import dev.slipstream.api.v1alpha1.StreamingPipeline;
 import dev.slipstream.controllers.common.EventRecorder;
+import dev.slipstream.controllers.common.SecretValues;
 import dev.slipstream.core.notify.Notification;
 import dev.slipstream.core.port.Notifications;
 import dev.slipstream.core.rollout.RolloutDecision;
 import dev.slipstream.core.shed.ShedLadder;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -89,9 +87,7 @@ final class Notifier {
             reason, namespace, name);
         continue;
       }
-      // declared by the operator's admin: no host check
-      sender.send(new Notifications.Delivery(namespace, name, sink.name(), sink.url(), notification.contentType(sink.format()),
-          notification.encode(sink.format())));
+      deliver(notification, sink.name(), sink.url(), sink.format()); // declared by the operator's admin: no host check
     }
     for (NotificationSink sink : sinks) {
       String url;
@@ -119,21 +115,19 @@ final class Notifier {
             + "; " + reason + " was not sent");
         continue;
       }
-      sender.send(new Notifications.Delivery(namespace, name, sink.name, url, notification.contentType(sink.format),
-          notification.encode(sink.format)));
+      deliver(notification, sink.name, url, sink.format);
     }
   }
 
   /** The sink's URL from its Secret, or null when the Secret or its key is missing. */
   private String url(String namespace, NotificationSink sink) {
-    Secret secret = client.secrets().inNamespace(namespace).withName(sink.urlSecretRef.name).get();
-    if (secret == null) {
-      return null;
-    }
-    if (secret.getStringData() != null && secret.getStringData().get(URL_KEY) != null) {
-      return secret.getStringData().get(URL_KEY).trim();
-    }
-    String encoded = secret.getData() == null ? null : secret.getData().get(URL_KEY);
-    return encoded == null ? null : new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8).trim();
+    String url = SecretValues.of(client.secrets().inNamespace(namespace).withName(sink.urlSecretRef.name).get())
+        .get(URL_KEY);
+    return url == null ? null : url.trim();
+  }
+
+  private void deliver(Notification notification, String sink, String url, NotificationSink.Format format) {
+    sender.send(new Notifications.Delivery(notification.namespace(), notification.pipeline(), sink, url,
+        notification.contentType(format), notification.encode(format)));
   }
 }
