@@ -74,12 +74,7 @@ public final class FlinkDeploymentModel {
     }
     spec.put("job", job);
 
-    GenericKubernetesResource deployment = new GenericKubernetesResource();
-    deployment.setApiVersion(ThirdPartyKinds.FLINK_DEPLOYMENT.apiVersion());
-    deployment.setKind(ThirdPartyKinds.FLINK_DEPLOYMENT.kind);
-    deployment.setMetadata(Owned.meta(pipeline, name, component));
-    deployment.setAdditionalProperty("spec", spec);
-    return deployment;
+    return ThirdPartyKinds.FLINK_DEPLOYMENT.object(Owned.meta(pipeline, name, component), spec);
   }
 
   private static Map<String, Object> resource(FlinkJobSpec.ProcessResources r) {

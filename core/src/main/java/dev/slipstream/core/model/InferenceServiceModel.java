@@ -130,16 +130,13 @@ public final class InferenceServiceModel {
       predictor.put("serviceAccountName", mv.storage.serviceAccountName);
     }
 
-    GenericKubernetesResource isvc = new GenericKubernetesResource();
-    isvc.setApiVersion(ThirdPartyKinds.INFERENCE_SERVICE.apiVersion());
-    isvc.setKind(ThirdPartyKinds.INFERENCE_SERVICE.kind);
-    isvc.setMetadata(Owned.meta(pipeline, name, labels));
+    GenericKubernetesResource isvc = ThirdPartyKinds.INFERENCE_SERVICE.object(Owned.meta(pipeline, name, labels),
+        Map.of("predictor", predictor));
     var rollout = pipeline.getSpec().rollout;
     if (rollout != null && rollout.shadow != null) {
       // the candidate's own URL (latest-...) for the shadow job, while it takes no real traffic
       isvc.getMetadata().setAnnotations(Map.of(TAG_ROUTING, "true"));
     }
-    isvc.setAdditionalProperty("spec", Map.of("predictor", predictor));
     return new DesiredServing(List.of(isvc), endpoint(pipeline, name, defaults));
   }
 

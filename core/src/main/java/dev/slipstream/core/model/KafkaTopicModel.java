@@ -29,12 +29,7 @@ public final class KafkaTopicModel {
     if (!topic.configs().isEmpty()) {
       spec.put("config", new LinkedHashMap<>(topic.configs()));
     }
-    GenericKubernetesResource kt = new GenericKubernetesResource();
-    kt.setApiVersion(ThirdPartyKinds.KAFKA_TOPIC.apiVersion());
-    kt.setKind(ThirdPartyKinds.KAFKA_TOPIC.kind);
-    kt.setMetadata(Owned.meta(pipeline, objectName(topic.name()), labels));
-    kt.setAdditionalProperty("spec", spec);
-    return kt;
+    return ThirdPartyKinds.KAFKA_TOPIC.object(Owned.meta(pipeline, objectName(topic.name()), labels), spec);
   }
 
   /** The Kafka topic a KafkaTopic stands for: spec.topicName, else (as Strimzi reads it) the object's name. */

@@ -150,14 +150,10 @@ public final class TritonDeploymentModel {
   }
 
   private static GenericKubernetesResource route(StreamingPipeline pipeline, List<Map<String, Object>> backends) {
-    GenericKubernetesResource route = new GenericKubernetesResource();
-    route.setApiVersion(ThirdPartyKinds.HTTP_ROUTE.apiVersion());
-    route.setKind(ThirdPartyKinds.HTTP_ROUTE.kind);
-    route.setMetadata(Owned.meta(pipeline, serviceName(pipeline), Labels.owned(pipeline.getMetadata().getName(), COMPONENT)));
     Map<String, Object> parent = Ordered.map("group", "", "kind", "Service", "name", serviceName(pipeline), "port", HTTP_PORT);
-    route.setAdditionalProperty("spec", Ordered.map("parentRefs", List.of(parent),
-        "rules", List.of(Ordered.map("backendRefs", backends))));
-    return route;
+    return ThirdPartyKinds.HTTP_ROUTE.object(
+        Owned.meta(pipeline, serviceName(pipeline), Labels.owned(pipeline.getMetadata().getName(), COMPONENT)),
+        Ordered.map("parentRefs", List.of(parent), "rules", List.of(Ordered.map("backendRefs", backends))));
   }
 
   /** Where a storage Secret is mounted in the Triton container. */
