@@ -26,7 +26,7 @@ import java.util.Map;
  * GitOps tool re-applying the same value does not repeat it); pause and resume set {@code spec.rollout.paused}.
  */
 public final class KubectlSlipstream {
-  static final String ANNOTATION = "slipstream.dev/rollout";
+  static final String ANNOTATION = dev.slipstream.api.v1alpha1.ApiGroup.ROLLOUT_COMMAND_ANNOTATION;
   private static final String USAGE = """
       kubectl slipstream: Slipstream's streaming pipelines, their rollouts and shed levels
 

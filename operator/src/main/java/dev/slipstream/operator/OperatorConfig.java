@@ -180,7 +180,7 @@ public record OperatorConfig(
       dev.slipstream.api.v1alpha1.NotificationSink.Format format = parts.length < 3 ? null
           : Arrays.stream(dev.slipstream.api.v1alpha1.NotificationSink.Format.values())
               .filter(f -> f.name().equals(parts[1])).findFirst().orElse(null);
-      if (parts.length < 3 || !parts[0].matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?") || format == null || parts[2].isBlank()) {
+      if (parts.length < 3 || !parts[0].matches(dev.slipstream.api.v1alpha1.ApiGroup.DNS_LABEL_PATTERN) || format == null || parts[2].isBlank()) {
         throw new IllegalArgumentException("--notification-sinks (SLIPSTREAM_NOTIFICATION_SINKS): '" + entry.trim()
             + "' is not name:format:file (a DNS label, CloudEvents or Slack, the file holding the URL)");
       }

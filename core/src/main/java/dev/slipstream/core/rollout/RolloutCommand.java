@@ -16,7 +16,7 @@ public enum RolloutCommand {
   RETRY,
   APPROVE;
 
-  public static final String ANNOTATION = "slipstream.dev/rollout";
+  public static final String ANNOTATION = dev.slipstream.api.v1alpha1.ApiGroup.ROLLOUT_COMMAND_ANNOTATION;
 
   /** The command an annotation value asks for; unknown values are no command (the reconciler reports them). */
   public static RolloutCommand parse(String value) {

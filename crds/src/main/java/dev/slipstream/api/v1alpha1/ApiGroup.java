@@ -13,6 +13,13 @@ public final class ApiGroup {
   /** A DNS-1123 subdomain, the rule for names of most Kubernetes objects. */
   public static final String OBJECT_NAME_PATTERN =
       "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
+  /** A DNS-1123 label: a name that is one label (a sink's, a level's). */
+  public static final String DNS_LABEL_PATTERN = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
+  /**
+   * The annotation that carries a manual rollout command ({@code promote}, {@code abort}, {@code retry}, {@code approve},
+   * with an optional id); the operator reads it and never writes it.
+   */
+  public static final String ROLLOUT_COMMAND_ANNOTATION = GROUP + "/rollout";
   /** A Kubernetes quantity such as {@code 500m}, {@code 2}, {@code 4Gi}. */
   public static final String QUANTITY_PATTERN = "^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?$";
 

@@ -29,7 +29,7 @@ public class KafkaConnection {
   public TopicManagement topicManagement = TopicManagement.ADMIN;
 
   @Size(min = 1, max = 63)
-  @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+  @Pattern(ApiGroup.DNS_LABEL_PATTERN)
   @JsonPropertyDescription("strimzi only: the Strimzi Kafka cluster name (label strimzi.io/cluster on the KafkaTopics, so a DNS label).")
   public String strimziCluster;
 

@@ -15,7 +15,7 @@ import io.fabric8.generator.annotation.Size;
 public class NotificationSink {
   @Required
   @Size(min = 1, max = 63)
-  @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+  @Pattern(ApiGroup.DNS_LABEL_PATTERN)
   @JsonPropertyDescription("A name for this sink, unique in the pipeline; it labels the delivery metric.")
   public String name;
 

@@ -25,7 +25,7 @@ public class PrometheusSpec {
   }
 
   @Size(max = 63)
-  @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+  @Pattern(ApiGroup.DNS_LABEL_PATTERN)
   @JsonPropertyDescription("A Prometheus source the operator's admin declared (Helm values prometheus.sources: URL, credentials, CA), instead of the operator's default (--prometheus-url).")
   public String source;
 

@@ -19,7 +19,7 @@ import java.util.List;
 public class ShedLevel {
   @Required
   @Size(min = 1, max = 63)
-  @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+  @Pattern(ApiGroup.DNS_LABEL_PATTERN)
   @JsonPropertyDescription("Name of the level, shown in status and events.")
   public String name;
 
