@@ -122,31 +122,30 @@ final class Views {
     return out.toString();
   }
 
-  /** The ended rollouts, the current (or last) rollout's checks and the shed level changes; also as JSON and YAML. */
-  static Map<String, Object> history(StreamingPipeline p) {
+  /** The ended rollouts, the current (or last) rollout's checks and the shed level changes; also its JSON and YAML. */
+  record History(List<RolloutRecord> rollouts, List<AnalysisCheck> checks, List<ShedLevelChange> shed) {}
+
+  static History history(StreamingPipeline p) {
     StreamingPipelineStatus s = p.getStatus() == null ? new StreamingPipelineStatus() : p.getStatus();
-    Map<String, Object> history = new LinkedHashMap<>();
-    history.put("rollouts", s.rollout == null || s.rollout.history == null ? List.of() : s.rollout.history);
-    history.put("checks", s.rollout == null || s.rollout.checks == null ? List.of() : s.rollout.checks);
-    history.put("shed", s.shed == null || s.shed.history == null ? List.of() : s.shed.history);
-    return history;
+    return new History(s.rollout == null || s.rollout.history == null ? List.of() : s.rollout.history,
+        s.rollout == null || s.rollout.checks == null ? List.of() : s.rollout.checks,
+        s.shed == null || s.shed.history == null ? List.of() : s.shed.history);
   }
 
-  @SuppressWarnings("unchecked")
   static String historyTables(StreamingPipeline p) {
-    Map<String, Object> h = history(p);
+    History h = history(p);
     List<List<String>> rollouts = new ArrayList<>();
-    for (RolloutRecord r : (List<RolloutRecord>) h.get("rollouts")) {
+    for (RolloutRecord r : h.rollouts()) {
       rollouts.add(List.of(or(r.startedAt, "-"), or(r.endedAt, "-"), r.candidate, or(r.stable, "-"), r.outcome,
           or(r.reason, "-"), or(r.maxWeight, 0) + "%"));
     }
     List<List<String>> checks = new ArrayList<>();
-    for (AnalysisCheck c : (List<AnalysisCheck>) h.get("checks")) {
+    for (AnalysisCheck c : h.checks()) {
       checks.add(List.of(c.at, c.phase, or(c.weight, 0) + "%", c.verdict,
           String.join("; ", c.results.stream().map(r -> r.message).toList())));
     }
     List<List<String>> shed = new ArrayList<>();
-    for (ShedLevelChange c : (List<ShedLevelChange>) h.get("shed")) {
+    for (ShedLevelChange c : h.shed()) {
       shed.add(List.of(c.at, c.from + " -> " + c.to, or(c.levelName, "-"), or(c.reason, "-"), or(c.message, "")));
     }
     String name = p.getMetadata().getNamespace() + "/" + p.getMetadata().getName();
