@@ -19,7 +19,7 @@ public class ShedLevelChange {
   @JsonPropertyDescription("The name of the level after.")
   public String levelName;
 
-  @JsonPropertyDescription("CamelCase reason: the trigger that made it climb (ConsumerLagHigh, LagGrowing, DrainTooSlow, LatencyHigh, ...) or Recovered.")
+  @JsonPropertyDescription("CamelCase reason: the trigger that made it climb (ConsumerLagHigh, LagGrowing, DrainTooSlow, LatencyHigh, ErrorRateHigh) or TriggersClear for a step back.")
   public String reason;
 
   @JsonPropertyDescription("Why, with the measured values (at most 500 characters).")
