@@ -203,7 +203,22 @@ class StreamingPipelineIT extends WithOperator {
 
   @Test
   void deletingAPipelineWithRetainKeepsItsTopicsAndTheirData() throws Exception {
-    readyFraudScoringIn("retain");
+    StreamingPipeline ready = readyFraudScoringIn("retain");
+    assertThat(ready.getMetadata().getFinalizers()).as("Retain, topics through the admin API: nothing to do on deletion")
+        .isEmpty();
+    // the finalizer comes with deletionPolicy Delete and goes with Retain again
+    var retain = env.client.resources(StreamingPipeline.class).inNamespace("retain").withName("fraud-scoring");
+    retain.edit(p -> {
+      p.getSpec().deletionPolicy = dev.slipstream.api.v1alpha1.StreamingPipelineSpec.DeletionPolicy.Delete;
+      return p;
+    });
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(retain.get().getMetadata().getFinalizers())
+        .containsExactly(dev.slipstream.core.topics.TopicCleanup.FINALIZER));
+    retain.edit(p -> {
+      p.getSpec().deletionPolicy = dev.slipstream.api.v1alpha1.StreamingPipelineSpec.DeletionPolicy.Retain;
+      return p;
+    });
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(retain.get().getMetadata().getFinalizers()).isEmpty());
     env.produce("retain-card-transactions", 5);
     long before = topicState("retain-card-transactions").endOffsets();
     env.client.resource(env.pipeline("retain", "fraud-scoring")).delete();
@@ -224,6 +239,7 @@ class StreamingPipelineIT extends WithOperator {
     // a second pipeline, in another namespace, reads fraud-scoring's input and is deleted with deletionPolicy Delete
     env.apply(pipelineReading("audit", "shared-card-transactions", "audit-scores", "Delete"));
     StreamingPipeline audit = env.awaitReady("audit", "fraud-scoring", true, "Ready");
+    assertThat(audit.getMetadata().getFinalizers()).containsExactly(dev.slipstream.core.topics.TopicCleanup.FINALIZER);
     assertThat(audit.getStatus().topics).extracting(t -> t.name + "/" + t.created).containsExactly(
         "shared-card-transactions/null", "audit-scores/true", "audit-scores.late/true");
     assertThat(audit.getStatus().topics).allSatisfy(t -> assertThat(t.topicId).isNotBlank());
@@ -317,7 +333,8 @@ class StreamingPipelineIT extends WithOperator {
   @Test
   void strimziModeWritesKafkaTopicsAndUnmanagesThemOnRetainDelete() throws Exception {
     env.apply(env.example("strimzi-topics.yaml"));
-    env.awaitReady("growth", "churn-risk", true, "Ready");
+    assertThat(env.awaitReady("growth", "churn-risk", true, "Ready").getMetadata().getFinalizers())
+        .as("Strimzi mode: the KafkaTopics are unmanaged before they go").containsExactly(dev.slipstream.core.topics.TopicCleanup.FINALIZER);
     // what the Strimzi topic operator would do for the input KafkaTopic; the lag is read from Kafka all the same
     try (Admin admin = env.kafka.admin()) {
       admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic("app_events", 6, (short) 1)))

@@ -199,8 +199,8 @@ public final class TestApiServer implements AutoCloseable {
     return dispatcher.faults.get();
   }
 
-  /** One request as the API server saw it. */
-  public record Call(String method, String path, String userAgent) {}
+  /** One request as the API server saw it, and the HTTP status it was answered with. */
+  public record Call(String method, String path, String userAgent, int code) {}
 
   public long requestCount() {
     return dispatcher.requests.get();
@@ -329,8 +329,13 @@ public final class TestApiServer implements AutoCloseable {
     @Override
     public MockResponse dispatch(RecordedRequest request) {
       requests.incrementAndGet();
+      MockResponse response = answer(request);
+      calls.add(new Call(request.method().name(), request.getPath(), request.getHeader("User-Agent"), response.code()));
+      return response;
+    }
+
+    private MockResponse answer(RecordedRequest request) {
       HttpMethod method = request.method();
-      calls.add(new Call(method.name(), request.getPath(), request.getHeader("User-Agent")));
       for (String rule : forbidden) {
         String agent = rule.substring(0, rule.indexOf(' '));
         String prefix = rule.substring(rule.indexOf(' ') + 1);
@@ -539,7 +544,8 @@ public final class TestApiServer implements AutoCloseable {
 
     /**
      * Server-side apply as far as this server can take it: an object that does not exist is created from the applied
-     * configuration, one that does gets the applied fields merged into it (a JSON merge patch). Both go through
+     * configuration, one that does gets the applied fields merged into it (a JSON merge patch; finalizers, a set to
+     * server-side apply, are added to those there). Both go through
      * admission like any write. What a real API server adds is not done here: field ownership by manager, conflicts
      * between managers, and removing a field a manager applied before and no longer applies.
      */
@@ -556,18 +562,27 @@ public final class TestApiServer implements AutoCloseable {
         return status(400, "BadRequest", "the applied configuration is not an object");
       }
       String bare = withoutQuery(path);
+      JsonNode existing = bare.endsWith("/status") ? null : stored(bare);
+      if (existing != null && object.path("metadata").path("finalizers").isArray()) {
+        // finalizers are a set to server-side apply: the applied ones are added to those there, none is dropped
+        java.util.LinkedHashSet<String> union = new java.util.LinkedHashSet<>();
+        existing.path("metadata").path("finalizers").forEach(f -> union.add(f.asText()));
+        object.path("metadata").path("finalizers").forEach(f -> union.add(f.asText()));
+        ArrayNode finalizers = ((ObjectNode) object.get("metadata")).putArray("finalizers");
+        union.forEach(finalizers::add);
+      }
       byte[] json;
       try {
         json = MAPPER.writeValueAsBytes(object);
       } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
         throw new IllegalStateException(e);
       }
-      if (bare.endsWith("/status") || stored(bare) != null) {
+      if (bare.endsWith("/status") || existing != null) {
         var headers = request.getHeaders().newBuilder().set("Content-Type", "application/merge-patch+json").build();
-        return dispatch(new RecordedRequest(request.getHttpVersion(), HttpMethod.PATCH, path, headers, new Buffer(json)));
+        return answer(new RecordedRequest(request.getHttpVersion(), HttpMethod.PATCH, path, headers, new Buffer(json)));
       }
       var headers = request.getHeaders().newBuilder().set("Content-Type", "application/json").build();
-      MockResponse created = dispatch(new RecordedRequest(request.getHttpVersion(), HttpMethod.POST,
+      MockResponse created = answer(new RecordedRequest(request.getHttpVersion(), HttpMethod.POST,
           bare.substring(0, bare.lastIndexOf('/')), headers, new Buffer(json)));
       return created.code() == 200 ? created.setResponseCode(201) : created;
     }

@@ -5,6 +5,7 @@ import dev.slipstream.api.v1alpha1.StreamingPipeline;
 import dev.slipstream.api.v1alpha1.StreamingPipelineStatus;
 import dev.slipstream.controllers.ControllersConfig;
 import dev.slipstream.controllers.common.EventRecorder;
+import dev.slipstream.controllers.common.Finalizers;
 import dev.slipstream.controllers.common.StatusRecorder;
 import dev.slipstream.core.model.JobContract;
 import dev.slipstream.core.rollout.RolloutStateMachine;
@@ -15,12 +16,11 @@ import dev.slipstream.core.status.PipelineObservation;
 import dev.slipstream.core.status.PipelineStatusDecider;
 import dev.slipstream.core.status.Readiness;
 import dev.slipstream.core.status.RetryBackoff;
+import dev.slipstream.core.topics.TopicCleanup;
 import dev.slipstream.core.validation.PipelineValidator;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -34,9 +34,12 @@ import java.util.Optional;
  * Reconciles a StreamingPipeline in a fixed order: validate; observe and act per part (topics, the ShedPolicy's
  * ladder, the rollout, serving with its fallbacks and the control ConfigMap, the Flink job); decide status; record
  * status, then the decisions' Events. Each part is a class of its own; every decision is made in core.
+ *
+ * <p>Called on every event, deletion included: a pipeline carries the operator's finalizer only when deleting it
+ * leaves work to do ({@link TopicCleanup#needsFinalizer}), so the framework's all-or-nothing finalizer is not used.
  */
-@ControllerConfiguration(name = "streamingpipeline")
-public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline>, Cleaner<StreamingPipeline> {
+@ControllerConfiguration(name = "streamingpipeline", triggerReconcilerOnAllEvents = true)
+public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline> {
   private final ControllersConfig config;
   private final KubernetesClient client;
   private final StatusRecorder statusRecorder;
@@ -45,6 +48,7 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
   private final Shedding shedding;
   private final ThirdPartyCrds crds;
   private final Notifier notifier;
+  private final Finalizers finalizers;
   private PipelineCaches caches;
   private Topics topics;
   private Rollouts rollouts;
@@ -60,6 +64,7 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
     this.shedding = new Shedding(config, events);
     this.crds = new ThirdPartyCrds(client, config.clock());
     this.notifier = new Notifier(client, config.notifications(), events, config.clock());
+    this.finalizers = new Finalizers(client);
   }
 
   /** The informers exist only once the framework hands over the context; the parts that read them are built here. */
@@ -76,6 +81,19 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
 
   @Override
   public UpdateControl<StreamingPipeline> reconcile(StreamingPipeline pipeline, Context<StreamingPipeline> context) {
+    if (context.isPrimaryResourceDeleted()) {
+      config.metrics().forget(pipeline.getMetadata().getNamespace(), pipeline.getMetadata().getName());
+      topics.retained(pipeline);
+      return UpdateControl.noUpdate();
+    }
+    if (pipeline.isMarkedForDeletion()) {
+      return delete(pipeline, context);
+    }
+    if (TopicCleanup.needsFinalizer(pipeline)) {
+      finalizers.add(pipeline, TopicCleanup.FINALIZER, context);
+    } else {
+      finalizers.remove(pipeline, TopicCleanup.FINALIZER, context);
+    }
     crds.check(caches.thirdParty(), context.eventSourceRetriever());
     Instant now = config.clock().instant();
     long generation = Optional.ofNullable(pipeline.getMetadata().getGeneration()).orElse(0L);
@@ -148,12 +166,21 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
     return UpdateControl.<StreamingPipeline>noUpdate().rescheduleAfter(min(soon, kafkaRetry(topicsSeen, next, now)));
   }
 
-  @Override
-  public DeleteControl cleanup(StreamingPipeline pipeline, Context<StreamingPipeline> context) {
-    config.metrics().forget(pipeline.getMetadata().getNamespace(), pipeline.getMetadata().getName());
-    return topics.cleanup(pipeline, config.kafkaRetryMin())
-        .map(retry -> DeleteControl.noFinalizerRemoval().rescheduleAfter(retry))
-        .orElse(DeleteControl.defaultDelete());
+  /**
+   * A pipeline being deleted: with the finalizer, its topics are dealt with as its deletionPolicy says, then the
+   * finalizer goes (or the same is tried again later, while Kafka cannot confirm); without one there is nothing to
+   * do, and the API server removes it.
+   */
+  private UpdateControl<StreamingPipeline> delete(StreamingPipeline pipeline, Context<StreamingPipeline> context) {
+    if (!pipeline.hasFinalizer(TopicCleanup.FINALIZER)) {
+      return UpdateControl.noUpdate();
+    }
+    Optional<Duration> retry = topics.cleanup(pipeline, config.kafkaRetryMin());
+    if (retry.isPresent()) {
+      return UpdateControl.<StreamingPipeline>noUpdate().rescheduleAfter(retry.get());
+    }
+    finalizers.remove(pipeline, TopicCleanup.FINALIZER, context);
+    return UpdateControl.noUpdate();
   }
 
   /** Writes the decided status, then the Event its Ready change is worth. */

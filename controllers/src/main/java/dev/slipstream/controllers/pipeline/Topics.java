@@ -18,6 +18,7 @@ import dev.slipstream.core.status.ObjectReadiness;
 import dev.slipstream.core.status.Readiness;
 import dev.slipstream.core.status.TopicReadiness;
 import dev.slipstream.core.topics.LostTopic;
+import dev.slipstream.core.topics.TopicCleanup;
 import dev.slipstream.core.topics.TopicPlan;
 import dev.slipstream.core.topics.TopicPlanner;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -154,6 +155,16 @@ final class Topics {
     // Strimzi owns the topics, but the lag is still read from Kafka
     return new Outcome(report.readiness(), report.statuses(), report.readiness().isReady()
         ? kafka.position(pipeline, JobContract.consumerGroup(pipeline)).orElse(null) : null);
+  }
+
+  /** A pipeline deleted without a finalizer (Retain, topics managed through the admin API): its topics stay. */
+  void retained(StreamingPipeline pipeline) {
+    if (pipeline.getSpec() != null && pipeline.getSpec().topics != null && pipeline.getSpec().topics.output != null
+        && !TopicCleanup.needsFinalizer(pipeline)) {
+      LOG.info("pipeline {}/{} deleted; its topics {} are retained (deletionPolicy Retain)",
+          pipeline.getMetadata().getNamespace(), pipeline.getMetadata().getName(),
+          DesiredTopic.of(pipeline).stream().map(DesiredTopic::name).toList());
+    }
   }
 
   /**
