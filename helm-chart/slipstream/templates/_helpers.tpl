@@ -73,7 +73,7 @@ tests, both ways: each call must be allowed, and each rule must have been used.
   verbs: ["list"]
 - apiGroups: [""]
   resources: ["events"]
-  verbs: ["create"]
+  verbs: ["create", "patch"]
 {{- end -}}
 
 {{/* Reading the Kafka client Secrets pipelines name (spec.kafka.clientSecretRef): granted apart, see rbac.yaml. */}}

@@ -1,5 +1,5 @@
 -- ArgoCD health of a slipstream.dev ModelVersion: Healthy when valid (Ready), Degraded when its spec is
--- invalid, Progressing until the operator has looked at it and while the pipelines serving it provision.
+-- invalid, Progressing until the operator has looked at it. Whether serving is ready is each pipeline's health.
 local hs = {}
 if obj.status == nil or obj.status.conditions == nil then
   hs.status = "Progressing"
@@ -19,7 +19,7 @@ for _, c in ipairs(obj.status.conditions) do
     elseif c.reason == "InvalidSpec" then
       hs.status = "Degraded"
     else
-      -- ServingNotReady: valid, and the pipelines serving it are still provisioning
+      -- a reason this script does not know yet: not a failure it can name
       hs.status = "Progressing"
     end
     hs.message = (c.reason or "Ready") .. ": " .. (c.message or "")

@@ -23,6 +23,8 @@ import java.util.Set;
  * @param kafkaRetryMax largest retry delay while Kafka stays unreachable
  * @param clock time source for condition transitions and backoff
  * @param notifications sends rollout and shed notifications to the sinks pipelines name (HTTP in production)
+ * @param statusProgressInterval how long a status change that is only progress (a pipeline still provisioning, a
+ *     ModelVersion's serving pipelines) may wait to be written with the next one
  */
 public record ControllersConfig(
     OperatorDefaults defaults,
@@ -34,13 +36,16 @@ public record ControllersConfig(
     Duration kafkaRetryMin,
     Duration kafkaRetryMax,
     Clock clock,
-    Notifications notifications) {
+    Notifications notifications,
+    Duration statusProgressInterval) {
+  /** The default of {@code --status-progress-interval}. */
+  public static final Duration STATUS_PROGRESS_INTERVAL = Duration.ofSeconds(10);
 
   /** Without notifications: nothing is sent. */
   public ControllersConfig(OperatorDefaults defaults, Set<ThirdPartyKinds> installedKinds, KafkaAccess kafka,
       LatencySource latency, PipelineMetrics metrics, Duration resync, Duration kafkaRetryMin, Duration kafkaRetryMax,
       Clock clock) {
     this(defaults, installedKinds, kafka, latency, metrics, resync, kafkaRetryMin, kafkaRetryMax, clock,
-        Notifications.NONE);
+        Notifications.NONE, STATUS_PROGRESS_INTERVAL);
   }
 }

@@ -18,7 +18,10 @@ class FanOutIT {
       System.out.println("fan-out check: " + result);
       assertThat(result.pipelines()).isEqualTo(50);
       assertThat(result.idleWrites()).as("writes during an idle resync of 50 Ready pipelines").isZero();
-      assertThat(result.writesPerPipeline()).isGreaterThanOrEqualTo(FanOut.MINIMUM_WRITES);
+      java.util.Map<String, Long> expected = new java.util.TreeMap<>();
+      FanOut.WRITES_PER_PIPELINE.forEach((kind, n) -> expected.put(kind, n * 50));
+      assertThat(result.writesByKind()).as("the operator's writes for 50 pipelines, by request").isEqualTo(expected);
+      assertThat(result.conflicts()).as("writes answered 409: sent on a stale copy").isZero();
       assertThat(result.startUp().leading()).as("a new operator leads, ready first").isGreaterThanOrEqualTo(result.startUp().ready());
       assertThat(result.restartWrites()).as("writes of a restarted operator in a resync over 50 Ready pipelines").isZero();
       stack.stopOperator();

@@ -134,11 +134,13 @@ class ArgoHealthTest {
   }
 
   @Test
-  void aModelVersionWhosePipelinesStillProvisionIsProgressing() throws Exception {
-    String provisioning = resource(1, 1,
-        condition("Ready", "False", "ServingNotReady", "Serving is not ready yet in fraud-scoring"));
-    assertThat(health("modelversion-health.lua", provisioning)).containsEntry("status", "Progressing")
-        .containsEntry("message", "ServingNotReady: Serving is not ready yet in fraud-scoring");
+  void aModelVersionIsHealthyWhenValidWhereverItServesAndProgressingUntilTheOperatorLooked() throws Exception {
+    String valid = resource(1, 1, condition("Ready", "True", "Validated", "Valid; served by fraud-scoring"));
+    assertThat(health("modelversion-health.lua", valid)).containsEntry("status", "Healthy")
+        .containsEntry("message", "Validated: Valid; served by fraud-scoring");
+    String edited = resource(2, 1, condition("Ready", "True", "Validated", "Valid; served by fraud-scoring"));
+    assertThat(health("modelversion-health.lua", edited)).as("its twin: a generation not observed yet")
+        .containsEntry("status", "Progressing");
   }
 
   @Test

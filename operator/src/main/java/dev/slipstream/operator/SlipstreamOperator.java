@@ -59,7 +59,7 @@ public final class SlipstreamOperator implements AutoCloseable {
             ? PrometheusSources.none() : PrometheusSources.read(java.nio.file.Path.of(config.prometheusSources()),
                 config.prometheusTimeout()), config.prometheusAllowedHosts(), config.prometheusTimeout()),
         new PrometheusPipelineMetrics(registry), config.resync(),
-        config.kafkaRetryMin(), config.kafkaRetryMax(), clock, notifications);
+        config.kafkaRetryMin(), config.kafkaRetryMax(), clock, notifications, config.statusProgressInterval());
     // plain JSON patches for the primary (finalizers): they work on every API server, including the test server
     this.identity = Optional.ofNullable(System.getenv("HOSTNAME")).orElse("slipstream") + "-"
         + UUID.randomUUID().toString().substring(0, 8);

@@ -84,7 +84,9 @@ class StreamingPipelineIT extends WithOperator {
 
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
       ModelVersion mv = env.client.resources(ModelVersion.class).inNamespace("payments").withName("fraud-v1").get();
-      assertThat(Conditions.find(mv.getStatus().conditions, "Ready").orElseThrow().getReason()).isEqualTo("Serving");
+      // written once, about two seconds after the version was first seen, with the pipeline that serves it
+      assertThat(Conditions.find(mv.getStatus().conditions, "Ready")).hasValueSatisfying(c -> assertThat(c.getReason())
+          .isEqualTo("Validated"));
       assertThat(mv.getStatus().servedBy).containsExactly("fraud-scoring");
       assertThat(mv.getStatus().endpoints).containsExactly("http://fraud-scoring.payments.svc.cluster.local");
       ShedPolicy shed = env.client.resources(ShedPolicy.class).inNamespace("payments").withName("fraud-shed").get();

@@ -5,14 +5,24 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Kubernetes Events (core/v1) about our resources, for {@code kubectl describe} and event exporters. */
+/**
+ * Kubernetes Events (core/v1) about our resources, for {@code kubectl describe} and event exporters. The same Event
+ * (object, type, reason and message) again within ten minutes raises the count of the one already there instead of
+ * creating another, as Kubernetes' own recorder aggregates.
+ */
 public final class EventRecorder {
   private static final Logger LOG = LoggerFactory.getLogger(EventRecorder.class);
   private final KubernetesClient client;
@@ -37,11 +47,25 @@ public final class EventRecorder {
   }
 
   private void emit(HasMetadata about, String type, String reason, String message) {
-    String now = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
+    Instant at = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+    String now = at.toString();
     var meta = about.getMetadata();
+    String text = message.length() > 1000 ? message.substring(0, 1000) : message;
+    String key = meta.getNamespace() + "/" + meta.getUid() + "/" + type + "/" + reason + "/" + text;
+    Seen seen;
+    synchronized (recent) {
+      seen = recent.get(key);
+    }
+    if (seen != null && !seen.last().plus(AGGREGATION_WINDOW).isBefore(at) && repeat(meta.getNamespace(), seen, now)) {
+      synchronized (recent) {
+        recent.put(key, new Seen(seen.event(), seen.count() + 1, at));
+      }
+      return;
+    }
+    String name = meta.getName() + "." + UUID.randomUUID().toString().substring(0, 8).toLowerCase(Locale.ROOT);
     var event = new EventBuilder()
         .withNewMetadata()
-        .withName(meta.getName() + "." + UUID.randomUUID().toString().substring(0, 8).toLowerCase(Locale.ROOT))
+        .withName(name)
         .withNamespace(meta.getNamespace())
         .endMetadata()
         .withInvolvedObject(new ObjectReferenceBuilder()
@@ -49,7 +73,7 @@ public final class EventRecorder {
             .withName(meta.getName()).withNamespace(meta.getNamespace()).withUid(meta.getUid()).build())
         .withType(type)
         .withReason(reason)
-        .withMessage(message.length() > 1000 ? message.substring(0, 1000) : message)
+        .withMessage(text)
         .withFirstTimestamp(now)
         .withLastTimestamp(now)
         .withCount(1)
@@ -58,6 +82,9 @@ public final class EventRecorder {
     for (int attempt = 1; ; attempt++) {
       try {
         client.v1().events().inNamespace(meta.getNamespace()).resource(event).create();
+        synchronized (recent) {
+          recent.put(key, new Seen(event, 1, at));
+        }
         return;
       } catch (KubernetesClientException e) {
         if (attempt < ATTEMPTS && retryable(e.getCode())) {
@@ -69,6 +96,36 @@ public final class EventRecorder {
       }
     }
   }
+
+  /**
+   * The same Event again: its count and lastTimestamp raised on the Event already there, as the Kubernetes event
+   * recorder does (kubectl describe shows "x3 over 5m"). False when that Event is gone (Events expire) or the write
+   * failed: a new one is created.
+   */
+  private boolean repeat(String namespace, Seen seen, String now) {
+    try {
+      // with the Event in hand the client sends the patch alone; by name it would GET the Event first
+      client.v1().events().inNamespace(namespace).resource(seen.event()).patch(PatchContext.of(PatchType.JSON_MERGE),
+          "{\"count\":" + (seen.count() + 1) + ",\"lastTimestamp\":\"" + now + "\"}");
+      return true;
+    } catch (KubernetesClientException e) {
+      return false;
+    }
+  }
+
+  /** An Event this recorder sent, its count and when it was last raised. */
+  private record Seen(io.fabric8.kubernetes.api.model.Event event, int count, Instant last) {}
+
+  /** Repeats within this long raise the count of the Event already there (client-go's aggregation window). */
+  static final Duration AGGREGATION_WINDOW = Duration.ofMinutes(10);
+
+  /** Events remembered for aggregation: the most recent, as client-go's event correlator keeps (an LRU of 4096). */
+  private final Map<String, Seen> recent = new LinkedHashMap<>(256, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Seen> eldest) {
+      return size() > 4096;
+    }
+  };
 
   /** Tries per Event: enough that a few refused writes in a row lose none, few enough never to hold a reconcile. */
   private static final int ATTEMPTS = 4;

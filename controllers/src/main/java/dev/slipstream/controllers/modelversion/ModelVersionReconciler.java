@@ -5,7 +5,9 @@ import dev.slipstream.api.v1alpha1.ModelVersionStatus;
 import dev.slipstream.api.v1alpha1.StreamingPipeline;
 import dev.slipstream.controllers.ControllersConfig;
 import dev.slipstream.controllers.common.StatusRecorder;
-import dev.slipstream.core.status.Conditions;
+import dev.slipstream.controllers.common.HeldStatus;
+import dev.slipstream.core.status.ModelVersionStatusDecider;
+import dev.slipstream.core.status.StatusPacing;
 import dev.slipstream.core.validation.ModelVersionValidator;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -27,12 +29,15 @@ import java.util.Set;
 
 /**
  * Validates a ModelVersion and reports where it serves: its endpoints and the pipelines serving it, read from
- * those pipelines' status. Ready means valid, and ready in every pipeline that serves it.
+ * those pipelines' status. Ready means valid (whether serving is ready is each pipeline's status). A change that
+ * comes only from the pipelines is held back briefly (StatusPacing), so that pipelines created together, and their
+ * endpoints, are one write.
  */
 @ControllerConfiguration(name = "modelversion")
 public class ModelVersionReconciler implements Reconciler<ModelVersion> {
   private final ControllersConfig config;
   private final StatusRecorder statusRecorder;
+  private final HeldStatus<ModelVersionStatus> held = new HeldStatus<>();
   private InformerEventSource<StreamingPipeline, ModelVersion> pipelines;
 
   public ModelVersionReconciler(KubernetesClient client, ControllersConfig config) {
@@ -55,11 +60,7 @@ public class ModelVersionReconciler implements Reconciler<ModelVersion> {
   public UpdateControl<ModelVersion> reconcile(ModelVersion model, Context<ModelVersion> context) {
     Instant now = config.clock().instant();
     long generation = Optional.ofNullable(model.getMetadata().getGeneration()).orElse(0L);
-    ModelVersionStatus previous = model.getStatus() == null ? new ModelVersionStatus() : model.getStatus();
-    ModelVersionStatus next = new ModelVersionStatus();
-    next.observedGeneration = generation;
-    next.conditions = new ArrayList<>(previous.conditions);
-
+    String uid = model.getMetadata().getUid();
     String name = model.getMetadata().getName();
     // the pipelines that name it, from the source's index (built by the mapper above), not a scan of all
     List<StreamingPipeline> servedBy = pipelines.getSecondaryResources(model).stream()
@@ -67,28 +68,26 @@ public class ModelVersionReconciler implements Reconciler<ModelVersion> {
                 && name.equals(p.getSpec().serving.modelVersionRef.name))
         .sorted(Comparator.comparing(p -> p.getMetadata().getName()))
         .toList();
-    next.servedBy = servedBy.stream().map(p -> p.getMetadata().getName()).toList();
-    next.endpoints = servedBy.stream().map(p -> p.getStatus() == null ? null : p.getStatus().endpoint)
-        .filter(Objects::nonNull).distinct().toList();
-
-    List<String> problems = ModelVersionValidator.validate(model, config.defaults().ceiling());
-    if (!problems.isEmpty()) {
-      next.conditions = Conditions.with(next.conditions, Conditions.READY, false, "InvalidSpec",
-          "The spec cannot be served: " + String.join("; ", problems), generation, now);
-    } else if (servedBy.isEmpty()) {
-      next.conditions = Conditions.with(next.conditions, Conditions.READY, true, "Validated",
-          "Valid; no StreamingPipeline serves it yet", generation, now);
-    } else {
-      List<String> waiting = servedBy.stream()
-          .filter(p -> p.getStatus() == null || !Conditions.isTrue(p.getStatus().conditions, Conditions.SERVING_READY))
-          .map(p -> p.getMetadata().getName()).toList();
-      next.conditions = waiting.isEmpty()
-          ? Conditions.with(next.conditions, Conditions.READY, true, "Serving",
-              "Serving in " + String.join(", ", next.servedBy), generation, now)
-          : Conditions.with(next.conditions, Conditions.READY, false, "ServingNotReady",
-              "Serving is not ready yet in " + String.join(", ", waiting), generation, now);
+    ModelVersionStatus next = ModelVersionStatusDecider.decide(held.previous(uid, model.getStatus()),
+        ModelVersionValidator.validate(model, config.defaults().ceiling()),
+        servedBy.stream().map(p -> p.getMetadata().getName()).toList(),
+        servedBy.stream().map(p -> p.getStatus() == null ? null : p.getStatus().endpoint).filter(Objects::nonNull)
+            .distinct().toList(),
+        generation, now);
+    if (Objects.equals(model.getStatus(), next)) {
+      held.forget(uid);
+      return UpdateControl.noUpdate();
+    }
+    Instant since = held.pendingSince(uid, now);
+    boolean unreported = servedBy.stream().anyMatch(p -> p.getStatus() == null || p.getStatus().observedGeneration == null);
+    Optional<java.time.Duration> hold = StatusPacing.modelVersion(model.getStatus(), next, since, unreported, now,
+        config.statusProgressInterval());
+    if (hold.isPresent()) {
+      held.hold(uid, next, since, now);
+      return UpdateControl.<ModelVersion>noUpdate().rescheduleAfter(hold.get());
     }
     statusRecorder.record(model, next, context);
+    held.forget(uid);
     return UpdateControl.noUpdate();
   }
 }

@@ -6,6 +6,7 @@ import dev.slipstream.api.v1alpha1.StreamingPipelineStatus;
 import dev.slipstream.controllers.ControllersConfig;
 import dev.slipstream.controllers.common.EventRecorder;
 import dev.slipstream.controllers.common.Finalizers;
+import dev.slipstream.controllers.common.HeldStatus;
 import dev.slipstream.controllers.common.StatusRecorder;
 import dev.slipstream.core.model.JobContract;
 import dev.slipstream.core.rollout.RolloutStateMachine;
@@ -16,6 +17,7 @@ import dev.slipstream.core.status.PipelineObservation;
 import dev.slipstream.core.status.PipelineStatusDecider;
 import dev.slipstream.core.status.Readiness;
 import dev.slipstream.core.status.RetryBackoff;
+import dev.slipstream.core.status.StatusPacing;
 import dev.slipstream.core.topics.TopicCleanup;
 import dev.slipstream.core.validation.PipelineValidator;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -49,6 +51,7 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
   private final ThirdPartyCrds crds;
   private final Notifier notifier;
   private final Finalizers finalizers;
+  private final HeldStatus<StreamingPipelineStatus> held = new HeldStatus<>();
   private PipelineCaches caches;
   private Topics topics;
   private Rollouts rollouts;
@@ -83,6 +86,7 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
   public UpdateControl<StreamingPipeline> reconcile(StreamingPipeline pipeline, Context<StreamingPipeline> context) {
     if (context.isPrimaryResourceDeleted()) {
       config.metrics().forget(pipeline.getMetadata().getNamespace(), pipeline.getMetadata().getName());
+      held.forget(pipeline.getMetadata().getUid());
       topics.retained(pipeline);
       return UpdateControl.noUpdate();
     }
@@ -97,7 +101,8 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
     crds.check(caches.thirdParty(), context.eventSourceRetriever());
     Instant now = config.clock().instant();
     long generation = Optional.ofNullable(pipeline.getMetadata().getGeneration()).orElse(0L);
-    StreamingPipelineStatus previous = pipeline.getStatus() == null ? new StreamingPipelineStatus() : pipeline.getStatus();
+    StreamingPipelineStatus stored = held.previous(pipeline.getMetadata().getUid(), pipeline.getStatus());
+    StreamingPipelineStatus previous = stored == null ? new StreamingPipelineStatus() : stored;
     String namespace = pipeline.getMetadata().getNamespace();
     String name = pipeline.getMetadata().getName();
 
@@ -146,9 +151,10 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
         JobContract.consumerGroup(pipeline), topicsSeen.lag(),
         rollout == null ? null : rollout.decision().status(), shed == null ? null : shed.decision().status(),
         shed == null ? null : shed.actions().reason()).withKafkaUnavailable(topicsSeen.unreachable());
-    StreamingPipelineStatus next = record(pipeline, previous, seen, generation, now, context);
+    Recorded recorded = record(pipeline, previous, seen, generation, now, context);
+    StreamingPipelineStatus next = recorded.status();
     config.metrics().consumerLag(namespace, name, topicsSeen.lag());
-    Duration soon = config.resync();
+    Duration soon = recorded.heldFor() == null ? config.resync() : recorded.heldFor();
     if (shed != null) {
       shedding.after(pipeline, shed);
       if (shed.decision().change() != null) {
@@ -183,15 +189,30 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
     return UpdateControl.noUpdate();
   }
 
-  /** Writes the decided status, then the Event its Ready change is worth. */
-  private StreamingPipelineStatus record(StreamingPipeline pipeline, StreamingPipelineStatus previous,
+  /**
+   * Writes the decided status, or holds it back when it is only progress that may wait (StatusPacing), then
+   * records the Event its change is worth.
+   */
+  private Recorded record(StreamingPipeline pipeline, StreamingPipelineStatus previous,
       PipelineObservation seen, long generation, Instant now, Context<StreamingPipeline> context) {
     StreamingPipelineStatus next = PipelineStatusDecider.decide(previous, seen, generation, now);
-    statusRecorder.record(pipeline, next, context);
+    String uid = pipeline.getMetadata().getUid();
+    Optional<Duration> hold = java.util.Objects.equals(pipeline.getStatus(), next) ? Optional.empty()
+        : StatusPacing.pipeline(pipeline.getStatus(), next, held.lastWrite(uid), now, config.statusProgressInterval());
+    if (hold.isPresent()) {
+      held.hold(uid, next, held.pendingSince(uid, now), now);
+    } else if (statusRecorder.record(pipeline, next, context)) {
+      held.written(uid, now);
+    } else {
+      held.settled(uid);
+    }
     PipelineStatusDecider.readyEvent(previous, next).ifPresent(e -> events.record(pipeline, e.warning(), e.reason(),
         e.message()));
-    return next;
+    return new Recorded(next, hold.orElse(null));
   }
+
+  /** The status decided, and how long its write is held back (null: written, or unchanged). */
+  private record Recorded(StreamingPipelineStatus status, Duration heldFor) {}
 
   /**
    * When to look at the topics again: with backoff from how long Kafka has been unreachable (the condition's

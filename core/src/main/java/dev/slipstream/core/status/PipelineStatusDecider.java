@@ -143,19 +143,30 @@ public final class PipelineStatusDecider {
   }
 
   /**
-   * The Event a status change is worth: one when Ready changes status or reason, a warning when the pipeline
-   * failed or is degraded, none otherwise. Recorded after the status is written.
+   * The Event a status change is worth, recorded after the status is written: one when Ready turns True or False,
+   * and one when the reason changes into or out of a failure (phase Failed or Degraded: a Warning going in). None
+   * for the Provisioning a new pipeline starts in, and none while provisioning moves from one pending part to the
+   * next (the status says that; Events are for transitions).
    */
   public static Optional<StatusEvent> readyEvent(StreamingPipelineStatus previous, StreamingPipelineStatus next) {
     var before = Conditions.find(previous == null ? null : previous.conditions, Conditions.READY);
     var after = Conditions.find(next.conditions, Conditions.READY).orElseThrow();
-    boolean changed = before.isEmpty() || !before.get().getStatus().equals(after.getStatus())
-        || !Objects.equals(before.get().getReason(), after.getReason());
-    if (!changed) {
-      return Optional.empty();
+    boolean warning = !"True".equals(after.getStatus()) && failing(next.phase);
+    if (before.isEmpty()) {
+      return "Provisioning".equals(next.phase) ? Optional.empty()
+          : Optional.of(new StatusEvent(warning, after.getReason(), after.getMessage()));
     }
-    boolean warning = !"True".equals(after.getStatus()) && ("Failed".equals(next.phase) || "Degraded".equals(next.phase));
-    return Optional.of(new StatusEvent(warning, after.getReason(), after.getMessage()));
+    boolean turned = !before.get().getStatus().equals(after.getStatus());
+    boolean reasonChanged = !Objects.equals(before.get().getReason(), after.getReason());
+    boolean wasWarning = !"True".equals(before.get().getStatus()) && failing(previous.phase);
+    if (turned || (reasonChanged && (warning || wasWarning))) {
+      return Optional.of(new StatusEvent(warning, after.getReason(), after.getMessage()));
+    }
+    return Optional.empty();
+  }
+
+  private static boolean failing(String phase) {
+    return "Failed".equals(phase) || "Degraded".equals(phase);
   }
 
   /** An Event about the pipeline: Warning or Normal, CamelCase reason, message. */

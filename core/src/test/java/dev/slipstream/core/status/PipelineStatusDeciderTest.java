@@ -201,9 +201,19 @@ class PipelineStatusDeciderTest {
     StreamingPipelineStatus provisioning = PipelineStatusDecider.decide(null, seen(Readiness.pending("TopicsPending", "wait"),
         Readiness.ready("ServingReady", "ok"), Readiness.ready("JobRunning", "RUNNING"), Readiness.ready("NoShedPolicy", "none"),
         null), 1, T0);
-    assertThat(PipelineStatusDecider.readyEvent(null, provisioning))
-        .contains(new PipelineStatusDecider.StatusEvent(false, "TopicsPending", "wait"));
+    assertThat(PipelineStatusDecider.readyEvent(null, provisioning)).as("the state every new pipeline starts in").isEmpty();
     assertThat(PipelineStatusDecider.readyEvent(provisioning, provisioning)).as("nothing changed").isEmpty();
+    StreamingPipelineStatus servingPending = PipelineStatusDecider.decide(provisioning, seen(Readiness.ready("TopicsReady", "ok"),
+        Readiness.pending("ServingPending", "loading"), Readiness.ready("JobRunning", "RUNNING"),
+        Readiness.ready("NoShedPolicy", "none"), 0L), 1, T1);
+    assertThat(PipelineStatusDecider.readyEvent(provisioning, servingPending)).as("from one pending part to the next").isEmpty();
+    StreamingPipelineStatus failedAtOnce = PipelineStatusDecider.decide(null, seen(Readiness.ready("TopicsReady", "ok"),
+        Readiness.failed("ServingFailed", "cannot load"), Readiness.ready("JobRunning", "RUNNING"),
+        Readiness.ready("NoShedPolicy", "none"), 0L), 1, T0);
+    assertThat(PipelineStatusDecider.readyEvent(null, failedAtOnce)).as("a new pipeline failing at once, twin of the first")
+        .contains(new PipelineStatusDecider.StatusEvent(true, "ServingFailed", "cannot load"));
+    assertThat(PipelineStatusDecider.readyEvent(failedAtOnce, servingPending)).as("out of a failure: recovering")
+        .contains(new PipelineStatusDecider.StatusEvent(false, "ServingPending", "loading"));
 
     StreamingPipelineStatus ready = PipelineStatusDecider.decide(provisioning, allReady(0L), 1, T1);
     assertThat(PipelineStatusDecider.readyEvent(provisioning, ready)).get()

@@ -12,7 +12,7 @@ public class ModelVersionStatus {
   @JsonPropertyDescription("The metadata.generation this status describes.")
   public Long observedGeneration;
 
-  @JsonPropertyDescription("Ready: the spec is valid and every serving deployment of this version is ready.")
+  @JsonPropertyDescription("Ready: the spec is valid, servable within the operator's bounds (reason Validated, else InvalidSpec). Whether serving is ready is each pipeline's own status.")
   public List<Condition> conditions = new ArrayList<>();
 
   @JsonPropertyDescription("Inference endpoints (Open Inference Protocol v2 base URLs) serving this version.")

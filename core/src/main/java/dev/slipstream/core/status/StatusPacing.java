@@ -1,0 +1,75 @@
+package dev.slipstream.core.status;
+
+import dev.slipstream.api.v1alpha1.ModelVersionStatus;
+import dev.slipstream.api.v1alpha1.StreamingPipelineStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * When a status that changed is written: at once when a user must see it (a new generation, Ready, a failure, a
+ * rollout or ladder step, a ModelVersion's validity), later when it is only progress, so that progress that comes in
+ * quick steps is one write and not one per step. Each answer is "now" (empty) or how long to wait; the reconciler
+ * keeps the status it holds and looks again after that wait, so nothing decided is lost, only written later.
+ */
+public final class StatusPacing {
+  /**
+   * How long a new ModelVersion's first status, and a change that comes only from the pipelines naming it, wait for
+   * more to fold in: what one {@code kubectl apply -f dir/} or one ArgoCD sync creates arrives within it.
+   */
+  public static final Duration FOLD = Duration.ofSeconds(2);
+  private static final String PROVISIONING = "Provisioning";
+
+  private StatusPacing() {}
+
+  /**
+   * A pipeline's status: progress while it provisions (phase Provisioning before and after, same generation, same
+   * rollout and ladder) waits until {@code interval} after the last write; anything else is written now.
+   *
+   * @param persisted the status as stored
+   * @param lastWrite when this process last wrote it; null (never, or before a restart): now
+   */
+  public static Optional<Duration> pipeline(StreamingPipelineStatus persisted, StreamingPipelineStatus next,
+      Instant lastWrite, Instant now, Duration interval) {
+    if (persisted == null || lastWrite == null || !PROVISIONING.equals(persisted.phase) || !PROVISIONING.equals(next.phase)
+        || !Objects.equals(persisted.observedGeneration, next.observedGeneration)
+        || !Objects.equals(persisted.rollout, next.rollout) || !Objects.equals(persisted.shed, next.shed)) {
+      return Optional.empty();
+    }
+    return waitUntil(lastWrite.plus(interval), now);
+  }
+
+  /**
+   * A ModelVersion's status: a change of its own (generation, validity) is written now, and so is an invalid spec
+   * seen for the first time; its first status when valid, and a change only in the pipelines naming it, wait
+   * {@link #FOLD} from when the change was first seen, and longer (up to {@code interval}) while a pipeline naming it
+   * has not reported its endpoint yet, so that the pipelines and their endpoints come in one write.
+   *
+   * @param pendingSince when this process first saw the status differ from the stored one
+   * @param pipelinesUnreported whether a pipeline naming it has no status yet
+   */
+  public static Optional<Duration> modelVersion(ModelVersionStatus persisted, ModelVersionStatus next, Instant pendingSince,
+      boolean pipelinesUnreported, Instant now, Duration interval) {
+    var before = Conditions.find(persisted == null ? null : persisted.conditions, Conditions.READY);
+    var after = Conditions.find(next.conditions, Conditions.READY).orElseThrow();
+    if (before.isEmpty()) {
+      if (!"True".equals(after.getStatus())) {
+        return Optional.empty();
+      }
+    } else if (!Objects.equals(persisted.observedGeneration, next.observedGeneration)
+        || !Objects.equals(before.get().getStatus(), after.getStatus())
+        || !Objects.equals(before.get().getReason(), after.getReason())) {
+      return Optional.empty();
+    }
+    Instant due = pendingSince.plus(FOLD);
+    if (pipelinesUnreported) {
+      due = pendingSince.plus(interval.compareTo(FOLD) > 0 ? interval : FOLD);
+    }
+    return waitUntil(due, now);
+  }
+
+  private static Optional<Duration> waitUntil(Instant due, Instant now) {
+    return now.isBefore(due) ? Optional.of(Duration.between(now, due)) : Optional.empty();
+  }
+}

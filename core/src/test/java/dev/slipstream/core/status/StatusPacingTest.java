@@ -1,0 +1,77 @@
+package dev.slipstream.core.status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.slipstream.api.v1alpha1.ModelVersionStatus;
+import dev.slipstream.api.v1alpha1.StreamingPipelineStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class StatusPacingTest {
+  private static final Instant T0 = Instant.parse("2026-12-02T10:00:00Z");
+  private static final Duration INTERVAL = Duration.ofSeconds(10);
+
+  private static StreamingPipelineStatus pipeline(String phase, String reason, long generation) {
+    StreamingPipelineStatus s = new StreamingPipelineStatus();
+    s.phase = phase;
+    s.observedGeneration = generation;
+    s.conditions = Conditions.with(List.of(), Conditions.READY, "Ready".equals(phase), reason, reason, generation, T0);
+    return s;
+  }
+
+  @Test
+  void progressWhileProvisioningWaitsForTheIntervalSinceTheLastWrite() {
+    var topicsPending = pipeline("Provisioning", "TopicsPending", 1);
+    var servingPending = pipeline("Provisioning", "ServingPending", 1);
+    assertThat(StatusPacing.pipeline(topicsPending, servingPending, T0, T0.plusSeconds(3), INTERVAL)).contains(Duration.ofSeconds(7));
+    assertThat(StatusPacing.pipeline(topicsPending, servingPending, T0, T0.plusSeconds(10), INTERVAL))
+        .as("the interval has passed").isEmpty();
+    assertThat(StatusPacing.pipeline(topicsPending, servingPending, null, T0, INTERVAL))
+        .as("no write remembered (a restart): now").isEmpty();
+  }
+
+  @Test
+  void readyAFailureANewGenerationOrAFirstStatusAreWrittenAtOnce() {
+    var provisioning = pipeline("Provisioning", "TopicsPending", 1);
+    assertThat(StatusPacing.pipeline(provisioning, pipeline("Ready", "Ready", 1), T0, T0.plusSeconds(1), INTERVAL)).isEmpty();
+    assertThat(StatusPacing.pipeline(provisioning, pipeline("Failed", "ServingFailed", 1), T0, T0.plusSeconds(1), INTERVAL)).isEmpty();
+    assertThat(StatusPacing.pipeline(provisioning, pipeline("Provisioning", "TopicsPending", 2), T0, T0.plusSeconds(1), INTERVAL))
+        .isEmpty();
+    assertThat(StatusPacing.pipeline(null, provisioning, T0, T0.plusSeconds(1), INTERVAL)).isEmpty();
+    var rolling = pipeline("Provisioning", "ServingPending", 1);
+    rolling.rollout = new dev.slipstream.api.v1alpha1.RolloutStatus();
+    rolling.rollout.phase = "Shadowing";
+    assertThat(StatusPacing.pipeline(provisioning, rolling, T0, T0.plusSeconds(1), INTERVAL)).as("a rollout step").isEmpty();
+  }
+
+  private static ModelVersionStatus model(boolean valid, long generation, String... servedBy) {
+    return ModelVersionStatusDecider.decide(null, valid ? List.of() : List.of("bad"), List.of(servedBy), List.of(), generation, T0);
+  }
+
+  @Test
+  void aModelVersionsPipelinesFoldIntoOneWriteItsOwnChangesDoNot() {
+    assertThat(StatusPacing.modelVersion(null, model(true, 1), T0, false, T0, INTERVAL))
+        .as("a new valid version waits for the pipelines applied with it").contains(StatusPacing.FOLD);
+    assertThat(StatusPacing.modelVersion(null, model(true, 1, "p1"), T0, true, T0.plusSeconds(3), INTERVAL))
+        .as("and for their endpoints, while one has not reported").contains(Duration.ofSeconds(7));
+    assertThat(StatusPacing.modelVersion(null, model(true, 1, "p1"), T0, true, T0.plusSeconds(10), INTERVAL))
+        .as("at most the interval").isEmpty();
+    assertThat(StatusPacing.modelVersion(model(true, 1), model(true, 1, "p1"), T0, false, T0.plusSeconds(1), INTERVAL))
+        .contains(Duration.ofSeconds(1));
+    assertThat(StatusPacing.modelVersion(null, model(false, 1), T0, false, T0, INTERVAL)).as("invalid: at once").isEmpty();
+    assertThat(StatusPacing.modelVersion(model(true, 1), model(false, 1), T0, false, T0, INTERVAL)).as("validity").isEmpty();
+    assertThat(StatusPacing.modelVersion(model(true, 1), model(true, 2), T0, false, T0, INTERVAL)).as("generation").isEmpty();
+  }
+
+  @Test
+  void aModelVersionsReadyIsItsOwnValidityWhereverItServes() {
+    ModelVersionStatus served = model(true, 1, "p1", "p2");
+    assertThat(Conditions.find(served.conditions, Conditions.READY).orElseThrow())
+        .extracting(c -> c.getStatus(), c -> c.getReason()).containsExactly("True", "Validated");
+    assertThat(served.servedBy).containsExactly("p1", "p2");
+    assertThat(Conditions.find(model(false, 1, "p1").conditions, Conditions.READY).orElseThrow().getReason())
+        .isEqualTo("InvalidSpec");
+  }
+}
