@@ -22,7 +22,8 @@ final class KafkaCalls {
       throw new KafkaUnavailableException(what + " timed out after " + timeout.toSeconds() + "s", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new KafkaUnavailableException(what + " was interrupted", e);
+      // the operator stopping (its reconciles are interrupted), not Kafka: nothing about Kafka may be reported
+      throw new java.util.concurrent.CancellationException(what + " was interrupted: the operator is stopping");
     } catch (ExecutionException e) {
       if (isUnavailable(e.getCause()) || e.getCause() instanceof AuthenticationException) {
         throw failure(what, e.getCause());

@@ -60,7 +60,8 @@ final class RoundBatcher<Q, A> implements AutoCloseable {
       throw new KafkaUnavailableException(what + " timed out", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new KafkaUnavailableException(what + " was interrupted", e);
+      // the operator stopping (its reconciles are interrupted), not Kafka: nothing about Kafka may be reported
+      throw new java.util.concurrent.CancellationException(what + " was interrupted: the operator is stopping");
     } catch (ExecutionException e) {
       if (e.getCause() instanceof RuntimeException r) {
         throw r;

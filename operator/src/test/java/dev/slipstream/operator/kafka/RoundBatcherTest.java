@@ -71,6 +71,36 @@ class RoundBatcherTest {
   }
 
   @Test
+  void aCallInterruptedByTheOperatorStoppingIsNotKafkaUnavailable() throws Exception {
+    CountDownLatch never = new CountDownLatch(1);
+    try (RoundBatcher<Integer, Integer> batcher = new RoundBatcher<>("test", Duration.ofSeconds(10), q -> {
+      try {
+        never.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return q.stream().map(i -> i).toList();
+    })) {
+      CompletableFuture<Throwable> thrown = new CompletableFuture<>();
+      Thread caller = new Thread(() -> {
+        try {
+          batcher.ask(1);
+          thrown.complete(null);
+        } catch (RuntimeException e) {
+          thrown.complete(e);
+        }
+      });
+      caller.start();
+      await().atMost(Duration.ofSeconds(10)).until(() -> caller.getState() == Thread.State.TIMED_WAITING);
+      caller.interrupt();
+      // a reconcile interrupted as the operator stops must not report (and write) Kafka as unreachable
+      assertThat(thrown.get()).isInstanceOf(java.util.concurrent.CancellationException.class)
+          .isNotInstanceOf(KafkaUnavailableException.class).hasMessageContaining("the operator is stopping");
+      never.countDown();
+    }
+  }
+
+  @Test
   void changesOfARoundAreMergedTopicByTopic() {
     var merged = BatchedTopicGateway.merge(List.of(
         List.of(new TopicAction.Create("a", 3, 1, Map.of()), new TopicAction.IncreasePartitions("b", 2, 4)),
