@@ -293,6 +293,8 @@ class ScoringJobIT {
     model.answer("fraud-lite", Behaviour.healthy("lite-1"));
     Map<String, String> contract = new HashMap<>(harness.contract("control", model.url()));
     contract.put(JobContract.CONTROL_DIR, control.toString());
+    // routing is asserted here, not latency: on two busy cores the default 250 ms made a scored event fall back
+    contract.put(JobContract.INFERENCE_TIMEOUT, "10 s");
     harness.createTopics(contract, 1);
     String input = contract.get(JobContract.INPUT_TOPICS);
     String output = contract.get(JobContract.OUTPUT_TOPIC);
