@@ -36,14 +36,16 @@ public final class Bench {
   public static void main(String[] argv) throws Exception {
     // make passes "RUNS PIPELINES" as one argument
     String[] args = String.join(" ", argv).trim().isEmpty() ? new String[0] : String.join(" ", argv).trim().split("\\s+");
+    if (args.length > 0 && "fanout".equals(args[0])) {
+      fanOutOnly(args.length > 1 ? Integer.parseInt(args[1]) : 1000, args.length > 2 ? Integer.parseInt(args[2]) : 3);
+      return;
+    }
     int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
     List<Double> reactions = new ArrayList<>();
     List<Double> keyReactions = new ArrayList<>();
     List<Double> shedReactions = new ArrayList<>();
     List<Integer> shedWrites = new ArrayList<>();
     boolean onlyWhatChanges = true;
-    double heapMiB;
-    double operatorHeapMiB;
     try (EmbeddedStack stack = new EmbeddedStack(Map.of("SLIPSTREAM_RESYNC", "30s", "SLIPSTREAM_METRICS_PORT", "0",
         "SLIPSTREAM_LEADER_ELECTION", "false"))) {
       for (int i = 0; i < runs; i++) {
@@ -86,32 +88,8 @@ public final class Bench {
       signals = SignalBench.run(kafka, fanOutPipelines, 5);
       SignalBench.print(signals);
     }
-    FanOut.Result fanOut;
-    double floorSeconds;
-    Duration resync = Duration.ofSeconds(10);
-    Map<String, String> fanOutSettings = Map.of("SLIPSTREAM_RESYNC", resync.toSeconds() + "s",
-        "SLIPSTREAM_METRICS_PORT", "0", "SLIPSTREAM_LEADER_ELECTION", "false");
-    try (EmbeddedStack stack = new EmbeddedStack(fanOutSettings)) {
-      fanOut = FanOut.run(stack, "fanout", fanOutPipelines, resync, fanOutSettings);
-      // the operator's own heap: what a full GC leaves with it running over all the pipelines, less what it
-      // leaves once it is stopped (the API server's store, the stand-ins and the broker client stay)
-      heapMiB = usedAfterGcMiB();
-      stack.stopOperator();
-      operatorHeapMiB = heapMiB - usedAfterGcMiB();
-      floorSeconds = FanOutFloor.run(stack, "fanout-floor", fanOutPipelines, "fanout");
-    }
-    System.out.printf(Locale.ROOT, "  fan-out: %d pipelines Ready in %.1f s; %.1f writes and %.1f requests per pipeline;"
-        + " %d writes in an idle resync; heap after GC %.0f MiB (API server, broker client and operator in one JVM)%n",
-        fanOut.pipelines(), fanOut.seconds(), fanOut.writesPerPipeline(), fanOut.requestsPerPipeline(), fanOut.idleWrites(), heapMiB);
-    System.out.printf(Locale.ROOT, "  fan-out: all created after %.1f s, half Ready after %.1f s; CPU of the operator's"
-        + " reconcilers %.1f ms per pipeline; the JVM (API server, stand-ins, operator, JIT, GC) used %.0f CPU-s of the"
-        + " %.0f available (%d cores): the figure is bound by the CPU the test API server and the operator share%n",
-        fanOut.created(), fanOut.halfReady(), fanOut.reconcileCpuMsPerPipeline(), fanOut.processCpuSeconds(),
-        fanOut.seconds() * Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().availableProcessors());
-    System.out.println("  fan-out writes by kind: " + fanOut.writesByKind());
-    System.out.printf(Locale.ROOT, "  restart over %d pipelines: ready in %.2f s, leading in %.2f s; %d writes in the resync after%n",
-        fanOut.pipelines(), fanOut.startUp().ready().toMillis() / 1000.0, fanOut.startUp().leading().toMillis() / 1000.0,
-        fanOut.restartWrites());
+    FanOutBench.Figures fanOut = FanOutBench.run(fanOutPipelines, WAVES);
+    FanOutBench.print(fanOut);
     double median = median(reactions);
     double target = INTERVAL.toMillis() / 1000.0 + 1;
     double shedMedian = median(shedReactions);
@@ -130,22 +108,7 @@ public final class Bench {
         String.format(Locale.ROOT, "%.2f s", shedMedian), String.format(Locale.ROOT, "<= %.1f s", target), shedReactions.size());
     System.out.printf(Locale.ROOT, "%-50s %-12s %-28s %s%n", "owned-object writes per level change",
         median(shedWrites.stream().map(Integer::doubleValue).toList()), "2 (isvc + control, only)", shedWrites.size());
-    System.out.printf(Locale.ROOT, "%-50s %-12s %-28s %s%n", fanOut.pipelines() + " pipelines Ready",
-        String.format(Locale.ROOT, "%.1f s", fanOut.seconds()), "< 10 s", 1);
-    System.out.printf(Locale.ROOT, "%-50s %-12s %-28s %s%n", "the same with a minimal operator (floor)",
-        String.format(Locale.ROOT, "%.1f s", floorSeconds), String.format(Locale.ROOT, "operator/floor %.1f", fanOut.seconds() / floorSeconds), 1);
-    System.out.printf(Locale.ROOT, "%-50s %-12s %-28s %s%n", "writes per pipeline until Ready",
-        String.format(Locale.ROOT, "%.1f", fanOut.writesPerPipeline()), FanOut.MINIMUM_WRITES + " (minimum)", 1);
-    System.out.printf(Locale.ROOT, "%-50s %-12s %-28s %s%n", "writes during an idle resync of all",
-        fanOut.idleWrites(), "0", 1);
-    System.out.printf(Locale.ROOT, "%-50s %-12s %-28s %s%n", "start-up over " + fanOut.pipelines() + " pipelines: ready / leading",
-        String.format(Locale.ROOT, "%.1f / %.1f s", fanOut.startUp().ready().toMillis() / 1000.0,
-            fanOut.startUp().leading().toMillis() / 1000.0), "< 5 s (JVM boot not counted)", 1);
-    System.out.printf(Locale.ROOT, "%-50s %-12s %-28s %s%n", "writes in a resync after the restart", fanOut.restartWrites(), "0", 1);
-    System.out.printf(Locale.ROOT, "%-50s %-12s %-28s %s%n", "operator heap after full GC over " + fanOut.pipelines() * 11 / 10,
-        String.format(Locale.ROOT, "%.0f MiB", operatorHeapMiB), "< 256 MiB", 1);
-    System.out.printf(Locale.ROOT, "%-50s %-12s %-28s %s%n", "heap after full GC (whole embedded stack)",
-        String.format(Locale.ROOT, "%.0f MiB", heapMiB), "-", 1);
+    FanOutBench.rows(fanOut, ROW);
     System.out.printf(Locale.ROOT, "%-50s %-12s %-28s %s%n", "lag of " + signals.pipelines() + " pipelines, "
         + signals.partitions() + " partitions, asked together", String.format(Locale.ROOT, "%.0f ms", signals.roundMillis()),
         "< 500 ms", 1);
@@ -166,9 +129,7 @@ public final class Bench {
             + "\"breachToRollbackKeySplitSeconds\":{\"median\":%.3f,\"target\":%.1f,\"runs\":%s,\"met\":%s},"
             + "\"shedTriggerToActionSeconds\":{\"median\":%.3f,\"target\":%.1f,\"interval\":%d,\"runs\":%s,\"met\":%s},"
             + "\"ownedWritesPerLevelChange\":{\"runs\":%s,\"target\":2,\"met\":%s},"
-            + "\"fanOut\":{\"pipelines\":%d,\"createdSeconds\":%.2f,\"halfReadySeconds\":%.2f,\"reconcileCpuMsPerPipeline\":%.2f,\"processCpuSeconds\":%.1f,\"readySeconds\":%.2f,\"targetSeconds\":10,\"floorReadySeconds\":%.2f,\"writesPerPipeline\":%.2f,"
-            + "\"minimumWrites\":%d,\"requestsPerPipeline\":%.2f,\"idleResyncWrites\":%d,\"heapMiB\":%.0f,\"operatorHeapMiB\":%.0f,\"operatorHeapTargetMiB\":256,"
-            + "\"startUpReadySeconds\":%.2f,\"startUpLeadingSeconds\":%.2f,\"startUpTargetSeconds\":5,\"restartResyncWrites\":%d},"
+            + "\"fanOut\":%s,"
             + "\"job\":{\"events\":%d,\"modelLatencyMs\":%.0f,\"modelPerEventMs\":%.2f,\"meanBatch\":%.1f,\"eventsPerSecond\":%.1f,"
             + "\"passThroughPerSecond\":%.1f,\"featuresOnlyPerSecond\":%.1f,\"ratio\":%.4f,\"ratioTarget\":0.5,"
             + "\"modelShare\":%.4f,\"firstResultSeconds\":%.2f,"
@@ -179,9 +140,7 @@ public final class Bench {
             + "\"samePositions\":%s},\"attribution\":%s}%n",
         median, target, INTERVAL.toSeconds(), reactions, median <= target, keyMedian, target, keyReactions, keyMedian <= target,
         shedMedian, target, INTERVAL.toSeconds(), shedReactions, shedMedian <= target, shedWrites, onlyWhatChanges,
-        fanOut.pipelines(), fanOut.created(), fanOut.halfReady(), fanOut.reconcileCpuMsPerPipeline(), fanOut.processCpuSeconds(), fanOut.seconds(), floorSeconds, fanOut.writesPerPipeline(), FanOut.MINIMUM_WRITES,
-        fanOut.requestsPerPipeline(), fanOut.idleWrites(), heapMiB, operatorHeapMiB, fanOut.startUp().ready().toMillis() / 1000.0,
-        fanOut.startUp().leading().toMillis() / 1000.0, fanOut.restartWrites(),
+        FanOutBench.json(fanOut),
         job.events(), JobBench.MODEL_LATENCY_MS, JobBench.MODEL_PER_ITEM_MS, job.meanBatch(), job.jobPerSecond(),
         job.passThroughPerSecond(), job.featuresOnlyPerSecond(), job.ratio(), job.modelShare(), job.firstResultSeconds(),
         job.steadyRate(),
@@ -200,11 +159,22 @@ public final class Bench {
     System.exit(0);
   }
 
-  private static double usedAfterGcMiB() {
-    System.gc();
-    System.gc();
-    Runtime rt = Runtime.getRuntime();
-    return (rt.totalMemory() - rt.freeMemory()) / (1024.0 * 1024);
+  /** The table's row format: figure, value, target, runs. */
+  private static final String ROW = "%-50s %-12s %-28s %s%n";
+  /** Waves of the fan-out, for the operator and for the floor each: their medians are compared. */
+  private static final int WAVES = 3;
+
+  /** {@code make bench-fanout}: the fan-out alone, at any size, written to target/bench-fanout-N.json. */
+  private static void fanOutOnly(int pipelines, int waves) throws java.io.IOException {
+    FanOutBench.Figures figures = FanOutBench.run(pipelines, waves);
+    FanOutBench.print(figures);
+    System.out.printf(Locale.ROOT, "%n" + ROW, "figure", "median", "target", "runs");
+    FanOutBench.rows(figures, ROW);
+    Path out = Path.of("target", "bench-fanout-" + pipelines + ".json");
+    Files.createDirectories(out.getParent());
+    Files.writeString(out, FanOutBench.json(figures) + "\n");
+    System.out.println("\nwritten to " + out.toAbsolutePath());
+    System.exit(0);
   }
 
   static double median(List<Double> values) {

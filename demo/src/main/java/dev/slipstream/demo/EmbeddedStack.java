@@ -16,7 +16,7 @@ import java.util.Map;
  */
 public final class EmbeddedStack implements AutoCloseable {
   /** The User-Agent of the operator's requests, to tell its writes from the demo's own. */
-  public static final String OPERATOR_AGENT = "slipstream-operator";
+  public static final String OPERATOR_AGENT = dev.slipstream.operator.Main.USER_AGENT;
   public final EmbeddedKafka kafka;
   public final TestApiServer api;
   public final KubernetesClient client;
@@ -31,14 +31,19 @@ public final class EmbeddedStack implements AutoCloseable {
    *     election on, losing the Lease stops leading but does not end this JVM, which holds more than the operator
    */
   public EmbeddedStack(Map<String, String> settings) {
-    kafka = EmbeddedKafka.start();
-    api = TestApiServer.startWithAllCrds();
-    client = api.client();
-    standIns = StandInControllers.startAll(api.newClient());
+    this();
     operatorClient = api.newClient(OPERATOR_AGENT);
     operator = new SlipstreamOperator(operatorClient, OperatorConfig.from(new String[0], settings), Clock.systemUTC(),
         reconcileCpu, new PrometheusRegistry(), false);
     operator.start();
+  }
+
+  /** Without an operator in this JVM: the bench runs it as a process of its own ({@link OperatorProcess}). */
+  EmbeddedStack() {
+    kafka = EmbeddedKafka.start();
+    api = TestApiServer.startWithAllCrds();
+    client = api.client();
+    standIns = StandInControllers.startAll(api.newClient());
   }
 
   /**

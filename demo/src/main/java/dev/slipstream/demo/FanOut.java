@@ -86,7 +86,7 @@ final class FanOut {
     // the JVM is warmed first, as a long-running operator is: a tenth of the pipelines, in their own namespace (kept)
     wave(stack, namespace + "-warm-up", Math.max(1, pipelines / 10));
     awaitSettled(stack);
-    int before = stack.api.calls().size();
+    int before = stack.api.callCount();
     long reconcileCpu = stack.reconcileCpu.nanos();
     long processCpu = processCpuNanos();
     Wave wave = wave(stack, namespace, pipelines);
@@ -184,14 +184,14 @@ final class FanOut {
   }
 
   /** The operator's requests matching {@code which} while one whole resync period (and 2 s) is watched. */
-  private static long writesInOneResync(EmbeddedStack stack, Duration resync, Predicate<TestApiServer.Call> which) {
-    int from = stack.api.calls().size();
+  static long writesInOneResync(EmbeddedStack stack, Duration resync, Predicate<TestApiServer.Call> which) {
+    int from = stack.api.callCount();
     org.awaitility.Awaitility.await("one resync").pollDelay(resync.plusSeconds(2)).atMost(resync.plusSeconds(10)).until(() -> true);
     return operatorCalls(stack, from, which).size();
   }
 
   /** Until the operator has not written for two seconds. */
-  private static void awaitSettled(EmbeddedStack stack) {
+  static void awaitSettled(EmbeddedStack stack) {
     org.awaitility.Awaitility.await("settled").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
         .until(new java.util.concurrent.Callable<Boolean>() {
           private int seen = -1;
@@ -229,7 +229,6 @@ final class FanOut {
 
   /** The API server's record from call {@code from} on: the requests of the client {@code agent} matching {@code which}. */
   static List<TestApiServer.Call> calls(EmbeddedStack stack, String agent, int from, Predicate<TestApiServer.Call> which) {
-    List<TestApiServer.Call> all = stack.api.calls();
-    return all.subList(from, all.size()).stream().filter(c -> agent.equals(c.userAgent())).filter(which).toList();
+    return stack.api.calls(from).stream().filter(c -> agent.equals(c.userAgent())).filter(which).toList();
   }
 }

@@ -25,7 +25,7 @@ class FanOutIT {
       assertThat(result.startUp().leading()).as("a new operator leads, ready first").isGreaterThanOrEqualTo(result.startUp().ready());
       assertThat(result.restartWrites()).as("writes of a restarted operator in a resync over 50 Ready pipelines").isZero();
       stack.stopOperator();
-      int before = stack.api.calls().size();
+      int before = stack.api.callCount();
       double floor = FanOutFloor.run(stack, "fanout-floor-check", 50, "fanout-check");
       System.out.println("fan-out floor check: " + floor + " s");
       assertThat(FanOut.calls(stack, FanOutFloor.AGENT, before, FanOut::isWrite).size())

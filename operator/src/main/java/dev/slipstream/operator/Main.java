@@ -10,9 +10,13 @@ import java.util.concurrent.CountDownLatch;
 
 /** Runs the operator against the cluster of the current kubeconfig or in-cluster service account. */
 public final class Main {
+  /** The User-Agent of the operator's API requests, so that audit logs and API server metrics name it. */
+  public static final String USER_AGENT = "slipstream-operator";
+
   private Main() {}
 
   public static void main(String[] args) throws InterruptedException {
+    long jvmBootMillis = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime();
     CommonPool.ensureWorkers();
     OperatorConfig config;
     try {
@@ -23,7 +27,8 @@ public final class Main {
       return;
     }
     LogSetup.apply(config.logFormat());
-    var client = new KubernetesClientBuilder().build();
+    var client = new KubernetesClientBuilder().withConfig(new io.fabric8.kubernetes.client.ConfigBuilder(
+        io.fabric8.kubernetes.client.Config.autoConfigure(null)).withUserAgent(USER_AGENT).build()).build();
     var registry = new PrometheusRegistry();
     var operator = new SlipstreamOperator(client, config, Clock.systemUTC(), Metrics.NOOP, registry);
     var http = new OperatorHttpServer(config.metricsPort(), registry, operator::isStarted);
@@ -35,6 +40,8 @@ public final class Main {
       stopped.countDown();
     }, "slipstream-shutdown"));
     operator.start();
+    org.slf4j.LoggerFactory.getLogger(Main.class).info("started {} ms after main(), the JVM's boot of {} ms before it",
+        java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() - jvmBootMillis, jvmBootMillis);
     stopped.await();
   }
 }

@@ -15,7 +15,7 @@ import java.util.stream.Stream;
  * last line, System.exit, an exception, SIGINT or SIGTERM; not SIGKILL, which runs nothing), stopped, and what they
  * left on disk removed.
  */
-final class ChildProcesses {
+public final class ChildProcesses {
   private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
 
   static {
@@ -25,7 +25,7 @@ final class ChildProcesses {
   private ChildProcesses() {}
 
   /** Starts {@code builder}'s process and has this JVM's end stop it. */
-  static Process start(ProcessBuilder builder) throws IOException {
+  public static Process start(ProcessBuilder builder) throws IOException {
     Process process = builder.start();
     LIVE.add(process);
     process.onExit().thenRun(() -> LIVE.remove(process));
@@ -48,7 +48,7 @@ final class ChildProcesses {
   }
 
   /** SIGTERM, as an outage or a shutdown would send; killed if it is not gone within 30 s. */
-  static void stop(Process process) {
+  public static void stop(Process process) {
     if (process == null || !process.isAlive()) {
       return;
     }

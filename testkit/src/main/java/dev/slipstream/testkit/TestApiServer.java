@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -166,13 +165,30 @@ public final class TestApiServer implements AutoCloseable {
     }
   }
 
+  /** The writes so far (a copy): each as sent, with its refusals. */
   public List<Write> writes() {
-    return Collections.unmodifiableList(dispatcher.writes);
+    synchronized (dispatcher.writes) {
+      return List.copyOf(dispatcher.writes);
+    }
   }
 
-  /** Every request's method and path (with its query), by the User-Agent that sent it; in arrival order. */
+  /** Every request's method and path (with its query), by the User-Agent that sent it; in arrival order (a copy). */
   public List<Call> calls() {
-    return Collections.unmodifiableList(dispatcher.calls);
+    return calls(0);
+  }
+
+  /** The requests from the {@code from}th on (a copy), for a reader that has seen those before. */
+  public List<Call> calls(int from) {
+    synchronized (dispatcher.calls) {
+      return List.copyOf(dispatcher.calls.subList(Math.min(from, dispatcher.calls.size()), dispatcher.calls.size()));
+    }
+  }
+
+  /** How many requests so far. */
+  public int callCount() {
+    synchronized (dispatcher.calls) {
+      return dispatcher.calls.size();
+    }
   }
 
   /**
@@ -213,7 +229,7 @@ public final class TestApiServer implements AutoCloseable {
 
   /** Writes refused at admission: each one an object Slipstream or a test tried to store that a real API server would refuse. */
   public List<Write> refusedWrites() {
-    return dispatcher.writes.stream().filter(w -> !w.refusals().isEmpty()).toList();
+    return writes().stream().filter(w -> !w.refusals().isEmpty()).toList();
   }
 
   @Override
@@ -278,9 +294,10 @@ public final class TestApiServer implements AutoCloseable {
   }
 
   private final class AdmittingDispatcher extends KubernetesCrudDispatcher {
-    final List<Write> writes = new CopyOnWriteArrayList<>();
+    // appended to under their own lock (a copy-on-write list copied itself on every request: quadratic over a bench)
+    final List<Write> writes = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
     final AtomicLong requests = new AtomicLong();
-    final List<Call> calls = new CopyOnWriteArrayList<>();
+    final List<Call> calls = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
     volatile String faultAgent;
     volatile double faultShare;
     final java.util.Set<String> forbidden = java.util.concurrent.ConcurrentHashMap.newKeySet();

@@ -1,0 +1,203 @@
+package dev.slipstream.demo;
+
+import dev.slipstream.api.v1alpha1.ModelVersion;
+import dev.slipstream.api.v1alpha1.StreamingPipeline;
+import dev.slipstream.testkit.StandInControllers;
+import dev.slipstream.testkit.TestApiServer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+
+/**
+ * The fan-out as the bench measures it: the operator as a process of its own ({@link OperatorProcess}) against the
+ * embedded stack, {@code waves} waves of {@code pipelines} pipelines each (every wave cleaned away before the next,
+ * so each starts from the same state), then as many waves of the minimal operator ({@link FanOutFloor}) in the same
+ * run; medians and spreads of both. Then, over the last wave's pipelines: the writes of an idle resync, the
+ * operator's heap after a full GC in its own JVM, and a restart with leader election.
+ */
+final class FanOutBench {
+  private FanOutBench() {}
+
+  /**
+   * @param seconds per wave, first create to last Ready
+   * @param writesByKind the operator's writes per pipeline by request kind, over all waves
+   * @param requestsPerPipeline every operator request per pipeline, over all waves
+   * @param floorRequestsPerPipeline the floor's, over its waves
+   * @param cpuMsPerPipeline the operator process's CPU per pipeline (reconciles, informers, JSON, GC), over all waves
+   */
+  record Figures(int pipelines, List<Double> seconds, List<Double> floorSeconds, Map<String, Double> writesByKind,
+      double writesPerPipeline, double requestsPerPipeline, double floorRequestsPerPipeline, long conflicts,
+      long idleWrites, double heapMiB, Duration ready, Duration leading, Duration boot, long restartWrites,
+      double cpuMsPerPipeline, List<Double> created, List<Double> halfReady) {
+    double median() {
+      return Bench.median(seconds);
+    }
+
+    double floorMedian() {
+      return Bench.median(floorSeconds);
+    }
+  }
+
+  static Figures run(int pipelines, int waves) {
+    Duration resync = Duration.ofSeconds(pipelines >= 2000 ? 30 : 10);
+    Map<String, String> settings = Map.of("SLIPSTREAM_RESYNC", resync.toSeconds() + "s", "SLIPSTREAM_LEADER_ELECTION", "false");
+    try (EmbeddedStack stack = new EmbeddedStack()) {
+      List<Double> seconds = new ArrayList<>();
+      List<Double> created = new ArrayList<>();
+      List<Double> halfReady = new ArrayList<>();
+      Map<String, Long> byKind = new TreeMap<>();
+      long requests = 0;
+      long conflicts = 0;
+      Duration cpu = Duration.ZERO;
+      long idleWrites;
+      double heapMiB;
+      try (OperatorProcess operator = OperatorProcess.start(stack, settings, "bench-operator")) {
+        // the floor copies what the operator wrote for this one; the warm-up brings the operator's JIT up
+        FanOut.wave(stack, "fanout-template", 1);
+        FanOut.wave(stack, "fanout-warm-up", Math.max(1, pipelines / 10));
+        FanOut.awaitSettled(stack);
+        cleanUp(stack, "fanout-warm-up");
+        for (int w = 1; w <= waves; w++) {
+          String namespace = "fanout-" + w;
+          FanOut.awaitSettled(stack);
+          int before = stack.api.callCount();
+          Duration cpuBefore = operator.cpu();
+          FanOut.Wave wave = FanOut.wave(stack, namespace, pipelines);
+          FanOut.awaitSettled(stack);
+          cpu = cpu.plus(operator.cpu().minus(cpuBefore));
+          List<TestApiServer.Call> calls = FanOut.calls(stack, EmbeddedStack.OPERATOR_AGENT, before, c -> true);
+          calls.stream().filter(FanOut::isWrite).forEach(c -> byKind.merge(c.method() + " " + FanOut.resource(c.path()), 1L, Long::sum));
+          requests += calls.size();
+          conflicts += calls.stream().filter(c -> c.code() == 409).count();
+          seconds.add(wave.seconds());
+          created.add(wave.created());
+          halfReady.add(wave.ready().half());
+          System.out.printf(Locale.ROOT, "  fan-out wave %d: %d pipelines Ready in %.1f s (all created after %.1f s)%n", w,
+              pipelines, wave.seconds(), wave.created());
+          if (w < waves) {
+            cleanUp(stack, namespace);
+          }
+        }
+        idleWrites = FanOut.writesInOneResync(stack, resync, FanOut::isWrite);
+        heapMiB = operator.heapAfterGcMiB();
+      }
+      Map<String, String> withElection = new java.util.HashMap<>(settings);
+      withElection.put("SLIPSTREAM_LEADER_ELECTION", "true");
+      withElection.put("SLIPSTREAM_LEADER_ELECTION_NAMESPACE", "default");
+      Duration ready;
+      Duration leading;
+      Duration boot;
+      long restartWrites;
+      try (OperatorProcess restarted = OperatorProcess.start(stack, withElection, "bench-operator-restarted")) {
+        ready = restarted.ready();
+        leading = restarted.leading();
+        boot = restarted.boot();
+        restartWrites = FanOut.writesInOneResync(stack, resync, c -> FanOut.isWrite(c) && !c.path().contains("/leases/"));
+      }
+      cleanUp(stack, "fanout-" + waves);
+      List<Double> floorSeconds = new ArrayList<>();
+      long floorRequests = 0;
+      for (int w = 1; w <= waves; w++) {
+        String namespace = "fanout-floor-" + w;
+        int before = stack.api.callCount();
+        floorSeconds.add(FanOutFloor.run(stack, namespace, pipelines, "fanout-template"));
+        floorRequests += FanOut.calls(stack, FanOutFloor.AGENT, before, c -> true).size();
+        System.out.printf(Locale.ROOT, "  floor wave %d: %d pipelines Ready in %.1f s%n", w, pipelines, floorSeconds.get(w - 1));
+        cleanUp(stack, namespace);
+      }
+      double all = (double) pipelines * waves;
+      Map<String, Double> perPipeline = new TreeMap<>();
+      byKind.forEach((k, n) -> perPipeline.put(k, n / all));
+      long writes = byKind.values().stream().mapToLong(Long::longValue).sum();
+      return new Figures(pipelines, seconds, floorSeconds, perPipeline, writes / all, requests / all, floorRequests / all,
+          conflicts, idleWrites, heapMiB, ready, leading, boot, restartWrites, cpu.toNanos() / 1e6 / all, created, halfReady);
+    }
+  }
+
+  /**
+   * Removes a wave: its pipelines, ModelVersions, the objects the operator (or the floor) created for them (the test
+   * API server has no garbage collector), its Events, and its topics on the broker.
+   */
+  static void cleanUp(EmbeddedStack stack, String namespace) {
+    var client = stack.client;
+    client.resources(StreamingPipeline.class).inNamespace(namespace).delete();
+    client.resources(ModelVersion.class).inNamespace(namespace).delete();
+    for (StandInControllers.Kind kind : List.of(StandInControllers.Kind.INFERENCE_SERVICE, StandInControllers.Kind.FLINK_DEPLOYMENT)) {
+      client.genericKubernetesResources(kind.context()).inNamespace(namespace).delete();
+    }
+    client.configMaps().inNamespace(namespace).delete();
+    client.v1().events().inNamespace(namespace).delete();
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka.bootstrapServers()))) {
+      List<String> topics = admin.listTopics().names().get().stream().filter(t -> t.startsWith(namespace + "-")).toList();
+      admin.deleteTopics(topics).all().get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException("deleting the topics of " + namespace, e.getCause());
+    }
+    org.awaitility.Awaitility.await("wave " + namespace + " removed").atMost(Duration.ofMinutes(5))
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> client.resources(StreamingPipeline.class).inNamespace(namespace).list().getItems().isEmpty()
+            && client.genericKubernetesResources(StandInControllers.Kind.INFERENCE_SERVICE.context()).inNamespace(namespace)
+                .list().getItems().isEmpty());
+  }
+
+  /** What the fan-out prints, beside its targets. */
+  static void print(Figures f) {
+    System.out.printf(Locale.ROOT, "  fan-out of %d: operator %s s, floor %s s (median of %d each, same run)%n", f.pipelines(),
+        f.seconds().stream().map(s -> String.format(Locale.ROOT, "%.1f", s)).toList(),
+        f.floorSeconds().stream().map(s -> String.format(Locale.ROOT, "%.1f", s)).toList(), f.seconds().size());
+    System.out.println("  fan-out writes per pipeline by kind: " + f.writesByKind());
+  }
+
+  /** The rows of the bench's table for this size. */
+  static void rows(Figures f, String row) {
+    double ratio = f.median() / f.floorMedian();
+    System.out.printf(Locale.ROOT, row, f.pipelines() + " pipelines Ready (median of " + f.seconds().size() + ")",
+        String.format(Locale.ROOT, "%.1f s", f.median()), String.format(Locale.ROOT, "spread %.1f-%.1f s",
+            f.seconds().stream().mapToDouble(Double::doubleValue).min().orElse(0),
+            f.seconds().stream().mapToDouble(Double::doubleValue).max().orElse(0)), f.seconds().size());
+    System.out.printf(Locale.ROOT, row, "the same with a minimal operator (floor)", String.format(Locale.ROOT, "%.1f s",
+        f.floorMedian()), String.format(Locale.ROOT, "operator/floor %.2f (<= 1.5)", ratio), f.floorSeconds().size());
+    System.out.printf(Locale.ROOT, row, "writes per pipeline until Ready", String.format(Locale.ROOT, "%.2f", f.writesPerPipeline()),
+        "<= 5 (minimum " + FanOut.MINIMUM_WRITES + ")", f.seconds().size());
+    System.out.printf(Locale.ROOT, row, "requests per pipeline (floor's)", String.format(Locale.ROOT, "%.2f (%.2f)",
+        f.requestsPerPipeline(), f.floorRequestsPerPipeline()), String.format(Locale.ROOT, "ratio %.2f (<= 1.25)",
+            f.requestsPerPipeline() / f.floorRequestsPerPipeline()), f.seconds().size());
+    System.out.printf(Locale.ROOT, row, "writes answered 409", f.conflicts(), "0", f.seconds().size());
+    System.out.printf(Locale.ROOT, row, "writes during an idle resync of all", f.idleWrites(), "0", 1);
+    System.out.printf(Locale.ROOT, row, "operator heap after full GC (own JVM)", String.format(Locale.ROOT, "%.0f MiB", f.heapMiB()),
+        "< 256 MiB", 1);
+    System.out.printf(Locale.ROOT, row, "operator process CPU per pipeline", String.format(Locale.ROOT, "%.1f ms",
+        f.cpuMsPerPipeline()), "(reported)", f.seconds().size());
+    System.out.printf(Locale.ROOT, row, "restart over " + f.pipelines() + ": ready / leading", String.format(Locale.ROOT,
+        "%.1f / %.1f s", (f.ready().toMillis() - f.boot().toMillis()) / 1000.0, (f.leading().toMillis() - f.boot().toMillis()) / 1000.0),
+        String.format(Locale.ROOT, "< 5 s (after JVM boot, %.1f s)", f.boot().toMillis() / 1000.0), 1);
+    System.out.printf(Locale.ROOT, row, "writes in a resync after the restart", f.restartWrites(), "0", 1);
+  }
+
+  /** The figures as a JSON object. */
+  static String json(Figures f) {
+    StringBuilder kinds = new StringBuilder("{");
+    f.writesByKind().forEach((k, v) -> kinds.append(kinds.length() > 1 ? "," : "").append('"').append(k).append("\":")
+        .append(String.format(Locale.ROOT, "%.3f", v)));
+    kinds.append('}');
+    return String.format(Locale.ROOT, "{\"pipelines\":%d,\"readySeconds\":%s,\"medianSeconds\":%.2f,\"floorSeconds\":%s,"
+            + "\"floorMedianSeconds\":%.2f,\"operatorToFloor\":%.3f,\"operatorToFloorTarget\":1.5,\"createdSeconds\":%s,"
+            + "\"halfReadySeconds\":%s,\"writesPerPipeline\":%.3f,\"writesTarget\":5,\"minimumWrites\":%d,\"writesByKind\":%s,"
+            + "\"requestsPerPipeline\":%.3f,\"floorRequestsPerPipeline\":%.3f,\"requestsTargetRatio\":1.25,\"conflicts\":%d,"
+            + "\"idleResyncWrites\":%d,\"operatorHeapMiB\":%.1f,\"operatorHeapTargetMiB\":256,\"cpuMsPerPipeline\":%.2f,"
+            + "\"startUpReadySeconds\":%.2f,\"startUpLeadingSeconds\":%.2f,\"jvmBootSeconds\":%.2f,\"startUpTargetSeconds\":5,"
+            + "\"restartResyncWrites\":%d}",
+        f.pipelines(), f.seconds(), f.median(), f.floorSeconds(), f.floorMedian(), f.median() / f.floorMedian(), f.created(),
+        f.halfReady(), f.writesPerPipeline(), FanOut.MINIMUM_WRITES, kinds, f.requestsPerPipeline(), f.floorRequestsPerPipeline(),
+        f.conflicts(), f.idleWrites(), f.heapMiB(), f.cpuMsPerPipeline(), (f.ready().toMillis() - f.boot().toMillis()) / 1000.0,
+        (f.leading().toMillis() - f.boot().toMillis()) / 1000.0, f.boot().toMillis() / 1000.0, f.restartWrites());
+  }
+}
