@@ -145,7 +145,8 @@ final class FanOut {
         f.get();
       }
       double createdSeconds = (System.nanoTime() - start) / 1e9;
-      org.awaitility.Awaitility.await("all " + pipelines + " Ready in " + namespace).atMost(Duration.ofMinutes(10))
+      // 10 minutes, or more for thousands (5,000 at once took longer on 2 cores)
+      org.awaitility.Awaitility.await("all " + pipelines + " Ready in " + namespace).atMost(Duration.ofMinutes(Math.max(10, pipelines / 100)))
           .pollInterval(Duration.ofMillis(20)).until(() -> ready.readyAt.size() == pipelines);
       return new Wave(createdSeconds, ready);
     } catch (InterruptedException e) {
