@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.util.List;
 import java.util.Map;
 
@@ -51,8 +50,7 @@ public final class Finalizers {
   }
 
   private static <R extends HasMetadata> void cached(R before, R written, Context<R> context) {
-    context.eventSourceRetriever().getControllerEventSource()
-        .handleRecentResourceUpdate(ResourceID.fromResource(written), written, before);
+    PrimaryCache.wrote(context, before, written);
     before.getMetadata().setFinalizers(written.getMetadata().getFinalizers());
     before.getMetadata().setResourceVersion(written.getMetadata().getResourceVersion());
   }

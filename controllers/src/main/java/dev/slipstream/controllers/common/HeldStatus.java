@@ -16,10 +16,13 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class HeldStatus<S> {
   /** A held entry older than this belongs to a resource that went away while held; it is dropped. */
   private static final Duration FORGOTTEN_AFTER = Duration.ofMinutes(10);
+  /** How often a hold looks for such entries: a sweep reads every entry, so not at every hold. */
+  private static final Duration SWEEP_EVERY = Duration.ofMinutes(1);
 
   private record Entry<S>(S held, Instant pendingSince, Instant lastWrite) {}
 
   private final Map<String, Entry<S>> byUid = new ConcurrentHashMap<>();
+  private volatile Instant nextSweep = Instant.MIN;
 
   /** The status to decide from: the one held back, else the stored one. */
   public S previous(String uid, S stored) {
@@ -41,7 +44,10 @@ public final class HeldStatus<S> {
 
   /** {@code next} decided and held back, pending since {@code since}. */
   public void hold(String uid, S next, Instant since, Instant now) {
-    byUid.values().removeIf(e -> e.pendingSince() != null && e.pendingSince().plus(FORGOTTEN_AFTER).isBefore(now));
+    if (!now.isBefore(nextSweep)) {
+      nextSweep = now.plus(SWEEP_EVERY);
+      byUid.values().removeIf(e -> e.pendingSince() != null && e.pendingSince().plus(FORGOTTEN_AFTER).isBefore(now));
+    }
     byUid.compute(uid, (k, e) -> new Entry<>(next, since, e == null ? null : e.lastWrite()));
   }
 

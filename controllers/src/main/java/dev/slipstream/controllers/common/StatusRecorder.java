@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -43,8 +42,7 @@ public final class StatusRecorder {
     R before = Serialization.clone(resource);
     R written = write(resource, next);
     if (written != null) {
-      context.eventSourceRetriever().getControllerEventSource()
-          .handleRecentResourceUpdate(ResourceID.fromResource(written), written, before);
+      PrimaryCache.wrote(context, before, written);
     }
     return written != null;
   }
