@@ -16,7 +16,7 @@ test:
 ## bench: figures measured against the embedded stack, printed beside their targets and written to demo/target/bench.json
 RUNS ?= 5
 PIPELINES ?= 1000
-JOB_EVENTS ?= 20000
+JOB_EVENTS ?= 100000
 bench:
 	$(MVN) -q install -DskipTests -Djib.skip
 	$(MVN) -q -pl demo exec:exec -Ddemo.main=dev.slipstream.demo.Bench -Ddemo.args="$(RUNS) $(PIPELINES) $(JOB_EVENTS)"

@@ -20,6 +20,7 @@ class JobBenchIT {
       assertThat(f.featuresOnlyPerSecond()).isPositive();
       assertThat(f.meanBatch()).as("events per request").isGreaterThanOrEqualTo(1);
       assertThat(f.firstResultSeconds()).isPositive();
+      assertThat(f.lightP50Ms()).isNotNaN().isLessThanOrEqualTo(f.lightP99Ms());
       assertThat(f.steadyP50Ms()).isNotNaN().isLessThanOrEqualTo(f.steadyP99Ms());
       assertThat(f.burstP50Ms()).isNotNaN().isLessThanOrEqualTo(f.burstP99Ms());
       assertThat(f.drainSeconds()).isGreaterThanOrEqualTo(0);

@@ -67,4 +67,34 @@ class FeatureSetTest {
     assertThat(SET.expired(at(10_001, 1, "a"), 100_000)).isFalse();
     assertThat(SET.expired(at(10_000, 1, "a"), Long.MIN_VALUE)).isFalse();
   }
+
+  @Test
+  void distinctCountsMatchAPlainSetOverManyWindowsOfOneSet() {
+    // one FeatureSet counts every event's window with the same scratch table: each count must start empty, equal
+    // texts in different String objects are one, and the table grows past its first size
+    java.util.Random random = new java.util.Random(3);
+    List<HistoryEntry> history = new ArrayList<>();
+    for (int event = 0; event < 2_000; event++) {
+      long ts = 1_000L * event;
+      HistoryEntry current = at(ts, 1, new String("m" + random.nextInt(event < 1_000 ? 300 : 5)));
+      java.util.Set<String> expected = new java.util.HashSet<>();
+      for (HistoryEntry h : history) {
+        if (h.ts > ts - 60_000) {
+          expected.add(h.texts[1]);
+        }
+      }
+      expected.add(current.texts[1]);
+      double[] values = new double[8];
+      SET.compute(history, current, values);
+      assertThat(values[5]).as("event %d", event).isEqualTo(expected.size());
+      history.add(current);
+    }
+  }
+
+  @Test
+  void aFeatureWithoutAValueIsNaNInThePlainForm() {
+    double[] values = new double[8];
+    SET.compute(List.of(), at(1_000, Double.NaN, null), values);
+    assertThat(values).containsExactly(1.0, 0.0, Double.NaN, Double.NaN, Double.NaN, 0.0, 0.0, 1.0);
+  }
 }

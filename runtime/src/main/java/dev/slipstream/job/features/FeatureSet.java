@@ -2,9 +2,7 @@ package dev.slipstream.job.features;
 
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * The pipeline's features, computed the same way for serving (the streaming job, one event at a time) and for
@@ -20,15 +18,20 @@ public final class FeatureSet implements Serializable {
   private final List<FeatureSpec> specs;
   private final List<String> fields;
   private final int[] fieldOf;
+  private final FeatureSpec.Aggregate[] aggregates;
+  /** Per feature, the scratch table of a distinct count; null for the other aggregates. Made on first use. */
+  private transient DistinctTexts[] distinctScratch;
   private final long retentionMillis;
 
   public FeatureSet(List<FeatureSpec> specs, long allowedLatenessMillis) {
     this.specs = List.copyOf(specs);
     List<String> names = new ArrayList<>();
     fieldOf = new int[specs.size()];
+    aggregates = new FeatureSpec.Aggregate[specs.size()];
     long longest = 0;
     for (int i = 0; i < specs.size(); i++) {
       FeatureSpec s = specs.get(i);
+      aggregates[i] = s.aggregate();
       if (s.field() == null) {
         fieldOf[i] = -1;
       } else {
@@ -71,50 +74,77 @@ public final class FeatureSet implements Serializable {
    * value (the min, max or mean of no numbers).
    */
   public Double[] compute(Iterable<HistoryEntry> history, HistoryEntry current) {
+    double[] plain = new double[specs.size()];
+    compute(history, current, plain);
+    Double[] values = new Double[plain.length];
+    for (int i = 0; i < plain.length; i++) {
+      values[i] = Double.isNaN(plain[i]) ? null : plain[i];
+    }
+    return values;
+  }
+
+  /**
+   * {@link #compute(Iterable, HistoryEntry)} into {@code values}, NaN where a feature has no value: what the job
+   * calls for every event, with no boxing and no set allocated per event (a distinct count reuses this set's own
+   * scratch table, so one FeatureSet serves one thread, as each Flink task opens its own).
+   */
+  public void compute(Iterable<HistoryEntry> history, HistoryEntry current, double[] values) {
     int n = specs.size();
     long[] count = new long[n];
     long[] numbers = new long[n];
     double[] sum = new double[n];
     double[] min = new double[n];
     double[] max = new double[n];
-    List<Set<String>> distinct = new ArrayList<>(n);
     long[] start = new long[n];
+    DistinctTexts[] distinct = distinctScratch();
     for (int i = 0; i < n; i++) {
       min[i] = Double.POSITIVE_INFINITY;
       max[i] = Double.NEGATIVE_INFINITY;
-      distinct.add(specs.get(i).aggregate() == FeatureSpec.Aggregate.distinctCount ? new HashSet<>() : null);
       start[i] = specs.get(i).windowStart(current.ts);
+      if (distinct[i] != null) {
+        distinct[i].clear();
+      }
     }
     for (HistoryEntry e : history) {
       add(e, current.ts, start, count, numbers, sum, min, max, distinct);
     }
     add(current, current.ts, start, count, numbers, sum, min, max, distinct);
 
-    Double[] values = new Double[n];
     for (int i = 0; i < n; i++) {
-      values[i] = switch (specs.get(i).aggregate()) {
+      values[i] = switch (aggregates[i]) {
         case count -> (double) count[i];
         case sum -> sum[i];
-        case min -> numbers[i] == 0 ? null : min[i];
-        case max -> numbers[i] == 0 ? null : max[i];
-        case mean -> numbers[i] == 0 ? null : sum[i] / numbers[i];
-        case distinctCount -> (double) distinct.get(i).size();
+        case min -> numbers[i] == 0 ? Double.NaN : min[i];
+        case max -> numbers[i] == 0 ? Double.NaN : max[i];
+        case mean -> numbers[i] == 0 ? Double.NaN : sum[i] / numbers[i];
+        case distinctCount -> (double) distinct[i].size();
       };
     }
-    return values;
+  }
+
+  private DistinctTexts[] distinctScratch() {
+    if (distinctScratch == null) {
+      distinctScratch = new DistinctTexts[specs.size()];
+      for (int i = 0; i < specs.size(); i++) {
+        if (aggregates[i] == FeatureSpec.Aggregate.distinctCount) {
+          distinctScratch[i] = new DistinctTexts();
+        }
+      }
+    }
+    return distinctScratch;
   }
 
   private void add(HistoryEntry e, long t, long[] start, long[] count, long[] numbers, double[] sum, double[] min,
-      double[] max, List<Set<String>> distinct) {
+      double[] max, DistinctTexts[] distinct) {
     if (e.ts > t) {
       return; // from the event's future: not known when it was decided
     }
-    for (int i = 0; i < specs.size(); i++) {
+    for (int i = 0; i < aggregates.length; i++) {
       if (e.ts < start[i]) {
         continue;
       }
       int f = fieldOf[i];
-      switch (specs.get(i).aggregate()) {
+      switch (aggregates[i]) {
         case count -> {
           if (f < 0 || e.texts[f] != null || !Double.isNaN(e.numbers[f])) {
             count[i]++;
@@ -122,7 +152,7 @@ public final class FeatureSet implements Serializable {
         }
         case distinctCount -> {
           if (e.texts[f] != null) {
-            distinct.get(i).add(e.texts[f]);
+            distinct[i].add(e.texts[f]);
           }
         }
         default -> {
@@ -135,6 +165,69 @@ public final class FeatureSet implements Serializable {
           }
         }
       }
+    }
+  }
+
+  /**
+   * The distinct texts of one event's window: an open-addressing table emptied in O(1) by starting a new
+   * generation, so counting a window allocates nothing once the table has grown to the key's history. A profile
+   * of the job showed a new HashSet per event as the largest single cost of computing the example's features.
+   */
+  static final class DistinctTexts {
+    private String[] texts = new String[16];
+    private int[] generations = new int[16];
+    private int generation = 1;
+    private int size;
+
+    void clear() {
+      size = 0;
+      if (++generation == Integer.MAX_VALUE) {
+        java.util.Arrays.fill(generations, 0);
+        generation = 1;
+      }
+    }
+
+    void add(String text) {
+      if (size * 2 >= texts.length) {
+        grow();
+      }
+      int mask = texts.length - 1;
+      int i = spread(text.hashCode()) & mask;
+      while (generations[i] == generation) {
+        if (texts[i].equals(text)) {
+          return;
+        }
+        i = (i + 1) & mask;
+      }
+      generations[i] = generation;
+      texts[i] = text;
+      size++;
+    }
+
+    int size() {
+      return size;
+    }
+
+    private void grow() {
+      String[] oldTexts = texts;
+      int[] oldGenerations = generations;
+      texts = new String[oldTexts.length * 2];
+      generations = new int[oldTexts.length * 2];
+      int mask = texts.length - 1;
+      for (int j = 0; j < oldTexts.length; j++) {
+        if (oldGenerations[j] == generation) {
+          int i = spread(oldTexts[j].hashCode()) & mask;
+          while (generations[i] == generation) {
+            i = (i + 1) & mask;
+          }
+          generations[i] = generation;
+          texts[i] = oldTexts[j];
+        }
+      }
+    }
+
+    private static int spread(int h) {
+      return h ^ (h >>> 16);
     }
   }
 }

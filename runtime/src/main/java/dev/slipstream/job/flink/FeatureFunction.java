@@ -56,11 +56,8 @@ final class FeatureFunction extends KeyedProcessFunction<String, SourceEvent, Fe
       return;
     }
     HistoryEntry entry = new HistoryEntry(e.eventTime, e.numbers, e.texts);
-    Double[] values = features.compute(history.get(), entry);
-    double[] plain = new double[values.length];
-    for (int i = 0; i < values.length; i++) {
-      plain[i] = values[i] == null ? Double.NaN : values[i];
-    }
+    double[] plain = new double[features.specs().size()];
+    features.compute(history.get(), entry, plain);
     history.add(entry);
     long cleanup = e.eventTime + features.retentionMillis();
     ctx.timerService().registerEventTimeTimer(cleanup - Math.floorMod(cleanup, TIMER_GRANULARITY_MS) + TIMER_GRANULARITY_MS);
