@@ -238,8 +238,9 @@ class CanaryInTheStreamIT {
     AnalysisResult lag = failed(done, "consumerLag");
     System.out.println("growing backlog, rolled back: " + lag.message);
     assertThat(lag.target).isEqualTo("pipeline");
+    // "only" when the stable version's events do not wait at all, as on an idle machine
     assertThat(lag.message).as("above the lag when the candidate took traffic, and the candidate's doing")
-        .contains("and above its baseline").contains("the candidate's: the candidate's events wait");
+        .contains("and above its baseline").containsPattern("the candidate's: (only )?the candidate's events wait");
     assertThat(done.lastAnalysis).filteredOn(r -> "p99LatencyMs".equals(r.metric)).allMatch(r -> "Pass".equals(r.verdict));
     assertNoRestart();
   }
