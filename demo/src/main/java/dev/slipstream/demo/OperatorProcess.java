@@ -51,8 +51,13 @@ final class OperatorProcess implements AutoCloseable {
         port = socket.getLocalPort();
       }
       List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-Xmx1g", "-XX:+UseG1GC", "-Dlogback.configurationFile=logback-demo.xml", "-cp", System.getProperty("java.class.path"),
-          "dev.slipstream.operator.Main"));
+          "-Xmx1g", "-XX:+UseG1GC", "-Dlogback.configurationFile=logback-demo.xml"));
+      // more options for the operator's JVM only, e.g. a flight recording: OPERATOR_JVM="-XX:StartFlightRecording=..."
+      String extra = System.getenv("OPERATOR_JVM");
+      if (extra != null && !extra.isBlank()) {
+        command.addAll(List.of(extra.trim().split("\\s+")));
+      }
+      command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.slipstream.operator.Main"));
       Files.deleteIfExists(dir.resolve("operator-" + name + ".log"));
       ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("operator-" + name + ".log").toFile()));
