@@ -170,14 +170,28 @@ public final class StandInControllers implements AutoCloseable {
     }
   }
 
-  /** Only the keys we set count, and transition times are not compared, so an unchanged report writes nothing. */
-  @SuppressWarnings("unchecked")
-  private static boolean sameAs(Map<String, Object> current, Map<String, Object> wanted) {
-    Map<String, Object> a = MAPPER.convertValue(wanted, Map.class);
-    Map<String, Object> b = MAPPER.convertValue(current, Map.class);
+  /**
+   * Only the keys we set count, and transition times are not compared, so an unchanged report writes nothing. Both
+   * sides are compared as JSON reads them back: the status built here holds the generation as a Long where the one
+   * read from the server holds an Integer, and a comparison of the maps as built found every report changed, so each
+   * stand-in patched its objects again at every event, its own patches included, for as long as it ran.
+   */
+  static boolean sameAs(Map<String, Object> current, Map<String, Object> wanted) {
+    Map<String, Object> a = asJsonReadsIt(wanted);
+    Map<String, Object> b = asJsonReadsIt(current);
     stripTimes(a);
     stripTimes(b);
     return a.entrySet().stream().allMatch(e -> Objects.equals(e.getValue(), b.get(e.getKey())));
+  }
+
+  /** A deep copy, with numbers as JSON reads them. */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> asJsonReadsIt(Map<String, Object> map) {
+    try {
+      return MAPPER.readValue(MAPPER.writeValueAsBytes(map), Map.class);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   @SuppressWarnings("unchecked")
