@@ -143,9 +143,22 @@ final class FanOutBench {
     }
     org.awaitility.Awaitility.await("wave " + namespace + " removed").atMost(Duration.ofMinutes(5))
         .pollInterval(Duration.ofMillis(500))
-        .until(() -> client.resources(StreamingPipeline.class).inNamespace(namespace).list().getItems().isEmpty()
-            && client.genericKubernetesResources(StandInControllers.Kind.INFERENCE_SERVICE.context()).inNamespace(namespace)
-                .list().getItems().isEmpty());
+        .until(() -> {
+          if (!client.resources(StreamingPipeline.class).inNamespace(namespace).list().getItems().isEmpty()) {
+            return false;
+          }
+          // a reconcile that began before its pipeline was deleted may have created an owned object after the delete
+          // above: with its owner gone, it goes too, as a cluster's garbage collector would take it
+          boolean left = false;
+          for (StandInControllers.Kind kind : List.of(StandInControllers.Kind.INFERENCE_SERVICE, StandInControllers.Kind.FLINK_DEPLOYMENT)) {
+            var owned = client.genericKubernetesResources(kind.context()).inNamespace(namespace);
+            if (!owned.list().getItems().isEmpty()) {
+              owned.delete();
+              left = true;
+            }
+          }
+          return !left;
+        });
   }
 
   /** What the fan-out prints, beside its targets. */
