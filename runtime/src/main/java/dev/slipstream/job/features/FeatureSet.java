@@ -213,15 +213,10 @@ public final class FeatureSet implements Serializable {
       int[] oldGenerations = generations;
       texts = new String[oldTexts.length * 2];
       generations = new int[oldTexts.length * 2];
-      int mask = texts.length - 1;
+      size = 0;
       for (int j = 0; j < oldTexts.length; j++) {
         if (oldGenerations[j] == generation) {
-          int i = spread(oldTexts[j].hashCode()) & mask;
-          while (generations[i] == generation) {
-            i = (i + 1) & mask;
-          }
-          generations[i] = generation;
-          texts[i] = oldTexts[j];
+          add(oldTexts[j]);
         }
       }
     }
