@@ -123,11 +123,15 @@ final class FanOutBench {
    * Removes a wave: its pipelines, ModelVersions, the objects the operator (or the floor) created for them (the test
    * API server has no garbage collector), its Events, and its topics on the broker.
    */
+  /** The kinds the operator creates for each pipeline of a wave. */
+  private static final List<StandInControllers.Kind> OWNED =
+      List.of(StandInControllers.Kind.INFERENCE_SERVICE, StandInControllers.Kind.FLINK_DEPLOYMENT);
+
   static void cleanUp(EmbeddedStack stack, String namespace) {
     var client = stack.client;
     client.resources(StreamingPipeline.class).inNamespace(namespace).delete();
     client.resources(ModelVersion.class).inNamespace(namespace).delete();
-    for (StandInControllers.Kind kind : List.of(StandInControllers.Kind.INFERENCE_SERVICE, StandInControllers.Kind.FLINK_DEPLOYMENT)) {
+    for (StandInControllers.Kind kind : OWNED) {
       client.genericKubernetesResources(kind.context()).inNamespace(namespace).delete();
     }
     client.configMaps().inNamespace(namespace).delete();
@@ -150,7 +154,7 @@ final class FanOutBench {
           // a reconcile that began before its pipeline was deleted may have created an owned object after the delete
           // above: with its owner gone, it goes too, as a cluster's garbage collector would take it
           boolean left = false;
-          for (StandInControllers.Kind kind : List.of(StandInControllers.Kind.INFERENCE_SERVICE, StandInControllers.Kind.FLINK_DEPLOYMENT)) {
+          for (StandInControllers.Kind kind : OWNED) {
             var owned = client.genericKubernetesResources(kind.context()).inNamespace(namespace);
             if (!owned.list().getItems().isEmpty()) {
               owned.delete();
