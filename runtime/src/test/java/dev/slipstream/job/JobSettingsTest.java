@@ -103,4 +103,40 @@ class JobSettingsTest {
         .hasMessageContaining("feature a is defined twice");
     assertThatThrownBy(() -> FeatureSpec.parseAll("a=sum(*) sliding 1000 ms")).hasMessageContaining("sum needs a field");
   }
+
+  @Test
+  void aReplayReadsItsRangeWritesAtLeastOnceAndIsNeverSteered() {
+    Map<String, String> replay = new HashMap<>(fraudContract());
+    replay.put(JobContract.ROLE, "replay");
+    replay.put(JobContract.CONTROL_DIR, "/etc/slipstream/control");
+    replay.put("slipstream.replay.warm-up-from", "card-transactions:0:10,card-transactions:1:0");
+    replay.put("slipstream.replay.from", "card-transactions:0:500,card-transactions:1:20");
+    replay.put("slipstream.replay.until", "card-transactions:0:900,card-transactions:1:20");
+    JobSettings s = JobSettings.from(replay);
+    assertThat(s.role()).isEqualTo(JobSettings.Role.replay);
+    assertThat(s.controlDir()).isNull();
+    assertThat(s.exactlyOnce()).isFalse();
+    assertThat(s.jobName()).isEqualTo("slipstream-payments-fraud-scoring-replay");
+    assertThat(s.replay().start("card-transactions")).containsEntry(0, 10L).containsEntry(1, 0L);
+    assertThat(s.replay().stop("card-transactions")).containsEntry(0, 900L).containsEntry(1, 20L);
+    assertThat(s.replay().warmingUp("card-transactions", 0, 499)).isTrue();
+    assertThat(s.replay().warmingUp("card-transactions", 0, 500)).isFalse();
+    assertThat(JobSettings.from(fraudContract()).replay()).as("a primary job has no range").isNull();
+  }
+
+  @Test
+  void aReplayRangeThatCannotBeReadIsRefusedNamingTheKey() {
+    Map<String, String> replay = new HashMap<>(fraudContract());
+    replay.put(JobContract.ROLE, "replay");
+    replay.put("slipstream.replay.warm-up-from", "card-transactions:0:600");
+    replay.put("slipstream.replay.from", "card-transactions:0:500,card-transactions:x:1");
+    replay.put("slipstream.replay.until", "card-transactions:0:400");
+    assertThatThrownBy(() -> JobSettings.from(replay))
+        .hasMessageContaining("3 problem(s)")
+        .hasMessageContaining("slipstream.replay.from 'card-transactions:x:1' is not topic:partition:offset")
+        .hasMessageContaining("slipstream.replay.until ends card-transactions-0 at 400, before it starts (500)")
+        .hasMessageContaining("slipstream.replay.warm-up-from starts card-transactions-0 at 600, after its decisions start (500)");
+    replay.remove("slipstream.replay.until");
+    assertThatThrownBy(() -> JobSettings.from(replay)).hasMessageContaining("slipstream.replay.until is missing");
+  }
 }

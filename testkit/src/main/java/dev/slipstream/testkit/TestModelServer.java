@@ -65,30 +65,43 @@ public final class TestModelServer implements AutoCloseable {
    * batched model's cost: a fixed part and a small part per item), failing {@code errorPercent} of requests, or never
    * ({@code hang}).
    */
-  public record Behaviour(String version, double latencyMs, double errorPercent, boolean hang, double bias, double perItemMs) {
+  public record Behaviour(String version, double latencyMs, double errorPercent, boolean hang, double bias, double perItemMs,
+      double flipPercent) {
+    public Behaviour(String version, double latencyMs, double errorPercent, boolean hang, double bias, double perItemMs) {
+      this(version, latencyMs, errorPercent, hang, bias, perItemMs, 0);
+    }
+
     public static Behaviour healthy(String version) {
       return new Behaviour(version, 0, 0, false, 0, 0);
     }
 
+    /**
+     * A model that disagrees on about {@code percent} of its inputs: there (chosen by the inputs themselves, so the
+     * same row always gets the same answer) its score is moved by half the range, the rest scored as usual.
+     */
+    public Behaviour withFlips(double percent) {
+      return new Behaviour(version, latencyMs, errorPercent, hang, bias, perItemMs, percent);
+    }
+
     public Behaviour withLatency(double ms) {
-      return new Behaviour(version, ms, errorPercent, hang, bias, perItemMs);
+      return new Behaviour(version, ms, errorPercent, hang, bias, perItemMs, flipPercent);
     }
 
     /** A batched model: {@code fixedMs} for each request and {@code perItemMs} more for each event in it. */
     public Behaviour withBatchCost(double fixedMs, double perItem) {
-      return new Behaviour(version, fixedMs, errorPercent, hang, bias, perItem);
+      return new Behaviour(version, fixedMs, errorPercent, hang, bias, perItem, flipPercent);
     }
 
     public Behaviour withErrors(double percent) {
-      return new Behaviour(version, latencyMs, percent, hang, bias, perItemMs);
+      return new Behaviour(version, latencyMs, percent, hang, bias, perItemMs, flipPercent);
     }
 
     public Behaviour hanging() {
-      return new Behaviour(version, latencyMs, errorPercent, true, bias, perItemMs);
+      return new Behaviour(version, latencyMs, errorPercent, true, bias, perItemMs, flipPercent);
     }
 
     public Behaviour withBias(double b) {
-      return new Behaviour(version, latencyMs, errorPercent, hang, b, perItemMs);
+      return new Behaviour(version, latencyMs, errorPercent, hang, b, perItemMs, flipPercent);
     }
   }
 
@@ -157,6 +170,11 @@ public final class TestModelServer implements AutoCloseable {
       sum += v;
     }
     return 1.0 / (1.0 + Math.exp(-(sum / 10.0 + bias)));
+  }
+
+  /** Whether a model that disagrees on {@code percent} of its inputs disagrees on this row. */
+  public static boolean flipped(double[] row, double percent) {
+    return percent > 0 && Math.floorMod(java.util.Arrays.hashCode(row) * 0x9E3779B1, 10_000) < percent * 100;
   }
 
   /** Forgets the counts and what was in flight so far (for a new test on the same server). */
@@ -313,7 +331,9 @@ public final class TestModelServer implements AutoCloseable {
         if (r > 0) {
           json.append(',');
         }
-        json.append(score(java.util.Arrays.copyOfRange(data, r * width, (r + 1) * width), b.bias()));
+        double[] row = java.util.Arrays.copyOfRange(data, r * width, (r + 1) * width);
+        double score = score(row, b.bias());
+        json.append(flipped(row, b.flipPercent()) ? (score + 0.5) % 1.0 : score);
       }
       respond(ex, 200, json.append("]}]}").toString());
     } catch (IOException e) {

@@ -45,6 +45,10 @@ public final class JobContract {
   public static final String METRICS_PORT = "slipstream.metrics.port";
   public static final String ROLE = "slipstream.role";
   public static final String CONTROL_DIR = "slipstream.control.dir";
+  /** A replay's range, {@code topic:partition:offset,...}: warm-up from, decisions from, until (exclusive). */
+  public static final String REPLAY_WARM_UP_FROM = "slipstream.replay.warm-up-from";
+  public static final String REPLAY_FROM = "slipstream.replay.from";
+  public static final String REPLAY_UNTIL = "slipstream.replay.until";
 
   /** Port of the job's Prometheus /metrics in each Flink process (Flink's own reporter, if any, keeps 9249). */
   public static final int DEFAULT_METRICS_PORT = 9400;

@@ -42,11 +42,16 @@ public record JobSettings(
     String fallbackResult,
     boolean exactlyOnce,
     String controlDir,
-    int metricsPort) implements Serializable {
+    int metricsPort,
+    ReplayRange replay) implements Serializable {
 
   public static final String PREFIX = "slipstream.";
 
-  public enum Role { primary, shadow }
+  /**
+   * primary: the pipeline's job. shadow: the candidate on the live input, writing to the shadow topic. replay: the
+   * candidate on a bounded range of the retained input ({@link ReplayRange}), writing to the replay topic, then done.
+   */
+  public enum Role { primary, shadow, replay }
 
   public JobSettings {
     inputTopics = List.copyOf(inputTopics);
@@ -117,9 +122,11 @@ public record JobSettings(
         r.duration("slipstream.inference.timeout", "500 ms", true),
         r.integer("slipstream.inference.retries", 2, 0, 10),
         fallback,
-        delivery.equals("exactly-once"),
-        role == Role.shadow ? null : conf.get("slipstream.control.dir"),
-        r.integer("slipstream.metrics.port", 9400, 0, 65535));
+        // a replay's topic is compared by event id and deleted after: a record written twice changes nothing
+        delivery.equals("exactly-once") && role != Role.replay,
+        role != Role.primary ? null : conf.get("slipstream.control.dir"),
+        r.integer("slipstream.metrics.port", 9400, 0, 65535),
+        role == Role.replay ? replayRange(r, conf) : null);
     if (settings.batchMaxWait.compareTo(Duration.ofSeconds(1)) > 0) {
       r.problem("slipstream.inference.batch.max-wait", "may be at most 1000 ms: an event waits this long for its batch");
     }
@@ -140,7 +147,33 @@ public record JobSettings(
 
   /** A stable name for this job's transactions, consumer clients and metrics. */
   public String jobName() {
-    return "slipstream-" + namespace + "-" + pipeline + (role == Role.shadow ? "-shadow" : "");
+    return "slipstream-" + namespace + "-" + pipeline + (role == Role.primary ? "" : "-" + role.name());
+  }
+
+  public static final String REPLAY_WARM_UP_FROM = "slipstream.replay.warm-up-from";
+  public static final String REPLAY_FROM = "slipstream.replay.from";
+  public static final String REPLAY_UNTIL = "slipstream.replay.until";
+
+  private static ReplayRange replayRange(Reader r, Map<String, String> conf) {
+    String from = r.required(REPLAY_FROM);
+    String until = r.required(REPLAY_UNTIL);
+    ReplayRange range = new ReplayRange(ReplayRange.parse(REPLAY_WARM_UP_FROM, conf.get(REPLAY_WARM_UP_FROM), r.problems),
+        ReplayRange.parse(REPLAY_FROM, from, r.problems), ReplayRange.parse(REPLAY_UNTIL, until, r.problems));
+    range.from().forEach((partition, offset) -> {
+      Long end = range.until().get(partition);
+      if (end == null) {
+        r.problem(REPLAY_UNTIL, "has no offset for " + partition + ", which " + REPLAY_FROM + " names");
+      } else if (end < offset) {
+        r.problem(REPLAY_UNTIL, "ends " + partition + " at " + end + ", before it starts (" + offset + ")");
+      }
+    });
+    range.warmUpFrom().forEach((partition, offset) -> {
+      Long start = range.from().get(partition);
+      if (start != null && start < offset) {
+        r.problem(REPLAY_WARM_UP_FROM, "starts " + partition + " at " + offset + ", after its decisions start (" + start + ")");
+      }
+    });
+    return range;
   }
 
   private static String abbreviate(String s) {

@@ -19,7 +19,7 @@ import org.apache.flink.util.Collector;
  * Per key: the features of each accepted event over the key's history ({@link FeatureSet#compute}), then the
  * event joins the history. Event-time timers drop what no later event can need: an event accepted later lies
  * within the allowed lateness behind the watermark, so history older than the longest window plus the allowed
- * lateness is never read again.
+ * lateness is never read again. A replay's warm-up events (before its range) only join the history.
  */
 final class FeatureFunction extends KeyedProcessFunction<String, SourceEvent, FeaturedEvent> {
   private static final long TIMER_GRANULARITY_MS = 1000;
@@ -45,7 +45,11 @@ final class FeatureFunction extends KeyedProcessFunction<String, SourceEvent, Fe
     if (watermark != Long.MIN_VALUE) {
       metrics.watermark.labelValues(settings.namespace(), settings.pipeline(), settings.role().name()).set(watermark / 1000.0);
     }
+    boolean warmingUp = settings.replay() != null && settings.replay().warmingUp(e.topic, e.partition, e.offset);
     if (watermark != Long.MIN_VALUE && e.eventTime <= watermark - settings.allowedLateness().toMillis()) {
+      if (warmingUp) {
+        return;
+      }
       // only after a partition sat idle while the others moved on: its history may be gone already
       e.lateness = SourceEvent.TOO_LATE;
       e.watermark = watermark;
@@ -57,11 +61,16 @@ final class FeatureFunction extends KeyedProcessFunction<String, SourceEvent, Fe
     }
     HistoryEntry entry = new HistoryEntry(e.eventTime, e.numbers, e.texts);
     double[] plain = new double[features.specs().size()];
-    features.compute(history.get(), entry, plain);
+    if (!warmingUp) {
+      features.compute(history.get(), entry, plain);
+    }
     history.add(entry);
     long cleanup = e.eventTime + features.retentionMillis();
     ctx.timerService().registerEventTimeTimer(cleanup - Math.floorMod(cleanup, TIMER_GRANULARITY_MS) + TIMER_GRANULARITY_MS);
-    out.collect(FeaturedEvent.of(e, plain));
+    if (!warmingUp) {
+      // a replay's warm-up event joins the key's history, as it did live, and gets no decision of its own
+      out.collect(FeaturedEvent.of(e, plain));
+    }
   }
 
   @Override

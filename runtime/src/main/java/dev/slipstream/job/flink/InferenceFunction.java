@@ -145,6 +145,7 @@ final class InferenceFunction extends RichAsyncFunction<FeaturedEvent, Decision>
     }
     String version = live.get(0).version();
     metrics.batchSize.labelValues(labels[0], labels[1], labels[2], version).observe(n);
+    long sentAt = System.nanoTime();
     return client.infer(route.endpoint(), route.modelName(), route.modelVersion(), V2Codec.request(ids, features, payloads), n,
         deadline).whenComplete((answers, error) -> {
           Throwable cause = error == null || error instanceof InferenceException || error.getCause() == null ? error
@@ -158,7 +159,9 @@ final class InferenceFunction extends RichAsyncFunction<FeaturedEvent, Decision>
             pending.remove(item.event());
             FeaturedEvent e = item.event();
             if (cause == null) {
-              item.result().complete(List.of(scored(e, answers.get(i))));
+              Decision scored = scored(e, answers.get(i));
+              scored.modelMs = (System.nanoTime() - sentAt) / 1_000_000;
+              item.result().complete(List.of(scored));
             } else if (cause instanceof InferenceException ie && ie.isTimeout()) {
               item.result().complete(List.of(timedOut(e, item.version())));
             } else {

@@ -44,6 +44,9 @@ final class LatenessJudge extends ProcessFunction<SourceEvent, SourceEvent> impl
       clock.judge(e);
     }
     if (e.problem != null || e.lateness == SourceEvent.TOO_LATE) {
+      if (warmingUp(e)) {
+        return; // before the replay's range: it only moved the clock, as it did when it was live
+      }
       metrics.lateEvents.labelValues(settings.namespace(), settings.pipeline(), settings.role().name(),
           e.problem != null ? "unreadable" : "too-late").inc();
       ctx.output(ScoringGraph.LATE, OutputCodec.late(e, OutputCodec.lateReason(e, clock.allowedLatenessMillis()),
@@ -54,6 +57,10 @@ final class LatenessJudge extends ProcessFunction<SourceEvent, SourceEvent> impl
       metrics.lateEvents.labelValues(settings.namespace(), settings.pipeline(), settings.role().name(), "late-scored").inc();
     }
     out.collect(e);
+  }
+
+  private boolean warmingUp(SourceEvent e) {
+    return settings.replay() != null && settings.replay().warmingUp(e.topic, e.partition, e.offset);
   }
 
   @Override

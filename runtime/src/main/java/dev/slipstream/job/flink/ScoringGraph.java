@@ -108,13 +108,23 @@ public final class ScoringGraph {
   }
 
   static KafkaSource<SourceEvent> source(JobSettings settings, String topic) {
-    return KafkaSource.<SourceEvent>builder()
+    var builder = KafkaSource.<SourceEvent>builder()
         .setBootstrapServers(settings.bootstrapServers())
         .setTopics(topic)
         .setGroupId(settings.consumerGroup())
-        .setClientIdPrefix(settings.jobName())
-        // a new group starts from the beginning: events written before the job started are scored too
-        .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+        .setClientIdPrefix(settings.jobName());
+    if (settings.replay() == null) {
+      // a new group starts from the beginning: events written before the job started are scored too
+      builder.setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST));
+    } else {
+      // a replay reads its range of the retained input and ends: from the warm-up's start to the offsets the
+      // partitions had when the replay began (a partition it does not name is read from its end: nothing)
+      builder.setStartingOffsets(OffsetsInitializer.offsets(topicPartitions(topic, settings.replay().start(topic)),
+              OffsetResetStrategy.LATEST))
+          .setBounded(OffsetsInitializer.offsets(topicPartitions(topic, settings.replay().stop(topic)),
+              OffsetResetStrategy.LATEST));
+    }
+    return builder
         .setDeserializer(new KafkaEventDeserializer(new EventReader(settings.timestampField(), settings.keyField(),
             settings.idField(), new dev.slipstream.job.features.FeatureSet(settings.features(), 0).fields())))
         .setProperty("commit.offsets.on.checkpoint", "true")
@@ -122,6 +132,12 @@ public final class ScoringGraph {
         .setProperty("isolation.level", "read_committed")
         .setProperties(clientProperties(settings))
         .build();
+  }
+
+  private static Map<org.apache.kafka.common.TopicPartition, Long> topicPartitions(String topic, Map<Integer, Long> offsets) {
+    Map<org.apache.kafka.common.TopicPartition, Long> byPartition = new HashMap<>();
+    offsets.forEach((p, o) -> byPartition.put(new org.apache.kafka.common.TopicPartition(topic, p), o));
+    return byPartition;
   }
 
   static KafkaSink<Decision> sink(JobSettings settings) {

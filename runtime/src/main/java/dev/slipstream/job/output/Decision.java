@@ -37,6 +37,8 @@ public class Decision {
   /** When the decision was made, and how long after the event's own time. */
   public long decidedAt;
   public long latencyMs;
+  /** How long the model took to answer the request that carried this event (retries included); -1 without one. */
+  public long modelMs = -1;
 
   public Decision() {}
 

@@ -128,6 +128,9 @@ public final class OutputCodec {
       }
       g.writeNumberField("decidedAt", d.decidedAt);
       g.writeNumberField("latencyMs", d.latencyMs);
+      if (d.modelMs >= 0) {
+        g.writeNumberField("modelMs", d.modelMs);
+      }
       g.writeEndObject();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
