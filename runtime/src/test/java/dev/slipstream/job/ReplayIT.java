@@ -185,8 +185,8 @@ class ReplayIT {
 
     List<JsonNode> records = harness.read(topic);
     ReplayJudgement judgement = new ReplayJudgement(new ReplayJudgement.Limits(99, 100.0, 1, 0.05));
-    harness.read(primary.get(JobContract.OUTPUT_TOPIC)).forEach(r -> judgement.stable(ReplayJudgement.Decision.of(r)));
     records.forEach(r -> judgement.replayed(ReplayJudgement.Decision.of(r)));
+    harness.read(primary.get(JobContract.OUTPUT_TOPIC)).forEach(r -> judgement.stable(ReplayJudgement.Decision.of(r)));
     System.out.printf("replay of %d events (%s) in %d ms: %s%n", plan.events(), plan.warmUpMessage(),
         (System.nanoTime() - started) / 1_000_000, judgement.counts());
     return new Replay(plan, records, judgement, judgement.judge("candidate"));

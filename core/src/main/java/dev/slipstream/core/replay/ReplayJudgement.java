@@ -16,7 +16,9 @@ import java.util.Objects;
  * (scores within the tolerance, else equal results; fallbacks are not predictions); the candidate's latency is its
  * model's answer time under replay load, its error rate the share of its decisions that fell back. Events whose
  * replayed features differ from the live ones are counted apart: a disagreement there is not the model's.
- * Feed it record by record ({@link #stable}, {@link #replayed}), stable first, then {@link #judge}.
+ * Feed it the replay topic's records first ({@link #replayed}), then the output topic's from the window's start
+ * ({@link #stable}) until {@link #waiting} is zero or the topic ends, then {@link #judge}: it holds only the replayed
+ * events' decisions.
  */
 public final class ReplayJudgement {
   public static final String AGREEMENT = "replayAgreementPercent";
@@ -52,7 +54,15 @@ public final class ReplayJudgement {
   }
 
   /** The thresholds: agreement at least, p99 of the model's answer time at most (null: not judged), errors at most. */
-  public record Limits(double minAgreementPercent, Double maxP99LatencyMs, double maxErrorPercent, double scoreTolerance) {}
+  public record Limits(double minAgreementPercent, Double maxP99LatencyMs, double maxErrorPercent, double scoreTolerance) {
+    /** A pipeline's replay limits: its own, else its SLO's latency and error rate. */
+    public static Limits of(dev.slipstream.api.v1alpha1.ReplaySpec replay, dev.slipstream.api.v1alpha1.SloSpec slo) {
+      Integer p99 = replay.p99LatencyMs != null ? replay.p99LatencyMs : slo == null ? null : slo.p99LatencyMs;
+      Double errors = replay.maxErrorRatePercent != null ? replay.maxErrorRatePercent
+          : slo == null || slo.maxErrorRatePercent == null ? 1.0 : slo.maxErrorRatePercent;
+      return new Limits(replay.minAgreementPercent, p99 == null ? null : p99.doubleValue(), errors, replay.scoreTolerance);
+    }
+  }
 
   /** The counts behind the verdict, for the status and the Event. */
   public record Counts(long replayed, long scored, long fallbacks, long late, long compared, long agreeing,
@@ -68,8 +78,9 @@ public final class ReplayJudgement {
   }
 
   private final Limits limits;
-  /** The stable version's scored decisions, by event id: score, result and features. */
-  private final Map<String, Decision> stable = new HashMap<>();
+  /** The candidate's scored decisions not yet matched, by event id. */
+  private final Map<String, Decision> unmatched = new HashMap<>();
+  private final java.util.Set<String> seen = new java.util.HashSet<>();
   private long replayed;
   private long scored;
   private long fallbacks;
@@ -77,7 +88,6 @@ public final class ReplayJudgement {
   private long compared;
   private long agreeing;
   private long featureMismatches;
-  private long withoutStable;
   private long[] modelMs = new long[1024];
   private int timed;
 
@@ -85,15 +95,11 @@ public final class ReplayJudgement {
     this.limits = limits;
   }
 
-  /** A record of the output topic within the replayed range: the stable version's decision for an event. */
-  public void stable(Decision d) {
-    if (d.scored() && d.eventId() != null) {
-      stable.put(d.eventId(), new Decision(null, d.kind(), d.score(), d.result(), d.features(), null, null));
-    }
-  }
-
   /** A record of the replay topic: the candidate's decision for a replayed event. */
   public void replayed(Decision d) {
+    if (d.eventId() != null && !seen.add(d.eventId())) {
+      return; // written again after the replay was suspended and started over: the first decision counts
+    }
     replayed++;
     if ("late".equals(d.kind())) {
       late++;
@@ -113,9 +119,18 @@ public final class ReplayJudgement {
       }
       modelMs[timed++] = d.modelMs();
     }
-    Decision live = d.eventId() == null ? null : stable.remove(d.eventId());
-    if (live == null) {
-      withoutStable++;
+    if (d.eventId() != null) {
+      unmatched.put(d.eventId(), new Decision(null, d.kind(), d.score(), d.result(), d.features(), null, null));
+    }
+  }
+
+  /** A record of the output topic: the stable version's live decision for an event, compared when it was replayed. */
+  public void stable(Decision live) {
+    if (!live.scored() || live.eventId() == null) {
+      return;
+    }
+    Decision d = unmatched.remove(live.eventId());
+    if (d == null) {
       return;
     }
     compared++;
@@ -130,6 +145,11 @@ public final class ReplayJudgement {
     }
   }
 
+  /** How many replayed decisions still wait for their stable twin: reading the output topic can stop at zero. */
+  public int waiting() {
+    return unmatched.size();
+  }
+
   public Counts counts() {
     Long p99 = null;
     if (timed > 0) {
@@ -137,7 +157,7 @@ public final class ReplayJudgement {
       Arrays.sort(sorted);
       p99 = sorted[(int) Math.min(timed - 1, Math.ceil(timed * 0.99) - 1)];
     }
-    return new Counts(replayed, scored, fallbacks, late, compared, agreeing, featureMismatches, withoutStable, p99);
+    return new Counts(replayed, scored, fallbacks, late, compared, agreeing, featureMismatches, unmatched.size(), p99);
   }
 
   /** One result per check, each with the numbers; NoData where nothing could be compared or timed. */

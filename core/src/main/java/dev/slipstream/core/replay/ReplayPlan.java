@@ -1,5 +1,6 @@
 package dev.slipstream.core.replay;
 
+import dev.slipstream.core.model.JobContract;
 import dev.slipstream.core.time.Durations;
 import java.time.Duration;
 import java.time.Instant;
@@ -131,9 +132,9 @@ public record ReplayPlan(List<Range> ranges, long events, Instant windowStart, I
   /** {@code topic:partition:offset,...} of each range's warm-up start, decisions start and end, as the job reads them. */
   public Map<String, String> contract() {
     return Map.of(
-        "slipstream.replay.warm-up-from", join(r -> r.warmUpFrom()),
-        "slipstream.replay.from", join(r -> r.from()),
-        "slipstream.replay.until", join(r -> r.until()));
+        JobContract.REPLAY_WARM_UP_FROM, join(r -> r.warmUpFrom()),
+        JobContract.REPLAY_FROM, join(r -> r.from()),
+        JobContract.REPLAY_UNTIL, join(r -> r.until()));
   }
 
   private String join(java.util.function.ToLongFunction<Range> offset) {

@@ -18,15 +18,22 @@ import java.util.List;
  * @param blocked why the candidate cannot be deployed yet (the GPU quota has no room for its first replicas, the
  *     serving layer cannot split its traffic), or null: it is not deployed meanwhile
  * @param pipelineLag the pipeline's consumer lag now, or null while unknown: the baseline lag is judged against
+ * @param replay what was seen of the replay (spec.rollout.replay) while one is due or runs, else null
  */
 public record RolloutObservation(String desired, Readiness candidate, Readiness stable, List<AnalysisResult> analysis,
-    boolean degraded, RolloutCommand command, String directReplacement, Blocked blocked, Long pipelineLag) {
+    boolean degraded, RolloutCommand command, String directReplacement, Blocked blocked, Long pipelineLag,
+    ReplayObservation replay) {
+
+  public RolloutObservation(String desired, Readiness candidate, Readiness stable, List<AnalysisResult> analysis,
+      boolean degraded, RolloutCommand command, String directReplacement, Blocked blocked, Long pipelineLag) {
+    this(desired, candidate, stable, analysis, degraded, command, directReplacement, blocked, pipelineLag, null);
+  }
 
   /** Why a candidate is not deployed yet: a CamelCase reason (the Event's) and a message an SRE can act on. */
   public record Blocked(String reason, String message) {}
 
   public RolloutObservation(String desired, Readiness candidate, Readiness stable, List<AnalysisResult> analysis,
       boolean degraded, RolloutCommand command) {
-    this(desired, candidate, stable, analysis, degraded, command, null, null, null);
+    this(desired, candidate, stable, analysis, degraded, command, null, null, null, null);
   }
 }

@@ -3,6 +3,8 @@ package dev.slipstream.core.rollout;
 /** Phases of a rollout, as they appear in {@code status.rollout.phase}. */
 public enum RolloutPhase {
   Idle,
+  /** The candidate scores the retained input of a recent window, compared with the stable version's decisions. */
+  Replaying,
   Shadowing,
   Canary,
   Promoting,
@@ -15,7 +17,7 @@ public enum RolloutPhase {
 
   /** A candidate is being judged: checks run (the deadline counts, except while a person is awaited). */
   public boolean isJudging() {
-    return this == Shadowing || this == Canary || this == AwaitingApproval;
+    return this == Replaying || this == Shadowing || this == Canary || this == AwaitingApproval;
   }
 
   /** A rollout is under way (the candidate is deployed beside the stable version). */

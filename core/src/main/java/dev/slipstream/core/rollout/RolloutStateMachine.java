@@ -34,8 +34,9 @@ public final class RolloutStateMachine {
 
   /** Whether a check should be measured now: a candidate is being judged and an interval has passed since the last one. */
   public static boolean checkDue(RolloutSpec spec, RolloutStatus status, Instant now) {
-    if (status == null || !RolloutPhase.of(status.phase).isJudging() || status.stepStartedAt == null) {
-      return false;
+    if (status == null || !RolloutPhase.of(status.phase).isJudging() || status.stepStartedAt == null
+        || RolloutPhase.Replaying.name().equals(status.phase)) {
+      return false; // a replay is judged on its own decisions, once it has finished
     }
     Instant last = Instant.parse(status.lastCheckAt != null ? status.lastCheckAt : status.stepStartedAt);
     return !now.isBefore(last.plus(interval(spec)));
@@ -77,14 +78,14 @@ public final class RolloutStateMachine {
   /**
    * The share of its replicas the candidate runs, so a canary does not double the GPU footprint: all of them in
    * shadow (it scores every event) and on promotion (null), none after a rollback (scaled down, kept for
-   * inspection), the weight in a canary step, and the first step's share while it comes up.
+   * inspection), all of them in a replay (it scores as fast as they answer), the weight in a canary step, and the first step's share while it comes up.
    */
   public static Integer replicaPercent(RolloutSpec spec, RolloutStatus status) {
     RolloutPhase phase = RolloutPhase.of(status.phase);
     if (phase == RolloutPhase.RollingBack || phase == RolloutPhase.RolledBack) {
       return 0;
     }
-    if (shadowing(status) || phase == RolloutPhase.Promoting) {
+    if (replaying(status) || shadowing(status) || phase == RolloutPhase.Promoting) {
       return null;
     }
     return status.weight != null && status.weight > 0 ? status.weight : steps(spec).get(0);
@@ -109,6 +110,21 @@ public final class RolloutStateMachine {
   public static boolean shadowing(RolloutStatus status) {
     return status != null && (RolloutPhase.Shadowing.name().equals(status.phase)
         || (RolloutPhase.Paused.name().equals(status.phase) && RolloutPhase.Shadowing.name().equals(status.pausedPhase)));
+  }
+
+  /** Whether the candidate replays the retained input: in the Replaying phase, or paused there. */
+  public static boolean replaying(RolloutStatus status) {
+    return status != null && (RolloutPhase.Replaying.name().equals(status.phase)
+        || (RolloutPhase.Paused.name().equals(status.phase) && RolloutPhase.Replaying.name().equals(status.pausedPhase)));
+  }
+
+  /**
+   * Whether the replay job should exist: a replay with events has started and has no verdict yet. It is suspended
+   * (not deleted) while the rollout is paused or the pipeline degraded, and starts its range again when resumed.
+   */
+  public static boolean replayJobWanted(RolloutStatus status) {
+    return replaying(status) && status.replay != null && status.replay.finishedAt == null && status.replay.events != null
+        && status.replay.events > 0;
   }
 
   public static RolloutDecision next(RolloutSpec spec, RolloutStatus previous, RolloutObservation seen, Instant now) {

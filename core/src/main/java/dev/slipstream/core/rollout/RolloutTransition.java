@@ -13,6 +13,9 @@ import dev.slipstream.api.v1alpha1.AnalysisSpec;
 import dev.slipstream.api.v1alpha1.RolloutSpec;
 import dev.slipstream.api.v1alpha1.RolloutRecord;
 import dev.slipstream.api.v1alpha1.RolloutStatus;
+import dev.slipstream.api.v1alpha1.ReplayStatus;
+import dev.slipstream.core.model.JobContract;
+import dev.slipstream.core.replay.ReplayPlan;
 import dev.slipstream.core.json.Json;
 import dev.slipstream.core.slo.SloEvaluator;
 import dev.slipstream.core.slo.Verdict;
@@ -24,6 +27,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One decision of {@link RolloutStateMachine#next}: the rules applied to one status and observation, mutable only
@@ -174,6 +178,9 @@ final class RolloutTransition {
     if (candidate != null && candidate.state() == Readiness.State.FAILED) {
       return rollBack("CandidateFailed", "CandidateFailed", s.candidate + " cannot serve: " + candidate.message());
     }
+    if (phase == RolloutPhase.Replaying && s.stepStartedAt != null) {
+      return replay(); // under its own deadline
+    }
     Duration deadline = Durations.parse(spec.progressDeadline);
     // a person awaited is not a rollout stuck: the deadline counts again from the approval
     if (phase != RolloutPhase.AwaitingApproval && s.lastProgressAt != null
@@ -195,6 +202,9 @@ final class RolloutTransition {
       if (candidate == null || !candidate.isReady()) {
         s.message = "waiting for " + s.candidate + " to serve" + (candidate == null ? "" : ": " + candidate.message());
         return done(READINESS_POLL);
+      }
+      if (phase == RolloutPhase.Replaying) {
+        return startReplay();
       }
       if (phase != RolloutPhase.Shadowing && needsApproval(0)) {
         return awaitApproval(0); // deployed and serving, no traffic until approved
@@ -306,6 +316,119 @@ final class RolloutTransition {
     return promote(s.candidate + " passed every check up to " + s.weight + "%: " + summary(s.lastAnalysis));
   }
 
+  /** The candidate serves: the replay starts on the range the broker holds now, fixed in the status. */
+  private RolloutDecision startReplay() {
+    ReplayObservation r = seen.replay();
+    if (r == null || r.plan() == null) {
+      s.message = "planning the replay of " + s.candidate + ": reading the input's offsets";
+      return done(READINESS_POLL);
+    }
+    ReplayPlan plan = r.plan();
+    Map<String, String> range = plan.contract();
+    ReplayStatus replay = new ReplayStatus();
+    replay.windowStart = plan.windowStart().truncatedTo(ChronoUnit.SECONDS).toString();
+    replay.events = plan.events();
+    replay.warmUpFrom = range.get(JobContract.REPLAY_WARM_UP_FROM);
+    replay.from = range.get(JobContract.REPLAY_FROM);
+    replay.until = range.get(JobContract.REPLAY_UNTIL);
+    replay.outputFrom = r.outputFrom();
+    replay.warmUp = plan.warmUpMessage();
+    s.replay = replay;
+    s.stepStartedAt = nowText;
+    s.lastCheckAt = nowText;
+    s.lastProgressAt = nowText;
+    if (plan.events() == 0) {
+      replay.finishedAt = nowText;
+      events.add(new RolloutDecision.Event(true, "ReplayEmpty", "no retained event since " + replay.windowStart
+          + " to replay: " + s.candidate + " goes on to its live checks"));
+      return afterReplay();
+    }
+    s.message = "replaying " + plan.events() + " retained events since " + replay.windowStart + " on " + s.candidate
+        + " (" + plan.warmUpMessage() + ")";
+    events.add(new RolloutDecision.Event(!plan.warmUpComplete(), "ReplayStarted", s.message));
+    return done(READINESS_POLL);
+  }
+
+  /** The replay runs: its verdict once it has finished, a failure, its deadline, or a pause while the pipeline is degraded. */
+  private RolloutDecision replay() {
+    ReplayObservation r = seen.replay();
+    if (r != null && r.results() != null) {
+      return replayJudged(r);
+    }
+    if (seen.degraded()) {
+      // the live pipeline comes first: the replay job is suspended, and its deadline does not count meanwhile
+      String paused = "replay of " + s.candidate + " paused: the pipeline is degraded by its ShedPolicy; it starts its"
+          + " range again when the pipeline is back to normal";
+      if (!paused.equals(s.message)) {
+        events.add(new RolloutDecision.Event(false, "ReplayPaused", paused));
+      }
+      s.message = paused;
+      s.lastProgressAt = nowText;
+      return done(READINESS_POLL);
+    }
+    if (r != null && r.job() != null && r.job().state() == Readiness.State.FAILED) {
+      return rollBack("ReplayFailed", "ReplayFailed", "the replay job of " + s.candidate + " failed: " + r.job().message());
+    }
+    Duration deadline = Durations.parse(spec.replay.deadline);
+    if (!now.isBefore(Instant.parse(s.lastProgressAt).plus(deadline))) {
+      return rollBack("ReplayFailed", "ReplayFailed", "no replay verdict within " + spec.replay.deadline
+          + " (spec.rollout.replay.deadline): " + s.message);
+    }
+    s.message = "replaying " + s.replay.events + " retained events since " + s.replay.windowStart + " on " + s.candidate
+        + (r == null || r.job() == null ? "" : ": " + r.job().message());
+    return done(READINESS_POLL);
+  }
+
+  private RolloutDecision replayJudged(ReplayObservation r) {
+    var c = r.counts();
+    ReplayStatus replay = s.replay;
+    replay.replayed = c.replayed();
+    replay.compared = c.compared();
+    replay.agreeing = c.agreeing();
+    replay.featureMismatches = c.featureMismatches();
+    replay.fallbacks = c.fallbacks();
+    replay.late = c.late();
+    replay.p99ModelMs = c.p99ModelMs();
+    replay.finishedAt = nowText;
+    List<AnalysisResult> results = r.results();
+    Verdict verdict = Verdict.of(results);
+    s.lastAnalysis = List.copyOf(results);
+    s.lastCheckAt = nowText;
+    s.checks = Bounded.newest(s.checks, new AnalysisCheck(nowText, RolloutPhase.Replaying.name(), 0, verdict.name(),
+        s.lastAnalysis), HISTORY);
+    if (verdict == Verdict.Fail) {
+      return rollBack("ReplayFailed", "ReplayFailed", s.candidate + " failed its replay, before any live traffic: "
+          + describe(results, Verdict.Fail));
+    }
+    if (verdict == Verdict.NoData) {
+      events.add(new RolloutDecision.Event(true, "ReplayInconclusive", describe(results, Verdict.NoData) + ": "
+          + s.candidate + " goes on to its live checks"));
+    } else {
+      events.add(new RolloutDecision.Event(false, "ReplaySucceeded", s.candidate + " passed its replay of "
+          + c.replayed() + " events: " + summary(results)));
+    }
+    return afterReplay();
+  }
+
+  /** After the replay: the shadow run, or the canary's first step (or its approval). */
+  private RolloutDecision afterReplay() {
+    s.stepStartedAt = null;
+    s.lastProgressAt = nowText;
+    s.consecutiveFailures = 0;
+    if (spec.shadow != null) {
+      s.phase = RolloutPhase.Shadowing.name();
+      s.message = "replay done; starting the shadow run of " + s.candidate;
+      return done(Duration.ofSeconds(1));
+    }
+    if (needsApproval(0)) {
+      return awaitApproval(0);
+    }
+    s.phase = RolloutPhase.Canary.name();
+    captureBaseline();
+    enterStep(0);
+    return done(untilNextCheck());
+  }
+
   private boolean needsApproval(int index) {
     List<Integer> approvals = spec.canary.approvals;
     return approvals != null && approvals.contains(steps(spec).get(index));
@@ -340,8 +463,9 @@ final class RolloutTransition {
 
   private RolloutDecision start(String candidate, String reason) {
     boolean shadow = spec.shadow != null;
+    boolean replay = spec.replay != null;
     RolloutStatus fresh = new RolloutStatus();
-    fresh.phase = (shadow ? RolloutPhase.Shadowing : RolloutPhase.Canary).name();
+    fresh.phase = (replay ? RolloutPhase.Replaying : shadow ? RolloutPhase.Shadowing : RolloutPhase.Canary).name();
     fresh.stable = s.stable;
     fresh.warm = s.warm;
     fresh.candidate = candidate;
@@ -349,14 +473,23 @@ final class RolloutTransition {
     fresh.consecutiveFailures = 0;
     fresh.startedAt = nowText;
     fresh.lastProgressAt = nowText;
-    fresh.message = "deploying " + candidate + " beside " + s.stable + (shadow ? " for a shadow run" : " for a canary");
+    fresh.message = "deploying " + candidate + " beside " + s.stable
+        + (replay ? " for a replay" : shadow ? " for a shadow run" : " for a canary");
     fresh.baselineLag = seen.pipelineLag();
     fresh.baselineAt = seen.pipelineLag() == null ? null : nowText;
     fresh.history = s.history;
     s = fresh;
-    events.add(new RolloutDecision.Event(false, reason, "rolling out " + candidate + " to replace " + s.stable
-        + (shadow ? ": shadow for " + spec.shadow.duration + ", then canary " : ": canary ") + steps(spec) + "%"));
+    events.add(new RolloutDecision.Event(false, reason, "rolling out " + candidate + " to replace " + s.stable + ": "
+        + (replay ? "replay of " + replayExtent() + ", then " : "")
+        + (shadow ? "shadow for " + spec.shadow.duration + ", then canary " : "canary ") + steps(spec) + "%"));
     return done(READINESS_POLL);
+  }
+
+  private String replayExtent() {
+    var r = spec.replay;
+    String window = r.window == null ? null : "the last " + r.window;
+    String most = r.maxEvents == null ? null : "at most " + r.maxEvents + " events";
+    return window == null ? "the newest " + r.maxEvents + " retained events" : most == null ? window : window + " (" + most + ")";
   }
 
   private RolloutDecision promote(String why) {

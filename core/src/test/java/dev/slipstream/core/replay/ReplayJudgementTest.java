@@ -20,11 +20,14 @@ class ReplayJudgementTest {
   private static ReplayJudgement judged(int n, int flipped, long modelMs) {
     ReplayJudgement j = new ReplayJudgement(LIMITS);
     for (int i = 0; i < n; i++) {
-      j.stable(scored("e" + i, 0.2, 3));
-    }
-    for (int i = 0; i < n; i++) {
       j.replayed(scored("e" + i, i < flipped ? 0.7 : 0.22, modelMs));
     }
+    assertThat(j.waiting()).isEqualTo(n);
+    for (int i = 0; i < n; i++) {
+      j.stable(scored("e" + i, 0.2, 3));
+    }
+    j.stable(scored("not-replayed", 0.2, 3));
+    assertThat(j.waiting()).isZero();
     return j;
   }
 
@@ -58,6 +61,7 @@ class ReplayJudgementTest {
   @Test
   void fallbacksAreErrorsLateEventsAreCountedAndNeitherIsCompared() {
     ReplayJudgement j = judged(100, 0, 5);
+    j.stable(scored("x1", 0.2, 3));
     j.replayed(new Decision("x1", "fallback", null, "{\"decision\":\"review\"}", "{}", null, "timeout: no answer"));
     j.replayed(new Decision("x2", "fallback", null, "{\"decision\":\"review\"}", "{}", null, "error: 503"));
     j.replayed(new Decision("x3", "late", null, null, null, null, "unreadable"));
@@ -74,10 +78,10 @@ class ReplayJudgementTest {
   @Test
   void featuresOtherThanLiveAreCountedApartFromTheModel() {
     ReplayJudgement j = new ReplayJudgement(LIMITS);
-    j.stable(scored("a", 0.2, 1));
-    j.stable(scored("b", 0.2, 1));
     j.replayed(scored("a", 0.2, 1));
     j.replayed(new Decision("b", "scored", 0.2, "{}", "{\"amount\":2}", 1L, null));
+    j.stable(scored("a", 0.2, 1));
+    j.stable(scored("b", 0.2, 1));
     assertThat(j.counts().featureMismatches()).isEqualTo(1);
     assertThat(j.judge("v2").get(0).message).isEqualTo(
         "replay agreement 100.00% >= 95.00% (2 of 2 events; 1 of them with features other than live (not the model's doing))");

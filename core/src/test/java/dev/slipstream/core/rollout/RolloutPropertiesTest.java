@@ -46,6 +46,11 @@ class RolloutPropertiesTest {
     if (r.nextInt(3) == 0) {
       w.spec.canary.approvals = List.of(List.of(5, 25, 50, 100).get(r.nextInt(4)));
     }
+    if (r.nextInt(3) == 0) {
+      w.spec.replay = new dev.slipstream.api.v1alpha1.ReplaySpec();
+      w.spec.replay.window = "10m";
+      w.spec.replay.deadline = (2 + r.nextInt(8)) + "m";
+    }
     Duration interval = RolloutStateMachine.interval(w.spec);
     for (int i = 0; i < STEPS; i++) {
       if (restart && w.status != null) {
@@ -69,6 +74,7 @@ class RolloutPropertiesTest {
       } else if (event < 26) {
         w.blocked = w.blocked == null ? new RolloutObservation.Blocked("GpuQuotaExceeded", "GPU quota gpus leaves 0 GPU(s)") : null;
       }
+      w.replay = RolloutStateMachine.replaying(w.status) ? randomReplay(r, w.status) : null;
       RolloutCommand command = r.nextInt(40) == 0 ? RolloutCommand.values()[r.nextInt(RolloutCommand.values().length)] : RolloutCommand.NONE;
       var analysis = RolloutStateMachine.checkDue(w.spec, w.status, w.now)
           ? SloEvaluator.evaluate(RolloutWorld.SLO, w.spec.analysis, randomSignals(r)) : null;
@@ -76,6 +82,28 @@ class RolloutPropertiesTest {
       trace.add(Serialization.unmarshal(Serialization.asJson(w.status), RolloutStatus.class));
     }
     return trace;
+  }
+
+  /** A replay as the reconciler might see it: planned when it has no range yet, then running, failed or judged. */
+  private static ReplayObservation randomReplay(Random r, RolloutStatus status) {
+    if (status.replay == null) {
+      return r.nextInt(3) == 0 ? null : ReplayObservation.planned(dev.slipstream.core.replay.ReplayPlan.of(
+          RolloutWorld.T0, Duration.ZERO, null, List.of(new dev.slipstream.core.replay.ReplayPlan.PartitionOffsets("tx", 0, 0,
+              1000, r.nextInt(5) == 0 ? null : 500L, null, null))), "");
+    }
+    int roll = r.nextInt(20);
+    if (roll < 12) {
+      return ReplayObservation.running(roll == 0 ? Readiness.failed("JobFailed", "boom") : RolloutWorld.READY);
+    }
+    var judgement = new dev.slipstream.core.replay.ReplayJudgement(dev.slipstream.core.replay.ReplayJudgement.Limits.of(
+        new dev.slipstream.api.v1alpha1.ReplaySpec(), RolloutWorld.SLO));
+    int flipped = roll < 15 ? 50 : 0;
+    for (int i = 0; i < (roll == 19 ? 0 : 100); i++) {
+      judgement.replayed(new dev.slipstream.core.replay.ReplayJudgement.Decision("e" + i, "scored", i < flipped ? 0.9 : 0.1,
+          "{}", "{}", 3L, null));
+      judgement.stable(new dev.slipstream.core.replay.ReplayJudgement.Decision("e" + i, "scored", 0.1, "{}", "{}", 3L, null));
+    }
+    return ReplayObservation.judged(judgement.counts(), judgement.judge("v"));
   }
 
   private static Signals randomSignals(Random r) {

@@ -33,6 +33,8 @@ final class RolloutWorld {
   RolloutObservation.Blocked blocked;
   /** The pipeline's consumer lag, or null while unknown. */
   Long pipelineLag;
+  /** What is seen of a replay, or null. */
+  ReplayObservation replay;
   final List<RolloutDecision.Event> events = new ArrayList<>();
   RolloutDecision last;
 
@@ -47,7 +49,7 @@ final class RolloutWorld {
 
   RolloutDecision reconcile(List<AnalysisResult> analysis, RolloutCommand command) {
     last = RolloutStateMachine.next(spec, status, new RolloutObservation(desired, candidate, stable, analysis, degraded, command,
-        direct, blocked, pipelineLag), now);
+        direct, blocked, pipelineLag, replay), now);
     status = last.status();
     events.addAll(last.events());
     return last;

@@ -26,6 +26,9 @@ public class RolloutSpec {
   @JsonPropertyDescription("Hold any rollout at its current step: no advance, no promotion, no failure counting.")
   public Boolean paused = false;
 
+  @JsonPropertyDescription("Replay before exposure: before any shadow or canary, the candidate scores the retained input of a recent window (its own job and consumer group, writing to <output>.replay) and its decisions are compared, event by event, with those the stable version made for the same events live. A failing replay rolls the candidate back (reason ReplayFailed) before it sees one live event.")
+  public ReplaySpec replay;
+
   @JsonPropertyDescription("Run the candidate in shadow first: its own Flink job and consumer group on the real input, writing to a shadow topic, before it gets real traffic.")
   public ShadowSpec shadow;
 

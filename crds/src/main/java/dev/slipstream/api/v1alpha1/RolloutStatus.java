@@ -9,7 +9,7 @@ import java.util.Objects;
 /** Where a rollout stands. All of its state lives here, so an operator restarted mid-rollout resumes the same step. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class RolloutStatus {
-  @JsonPropertyDescription("Idle, Shadowing, Canary, Promoting, Succeeded, RollingBack, RolledBack or Paused.")
+  @JsonPropertyDescription("Idle, Replaying, Shadowing, Canary, AwaitingApproval, Promoting, Succeeded, RollingBack, RolledBack or Paused.")
   public String phase;
 
   @JsonPropertyDescription("The ModelVersion serving all traffic outside a rollout.")
@@ -59,10 +59,13 @@ public class RolloutStatus {
   @io.fabric8.generator.annotation.Size(max = 10)
   public List<RolloutRecord> history;
 
+  @JsonPropertyDescription("The current rollout's replay (spec.rollout.replay): what it read and what it found.")
+  public ReplayStatus replay;
+
   @JsonPropertyDescription("What the rollout is doing or why it ended, in words.")
   public String message;
 
-  @JsonPropertyDescription("CamelCase reason of the last rollback: AnalysisFailed, ProgressDeadlineExceeded, CandidateFailed or Aborted.")
+  @JsonPropertyDescription("CamelCase reason of the last rollback: ReplayFailed, AnalysisFailed, ProgressDeadlineExceeded, CandidateFailed or Aborted.")
   public String rollbackReason;
 
   @JsonPropertyDescription("The pipeline's consumer lag when the candidate first took traffic (or, before that, when the rollout started): lag is judged against it, so a backlog that existed before the rollout and drains never fails a check.")
@@ -92,7 +95,8 @@ public class RolloutStatus {
         && Objects.equals(rollbackReason, r.rollbackReason) && Objects.equals(warm, r.warm)
         && Objects.equals(baselineLag, r.baselineLag) && Objects.equals(baselineAt, r.baselineAt)
         && Objects.equals(baselineTrend, r.baselineTrend) && Objects.equals(lastCommand, r.lastCommand)
-        && Objects.equals(checks, r.checks) && Objects.equals(maxWeight, r.maxWeight) && Objects.equals(history, r.history);
+        && Objects.equals(checks, r.checks) && Objects.equals(maxWeight, r.maxWeight) && Objects.equals(history, r.history)
+        && Objects.equals(replay, r.replay);
   }
 
   @Override
