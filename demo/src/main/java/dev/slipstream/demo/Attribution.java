@@ -50,7 +50,7 @@ final class Attribution {
         EmbeddedStack stack = new EmbeddedStack(Map.of("SLIPSTREAM_RESYNC", "2s", "SLIPSTREAM_METRICS_PORT", "0",
             "SLIPSTREAM_LEADER_ELECTION", "false", "SLIPSTREAM_PROMETHEUS_URL", prometheus.url()));
         LocalServing serving = new LocalServing(stack.client, NS, Map.of("fraud-v1", STABLE_MS, "fraud-v2", CANDIDATE_MS));
-        LocalFlink flink = new LocalFlink(stack.client, NS, serving, work)) {
+        LocalFlink flink = new LocalFlink(stack.client, NS, serving, work).reportingTo(stack.flinkReports(NS))) {
       // the example in a namespace of its own, its topics named after it
       var objects = Manifests.moveTo(Manifests.withBootstrapServers(Manifests.read(Manifests.examples()
           .resolve("fraud-scoring.yaml")), stack.kafka.bootstrapServers()), NS);

@@ -64,7 +64,7 @@ public final class Demo {
     }
     try (EmbeddedStack stack = new EmbeddedStack(settings);
         LocalServing serving = new LocalServing(stack.client, "payments", MODEL_LATENCY_MS);
-        LocalFlink flink = new LocalFlink(stack.client, "payments", serving, work)) {
+        LocalFlink flink = new LocalFlink(stack.client, "payments", serving, work).reportingTo(stack.flinkReports("payments"))) {
       EmbeddedKafka kafka = stack.kafka;
       TestApiServer api = stack.api;
       KubernetesClient client = api.client();

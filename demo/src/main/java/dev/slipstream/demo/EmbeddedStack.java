@@ -47,6 +47,15 @@ public final class EmbeddedStack implements AutoCloseable {
   }
 
   /**
+   * What the Flink operator reports of a job run here: FINISHED once a bounded one (a replay) has ended, RUNNING when
+   * one (re)starts. For {@link LocalFlink#reportingTo}.
+   */
+  public java.util.function.BiConsumer<String, Boolean> flinkReports(String namespace) {
+    return (name, finished) -> standIns.behave(StandInControllers.Kind.FLINK_DEPLOYMENT, namespace, name,
+        finished ? StandInControllers.Behaviour.FINISHED : StandInControllers.Behaviour.READY);
+  }
+
+  /**
    * Creates a fraud model version beside fraud-v1: its spec, named {@code fraud-v<version>}, with its own version and
    * storage; returns its name.
    */

@@ -43,12 +43,22 @@ public final class LocalFlink implements AutoCloseable {
 
   private record Running(Map<String, String> contract, LocalJob job) {}
 
+  /** Told when a bounded job has ended (true), and when one it told of runs again or is gone (false). */
+  private volatile java.util.function.BiConsumer<String, Boolean> reporter = (name, finished) -> { };
+  private final java.util.Set<String> reportedFinished = ConcurrentHashMap.newKeySet();
+
   public LocalFlink(KubernetesClient client, String namespace, LocalServing serving, Path work) {
     this.client = client;
     this.namespace = namespace;
     this.serving = serving;
     this.work = work;
     poll.scheduleWithFixedDelay(this::follow, 0, 500, TimeUnit.MILLISECONDS);
+  }
+
+  /** Reports the bounded jobs' ends to the stand-in Flink controller (a replay's FINISHED), and their restarts. */
+  public LocalFlink reportingTo(java.util.function.BiConsumer<String, Boolean> reporter) {
+    this.reporter = reporter;
+    return this;
   }
 
   /** How many times the job of the FlinkDeployment {@code name} was started: a restart counts one more. */
@@ -75,6 +85,19 @@ public final class LocalFlink implements AutoCloseable {
       for (var e : deployments.entrySet()) {
         Map<String, String> contract = localContract(e.getValue());
         Running running = jobs.get(e.getKey());
+        if (suspended(e.getValue())) {
+          // cancelled without a savepoint (stateless), as the Flink operator suspends it; resumed, it starts again
+          if (running != null) {
+            jobs.remove(e.getKey()).job().close();
+          }
+          continue;
+        }
+        if (running != null && running.contract().equals(contract)) {
+          var result = running.job().client().getJobExecutionResult();
+          if (result.isDone() && !result.isCompletedExceptionally() && reportedFinished.add(e.getKey())) {
+            reporter.accept(e.getKey(), true);
+          }
+        }
         if (running == null || !running.contract().equals(contract)) {
           String restoreFrom = null;
           if (running != null) {
@@ -84,15 +107,27 @@ public final class LocalFlink implements AutoCloseable {
           jobs.put(e.getKey(), new Running(contract, LocalJob.start(contract, 2, work.resolve(e.getKey()),
               Map.of("execution.checkpointing.interval", "1000 ms"), restoreFrom)));
           starts.merge(e.getKey(), 1, Integer::sum);
+          if (reportedFinished.remove(e.getKey())) {
+            reporter.accept(e.getKey(), false); // running again: no longer the FINISHED it was
+          }
         }
       }
       for (String gone : jobs.keySet().stream().filter(n -> !deployments.containsKey(n)).toList()) {
         jobs.remove(gone).job().close();
+        if (reportedFinished.remove(gone)) {
+          reporter.accept(gone, false); // a FlinkDeployment of that name created again starts afresh
+        }
       }
       mirrorControl();
     } catch (RuntimeException e) {
       // the API server is going away at the end of the demo; the next poll tries again
     }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static boolean suspended(GenericKubernetesResource deployment) {
+    Map<String, Object> spec = (Map<String, Object>) deployment.getAdditionalProperties().get("spec");
+    return spec != null && spec.get("job") instanceof Map<?, ?> job && "suspended".equals(job.get("state"));
   }
 
   @SuppressWarnings("unchecked")

@@ -28,6 +28,7 @@ public final class LocalServing implements AutoCloseable {
   private final String namespace;
   private final Map<String, Double> latencyMs;
   private final Map<String, Double> errorPercent = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, Double> flipPercent = new java.util.concurrent.ConcurrentHashMap<>();
   /** One model server per InferenceService (by name), as each has its own Service in a cluster. */
   private final Map<String, TestModelServer> services = new java.util.concurrent.ConcurrentHashMap<>();
   private final TestModelServer latest = TestModelServer.start();
@@ -53,6 +54,11 @@ public final class LocalServing implements AutoCloseable {
   public void behave(String modelVersion, double ms, double percent) {
     latencyMs.put(modelVersion, ms);
     errorPercent.put(modelVersion, percent);
+  }
+
+  /** From now on the ModelVersion named {@code modelVersion} decides otherwise on about {@code percent} of its inputs. */
+  public void disagree(String modelVersion, double percent) {
+    flipPercent.put(modelVersion, percent);
   }
 
   /** Where a request for {@code endpoint} (an InferenceService's cluster URL) goes in this process. */
@@ -99,7 +105,7 @@ public final class LocalServing implements AutoCloseable {
   private Behaviour behaviour(ModelVersion m) {
     String name = m.getMetadata().getName();
     return Behaviour.healthy(m.getSpec().version).withLatency(latencyMs.getOrDefault(name, 5.0))
-        .withErrors(errorPercent.getOrDefault(name, 0.0));
+        .withErrors(errorPercent.getOrDefault(name, 0.0)).withFlips(flipPercent.getOrDefault(name, 0.0));
   }
 
   @SuppressWarnings("unchecked")

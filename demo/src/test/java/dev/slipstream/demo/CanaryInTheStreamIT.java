@@ -72,7 +72,7 @@ class CanaryInTheStreamIT {
     stack = new EmbeddedStack(Map.of("SLIPSTREAM_RESYNC", "2s", "SLIPSTREAM_METRICS_PORT", "0",
         "SLIPSTREAM_LEADER_ELECTION", "false", "SLIPSTREAM_PROMETHEUS_URL", prometheus.url()));
     serving = new LocalServing(stack.client, NS, Map.of("fraud-v1", 20.0));
-    flink = new LocalFlink(stack.client, NS, serving, work);
+    flink = new LocalFlink(stack.client, NS, serving, work).reportingTo(stack.flinkReports(NS));
     // the fraud example without its ShedPolicy (whose ladder would hold rollouts under a backlog), its job bounded to
     // 8 requests of one event in flight per task and waiting up to 1 s for an answer
     for (GenericKubernetesResource o : Manifests.withBootstrapServers(Manifests.read(Manifests.examples()

@@ -56,6 +56,8 @@ public final class StandInControllers implements AutoCloseable {
     Behaviour HOLD = new Hold();
     /** The Flink operator upgrading the job to a new spec: the old job still RUNNING, reconciliation UPGRADING. */
     Behaviour UPGRADING = new Upgrading();
+    /** A bounded Flink job that has ended: FINISHED, lifecycle STABLE, the job manager kept up. */
+    Behaviour FINISHED = new Finished();
 
     static Behaviour fail(String message) {
       return new Fail(message);
@@ -66,6 +68,8 @@ public final class StandInControllers implements AutoCloseable {
     record Hold() implements Behaviour {}
 
     record Upgrading() implements Behaviour {}
+
+    record Finished() implements Behaviour {}
 
     record Fail(String message) implements Behaviour {}
   }
@@ -140,7 +144,7 @@ public final class StandInControllers implements AutoCloseable {
     if (behaviour instanceof Behaviour.Hold) {
       return;
     }
-    if (behaviour instanceof Behaviour.Upgrading && kind != Kind.FLINK_DEPLOYMENT) {
+    if ((behaviour instanceof Behaviour.Upgrading || behaviour instanceof Behaviour.Finished) && kind != Kind.FLINK_DEPLOYMENT) {
       behaviour = Behaviour.READY; // only the Flink operator has that in-between state
     }
     Map<String, Object> status = switch (kind) {

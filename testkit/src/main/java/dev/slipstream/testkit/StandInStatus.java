@@ -138,16 +138,20 @@ final class StandInStatus {
    */
   @SuppressWarnings("unchecked")
   static Map<String, Object> flinkDeployment(HasMetadata deployment, StandInControllers.Behaviour behaviour) {
-    boolean ok = behaviour instanceof StandInControllers.Behaviour.Ready;
+    Map<String, Object> spec = MAPPER.convertValue(((GenericKubernetesResource) deployment).getAdditionalProperties()
+        .get("spec"), Map.class);
+    // a job asked to be suspended is cancelled (stateless): its lifecycle SUSPENDED, its last state FINISHED, as the
+    // Flink operator reports a cancelled application; a bounded job that ended is FINISHED and STABLE
+    boolean suspended = spec != null && spec.get("job") instanceof Map<?, ?> job && "suspended".equals(job.get("state"));
+    boolean finished = behaviour instanceof StandInControllers.Behaviour.Finished || suspended;
+    boolean ok = behaviour instanceof StandInControllers.Behaviour.Ready || finished;
     boolean upgrading = behaviour instanceof StandInControllers.Behaviour.Upgrading;
     Map<String, Object> status = new LinkedHashMap<>();
     Map<String, Object> jobStatus = new LinkedHashMap<>();
-    jobStatus.put("state", ok || upgrading ? "RUNNING" : "FAILED");
+    jobStatus.put("state", finished ? "FINISHED" : ok || upgrading ? "RUNNING" : "FAILED");
     jobStatus.put("jobName", "slipstream-job");
     status.put("jobStatus", jobStatus);
     status.put("observedGeneration", deployment.getMetadata().getGeneration());
-    Map<String, Object> spec = MAPPER.convertValue(((GenericKubernetesResource) deployment).getAdditionalProperties()
-        .get("spec"), Map.class);
     String reconciled;
     try {
       reconciled = MAPPER.writeValueAsString(Map.of("spec", spec == null ? Map.of() : spec,
@@ -163,8 +167,8 @@ final class StandInStatus {
     }
     reconciliation.put("state", upgrading ? "UPGRADING" : "DEPLOYED");
     status.put("reconciliationStatus", reconciliation);
-    status.put("lifecycleState", ok ? "STABLE" : upgrading ? "UPGRADING" : "FAILED");
-    status.put("jobManagerDeploymentStatus", ok || upgrading ? "READY" : "ERROR");
+    status.put("lifecycleState", suspended ? "SUSPENDED" : ok ? "STABLE" : upgrading ? "UPGRADING" : "FAILED");
+    status.put("jobManagerDeploymentStatus", suspended ? "MISSING" : ok || upgrading ? "READY" : "ERROR");
     if (!ok && !upgrading) {
       status.put("error", ((StandInControllers.Behaviour.Fail) behaviour).message());
     }

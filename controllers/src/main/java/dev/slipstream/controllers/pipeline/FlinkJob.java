@@ -46,6 +46,12 @@ final class FlinkJob {
    */
   Outcome reconcile(StreamingPipeline pipeline, Optional<ModelVersion> model, String endpoint, boolean topicsReady,
       ModelVersion shadowed, String shadowEndpoint) {
+    return reconcile(pipeline, model, endpoint, topicsReady, shadowed, shadowEndpoint, null);
+  }
+
+  /** @param replay the candidate's replay job as the rollout wants it now, or null when none should exist */
+  Outcome reconcile(StreamingPipeline pipeline, Optional<ModelVersion> model, String endpoint, boolean topicsReady,
+      ModelVersion shadowed, String shadowEndpoint, Rollouts.ReplayRun replay) {
     if (!flinkDeployments.installed()) {
       return new Outcome(ObjectReadiness.crdMissing(ThirdPartyKinds.FLINK_DEPLOYMENT, "the pipeline's Flink job"), null);
     }
@@ -61,6 +67,7 @@ final class FlinkJob {
       podMonitors.ensure(PodMonitorModel.from(pipeline, podMonitorLabels));
     }
     shadow(pipeline, shadowed, shadowEndpoint);
+    replay(pipeline, replay);
     return new Outcome(ObjectReadiness.flinkDeployment(written), ObjectReadiness.jobState(written));
   }
 
@@ -79,6 +86,23 @@ final class FlinkJob {
       LOG.info("pipeline {}/{}: the shadow run is over; deleting FlinkDeployment {}", pipeline.getMetadata().getNamespace(),
           pipeline.getMetadata().getName(), shadow.getMetadata().getName());
       flinkDeployments.delete(shadow);
+    });
+  }
+
+  /**
+   * The candidate's replay job exists while its replay runs (suspended while the pipeline is degraded or the rollout
+   * paused); once it has a verdict it is removed, and the replay topic keeps its records for an hour.
+   */
+  private void replay(StreamingPipeline pipeline, Rollouts.ReplayRun replay) {
+    if (replay != null) {
+      flinkDeployments.ensure(FlinkDeploymentModel.replay(pipeline, replay.candidate(), replay.endpoint(), replay.range(),
+          replay.suspended()));
+      return;
+    }
+    flinkDeployments.get(pipeline, FlinkDeploymentModel.replayName(pipeline)).ifPresent(job -> {
+      LOG.info("pipeline {}/{}: the replay is over; deleting FlinkDeployment {}", pipeline.getMetadata().getNamespace(),
+          pipeline.getMetadata().getName(), job.getMetadata().getName());
+      flinkDeployments.delete(job);
     });
   }
 

@@ -12,7 +12,9 @@ import dev.slipstream.core.model.InferenceServiceModel;
 import dev.slipstream.core.model.JobContract;
 import dev.slipstream.core.model.Labels;
 import dev.slipstream.core.port.LatencySource;
+import dev.slipstream.api.v1alpha1.ReplayStatus;
 import dev.slipstream.core.rollout.GpuQuota;
+import dev.slipstream.core.rollout.ReplayObservation;
 import dev.slipstream.core.rollout.RolloutCommand;
 import dev.slipstream.core.rollout.RolloutDecision;
 import dev.slipstream.core.rollout.RolloutObservation;
@@ -67,6 +69,15 @@ final class Rollouts {
     /** How the shadow's latest predictions match the served ones (spec.rollout.shadow); null when unreadable. */
     PredictionAgreement.Agreement shadowAgreement(StreamingPipeline pipeline);
 
+    /** The candidate's replay job, as the Flink operator reports on it. */
+    Optional<GenericKubernetesResource> replayJob(StreamingPipeline pipeline);
+
+    /** The range a replay starting now reads, and the replay topic's ends; null when Kafka cannot answer. */
+    ReplayObservation planReplay(StreamingPipeline pipeline, Instant now);
+
+    /** The finished replay's records judged against the stable version's decisions; null when unreadable. */
+    ReplayObservation judgeReplay(StreamingPipeline pipeline, RolloutStatus rollout);
+
     List<io.fabric8.kubernetes.api.model.ResourceQuota> resourceQuotas(String namespace);
 
     Optional<io.fabric8.kubernetes.api.model.apps.Deployment> deployment(String namespace, String name);
@@ -93,13 +104,23 @@ final class Rollouts {
    */
   record RolloutStep(ModelVersion served, Integer canaryPercent, ModelVersion stable, RolloutDecision decision,
       RolloutCommand command, String shadowEndpoint, List<AnalysisResult> analysis, RolloutPhase previousPhase,
-      Integer replicaPercent, String freshCommand) {
+      Integer replicaPercent, String freshCommand, ReplayRun replay) {
+    RolloutStep(ModelVersion served, Integer canaryPercent, ModelVersion stable, RolloutDecision decision,
+        RolloutCommand command, String shadowEndpoint, List<AnalysisResult> analysis, RolloutPhase previousPhase,
+        Integer replicaPercent, String freshCommand) {
+      this(served, canaryPercent, stable, decision, command, shadowEndpoint, analysis, previousPhase, replicaPercent,
+          freshCommand, null);
+    }
+
     RolloutStep(ModelVersion served, Integer canaryPercent, ModelVersion stable, RolloutDecision decision,
         RolloutCommand command, String shadowEndpoint, List<AnalysisResult> analysis, RolloutPhase previousPhase,
         Integer replicaPercent) {
       this(served, canaryPercent, stable, decision, command, shadowEndpoint, analysis, previousPhase, replicaPercent, null);
     }
   }
+
+  /** The candidate's replay job as it should be: its model and own URL, its fixed range, and whether it is suspended. */
+  record ReplayRun(ModelVersion candidate, String endpoint, ReplayStatus range, boolean suspended) {}
 
   /** @param degraded the pipeline is on a ShedPolicy level above normal: the rollout holds */
   RolloutStep step(StreamingPipeline pipeline, RolloutStatus before, ModelVersion desired, Long lag, boolean degraded,
@@ -110,7 +131,7 @@ final class Rollouts {
     RolloutStep s = decide(pipeline, before, desired, lag, degraded, fresh ? annotation : null, now);
     s.decision().status().lastCommand = annotation;
     return new RolloutStep(s.served(), s.canaryPercent(), s.stable(), s.decision(), s.command(), s.shadowEndpoint(),
-        s.analysis(), s.previousPhase(), s.replicaPercent(), fresh ? annotation : null);
+        s.analysis(), s.previousPhase(), s.replicaPercent(), fresh ? annotation : null, s.replay());
   }
 
   /** @param annotation the rollout annotation's value when it is new (its command runs), else null */
@@ -148,6 +169,14 @@ final class Rollouts {
           ? Readiness.pending("ServingPending", "waiting for the own URL of " + candidate + " for the shadow job")
           : world.shadowJob(pipeline).map(ObjectReadiness::flinkDeployment)
               .orElse(Readiness.pending("JobPending", "the shadow job of " + candidate + " is starting"));
+    }
+    ReplayObservation replay = null;
+    if (RolloutStateMachine.replaying(before) && candidateServing != null && candidateServing.isReady()) {
+      if (view.candidateUrl(candidate) == null) {
+        candidateServing = Readiness.pending("ServingPending", "waiting for the own URL of " + candidate + " for the replay job");
+      } else {
+        replay = observeReplay(pipeline, before, degraded);
+      }
     }
     Readiness stableServing = view.stable(before == null || before.stable == null ? desiredName : before.stable);
     List<AnalysisResult> analysis = null;
@@ -199,7 +228,7 @@ final class Rollouts {
       analysis = sources.attach(SloEvaluator.evaluate(pipeline.getSpec().serving.slo, spec.analysis, signals));
     }
     RolloutDecision decision = RolloutStateMachine.next(spec, before, new RolloutObservation(desiredName,
-        candidateServing, stableServing, analysis, degraded, command, null, noRoom.orElse(null), lag), now);
+        candidateServing, stableServing, analysis, degraded, command, null, noRoom.orElse(null), lag, replay), now);
 
     RolloutStatus after = decision.status();
     RolloutPhase previous = RolloutPhase.of(before == null ? null : before.phase);
@@ -219,10 +248,39 @@ final class Rollouts {
       int weight = after.weight == null ? 0 : after.weight;
       String shadowEndpoint = RolloutStateMachine.shadowing(after)
           ? view.candidateUrl(candidateModel.get().getMetadata().getName()) : null;
+      ReplayRun replayRun = RolloutStateMachine.replayJobWanted(after)
+          && view.candidateUrl(candidateModel.get().getMetadata().getName()) != null
+          ? new ReplayRun(candidateModel.get(), view.candidateUrl(candidateModel.get().getMetadata().getName()), after.replay,
+              degraded || phase == RolloutPhase.Paused)
+          : null;
       return new RolloutStep(candidateModel.get(), weight, stable, decision, consumed, shadowEndpoint, analysis,
-          previous, RolloutStateMachine.replicaPercent(spec, after));
+          previous, RolloutStateMachine.replicaPercent(spec, after), null, replayRun);
     }
     return new RolloutStep(stable, null, stable, decision, consumed, null, analysis, previous, null);
+  }
+
+  /**
+   * What this pass sees of a replay whose candidate serves: its plan when it is about to start, its job while it runs,
+   * the judgement of its records once the job has finished (a paused or degraded replay is neither planned nor judged).
+   */
+  private ReplayObservation observeReplay(StreamingPipeline pipeline, RolloutStatus before, boolean degraded) {
+    if (!RolloutPhase.Replaying.name().equals(before.phase)) {
+      return null; // paused
+    }
+    if (before.replay == null) {
+      return world.planReplay(pipeline, Instant.now());
+    }
+    if (before.replay.finishedAt != null) {
+      return null;
+    }
+    Optional<GenericKubernetesResource> job = world.replayJob(pipeline);
+    if (!degraded && job.isPresent() && ObjectReadiness.finished(job.get())) {
+      ReplayObservation judged = world.judgeReplay(pipeline, before);
+      return judged != null ? judged : ReplayObservation.running(Readiness.pending("ReplayUnreadable",
+          "the replay job of " + before.candidate + " has finished; its records could not be read yet"));
+    }
+    return ReplayObservation.running(job.map(ObjectReadiness::flinkDeployment)
+        .orElse(Readiness.pending("JobPending", "the replay job of " + before.candidate + " is starting")));
   }
 
   /**

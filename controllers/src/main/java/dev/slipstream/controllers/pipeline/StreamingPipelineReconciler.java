@@ -143,7 +143,8 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
     Shedding.ShedStep shed = served.shed();
     FlinkJob.Outcome job = flinkJob.reconcile(pipeline, rollout == null ? model : Optional.of(rollout.stable()),
         served.endpoint(), topicsSeen.readiness().isReady(),
-        rollout == null ? null : rollout.served(), rollout == null ? null : rollout.shadowEndpoint());
+        rollout == null ? null : rollout.served(), rollout == null ? null : rollout.shadowEndpoint(),
+        rollout == null ? null : rollout.replay());
 
     // decide status, record it, then the Events and metrics of what was decided
     PipelineObservation seen = new PipelineObservation(List.of(), topicsSeen.readiness(), topicsSeen.statuses(),

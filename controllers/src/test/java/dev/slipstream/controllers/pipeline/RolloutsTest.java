@@ -333,6 +333,22 @@ class RolloutsTest {
     }
 
     @Override
+    public Optional<GenericKubernetesResource> replayJob(StreamingPipeline pipeline) {
+      return Optional.empty();
+    }
+
+    @Override
+    public dev.slipstream.core.rollout.ReplayObservation planReplay(StreamingPipeline pipeline, java.time.Instant now) {
+      return null;
+    }
+
+    @Override
+    public dev.slipstream.core.rollout.ReplayObservation judgeReplay(StreamingPipeline pipeline,
+        dev.slipstream.api.v1alpha1.RolloutStatus rollout) {
+      return null;
+    }
+
+    @Override
     public List<ResourceQuota> resourceQuotas(String namespace) {
       return quotas;
     }

@@ -13,7 +13,8 @@ public record DesiredTopic(String name, Role role, int partitions, int replicati
     INPUT("input"),
     OUTPUT("output"),
     LATE_EVENTS("late-events"),
-    SHADOW("shadow");
+    SHADOW("shadow"),
+    REPLAY("replay");
 
     public final String wireName;
 
@@ -44,7 +45,22 @@ public record DesiredTopic(String name, Role role, int partitions, int replicati
       shadow.config = topics.output.config;
       all.add(from(shadow, Role.SHADOW));
     }
+    if (rollout != null && rollout.replay != null) {
+      // one partition is enough for a bounded run; a replay's records are read once, from the offsets its start
+      // recorded, so an hour of retention keeps the topic small without a delete and re-create between rollouts
+      TopicSpec replay = new TopicSpec(replayTopic(pipeline), 1, topics.output.replicationFactor);
+      replay.config = new TreeMap<>(Map.of("retention.ms", String.valueOf(REPLAY_RETENTION_MS)));
+      all.add(from(replay, Role.REPLAY));
+    }
     return all;
+  }
+
+  /** How long the replay topic keeps a replay's records: long enough to read a verdict, and to look at them after. */
+  public static final long REPLAY_RETENTION_MS = 3_600_000L;
+
+  /** Where a replay job writes: {@code <output>.replay}. */
+  public static String replayTopic(StreamingPipeline pipeline) {
+    return pipeline.getSpec().topics.output.name + ".replay";
   }
 
   /** Where the shadow job writes: spec.rollout.shadow.outputTopic, default {@code <output>.shadow}. */

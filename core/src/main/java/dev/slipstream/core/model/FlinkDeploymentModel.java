@@ -39,6 +39,28 @@ public final class FlinkDeploymentModel {
         "stateless");
   }
 
+  public static final String REPLAY_COMPONENT = "replay-job";
+
+  public static String replayName(StreamingPipeline pipeline) {
+    return Names.join(pipeline.getMetadata().getName(), "replay");
+  }
+
+  /**
+   * The candidate's replay: the same job on its fixed range of the retained input, under its own group and
+   * parallelism, calling the candidate's own endpoint and writing only to the replay topic; it ends by itself. Suspended,
+   * it is cancelled (stateless) and starts its range again when resumed.
+   */
+  public static GenericKubernetesResource replay(StreamingPipeline pipeline, ModelVersion candidate, String candidateEndpoint,
+      dev.slipstream.api.v1alpha1.ReplayStatus range, boolean suspended) {
+    GenericKubernetesResource replay = build(pipeline, replayName(pipeline), REPLAY_COMPONENT,
+        JobContract.replayKeys(pipeline, candidate, candidateEndpoint, range), "stateless");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> job = (Map<String, Object>) ((Map<String, Object>) replay.getAdditionalProperties().get("spec")).get("job");
+    job.put("parallelism", pipeline.getSpec().rollout.replay.parallelism);
+    job.put("state", suspended ? "suspended" : "running");
+    return replay;
+  }
+
   private static GenericKubernetesResource build(StreamingPipeline pipeline, String name, String component,
       Map<String, String> contract, String upgradeMode) {
     FlinkJobSpec flink = pipeline.getSpec().flink;

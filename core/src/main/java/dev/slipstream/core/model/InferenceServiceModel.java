@@ -133,8 +133,8 @@ public final class InferenceServiceModel {
     GenericKubernetesResource isvc = ThirdPartyKinds.INFERENCE_SERVICE.object(Owned.meta(pipeline, name, labels),
         Map.of("predictor", predictor));
     var rollout = pipeline.getSpec().rollout;
-    if (rollout != null && rollout.shadow != null) {
-      // the candidate's own URL (latest-...) for the shadow job, while it takes no real traffic
+    if (rollout != null && (rollout.shadow != null || rollout.replay != null)) {
+      // the candidate's own URL (latest-...) for the shadow or replay job, while it takes no real traffic
       isvc.getMetadata().setAnnotations(Map.of(TAG_ROUTING, "true"));
     }
     return new DesiredServing(List.of(isvc), endpoint(pipeline, name, defaults));

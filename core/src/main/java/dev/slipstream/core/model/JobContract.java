@@ -140,6 +140,43 @@ public final class JobContract {
     return keys;
   }
 
+  /**
+   * The keys of a replay job: the shadow's (its own group, the candidate's endpoint, never the control), its range, its
+   * own in-flight bound, and the replay topic for every output.
+   */
+  public static Map<String, String> replayKeys(StreamingPipeline pipeline, ModelVersion candidate, String candidateEndpoint,
+      dev.slipstream.api.v1alpha1.ReplayStatus range) {
+    Map<String, String> keys = keys(pipeline, candidate, candidateEndpoint);
+    String replayTopic = DesiredTopic.replayTopic(pipeline);
+    keys.put(ROLE, "replay");
+    keys.remove(CONTROL_DIR);
+    keys.put(CONSUMER_GROUP, consumerGroup(pipeline) + ".replay");
+    keys.put(OUTPUT_TOPIC, replayTopic);
+    keys.put(LATE_EVENTS_TOPIC, replayTopic);
+    keys.put(MAX_IN_FLIGHT, String.valueOf(pipeline.getSpec().rollout.replay.maxInFlight));
+    if (range.warmUpFrom != null && !range.warmUpFrom.isEmpty()) {
+      keys.put(REPLAY_WARM_UP_FROM, range.warmUpFrom);
+    }
+    keys.put(REPLAY_FROM, range.from);
+    keys.put(REPLAY_UNTIL, range.until);
+    return keys;
+  }
+
+  /**
+   * How long before a replay's window the features read: their longest window plus the allowed lateness (history
+   * that old is still read live); zero without features.
+   */
+  public static java.time.Duration featureHistory(StreamingPipeline pipeline) {
+    var spec = pipeline.getSpec();
+    if (spec.features == null || spec.features.definitions == null || spec.features.definitions.isEmpty()) {
+      return java.time.Duration.ZERO;
+    }
+    java.time.Duration longest = spec.features.definitions.stream().map(d -> Durations.parse(d.size))
+        .max(java.util.Comparator.naturalOrder()).orElse(java.time.Duration.ZERO);
+    String lateness = spec.flink == null || spec.flink.eventTime == null ? null : spec.flink.eventTime.allowedLateness;
+    return longest.plus(lateness == null ? java.time.Duration.ZERO : Durations.parse(lateness));
+  }
+
   public static String shadowConsumerGroup(StreamingPipeline pipeline) {
     return consumerGroup(pipeline) + ".shadow";
   }

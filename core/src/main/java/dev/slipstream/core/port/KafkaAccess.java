@@ -13,5 +13,7 @@ public interface KafkaAccess {
     ConsumerLagSource lag();
 
     OutputSampleSource outputs();
+
+    ReplaySource replay();
   }
 }

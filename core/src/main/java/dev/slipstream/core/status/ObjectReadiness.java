@@ -123,6 +123,19 @@ public final class ObjectReadiness {
     return Readiness.pending("JobPending", "Flink job " + name + " is " + (state == null ? "not started yet" : state));
   }
 
+  /**
+   * Whether a bounded job (a replay) has ended: FINISHED for the spec as it is now, and neither suspended (a suspended
+   * job is cancelled, and the Flink operator may report it FINISHED too) nor asked to be.
+   */
+  @SuppressWarnings("unchecked")
+  public static boolean finished(GenericKubernetesResource deployment) {
+    Map<String, Object> status = map(deployment.getAdditionalProperties().get("status"));
+    Map<String, Object> spec = map(deployment.getAdditionalProperties().get("spec"));
+    Object wanted = spec.get("job") instanceof Map<?, ?> job ? ((Map<String, Object>) job).get("state") : null;
+    return "FINISHED".equals(jobState(deployment)) && !behind(deployment, status)
+        && !"SUSPENDED".equals(status.get("lifecycleState")) && !"suspended".equals(wanted);
+  }
+
   public static String jobState(GenericKubernetesResource deployment) {
     if (deployment == null) {
       return null;

@@ -13,11 +13,13 @@ public class ReplayStatus {
   @JsonPropertyDescription("How many retained events the replay decides.")
   public Long events;
 
-  @JsonPropertyDescription("Per input partition, topic:partition:offset: where the replay starts reading (features only), where its decisions start, and where it ends (the partition's end when the replay began).")
+  @JsonPropertyDescription("Per input partition, topic:partition:offset: where the replay starts reading; events before 'from' only warm the features.")
   public String warmUpFrom;
 
+  @JsonPropertyDescription("Per input partition, topic:partition:offset: where the replay's decisions start.")
   public String from;
 
+  @JsonPropertyDescription("Per input partition, topic:partition:offset: where the replay ends (exclusive): the partition's end when it began.")
   public String until;
 
   @JsonPropertyDescription("The replay topic's ends when the replay began: its records are read from there.")
@@ -26,19 +28,22 @@ public class ReplayStatus {
   @JsonPropertyDescription("How far back before the window the features were warmed, in words.")
   public String warmUp;
 
-  @JsonPropertyDescription("Records the candidate wrote, events compared with the stable version's live decision, and how many of those agree.")
+  @JsonPropertyDescription("Events the candidate decided in the replay (each counted once).")
   public Long replayed;
 
+  @JsonPropertyDescription("Replayed events compared with the stable version's live decision for them.")
   public Long compared;
 
+  @JsonPropertyDescription("Compared events on which the candidate agrees with the stable version.")
   public Long agreeing;
 
   @JsonPropertyDescription("Compared events whose replayed features differ from the live ones: a disagreement there is not the model's.")
   public Long featureMismatches;
 
-  @JsonPropertyDescription("Replayed events that fell back (timeouts, errors) and that were late or unreadable.")
+  @JsonPropertyDescription("Replayed events that fell back (timeouts, errors): the candidate's errors.")
   public Long fallbacks;
 
+  @JsonPropertyDescription("Replayed events that were late or unreadable, as they were live.")
   public Long late;
 
   @JsonPropertyDescription("p99 of the candidate's answer time under replay load, in milliseconds.")

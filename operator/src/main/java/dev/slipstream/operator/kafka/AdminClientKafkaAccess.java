@@ -82,5 +82,10 @@ public final class AdminClientKafkaAccess implements KafkaAccess, AutoCloseable 
     public KafkaOutputSampler outputs() {
       return new KafkaOutputSampler(clientProperties, timeout);
     }
+
+    @Override
+    public KafkaReplayReader replay() {
+      return new KafkaReplayReader(clientProperties, timeout);
+    }
   }
 }
