@@ -65,6 +65,7 @@ public final class Demo {
     try (EmbeddedStack stack = new EmbeddedStack(settings);
         LocalServing serving = new LocalServing(stack.client, "payments", MODEL_LATENCY_MS);
         LocalFlink flink = new LocalFlink(stack.client, "payments", serving, work).reportingTo(stack.flinkReports("payments"))) {
+      serving.disagree("fraud-v4", 10); // a retrained model that decides otherwise on a tenth of the cards
       EmbeddedKafka kafka = stack.kafka;
       TestApiServer api = stack.api;
       KubernetesClient client = api.client();
@@ -160,7 +161,7 @@ public final class Demo {
   private static final int FEED_PER_SECOND = 40;
   /** How long each ModelVersion takes to answer here; fraud-v3 is the slow one. */
   private static final Map<String, Double> MODEL_LATENCY_MS = Map.of("fraud-v1", 5.0, "fraud-v2", 4.0, "fraud-v3", 150.0,
-      "fraud-lite-v1", 2.0);
+      "fraud-v4", 4.0, "fraud-lite-v1", 2.0);
 
   /** A few of the job's results as they land on fraud-scores. */
   private static void printResults(EmbeddedKafka kafka, int atLeast) {
@@ -214,10 +215,13 @@ public final class Demo {
         requests, events, events / (double) Math.max(1, requests), buckets);
   }
 
-  /** Two rollouts of the fraud model, printed as a timeline: a healthy one, then one its SLO rolls back. */
+  /**
+   * Three rollouts of the fraud model, printed as a timeline: a healthy one, replayed then promoted; one that
+   * disagrees with the stable version, rejected by its replay before any live traffic; one its SLO rolls back live.
+   */
   private static void rollouts(KubernetesClient client, boolean latencyJudged) {
     ModelVersion v1 = client.resources(ModelVersion.class).inNamespace("payments").withName("fraud-v1").get();
-    for (String version : List.of("2", "3")) {
+    for (String version : List.of("2", "3", "4")) {
       ModelVersion next = new ModelVersion();
       next.getMetadata().setName("fraud-v" + version);
       next.getMetadata().setNamespace("payments");
@@ -233,11 +237,21 @@ public final class Demo {
     client.resources(ShedPolicy.class).inNamespace("payments").withName("fraud-shed")
         .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
             "{\"spec\":{\"recovery\":{\"cooldown\":\"10s\",\"maxChangesPerWindow\":16}}}");
-    OUT.printf("%n$ kubectl patch sp fraud-scoring -n payments  (modelVersionRef fraud-v2; the canary split by key in the"
+    OUT.printf("%n$ kubectl patch sp fraud-scoring -n payments  (modelVersionRef fraud-v2; first a replay of the last 10m"
+        + " of retained transactions, judged against fraud-v1's decisions for them; then the canary split by key in the"
         + " job, the reference job's default: 10, 50, 100%% of the cards every 5s, each card staying on its version)%n");
-    patch(client, "{\"spec\":{\"rollout\":{\"canary\":{\"steps\":[10,50,100],\"interval\":\"5s\"}},"
-        + "\"serving\":{\"modelVersionRef\":{\"name\":\"fraud-v2\"}}}}");
+    patch(client, "{\"spec\":{\"rollout\":{\"replay\":{\"window\":\"10m\"},\"canary\":{\"steps\":[10,50,100],"
+        + "\"interval\":\"5s\"}},\"serving\":{\"modelVersionRef\":{\"name\":\"fraud-v2\"}}}}");
     timeline(client, "Succeeded");
+    printReplay(client);
+    OUT.printf("%n$ kubectl patch sp fraud-scoring -n payments  (modelVersionRef fraud-v4, retrained: it decides otherwise"
+        + " on about a tenth of the cards)%n");
+    patch(client, "{\"spec\":{\"serving\":{\"modelVersionRef\":{\"name\":\"fraud-v4\"}}}}");
+    timeline(client, "RolledBack");
+    printReplay(client);
+    OUT.printf("%n$ kubectl patch sp fraud-scoring -n payments  (modelVersionRef back to fraud-v2, as Git reverts it)%n");
+    patch(client, "{\"spec\":{\"serving\":{\"modelVersionRef\":{\"name\":\"fraud-v2\"}}}}");
+    timeline(client, "Idle");
     if (!latencyJudged) {
       // the lag is judged against its baseline: a 150 ms model on a tenth of 40 events a second does not make it grow
       OUT.printf("%nWithout Prometheus only the pipeline's lag is judged, and a slow model that the job keeps up with"
@@ -245,8 +259,9 @@ public final class Demo {
       return;
     }
     OUT.printf("%n$ kubectl patch sp fraud-scoring -n payments  (modelVersionRef fraud-v3, which answers in 150 ms;"
-        + " p99 SLO 100 ms; it gets 10%% of the cards)%n");
-    patch(client, "{\"spec\":{\"serving\":{\"modelVersionRef\":{\"name\":\"fraud-v3\"},\"slo\":{\"p99LatencyMs\":100}}}}");
+        + " p99 SLO 100 ms; no replay this time, to show a rollback on live numbers: it gets 10%% of the cards)%n");
+    patch(client, "{\"spec\":{\"rollout\":{\"replay\":null},\"serving\":{\"modelVersionRef\":{\"name\":\"fraud-v3\"},"
+        + "\"slo\":{\"p99LatencyMs\":100}}}}");
     timeline(client, "RolledBack");
     StreamingPipeline p = client.resources(StreamingPipeline.class).inNamespace("payments").withName("fraud-scoring").get();
     for (String type : List.of("Ready", "Progressing", "RolledBack", "Degraded")) {
@@ -340,6 +355,16 @@ public final class Demo {
   private static void patch(KubernetesClient client, String json) {
     client.resources(StreamingPipeline.class).inNamespace("payments").withName("fraud-scoring")
         .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE), json);
+  }
+
+  /** The last replay's numbers, as {@code kubectl get sp -o jsonpath='{.status.rollout.replay}'} shows them. */
+  private static void printReplay(KubernetesClient client) {
+    var r = fraud(client).getStatus().rollout.replay;
+    if (r != null) {
+      OUT.printf("  replay: %d events since %s (%s): %d compared, %d agreeing, %d with other features than live,"
+          + " %d fallbacks, model p99 %s ms%n", r.events, r.windowStart, r.warmUp, r.compared, r.agreeing,
+          r.featureMismatches, r.fallbacks, r.p99ModelMs);
+    }
   }
 
   /** Prints each change of the rollout's phase, weight or message until it reaches {@code phase}. */

@@ -307,7 +307,7 @@ final class Rollouts {
       return Optional.empty();
     }
     var mv = candidate.get().getSpec();
-    Integer share = RolloutPhase.Shadowing.name().equals(rollout.phase) ? null : RolloutStateMachine.steps(spec).get(0);
+    Integer share = RolloutPhase.Shadowing.name().equals(rollout.phase) || RolloutPhase.Replaying.name().equals(rollout.phase) ? null : RolloutStateMachine.steps(spec).get(0);
     int needed = mv.resources.gpu * InferenceServiceModel.share(mv.minReplicas, share);
     return GpuQuota.shortfall(world.resourceQuotas(pipeline.getMetadata().getNamespace()), needed, rollout.candidate)
         .map(why -> new RolloutObservation.Blocked("GpuQuotaExceeded", why));

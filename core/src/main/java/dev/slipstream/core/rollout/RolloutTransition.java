@@ -523,6 +523,7 @@ final class RolloutTransition {
     fresh.message = message;
     fresh.lastAnalysis = s.lastAnalysis;
     fresh.checks = s.checks;
+    fresh.replay = s.replay; // the last replay's numbers, as the last checks, until the next rollout starts
     fresh.history = s.history;
     s = fresh;
   }

@@ -164,6 +164,18 @@ public final class PipelineValidator {
       bounded(problems, "spec.rollout.shadow.duration", rollout.shadow.duration, Duration.ofSeconds(10), Duration.ofDays(7),
           "long enough to compare predictions, short enough that a shadow ends");
     }
+    var replay = rollout.replay;
+    if (replay != null) {
+      if (replay.window == null && replay.maxEvents == null) {
+        problems.add("spec.rollout.replay needs a window, a maxEvents, or both: which retained events to replay");
+      }
+      if (replay.window != null) {
+        bounded(problems, "spec.rollout.replay.window", replay.window, Duration.ofSeconds(10), Duration.ofDays(7),
+            "a recent stretch of the retained input");
+      }
+      bounded(problems, "spec.rollout.replay.deadline", replay.deadline, Duration.ofSeconds(30), Duration.ofHours(24),
+          "long enough for a replay to run, short enough that a stuck one ends");
+    }
     var prometheus = rollout.analysis == null ? null : rollout.analysis.prometheus;
     if (prometheus != null) {
       if (prometheus.address != null && prometheus.address.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#]*@.*")) {

@@ -42,6 +42,24 @@ class PipelineValidatorTest {
   }
 
   @Test
+  void aReplayWithoutARangeOrOnATopicThePipelineReadsIsReported() {
+    var pipeline = Examples.pipeline("fraud-scoring.yaml", "fraud-scoring");
+    pipeline.getSpec().rollout = new RolloutSpec();
+    pipeline.getSpec().rollout.replay = new dev.slipstream.api.v1alpha1.ReplaySpec();
+    pipeline.getSpec().rollout.replay.window = "10m";
+    assertThat(PipelineValidator.validate(pipeline)).as("its twin: a replay of the last 10m").isEmpty();
+    pipeline.getSpec().rollout.replay.window = null;
+    assertThat(PipelineValidator.validate(pipeline)).singleElement().asString()
+        .contains("spec.rollout.replay needs a window, a maxEvents, or both");
+    pipeline.getSpec().rollout.replay.maxEvents = 100_000L;
+    // a careless input named as the replay topic: the replay would write into what the pipeline reads
+    var input = new dev.slipstream.api.v1alpha1.TopicSpec("fraud-scores.replay", 6, 3);
+    pipeline.getSpec().topics.inputs = List.of(pipeline.getSpec().topics.inputs.get(0), input);
+    assertThat(PipelineValidator.validate(pipeline)).singleElement().asString()
+        .contains("topic 'fraud-scores.replay' is declared twice");
+  }
+
+  @Test
   void aTopicConfigKeyThatIsNotAKafkaNameIsReported() {
     var pipeline = Examples.pipeline("fraud-scoring.yaml", "fraud-scoring");
     pipeline.getSpec().topics.output.config = new java.util.TreeMap<>(java.util.Map.of("retention.ms; rm -rf /", "1",

@@ -12,7 +12,7 @@ public class AnalysisCheck {
   @JsonPropertyDescription("When the check ran.")
   public String at;
 
-  @JsonPropertyDescription("The rollout's phase then: Shadowing, Canary or AwaitingApproval.")
+  @JsonPropertyDescription("The rollout's phase then: Replaying, Shadowing, Canary or AwaitingApproval.")
   public String phase;
 
   @JsonPropertyDescription("The candidate's share of real traffic (percent) during the check.")
