@@ -81,6 +81,11 @@ public final class Bench {
           Files.createTempDirectory("slipstream-job-bench"));
       JobBench.print(job);
     }
+    ReplayBench.Figures replay;
+    try (var kafka = dev.slipstream.testkit.EmbeddedKafka.start()) {
+      replay = ReplayBench.run(kafka, jobEvents, Files.createTempDirectory("slipstream-replay-bench"));
+      ReplayBench.print(replay);
+    }
     int fanOutPipelines = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
     SignalBench.Figures signals;
     System.setProperty("slipstream.kafka.heap", "1g"); // thousands of partitions on one broker
@@ -125,6 +130,10 @@ public final class Bench {
     System.out.printf(Locale.ROOT, "%-50s %-12s %-28s %s%n", String.format(Locale.ROOT, "burst at %.0f/s (2x), p50 / p99", job.burstRate()),
         String.format(Locale.ROOT, "%.0f / %.0f ms", job.burstP50Ms(), job.burstP99Ms()),
         String.format(Locale.ROOT, "lag %d, drained in %.1f s", job.burstMaxLag(), job.drainSeconds()), 1);
+    System.out.printf(Locale.ROOT, "%-50s %-12s %-28s %s%n", String.format(Locale.ROOT, "replay of %d retained events to a verdict",
+        replay.events()), String.format(Locale.ROOT, "%.1f s", replay.verdictSeconds()), String.format(Locale.ROOT,
+            "canary at %.0f/s: %.0f s (%d%%: %.0f s)", ReplayBench.DEMO_RATE, replay.canaryFullSeconds(),
+            ReplayBench.FIRST_STEP_PERCENT, replay.canaryFirstStepSeconds()), 1);
     Path out = Path.of("target", "bench.json");
     Files.createDirectories(out.getParent());
     Files.writeString(out, String.format(Locale.ROOT,
@@ -140,7 +149,7 @@ public final class Bench {
             + "\"burstP99Ms\":%.1f,\"burstMaxLag\":%d,\"drainSeconds\":%.2f},"
             + "\"signals\":{\"pipelines\":%d,\"partitions\":%d,\"roundMillis\":%.1f,\"targetMillis\":500,\"roundRequests\":%d,"
             + "\"firstLookMillis\":%.1f,\"firstLookRequests\":%d,\"aloneMillisPerPipeline\":%.2f,\"aloneRequestsPerPipeline\":%.2f,"
-            + "\"samePositions\":%s},\"attribution\":%s}%n",
+            + "\"samePositions\":%s},\"attribution\":%s,\"replay\":%s}%n",
         median, target, INTERVAL.toSeconds(), reactions, median <= target, keyMedian, target, keyReactions, keyMedian <= target,
         shedMedian, target, INTERVAL.toSeconds(), shedReactions, shedMedian <= target, shedWrites, onlyWhatChanges,
         FanOutBench.json(fanOut),
@@ -157,7 +166,12 @@ public final class Bench {
             attribution.window().toSeconds(), Attribution.CANDIDATE_MS, attribution.candidateMeasuredMs(),
             attribution.candidateTruthMs(), attribution.candidateDecisions(), Attribution.STABLE_MS,
             attribution.stableMeasuredMs(), attribution.stableTruthMs(), attribution.stableDecisions(),
-            attribution.blindMeasuredMs())));
+            attribution.blindMeasuredMs()), String.format(Locale.ROOT, "{\"events\":%d,\"verdictSeconds\":%.2f,"
+            + "\"planSeconds\":%.2f,\"jobSeconds\":%.2f,\"judgeSeconds\":%.2f,\"eventsPerSecond\":%.0f,"
+            + "\"agreementPercent\":%.2f,\"verdict\":\"%s\",\"canaryRate\":%.0f,\"canaryFullSeconds\":%.0f,"
+            + "\"canaryFirstStepSeconds\":%.0f}", replay.events(), replay.verdictSeconds(), replay.planSeconds(),
+            replay.jobSeconds(), replay.judgeSeconds(), replay.eventsPerSecond(), replay.agreementPercent(), replay.verdict(),
+            ReplayBench.DEMO_RATE, replay.canaryFullSeconds(), replay.canaryFirstStepSeconds())));
     System.out.println("\nwritten to " + out.toAbsolutePath());
     System.exit(0);
   }

@@ -165,16 +165,10 @@ class ReplayIT {
     ReplayPlan plan = ReplayPlan.of(windowStart, needed, maxEvents, offsets(primary.get(JobContract.INPUT_TOPICS),
         windowStart, needed));
 
-    Map<String, String> contract = new HashMap<>(primary);
-    contract.put(JobContract.ROLE, "replay");
-    contract.put(JobContract.CONSUMER_GROUP, primary.get(JobContract.CONSUMER_GROUP) + ".replay");
-    contract.put(JobContract.OUTPUT_TOPIC, topic);
-    contract.put(JobContract.LATE_EVENTS_TOPIC, topic);
-    contract.put(JobContract.SERVING_MODEL_NAME, CANDIDATE_MODEL);
     // the replay's own bound, below the live job's: it reads as fast as the candidate answers, never starving the
     // serving the live pipeline shares the machine with (the operator's default, spec.rollout.replay.maxInFlight)
-    contract.put(JobContract.MAX_IN_FLIGHT, "8");
-    contract.putAll(plan.contract());
+    Map<String, String> contract = dev.slipstream.testkit.ExampleContract.replay(primary, topic, plan.contract(),
+        CANDIDATE_MODEL, 8);
     long started = System.nanoTime();
     LocalJob job = harness.start(contract, 1, checkpoints);
     await("the replay to end").atMost(PATIENCE).until(() -> {

@@ -24,4 +24,23 @@ public final class ExampleContract {
     keys.remove(JobContract.CONTROL_DIR);
     return keys;
   }
+
+  /**
+   * The contract of a replay of {@code primary}'s input, as the operator writes it ({@code JobContract.replayKeys}): its
+   * own group, the range, {@code maxInFlight} requests per task to the model named {@code modelName}, and the replay
+   * topic for every output.
+   */
+  public static Map<String, String> replay(Map<String, String> primary, String replayTopic, Map<String, String> range,
+      String modelName, int maxInFlight) {
+    Map<String, String> keys = new HashMap<>(primary);
+    keys.put(JobContract.ROLE, "replay");
+    keys.put(JobContract.CONSUMER_GROUP, primary.get(JobContract.CONSUMER_GROUP) + ".replay");
+    keys.put(JobContract.OUTPUT_TOPIC, replayTopic);
+    keys.put(JobContract.LATE_EVENTS_TOPIC, replayTopic);
+    keys.put(JobContract.SERVING_MODEL_NAME, modelName);
+    keys.put(JobContract.MAX_IN_FLIGHT, String.valueOf(maxInFlight));
+    keys.remove(JobContract.CONTROL_DIR);
+    keys.putAll(range);
+    return keys;
+  }
 }
