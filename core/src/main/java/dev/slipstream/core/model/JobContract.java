@@ -154,6 +154,7 @@ public final class JobContract {
     keys.put(OUTPUT_TOPIC, replayTopic);
     keys.put(LATE_EVENTS_TOPIC, replayTopic);
     keys.put(MAX_IN_FLIGHT, String.valueOf(pipeline.getSpec().rollout.replay.maxInFlight));
+    keys.put(DELIVERY_GUARANTEE, "at-least-once"); // compared by event id: a decision written twice counts once
     if (range.warmUpFrom != null && !range.warmUpFrom.isEmpty()) {
       keys.put(REPLAY_WARM_UP_FROM, range.warmUpFrom);
     }

@@ -20,8 +20,9 @@ import java.util.regex.Pattern;
  * {@code model_version}. The job takes model and version from each answer, so they are what the server says.
  */
 public record LatencyQueries(String p99LatencyMs, String errorRatePercent, String requests) {
+  /** A version's answers to the pipeline's jobs: the live one and a shadow, not a replay (its load is not the live one). */
   private static final String SELECTOR =
-      "namespace=\"{{namespace}}\",pipeline=\"{{pipeline}}\",model=\"{{model}}\",model_version=\"{{version}}\"";
+      "namespace=\"{{namespace}}\",pipeline=\"{{pipeline}}\",role!=\"replay\",model=\"{{model}}\",model_version=\"{{version}}\"";
   public static final LatencyQueries DEFAULT = new LatencyQueries(
       "1000 * histogram_quantile(0.99, sum by (le) (rate(slipstream_inference_latency_seconds_bucket{" + SELECTOR
           + "}[{{interval}}])))",

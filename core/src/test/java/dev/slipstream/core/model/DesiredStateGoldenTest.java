@@ -127,6 +127,27 @@ class DesiredStateGoldenTest {
   }
 
   @Test
+  void replayJobReadsItsFixedRangeUnderItsOwnGroupAndBoundAndWritesOnlyTheReplayTopic() throws IOException {
+    var pipeline = Examples.pipeline("fraud-scoring.yaml", "fraud-scoring");
+    pipeline.getSpec().rollout = new dev.slipstream.api.v1alpha1.RolloutSpec();
+    pipeline.getSpec().rollout.replay = new dev.slipstream.api.v1alpha1.ReplaySpec();
+    pipeline.getSpec().rollout.replay.window = "10m";
+    var candidate = Examples.model("fraud-scoring.yaml", "fraud-v1");
+    var range = new dev.slipstream.api.v1alpha1.ReplayStatus();
+    range.warmUpFrom = "card-transactions:0:0,card-transactions:1:0";
+    range.from = "card-transactions:0:1200,card-transactions:1:1180";
+    range.until = "card-transactions:0:5000,card-transactions:1:4870";
+    String url = "http://latest-fraud-scoring-predictor.payments.svc.cluster.local";
+    matchesGolden("flinkdeployment-fraud-scoring-replay.yaml", List.of(FlinkDeploymentModel.replay(pipeline, candidate, url,
+        range, false)));
+    var suspended = FlinkDeploymentModel.replay(pipeline, candidate, url, range, true);
+    assertThat(((java.util.Map<?, ?>) ((java.util.Map<?, ?>) suspended.getAdditionalProperties().get("spec")).get("job"))
+        .get("state")).isEqualTo("suspended");
+    assertThat(DesiredTopic.of(pipeline)).extracting(t -> t.name() + " " + t.partitions() + " " + t.configs())
+        .contains("fraud-scores.replay 1 {retention.ms=3600000}");
+  }
+
+  @Test
   void strimziKafkaTopicsForEveryTopicOfThePipeline() throws IOException {
     var pipeline = Examples.pipeline("strimzi-topics.yaml", "churn-risk");
     List<HasMetadata> topics = DesiredTopic.of(pipeline).stream()

@@ -20,7 +20,7 @@ class AnalysisSourcesTest {
         .candidate(LatencyQueries.DEFAULT, subject, Duration.ofSeconds(60)).attach(results);
 
     assertThat(sourced.get(0).source).isEqualTo("1000 * histogram_quantile(0.99, sum by (le) (rate("
-        + "slipstream_inference_latency_seconds_bucket{namespace=\"payments\",pipeline=\"fraud-scoring\",model=\"fraud\","
+        + "slipstream_inference_latency_seconds_bucket{namespace=\"payments\",pipeline=\"fraud-scoring\",role!=\"replay\",model=\"fraud\","
         + "model_version=\"2\"}[60s])))");
     assertThat(sourced.get(1).source).startsWith("consumer lag of group payments.fraud-scoring");
     assertThat(sourced.get(2).source).as("read from the output topics, not a query").isNull();

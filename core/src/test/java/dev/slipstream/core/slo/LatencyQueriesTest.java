@@ -15,7 +15,7 @@ class LatencyQueriesTest {
     String q = LatencyQueries.render(LatencyQueries.DEFAULT.p99LatencyMs(), subject("payments", "fraud-scoring", "2"),
         Duration.ofSeconds(60));
     assertThat(q).isEqualTo("1000 * histogram_quantile(0.99, sum by (le) (rate(slipstream_inference_latency_seconds_bucket{"
-        + "namespace=\"payments\",pipeline=\"fraud-scoring\",model=\"fraud\",model_version=\"2\"}[60s])))");
+        + "namespace=\"payments\",pipeline=\"fraud-scoring\",role!=\"replay\",model=\"fraud\",model_version=\"2\"}[60s])))");
     assertThat(LatencyQueries.render("{{modelVersion}}", subject("n", "p", "2"), Duration.ofSeconds(60))).isEqualTo("fraud-v2");
   }
 
