@@ -90,7 +90,7 @@ class ReplayBeforeExposureIT {
   @Test
   @Order(1)
   void aCandidateThatDecidesAsTheStableOneDidPassesItsReplayWithNoLiveTrafficAndMovesOnToItsCanary() {
-    RolloutStatus done = rollOut("fraud-v2", "Canary");
+    RolloutStatus done = rollOut("fraud-v2", "Canary", 2000);
     System.out.println("replay of fraud-v2: " + Json.MAPPER.valueToTree(done.replay));
     assertThat(done.replay.events).isEqualTo(RETAINED);
     assertThat(done.replay.compared).isEqualTo(RETAINED);
@@ -110,7 +110,7 @@ class ReplayBeforeExposureIT {
   @Order(2)
   void aCandidateThatDisagreesOnATenthOfTheEventsIsRolledBackBeforeItWritesOneDecision() {
     serving.disagree("fraud-v3", 10);
-    RolloutStatus done = rollOut("fraud-v3", "RolledBack");
+    RolloutStatus done = rollOut("fraud-v3", "RolledBack", 2000);
     System.out.println("replay of fraud-v3: " + done.message);
     assertThat(done.rollbackReason).isEqualTo("ReplayFailed");
     assertThat(done.replay.compared).isEqualTo(RETAINED);
@@ -128,14 +128,29 @@ class ReplayBeforeExposureIT {
         .as("its decisions are in the replay topic").anyMatch(r -> Json.readOrText(r.value()).path("modelVersion").asText().equals("3"));
   }
 
+  @Test
+  @Order(3)
+  void aCandidateThatAgreesButAnswersSlowlyUnderReplayLoadIsRolledBackOnItsOwnLatency() {
+    serving.behave("fraud-v5", 300, 0);
+    RolloutStatus done = rollOut("fraud-v5", "RolledBack", 200);
+    System.out.println("replay of fraud-v5: " + done.message);
+    assertThat(done.rollbackReason).isEqualTo("ReplayFailed");
+    assertThat(done.lastAnalysis).extracting(r -> r.metric + " " + r.verdict)
+        .contains("replayAgreementPercent Pass", "replayP99LatencyMs Fail");
+    assertThat(done.replay.p99ModelMs).isGreaterThanOrEqualTo(300);
+  }
+
   // ---------------------------------------------------------------------------------------------------------
 
-  /** Rolls {@code name} out with a replay of the last 10 minutes before a canary, until the rollout reaches {@code phase}. */
-  private static RolloutStatus rollOut(String name, String phase) {
+  /**
+   * Rolls {@code name} out with a replay of the last 10 minutes (its model's p99 under replay load held to
+   * {@code p99Ms}) before a canary, until the rollout reaches {@code phase}.
+   */
+  private static RolloutStatus rollOut(String name, String phase, int p99Ms) {
     stack.createFraudVersion(NS, Integer.parseInt(name.substring("fraud-v".length())));
     stack.client.resources(StreamingPipeline.class).inNamespace(NS).withName(PIPELINE).patch(PatchContext.of(PatchType.JSON_MERGE),
-        "{\"spec\":{\"rollout\":{\"replay\":{\"window\":\"10m\",\"p99LatencyMs\":2000},\"canary\":{\"steps\":[50,100],"
-            + "\"interval\":\"5s\"}},\"serving\":{\"modelVersionRef\":{\"name\":\"" + name + "\"}}}}");
+        "{\"spec\":{\"rollout\":{\"replay\":{\"window\":\"10m\",\"p99LatencyMs\":" + p99Ms + "},\"canary\":{\"steps\":"
+            + "[50,100],\"interval\":\"5s\"}},\"serving\":{\"modelVersionRef\":{\"name\":\"" + name + "\"}}}}");
     RolloutStatus[] seen = new RolloutStatus[1];
     List<String> timeline = new ArrayList<>();
     try {
