@@ -7,13 +7,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.slipstream.api.v1alpha1.AnalysisResult;
 import dev.slipstream.api.v1alpha1.RolloutStatus;
 import dev.slipstream.api.v1alpha1.StreamingPipeline;
-import dev.slipstream.core.status.Conditions;
 import dev.slipstream.job.Json;
 import dev.slipstream.job.control.KeySplit;
 import dev.slipstream.job.metrics.JobMetrics;
 import dev.slipstream.testkit.EmbeddedPrometheus;
 import dev.slipstream.testkit.KafkaTopics;
-import dev.slipstream.testkit.Manifests;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -73,30 +71,17 @@ class CanaryInTheStreamIT {
         "SLIPSTREAM_LEADER_ELECTION", "false", "SLIPSTREAM_PROMETHEUS_URL", prometheus.url()));
     serving = new LocalServing(stack.client, NS, Map.of("fraud-v1", 20.0));
     flink = new LocalFlink(stack.client, NS, serving, work).reportingTo(stack.flinkReports(NS));
-    // the fraud example without its ShedPolicy (whose ladder would hold rollouts under a backlog), its job bounded to
-    // 8 requests of one event in flight per task and waiting up to 1 s for an answer
-    for (GenericKubernetesResource o : Manifests.withBootstrapServers(Manifests.read(Manifests.examples()
-        .resolve("fraud-scoring.yaml")), stack.kafka.bootstrapServers())) {
-      if ("ShedPolicy".equals(o.getKind())) {
-        continue;
-      }
-      var created = Manifests.typed(o);
-      if (created instanceof StreamingPipeline p) {
-        p.getSpec().serving.shedPolicyRef = null;
-        p.getSpec().serving.slo.maxConsumerLag = 1000L;
-        p.getSpec().inference.maxInFlight = 8;
-        p.getSpec().inference.timeout = "1s";
-        // one event a request: the versions below are slow or failing per request, and a batch of 32 would make a
-        // version that takes 400 ms a request fast enough for any backlog (batching has its tests in the runtime)
-        p.getSpec().inference.batch = new dev.slipstream.api.v1alpha1.InferenceBatch();
-        p.getSpec().inference.batch.maxSize = 1;
-        assertThat(p.getSpec().rollout).as("the split is left to its default").isNull();
-      }
-      stack.client.resource(created).create();
-    }
-    await("the pipeline Ready").atMost(Duration.ofSeconds(90)).until(() -> Conditions.isTrue(pipeline().getStatus() == null
-        ? List.of() : pipeline().getStatus().conditions, Conditions.READY));
-    await("its job running").atMost(Duration.ofSeconds(60)).until(() -> flink.running().contains(PIPELINE));
+    // its job bounded to 8 requests of one event in flight per task and waiting up to 1 s for an answer
+    FraudPipeline.apply(stack, flink, p -> {
+      p.getSpec().serving.slo.maxConsumerLag = 1000L;
+      p.getSpec().inference.maxInFlight = 8;
+      p.getSpec().inference.timeout = "1s";
+      // one event a request: the versions below are slow or failing per request, and a batch of 32 would make a
+      // version that takes 400 ms a request fast enough for any backlog (batching has its tests in the runtime)
+      p.getSpec().inference.batch = new dev.slipstream.api.v1alpha1.InferenceBatch();
+      p.getSpec().inference.batch.maxSize = 1;
+      assertThat(p.getSpec().rollout).as("the split is left to its default").isNull();
+    });
     feed = EventFeed.start(stack.kafka.bootstrapServers(), INPUT, 200);
     await("the first decisions").atMost(Duration.ofSeconds(60))
         .until(() -> KafkaTopics.read(stack.kafka.bootstrapServers(), "fraud-scores", true).size() > 100);
@@ -257,26 +242,7 @@ class CanaryInTheStreamIT {
         "{\"spec\":{\"rollout\":{\"canary\":{\"steps\":" + steps + ",\"interval\":\"5s\"},\"analysis\":{\"failureThreshold\":1,"
             + "\"comparedToStable\":" + (comparedToStable ? "{\"maxP99IncreaseMs\":100,\"maxErrorRateIncreasePoints\":5}" : "null")
             + "}},\"serving\":{\"modelVersionRef\":{\"name\":\"" + name + "\"},\"slo\":{\"p99LatencyMs\":" + p99SloMs + "}}}}");
-    RolloutStatus[] seen = new RolloutStatus[1];
-    List<String> timeline = new ArrayList<>();
-    try {
-      await(name + " " + phase).atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofMillis(100)).until(() -> {
-        RolloutStatus r = pipeline().getStatus().rollout;
-        if (r == null || !name.equals(r.candidate) && !name.equals(r.stable)) { // promoted, it is the stable one
-          return false;
-        }
-        each.accept(r);
-        seen[0] = r;
-        String line = r.phase + " " + r.weight + "% " + r.message;
-        if (timeline.isEmpty() || !timeline.get(timeline.size() - 1).equals(line)) {
-          timeline.add(line);
-        }
-        return phase.equals(r.phase);
-      });
-    } catch (org.awaitility.core.ConditionTimeoutException e) {
-      throw new AssertionError(name + " never reached " + phase + "; the rollout went:\n  " + String.join("\n  ", timeline), e);
-    }
-    return seen[0];
+    return FraudPipeline.awaitRollout(stack, name, phase, Duration.ofSeconds(150), each);
   }
 
   private static AnalysisResult failed(RolloutStatus status, String metric) {

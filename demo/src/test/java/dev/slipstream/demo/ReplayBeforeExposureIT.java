@@ -5,12 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import dev.slipstream.api.v1alpha1.RolloutStatus;
 import dev.slipstream.api.v1alpha1.StreamingPipeline;
-import dev.slipstream.core.status.Conditions;
 import dev.slipstream.job.Json;
 import dev.slipstream.testkit.KafkaTopics;
-import dev.slipstream.testkit.Manifests;
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.nio.file.Files;
@@ -50,21 +47,8 @@ class ReplayBeforeExposureIT {
         "SLIPSTREAM_LEADER_ELECTION", "false"));
     serving = new LocalServing(stack.client, NS, Map.of());
     flink = new LocalFlink(stack.client, NS, serving, work).reportingTo(stack.flinkReports(NS));
-    for (GenericKubernetesResource o : Manifests.withBootstrapServers(Manifests.read(Manifests.examples()
-        .resolve("fraud-scoring.yaml")), stack.kafka.bootstrapServers())) {
-      if ("ShedPolicy".equals(o.getKind())) {
-        continue;
-      }
-      var created = Manifests.typed(o);
-      if (created instanceof StreamingPipeline p) {
-        p.getSpec().serving.shedPolicyRef = null;
-        p.getSpec().inference.timeout = "5s"; // no fallback for a busy machine: the comparison is of the models
-      }
-      stack.client.resource(created).create();
-    }
-    await("the pipeline Ready").atMost(Duration.ofSeconds(90)).until(() -> Conditions.isTrue(pipeline().getStatus() == null
-        ? List.of() : pipeline().getStatus().conditions, Conditions.READY));
-    await("its job running").atMost(Duration.ofSeconds(60)).until(() -> flink.running().contains(PIPELINE));
+    // no fallback for a busy machine: the comparison is of the models
+    FraudPipeline.apply(stack, flink, p -> p.getSpec().inference.timeout = "5s");
     try (EventFeed feed = EventFeed.start(stack.kafka.bootstrapServers(), "card-transactions", 10)) {
       feed.stop(); // no trickle: the input is quiet once these are in
       feed.send(RETAINED - (int) feed.sent());
@@ -151,26 +135,10 @@ class ReplayBeforeExposureIT {
     stack.client.resources(StreamingPipeline.class).inNamespace(NS).withName(PIPELINE).patch(PatchContext.of(PatchType.JSON_MERGE),
         "{\"spec\":{\"rollout\":{\"replay\":{\"window\":\"10m\",\"p99LatencyMs\":" + p99Ms + "},\"canary\":{\"steps\":"
             + "[50,100],\"interval\":\"5s\"}},\"serving\":{\"modelVersionRef\":{\"name\":\"" + name + "\"}}}}");
-    RolloutStatus[] seen = new RolloutStatus[1];
-    List<String> timeline = new ArrayList<>();
-    try {
-      await(name + " " + phase).atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(200)).until(() -> {
-        RolloutStatus r = pipeline().getStatus().rollout;
-        if (r == null || !name.equals(r.candidate)) {
-          return false;
-        }
-        seen[0] = r;
-        String line = r.phase + " " + r.weight + "% " + r.message;
-        if (timeline.isEmpty() || !timeline.get(timeline.size() - 1).equals(line)) {
-          timeline.add(line);
-        }
-        return phase.equals(r.phase);
-      });
-    } catch (org.awaitility.core.ConditionTimeoutException e) {
-      throw new AssertionError(name + " never reached " + phase + "; the rollout went:\n  " + String.join("\n  ", timeline), e);
-    }
-    assertThat(timeline).as("replayed before anything else").first().satisfies(l -> assertThat(l).startsWith("Replaying 0%"));
-    return seen[0];
+    List<String> phases = new ArrayList<>();
+    RolloutStatus done = FraudPipeline.awaitRollout(stack, name, phase, Duration.ofSeconds(180), r -> phases.add(r.phase));
+    assertThat(phases).as("replayed before anything else").first().isEqualTo("Replaying");
+    return done;
   }
 
   private static void setVersion(String name) {
@@ -184,6 +152,6 @@ class ReplayBeforeExposureIT {
   }
 
   private static StreamingPipeline pipeline() {
-    return stack.client.resources(StreamingPipeline.class).inNamespace(NS).withName(PIPELINE).get();
+    return FraudPipeline.get(stack);
   }
 }
