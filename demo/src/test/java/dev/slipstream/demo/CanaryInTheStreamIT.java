@@ -256,7 +256,7 @@ class CanaryInTheStreamIT {
             .map(r -> r.message).collect(Collectors.joining("; "))));
   }
 
-  /** The input backlog brought up to {@value #BACKLOG} events at once. */
+  /** The input backlog brought up to {@value #BACKLOG} events at once, and seen by the operator. */
   private static void topUpBacklog() {
     try (Admin admin = stack.kafka.admin()) {
       long lag = KafkaTopics.lag(admin, pipeline().getStatus().consumerGroup, INPUT);
@@ -264,6 +264,10 @@ class CanaryInTheStreamIT {
         feed.send((int) (BACKLOG - lag));
       }
     }
+    // a backlog from before the rollout: the operator has read it before the rollout starts (its lag reading may be a
+    // second old, and a rollout started in that second took the lag before the backlog as its baseline)
+    await("the operator sees the backlog").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+        .until(() -> pipeline().getStatus().consumerLag != null && pipeline().getStatus().consumerLag >= BACKLOG * 0.8);
   }
 
   /** The job was steered, never restarted: its FlinkDeployment unchanged, the same job running since the start. */
