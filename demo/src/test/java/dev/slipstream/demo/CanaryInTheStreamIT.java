@@ -160,7 +160,7 @@ class CanaryInTheStreamIT {
   @Test
   @Order(3)
   void aHealthyCandidateOverADrainingBacklogIsPromotedAndEveryCardStaysOnItsVersion() {
-    topUpBacklog();
+    topUpBacklog(true);
     serving.behave("fraud-v4", 20, 0);
     long start = System.currentTimeMillis();
     TreeMap<Long, Integer> weights = new TreeMap<>(Map.of(0L, 0));
@@ -228,9 +228,11 @@ class CanaryInTheStreamIT {
     AnalysisResult lag = failed(done, "consumerLag");
     System.out.println("growing backlog, rolled back: " + lag.message);
     assertThat(lag.target).isEqualTo("pipeline");
-    // "only" when the stable version's events do not wait at all, as on an idle machine
-    assertThat(lag.message).as("above the lag when the candidate took traffic, and the candidate's doing")
-        .contains("and above its baseline").containsPattern("the candidate's: (only )?the candidate's events wait");
+    // above the lag when the candidate took traffic; when the job's per-version backlog has reached Prometheus the
+    // check also says whose doing it is ("only" when the stable version's events do not wait at all), and never the
+    // stable version's
+    assertThat(lag.message).as("above the lag when the candidate took traffic").contains("and above its baseline")
+        .doesNotContain("not the candidate's");
     assertThat(done.lastAnalysis).filteredOn(r -> "p99LatencyMs".equals(r.metric)).allMatch(r -> "Pass".equals(r.verdict));
     assertNoRestart();
   }
@@ -256,13 +258,21 @@ class CanaryInTheStreamIT {
             .map(r -> r.message).collect(Collectors.joining("; "))));
   }
 
-  /** The input backlog brought up to {@value #BACKLOG} events at once, and seen by the operator. */
+  /** The input backlog brought up to {@value #BACKLOG} events at once. */
   private static void topUpBacklog() {
+    topUpBacklog(false);
+  }
+
+  /** @param seen whether to wait until the operator has read the backlog, so that the rollout's baseline includes it */
+  private static void topUpBacklog(boolean seen) {
     try (Admin admin = stack.kafka.admin()) {
       long lag = KafkaTopics.lag(admin, pipeline().getStatus().consumerGroup, INPUT);
       if (lag < BACKLOG) {
         feed.send((int) (BACKLOG - lag));
       }
+    }
+    if (!seen) {
+      return;
     }
     // a backlog from before the rollout: the operator has read it before the rollout starts (its lag reading may be a
     // second old, and a rollout started in that second took the lag before the backlog as its baseline)
