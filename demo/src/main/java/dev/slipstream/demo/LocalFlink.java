@@ -85,7 +85,7 @@ public final class LocalFlink implements AutoCloseable {
       for (var e : deployments.entrySet()) {
         Map<String, String> contract = localContract(e.getValue());
         Running running = jobs.get(e.getKey());
-        if (suspended(e.getValue())) {
+        if (dev.slipstream.core.model.FlinkDeploymentModel.suspended(e.getValue())) {
           // cancelled without a savepoint (stateless), as the Flink operator suspends it; resumed, it starts again
           if (running != null) {
             jobs.remove(e.getKey()).job().close();
@@ -122,12 +122,6 @@ public final class LocalFlink implements AutoCloseable {
     } catch (RuntimeException e) {
       // the API server is going away at the end of the demo; the next poll tries again
     }
-  }
-
-  @SuppressWarnings("unchecked")
-  private static boolean suspended(GenericKubernetesResource deployment) {
-    Map<String, Object> spec = (Map<String, Object>) deployment.getAdditionalProperties().get("spec");
-    return spec != null && spec.get("job") instanceof Map<?, ?> job && "suspended".equals(job.get("state"));
   }
 
   @SuppressWarnings("unchecked")

@@ -142,7 +142,7 @@ final class StandInStatus {
         .get("spec"), Map.class);
     // a job asked to be suspended is cancelled (stateless): its lifecycle SUSPENDED, its last state FINISHED, as the
     // Flink operator reports a cancelled application; a bounded job that ended is FINISHED and STABLE
-    boolean suspended = spec != null && spec.get("job") instanceof Map<?, ?> job && "suspended".equals(job.get("state"));
+    boolean suspended = dev.slipstream.core.model.FlinkDeploymentModel.suspended((GenericKubernetesResource) deployment);
     boolean finished = behaviour instanceof StandInControllers.Behaviour.Finished || suspended;
     boolean ok = behaviour instanceof StandInControllers.Behaviour.Ready || finished;
     boolean upgrading = behaviour instanceof StandInControllers.Behaviour.Upgrading;

@@ -246,12 +246,10 @@ final class Rollouts {
     }
     if ((phase.isActive() || phase == RolloutPhase.RolledBack) && candidateModel.isPresent()) {
       int weight = after.weight == null ? 0 : after.weight;
-      String shadowEndpoint = RolloutStateMachine.shadowing(after)
-          ? view.candidateUrl(candidateModel.get().getMetadata().getName()) : null;
-      ReplayRun replayRun = RolloutStateMachine.replayJobWanted(after)
-          && view.candidateUrl(candidateModel.get().getMetadata().getName()) != null
-          ? new ReplayRun(candidateModel.get(), view.candidateUrl(candidateModel.get().getMetadata().getName()), after.replay,
-              degraded || phase == RolloutPhase.Paused)
+      String candidateUrl = view.candidateUrl(candidateModel.get().getMetadata().getName());
+      String shadowEndpoint = RolloutStateMachine.shadowing(after) ? candidateUrl : null;
+      ReplayRun replayRun = RolloutStateMachine.replayJobWanted(after) && candidateUrl != null
+          ? new ReplayRun(candidateModel.get(), candidateUrl, after.replay, degraded || phase == RolloutPhase.Paused)
           : null;
       return new RolloutStep(candidateModel.get(), weight, stable, decision, consumed, shadowEndpoint, analysis,
           previous, RolloutStateMachine.replicaPercent(spec, after), null, replayRun);

@@ -61,6 +61,12 @@ public final class FlinkDeploymentModel {
     return replay;
   }
 
+  /** Whether a FlinkDeployment asks for its job to be suspended ({@code spec.job.state: suspended}). */
+  public static boolean suspended(GenericKubernetesResource deployment) {
+    Object spec = deployment.getAdditionalProperties().get("spec");
+    return spec instanceof Map<?, ?> s && s.get("job") instanceof Map<?, ?> job && "suspended".equals(job.get("state"));
+  }
+
   private static GenericKubernetesResource build(StreamingPipeline pipeline, String name, String component,
       Map<String, String> contract, String upgradeMode) {
     FlinkJobSpec flink = pipeline.getSpec().flink;

@@ -1,5 +1,6 @@
 package dev.slipstream.core.status;
 
+import dev.slipstream.core.model.FlinkDeploymentModel;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.util.List;
@@ -127,13 +128,10 @@ public final class ObjectReadiness {
    * Whether a bounded job (a replay) has ended: FINISHED for the spec as it is now, and neither suspended (a suspended
    * job is cancelled, and the Flink operator may report it FINISHED too) nor asked to be.
    */
-  @SuppressWarnings("unchecked")
   public static boolean finished(GenericKubernetesResource deployment) {
     Map<String, Object> status = map(deployment.getAdditionalProperties().get("status"));
-    Map<String, Object> spec = map(deployment.getAdditionalProperties().get("spec"));
-    Object wanted = spec.get("job") instanceof Map<?, ?> job ? ((Map<String, Object>) job).get("state") : null;
     return "FINISHED".equals(jobState(deployment)) && !behind(deployment, status)
-        && !"SUSPENDED".equals(status.get("lifecycleState")) && !"suspended".equals(wanted);
+        && !"SUSPENDED".equals(status.get("lifecycleState")) && !FlinkDeploymentModel.suspended(deployment);
   }
 
   public static String jobState(GenericKubernetesResource deployment) {

@@ -6,15 +6,12 @@ import dev.slipstream.core.port.OutputSampleSource;
 import dev.slipstream.core.slo.PredictionAgreement.Prediction;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,16 +33,9 @@ final class KafkaOutputSampler implements OutputSampleSource {
 
   @Override
   public List<Prediction> latest(String topic, int count) {
-    Map<String, Object> config = new HashMap<>(clientProperties);
-    config.keySet().removeIf(k -> k.startsWith("default.api") || k.startsWith("reconnect"));
-    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    config.put(ConsumerConfig.CLIENT_ID_CONFIG, "slipstream-operator-sample");
-    config.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
     List<Prediction> out = new ArrayList<>();
-    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
-          .map(p -> new TopicPartition(topic, p.partition())).toList();
+    try (KafkaConsumer<String, String> consumer = TopicReaders.open(clientProperties, timeout, "slipstream-operator-sample")) {
+      List<TopicPartition> partitions = TopicReaders.partitions(consumer, topic, timeout);
       if (partitions.isEmpty()) {
         return List.of();
       }

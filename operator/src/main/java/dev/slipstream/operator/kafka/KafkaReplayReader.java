@@ -20,7 +20,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,14 +42,8 @@ final class KafkaReplayReader implements ReplaySource {
   }
 
   private KafkaConsumer<String, String> consumer() {
-    Map<String, Object> config = new HashMap<>(clientProperties);
-    config.keySet().removeIf(k -> k.startsWith("default.api") || k.startsWith("reconnect"));
-    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    config.put(ConsumerConfig.CLIENT_ID_CONFIG, "slipstream-operator-replay");
-    config.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-    config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
-    return new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer());
+    return TopicReaders.open(clientProperties, timeout, "slipstream-operator-replay",
+        Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000));
   }
 
   @Override
@@ -58,8 +51,7 @@ final class KafkaReplayReader implements ReplaySource {
     try (KafkaConsumer<String, String> consumer = consumer()) {
       List<TopicPartition> partitions = new ArrayList<>();
       for (String topic : topics) {
-        consumer.partitionsFor(topic, timeout).stream().map(p -> new TopicPartition(topic, p.partition()))
-            .sorted(java.util.Comparator.comparingInt(TopicPartition::partition)).forEach(partitions::add);
+        partitions.addAll(TopicReaders.partitions(consumer, topic, timeout));
       }
       Map<TopicPartition, Long> start = consumer.beginningOffsets(partitions, timeout);
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
@@ -88,9 +80,7 @@ final class KafkaReplayReader implements ReplaySource {
   @Override
   public String ends(String topic) {
     try (KafkaConsumer<String, String> consumer = consumer()) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
-          .map(p -> new TopicPartition(topic, p.partition())).sorted(java.util.Comparator.comparingInt(TopicPartition::partition))
-          .toList();
+      List<TopicPartition> partitions = TopicReaders.partitions(consumer, topic, timeout);
       if (partitions.isEmpty()) {
         return null;
       }
@@ -108,12 +98,11 @@ final class KafkaReplayReader implements ReplaySource {
     long deadline = System.nanoTime() + READ_LIMIT.toNanos();
     try (KafkaConsumer<String, String> consumer = consumer()) {
       Map<TopicPartition, Long> from = offsets(replayFrom);
-      consumer.partitionsFor(replayTopic, timeout).forEach(p -> from.putIfAbsent(new TopicPartition(replayTopic, p.partition()), 0L));
+      TopicReaders.partitions(consumer, replayTopic, timeout).forEach(p -> from.putIfAbsent(p, 0L));
       if (!readAll(consumer, from, d -> judgement.replayed(d), () -> 1, deadline)) {
         return false;
       }
-      List<TopicPartition> output = consumer.partitionsFor(outputTopic, timeout).stream()
-          .map(p -> new TopicPartition(outputTopic, p.partition())).toList();
+      List<TopicPartition> output = TopicReaders.partitions(consumer, outputTopic, timeout);
       Map<TopicPartition, OffsetAndTimestamp> atWindow = consumer.offsetsForTimes(at(output, windowStart), timeout);
       Map<TopicPartition, Long> end = consumer.endOffsets(output, timeout);
       Map<TopicPartition, Long> stableFrom = new HashMap<>();
