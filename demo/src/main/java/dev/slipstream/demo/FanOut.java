@@ -23,11 +23,12 @@ final class FanOut {
 
   /**
    * What the operator writes per pipeline of the wave (each with its own ModelVersion, deletionPolicy Retain, topics
-   * through the admin API), by request: the two owned objects, the pipeline's status when first seen (Provisioning)
-   * and when Ready, the ModelVersion's one status (valid, served by the pipeline, its endpoint), one Event (Ready).
+   * through the admin API), by request: the two owned objects, the pipeline's status once, Ready (a first status that
+   * only says its parts are being created waits the status progress interval, and these are Ready within it), the
+   * ModelVersion's one status (valid, served by the pipeline, its endpoint), one Event (Ready).
    */
   static final java.util.Map<String, Long> WRITES_PER_PIPELINE = java.util.Map.of("POST inferenceservices", 1L,
-      "POST flinkdeployments", 1L, "PATCH streamingpipelines/status", 2L, "PATCH modelversions/status", 1L, "POST events", 1L);
+      "POST flinkdeployments", 1L, "PATCH streamingpipelines/status", 1L, "PATCH modelversions/status", 1L, "POST events", 1L);
 
   /**
    * @param seconds time from the first create to the last pipeline Ready

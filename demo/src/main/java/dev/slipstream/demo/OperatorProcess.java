@@ -52,10 +52,11 @@ final class OperatorProcess implements AutoCloseable {
       }
       List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
           "-Xmx1g", "-XX:+UseG1GC", "-Dlogback.configurationFile=logback-demo.xml"));
-      // more options for the operator's JVM only, e.g. a flight recording: OPERATOR_JVM="-XX:StartFlightRecording=..."
+      // more options for the operator's JVM only, {name} standing for the process's name, e.g. a flight recording of
+      // each: OPERATOR_JVM="-XX:StartFlightRecording=filename=/tmp/operator-{name}.jfr,settings=profile"
       String extra = System.getenv("OPERATOR_JVM");
       if (extra != null && !extra.isBlank()) {
-        command.addAll(List.of(extra.trim().split("\\s+")));
+        command.addAll(List.of(extra.trim().replace("{name}", name).split("\\s+")));
       }
       command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.slipstream.operator.Main"));
       Files.deleteIfExists(dir.resolve("operator-" + name + ".log"));

@@ -198,10 +198,13 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
       PipelineObservation seen, long generation, Instant now, Context<StreamingPipeline> context) {
     StreamingPipelineStatus next = PipelineStatusDecider.decide(previous, seen, generation, now);
     String uid = pipeline.getMetadata().getUid();
+    Instant since = held.pendingSince(uid, now);
     Optional<Duration> hold = java.util.Objects.equals(pipeline.getStatus(), next) ? Optional.empty()
-        : StatusPacing.pipeline(pipeline.getStatus(), next, held.lastWrite(uid), now, config.statusProgressInterval());
+        : StatusPacing.neverWritten(pipeline.getStatus())
+            ? StatusPacing.firstPipelineStatus(next, seen.waiting(), since, now, config.statusProgressInterval())
+            : StatusPacing.pipeline(pipeline.getStatus(), next, held.lastWrite(uid), now, config.statusProgressInterval());
     if (hold.isPresent()) {
-      held.hold(uid, next, held.pendingSince(uid, now), now);
+      held.hold(uid, next, since, now);
     } else if (statusRecorder.record(pipeline, next, context)) {
       held.written(uid, now);
     } else {

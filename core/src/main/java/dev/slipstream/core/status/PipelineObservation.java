@@ -53,6 +53,50 @@ public record PipelineObservation(
     return new PipelineObservation(problems, null, null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
+  /** What only says "being created": the operator's own parts on their way, nothing for a user to act on. */
+  private static final java.util.Set<String> CREATING = java.util.Set.of("TopicsPending", "ServingPending", "JobPending",
+      "ScalingPending", "RoutePending");
+  /** An object the spec names, not there yet: a typo, or one applied in the same sync that has not arrived yet. */
+  private static final java.util.Set<String> NAMED_MISSING = java.util.Set.of("ModelVersionNotFound", "ShedPolicyNotFound",
+      "KafkaSecretNotFound");
+
+  /** What a pipeline that is not ready waits for, as far as how soon a user must hear of it goes. */
+  public enum Waiting {
+    /** Only for parts the operator creates (topics, serving, the job, scaling, the route). */
+    ONLY_CREATING,
+    /** Also for an object the spec names that does not exist (yet), and for nothing a user must act on otherwise. */
+    NAMED_OBJECTS,
+    /** Anything else: a failure, an invalid spec, Kafka unreachable, a rollout under way. */
+    OTHER
+  }
+
+  /**
+   * What the pipeline waits for: {@link Waiting#ONLY_CREATING} with a valid spec, Kafka reachable, no rollout under
+   * way and every part that is not ready pending for a part the operator creates; {@link Waiting#NAMED_OBJECTS} when
+   * some part also waits for a ModelVersion, ShedPolicy or Secret the spec names; else {@link Waiting#OTHER}.
+   */
+  public Waiting waiting() {
+    if (!problems.isEmpty() || kafkaUnavailable
+        || rollout != null && dev.slipstream.core.rollout.RolloutPhase.of(rollout.phase).isActive()) {
+      return Waiting.OTHER;
+    }
+    Waiting w = Waiting.ONLY_CREATING;
+    for (Readiness r : java.util.List.of(topics, serving, flinkJob, policy)) {
+      if (r.isReady()) {
+        continue;
+      }
+      if (r.state() != Readiness.State.PENDING) {
+        return Waiting.OTHER;
+      }
+      if (NAMED_MISSING.contains(r.reason())) {
+        w = Waiting.NAMED_OBJECTS;
+      } else if (!CREATING.contains(r.reason())) {
+        return Waiting.OTHER;
+      }
+    }
+    return w;
+  }
+
   /** This observation, with Kafka found unreachable. */
   public PipelineObservation withKafkaUnavailable(boolean unavailable) {
     return new PipelineObservation(problems, topics, topicStatuses, serving, flinkJob, policy, model, endpoint,

@@ -9,8 +9,8 @@ import java.util.Optional;
 
 /**
  * When a status that changed is written: at once when a user must see it (a new generation, Ready, a failure, a
- * rollout or ladder step, a ModelVersion's validity), later when it is only progress, so that progress that comes in
- * quick steps is one write and not one per step. Each answer is "now" (empty) or how long to wait; the reconciler
+ * rollout or ladder step, something to act on, a ModelVersion's validity), later when it is only progress, so that
+ * progress that comes in quick steps is one write and not one per step. Each answer is "now" (empty) or how long to wait; the reconciler
  * keeps the status it holds and looks again after that wait, so nothing decided is lost, only written later.
  */
 public final class StatusPacing {
@@ -40,11 +40,40 @@ public final class StatusPacing {
     return waitUntil(lastWrite.plus(interval), now);
   }
 
+  /** Whether a pipeline's stored status was never written by the operator (absent, or empty as a new object reads). */
+  public static boolean neverWritten(StreamingPipelineStatus persisted) {
+    return persisted == null || persisted.observedGeneration == null;
+  }
+
+  /**
+   * A new pipeline's first status: while all it would say is that the parts the operator creates are on their way
+   * ({@link PipelineObservation.Waiting#ONLY_CREATING}), it waits until {@code interval} after it was first decided,
+   * so that a pipeline Ready within it is written once, Ready, and one that takes longer says Provisioning then.
+   * Waiting also for an object the spec names (a ModelVersion, ShedPolicy or Secret not found), it waits {@link #FOLD}
+   * from then: what one {@code kubectl apply -f dir/} or ArgoCD sync creates has arrived by then, and a typo in a
+   * name is reported within it. Anything else (Ready, a failure, an invalid spec, Kafka unreachable) is written at once.
+   *
+   * @param waiting what the pipeline waits for
+   * @param pendingSince when this process first decided the status
+   */
+  public static Optional<Duration> firstPipelineStatus(StreamingPipelineStatus next, PipelineObservation.Waiting waiting,
+      Instant pendingSince, Instant now, Duration interval) {
+    if (!PROVISIONING.equals(next.phase)) {
+      return Optional.empty();
+    }
+    return switch (waiting) {
+      case ONLY_CREATING -> waitUntil(pendingSince.plus(interval), now);
+      case NAMED_OBJECTS -> waitUntil(pendingSince.plus(FOLD), now);
+      case OTHER -> Optional.empty();
+    };
+  }
+
   /**
    * A ModelVersion's status: a change of its own (generation, validity) is written now, and so is an invalid spec
    * seen for the first time; its first status when valid, and a change only in the pipelines naming it, wait
-   * {@link #FOLD} from when the change was first seen, and longer (up to {@code interval}) while a pipeline naming it
-   * has not reported its endpoint yet, so that the pipelines and their endpoints come in one write.
+   * {@link #FOLD} from when the change was first seen, and longer (up to {@code interval} and a fold more, the time
+   * a new pipeline's first status may wait) while a pipeline naming it has not reported yet, so that the pipelines and
+   * their endpoints come in one write.
    *
    * @param pendingSince when this process first saw the status differ from the stored one
    * @param pipelinesUnreported whether a pipeline naming it has no status yet
@@ -64,7 +93,7 @@ public final class StatusPacing {
     }
     Instant due = pendingSince.plus(FOLD);
     if (pipelinesUnreported) {
-      due = pendingSince.plus(interval.compareTo(FOLD) > 0 ? interval : FOLD);
+      due = pendingSince.plus(interval).plus(FOLD);
     }
     return waitUntil(due, now);
   }

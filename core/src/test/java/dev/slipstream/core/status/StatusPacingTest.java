@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.slipstream.api.v1alpha1.ModelVersionStatus;
 import dev.slipstream.api.v1alpha1.StreamingPipelineStatus;
+import dev.slipstream.core.status.PipelineObservation.Waiting;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -46,6 +47,58 @@ class StatusPacingTest {
     assertThat(StatusPacing.pipeline(provisioning, rolling, T0, T0.plusSeconds(1), INTERVAL)).as("a rollout step").isEmpty();
   }
 
+  @Test
+  void aNewPipelinesFirstStatusWaitsWhileItsPartsAreOnlyBeingCreated() {
+    var provisioning = pipeline("Provisioning", "TopicsPending", 1);
+    assertThat(StatusPacing.firstPipelineStatus(provisioning, Waiting.ONLY_CREATING, T0, T0.plusSeconds(3), INTERVAL))
+        .as("only parts on their way: held until the interval after it was first decided").contains(Duration.ofSeconds(7));
+    assertThat(StatusPacing.firstPipelineStatus(provisioning, Waiting.ONLY_CREATING, T0, T0.plusSeconds(10), INTERVAL))
+        .as("still provisioning after the interval: written").isEmpty();
+    assertThat(StatusPacing.firstPipelineStatus(pipeline("Ready", "Ready", 1), Waiting.ONLY_CREATING, T0, T0.plusSeconds(1),
+        INTERVAL)).as("Ready within it: written at once, the only write").isEmpty();
+    var missing = pipeline("Provisioning", "ModelVersionNotFound", 1);
+    assertThat(StatusPacing.firstPipelineStatus(missing, Waiting.NAMED_OBJECTS, T0, T0.plusSeconds(1), INTERVAL))
+        .as("a named object not there yet: a fold for the rest of the sync to arrive").contains(Duration.ofSeconds(1));
+    assertThat(StatusPacing.firstPipelineStatus(missing, Waiting.NAMED_OBJECTS, T0, T0.plusSeconds(2), INTERVAL))
+        .as("still missing after it: a typo in a name, reported").isEmpty();
+    assertThat(StatusPacing.firstPipelineStatus(pipeline("Degraded", "KafkaUnavailable", 1), Waiting.OTHER, T0, T0,
+        INTERVAL)).isEmpty();
+    assertThat(StatusPacing.firstPipelineStatus(pipeline("Failed", "InvalidSpec", 1), Waiting.OTHER, T0, T0, INTERVAL))
+        .isEmpty();
+  }
+
+  @Test
+  void aStatusNeverWrittenIsAbsentOrEmptyAsANewPipelineReadsIt() {
+    assertThat(StatusPacing.neverWritten(null)).isTrue();
+    assertThat(StatusPacing.neverWritten(new StreamingPipelineStatus())).isTrue();
+    assertThat(StatusPacing.neverWritten(pipeline("Provisioning", "TopicsPending", 1))).isFalse();
+  }
+
+  @Test
+  void whatAPipelineWaitsForIsCreationANamedObjectOrSomethingElse() {
+    Readiness ready = Readiness.ready("Ready", "ok");
+    Readiness none = Readiness.ready("NoShedPolicy", "none");
+    Readiness jobPending = Readiness.pending("JobPending", "deploying");
+    assertThat(observed(Readiness.pending("TopicsPending", "creating"), Readiness.pending("ServingPending", "loading"),
+        jobPending, none).waiting()).isEqualTo(Waiting.ONLY_CREATING);
+    assertThat(observed(ready, Readiness.pending("ModelVersionNotFound", "ModelVersion frud-v1 does not exist"),
+        jobPending, none).waiting()).isEqualTo(Waiting.NAMED_OBJECTS);
+    assertThat(observed(ready, ready, ready, Readiness.pending("ShedPolicyNotFound", "no such ShedPolicy")).waiting())
+        .isEqualTo(Waiting.NAMED_OBJECTS);
+    assertThat(observed(ready, Readiness.failed("ServingFailed", "FailedToLoad"), jobPending, none).waiting())
+        .isEqualTo(Waiting.OTHER);
+    assertThat(observed(ready, Readiness.pending("ModelVersionInvalid", "bad"), ready, none).waiting())
+        .isEqualTo(Waiting.OTHER);
+    assertThat(observed(Readiness.pending("TopicsPending", "creating"), ready, ready, none).withKafkaUnavailable(true)
+        .waiting()).as("Kafka unreachable").isEqualTo(Waiting.OTHER);
+    assertThat(PipelineObservation.invalid(List.of("bad")).waiting()).isEqualTo(Waiting.OTHER);
+  }
+
+  private static PipelineObservation observed(Readiness topics, Readiness serving, Readiness job, Readiness policy) {
+    return new PipelineObservation(List.of(), topics, List.of(), serving, job, policy, "m@1", null, null, "g", null,
+        null, null, null);
+  }
+
   private static ModelVersionStatus model(boolean valid, long generation, String... servedBy) {
     return ModelVersionStatusDecider.decide(null, valid ? List.of() : List.of("bad"), List.of(servedBy), List.of(), generation, T0);
   }
@@ -55,9 +108,10 @@ class StatusPacingTest {
     assertThat(StatusPacing.modelVersion(null, model(true, 1), T0, false, T0, INTERVAL))
         .as("a new valid version waits for the pipelines applied with it").contains(StatusPacing.FOLD);
     assertThat(StatusPacing.modelVersion(null, model(true, 1, "p1"), T0, true, T0.plusSeconds(3), INTERVAL))
-        .as("and for their endpoints, while one has not reported").contains(Duration.ofSeconds(7));
-    assertThat(StatusPacing.modelVersion(null, model(true, 1, "p1"), T0, true, T0.plusSeconds(10), INTERVAL))
-        .as("at most the interval").isEmpty();
+        .as("and for their endpoints, while one has not reported (its first status may wait the interval)")
+        .contains(Duration.ofSeconds(9));
+    assertThat(StatusPacing.modelVersion(null, model(true, 1, "p1"), T0, true, T0.plusSeconds(12), INTERVAL))
+        .as("at most the interval and a fold").isEmpty();
     assertThat(StatusPacing.modelVersion(model(true, 1), model(true, 1, "p1"), T0, false, T0.plusSeconds(1), INTERVAL))
         .contains(Duration.ofSeconds(1));
     assertThat(StatusPacing.modelVersion(null, model(false, 1), T0, false, T0, INTERVAL)).as("invalid: at once").isEmpty();
