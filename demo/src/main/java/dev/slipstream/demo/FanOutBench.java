@@ -33,7 +33,7 @@ final class FanOutBench {
   record Figures(int pipelines, List<Double> seconds, List<Double> floorSeconds, Map<String, Double> writesByKind,
       double writesPerPipeline, double requestsPerPipeline, double floorRequestsPerPipeline, long conflicts,
       long idleWrites, double heapMiB, Duration ready, Duration leading, Duration boot, long restartWrites,
-      double cpuMsPerPipeline, List<Double> created, List<Double> halfReady) {
+      double cpuMsPerPipeline, List<Double> created, List<Double> halfReady, Map<String, Double> reconcilesByKind) {
     double median() {
       return Bench.median(seconds);
     }
@@ -54,6 +54,7 @@ final class FanOutBench {
       long requests = 0;
       long conflicts = 0;
       Duration cpu = Duration.ZERO;
+      Map<String, Double> reconciles = new TreeMap<>();
       long idleWrites;
       double heapMiB;
       try (OperatorProcess operator = OperatorProcess.start(stack, settings, "bench-operator")) {
@@ -67,9 +68,12 @@ final class FanOutBench {
           FanOut.awaitSettled(stack);
           int before = stack.api.callCount();
           Duration cpuBefore = operator.cpu();
+          Map<String, Double> reconcilesBefore = operator.reconciliations();
           FanOut.Wave wave = FanOut.wave(stack, namespace, pipelines);
           FanOut.awaitSettled(stack);
           cpu = cpu.plus(operator.cpu().minus(cpuBefore));
+          operator.reconciliations().forEach((kind, n) -> reconciles.merge(kind, n - reconcilesBefore.getOrDefault(kind, 0.0),
+              Double::sum));
           List<TestApiServer.Call> calls = FanOut.calls(stack, EmbeddedStack.OPERATOR_AGENT, before, c -> true);
           calls.stream().filter(FanOut::isWrite).forEach(c -> byKind.merge(c.method() + " " + FanOut.resource(c.path()), 1L, Long::sum));
           requests += calls.size();
@@ -113,9 +117,11 @@ final class FanOutBench {
       double all = (double) pipelines * waves;
       Map<String, Double> perPipeline = new TreeMap<>();
       byKind.forEach((k, n) -> perPipeline.put(k, n / all));
+      reconciles.replaceAll((k, n) -> n / all);
       long writes = byKind.values().stream().mapToLong(Long::longValue).sum();
       return new Figures(pipelines, seconds, floorSeconds, perPipeline, writes / all, requests / all, floorRequests / all,
-          conflicts, idleWrites, heapMiB, ready, leading, boot, restartWrites, cpu.toNanos() / 1e6 / all, created, halfReady);
+          conflicts, idleWrites, heapMiB, ready, leading, boot, restartWrites, cpu.toNanos() / 1e6 / all, created, halfReady,
+          reconciles);
     }
   }
 
@@ -171,6 +177,7 @@ final class FanOutBench {
         f.seconds().stream().map(s -> String.format(Locale.ROOT, "%.1f", s)).toList(),
         f.floorSeconds().stream().map(s -> String.format(Locale.ROOT, "%.1f", s)).toList(), f.seconds().size());
     System.out.println("  fan-out writes per pipeline by kind: " + f.writesByKind());
+    System.out.println("  fan-out reconciles per pipeline by kind of resource: " + f.reconcilesByKind());
   }
 
   /** The rows of the bench's table for this size. */
@@ -205,16 +212,20 @@ final class FanOutBench {
     f.writesByKind().forEach((k, v) -> kinds.append(kinds.length() > 1 ? "," : "").append('"').append(k).append("\":")
         .append(String.format(Locale.ROOT, "%.3f", v)));
     kinds.append('}');
+    StringBuilder reconciles = new StringBuilder("{");
+    f.reconcilesByKind().forEach((k, v) -> reconciles.append(reconciles.length() > 1 ? "," : "").append('"').append(k)
+        .append("\":").append(String.format(Locale.ROOT, "%.3f", v)));
+    reconciles.append('}');
     return String.format(Locale.ROOT, "{\"pipelines\":%d,\"readySeconds\":%s,\"medianSeconds\":%.2f,\"floorSeconds\":%s,"
             + "\"floorMedianSeconds\":%.2f,\"operatorToFloor\":%.3f,\"operatorToFloorTarget\":1.5,\"createdSeconds\":%s,"
             + "\"halfReadySeconds\":%s,\"writesPerPipeline\":%.3f,\"writesTarget\":5,\"minimumWrites\":%d,\"writesByKind\":%s,"
             + "\"requestsPerPipeline\":%.3f,\"floorRequestsPerPipeline\":%.3f,\"requestsTargetRatio\":1.25,\"conflicts\":%d,"
             + "\"idleResyncWrites\":%d,\"operatorHeapMiB\":%.1f,\"operatorHeapTargetMiB\":256,\"cpuMsPerPipeline\":%.2f,"
             + "\"startUpReadySeconds\":%.2f,\"startUpLeadingSeconds\":%.2f,\"jvmBootSeconds\":%.2f,\"startUpTargetSeconds\":5,"
-            + "\"restartResyncWrites\":%d}",
+            + "\"restartResyncWrites\":%d,\"reconcilesByKind\":%s}",
         f.pipelines(), f.seconds(), f.median(), f.floorSeconds(), f.floorMedian(), f.median() / f.floorMedian(), f.created(),
         f.halfReady(), f.writesPerPipeline(), FanOut.MINIMUM_WRITES, kinds, f.requestsPerPipeline(), f.floorRequestsPerPipeline(),
         f.conflicts(), f.idleWrites(), f.heapMiB(), f.cpuMsPerPipeline(), (f.ready().toMillis() - f.boot().toMillis()) / 1000.0,
-        (f.leading().toMillis() - f.boot().toMillis()) / 1000.0, f.boot().toMillis() / 1000.0, f.restartWrites());
+        (f.leading().toMillis() - f.boot().toMillis()) / 1000.0, f.boot().toMillis() / 1000.0, f.restartWrites(), reconciles);
   }
 }

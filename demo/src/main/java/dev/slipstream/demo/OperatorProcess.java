@@ -29,8 +29,13 @@ final class OperatorProcess implements AutoCloseable {
   private final Duration leading;
   private final Duration boot;
 
-  private OperatorProcess(Process process, Duration ready, Duration leading, Duration boot) {
+  private static final java.util.regex.Pattern RECONCILIATIONS = java.util.regex.Pattern.compile(
+      "(?m)^slipstream_reconciliations_total\\{kind=\"([^\"]+)\",[^}]*\\} (\\S+)$");
+  private final int metricsPort;
+
+  private OperatorProcess(Process process, Duration ready, Duration leading, Duration boot, int metricsPort) {
     this.process = process;
+    this.metricsPort = metricsPort;
     this.ready = ready;
     this.leading = leading;
     this.boot = boot;
@@ -92,7 +97,7 @@ final class OperatorProcess implements AutoCloseable {
             Matcher m = BOOT.matcher(Files.readString(log));
             return m.find() ? Duration.ofMillis(Long.parseLong(m.group(1))) : null;
           }, java.util.Objects::nonNull);
-      return new OperatorProcess(process, ready, leading, boot);
+      return new OperatorProcess(process, ready, leading, boot, port);
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
@@ -111,6 +116,25 @@ final class OperatorProcess implements AutoCloseable {
   /** The JVM's own boot, until the operator's main() ran: part of {@link #ready} that the operator's code does not choose. */
   Duration boot() {
     return boot;
+  }
+
+  /** Its reconciliations so far, by kind of resource (its {@code slipstream_reconciliations_total}, all results). */
+  Map<String, Double> reconciliations() {
+    try {
+      String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort
+          + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+      Map<String, Double> byKind = new java.util.TreeMap<>();
+      Matcher m = RECONCILIATIONS.matcher(text);
+      while (m.find()) {
+        byKind.merge(m.group(1), Double.parseDouble(m.group(2)), Double::sum);
+      }
+      return byKind;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   /** CPU time the process has used so far. */

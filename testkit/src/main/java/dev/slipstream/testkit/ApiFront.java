@@ -27,8 +27,10 @@ import java.util.concurrent.TimeUnit;
  * The test API server's HTTP face. Every request goes to the mock's dispatcher as the mock's own server would send
  * it, WebSocket watches included (the Kubernetes client's kind); a watch asked for over plain HTTP, as kubectl and
  * client-go ask for one, is streamed here as a real API server streams it: one chunked response, a JSON watch event
- * per line, from the resource version the client gives on (the mock would replay every stored object as ADDED, which
- * {@code kubectl get -w} would print twice).
+ * per line. Either kind of watch gets the events from the resource version the client gives on, as from a real API
+ * server: the mock would replay every stored object as ADDED, which {@code kubectl get -w} would print twice and an
+ * informer, which lists first, would take in twice (at a restart over thousands of objects, twice the work a real
+ * API server asks of it).
  */
 final class ApiFront implements AutoCloseable {
   private static final List<String> SUB_PROTOCOLS = List.of("v1.channel.k8s.io", "v2.channel.k8s.io", "v3.channel.k8s.io",
@@ -46,7 +48,10 @@ final class ApiFront implements AutoCloseable {
     HttpServerRequestHandler plain = new HttpServerRequestHandler(vertx) {
       @Override
       protected MockResponse onHttpRequest(RecordedRequest request) {
-        return dispatcher.dispatch(request);
+        MockResponse answer = dispatcher.dispatch(request);
+        long after = resourceVersion(queryParameter(request.getPath(), "resourceVersion"));
+        WebSocketListener watch = answer.getWebSocketListener();
+        return watch == null || after <= 0 ? answer : answer.withWebSocketUpgrade(new FromVersion(watch, after));
       }
     };
     server = vertx.createHttpServer(new HttpServerOptions().setHost(InetAddress.getLoopbackAddress().getHostAddress()).setPort(0)
@@ -117,6 +122,133 @@ final class ApiFront implements AutoCloseable {
     }
   }
 
+  /** A query parameter of a request path, or null. */
+  static String queryParameter(String path, String name) {
+    int q = path == null ? -1 : path.indexOf('?');
+    if (q < 0) {
+      return null;
+    }
+    for (String pair : path.substring(q + 1).split("&")) {
+      int eq = pair.indexOf('=');
+      if (eq > 0 && pair.substring(0, eq).equals(name)) {
+        return java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Whether a watch event is the mock's replay of an object stored before the resource version the watch was asked
+   * from. Only ADDED is: the mock sends DELETED with the object as last stored, whose version the client may well
+   * have listed already.
+   */
+  static boolean replayed(JsonNode event, long after) {
+    return after > 0 && "ADDED".equals(event.path("type").asText())
+        && resourceVersion(event.path("object").path("metadata").path("resourceVersion").asText()) <= after;
+  }
+
+  /** A WebSocket watch from a resource version: the mock's listener, its replays of older objects left out. */
+  private static final class FromVersion extends WebSocketListener {
+    private final WebSocketListener mock;
+    private final long after;
+    private volatile Filtered socket;
+
+    FromVersion(WebSocketListener mock, long after) {
+      this.mock = mock;
+      this.after = after;
+    }
+
+    private Filtered socket(WebSocket ws) {
+      Filtered s = socket;
+      if (s == null || s.ws != ws) {
+        s = new Filtered(ws, after);
+        socket = s;
+      }
+      return s;
+    }
+
+    @Override
+    public void onBeforeAccept(WebSocket ws, io.fabric8.mockwebserver.http.Response response) {
+      mock.onBeforeAccept(socket(ws), response);
+    }
+
+    @Override
+    public void onOpen(WebSocket ws, io.fabric8.mockwebserver.http.Response response) {
+      mock.onOpen(socket(ws), response);
+    }
+
+    @Override
+    public void onMessage(WebSocket ws, String text) {
+      mock.onMessage(socket(ws), text);
+    }
+
+    @Override
+    public void onMessage(WebSocket ws, io.fabric8.mockwebserver.http.ByteString bytes) {
+      mock.onMessage(socket(ws), bytes);
+    }
+
+    @Override
+    public void onMessage(WebSocket ws, byte[] bytes) {
+      mock.onMessage(socket(ws), bytes);
+    }
+
+    @Override
+    public void onClosing(WebSocket ws, int code, String reason) {
+      mock.onClosing(socket(ws), code, reason);
+    }
+
+    @Override
+    public void onClosed(WebSocket ws, int code, String reason) {
+      mock.onClosed(socket(ws), code, reason);
+    }
+
+    @Override
+    public void onFailure(WebSocket ws, Throwable t, io.fabric8.mockwebserver.http.Response response) {
+      mock.onFailure(socket(ws), t, response);
+    }
+  }
+
+  /** The client's WebSocket, sending everything but replays of objects older than the watch. */
+  private static final class Filtered implements WebSocket {
+    final WebSocket ws;
+    private final long after;
+
+    Filtered(WebSocket ws, long after) {
+      this.ws = ws;
+      this.after = after;
+    }
+
+    @Override
+    public RecordedRequest request() {
+      return ws.request();
+    }
+
+    @Override
+    public boolean send(String text) {
+      // cheap test first: most events of a running watch are not ADDED
+      if (text.contains("\"ADDED\"")) {
+        try {
+          if (replayed(Serialization.jsonMapper().readTree(text), after)) {
+            return true;
+          }
+        } catch (java.io.IOException e) {
+          // not JSON: sent as it is
+        }
+      }
+      return ws.send(text);
+    }
+
+    @Override
+    public boolean send(byte[] bytes) {
+      return send(new String(bytes, StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public boolean close(int code, String reason) {
+      return ws.close(code, reason);
+    }
+  }
+
   /** A resource version as a number; 0 (every event) when absent, "0" or not a number. */
   static long resourceVersion(String value) {
     if (value == null || value.isBlank()) {
@@ -160,10 +292,8 @@ final class ApiFront implements AutoCloseable {
           return false;
         }
         // the mock replays every stored object as ADDED when a watch opens; a real API server sends only what changed
-        // after the resource version the client listed at. Only ADDED is filtered: the mock sends DELETED with the
-        // object as last stored, whose version the client may well have listed already
-        if (after > 0 && "ADDED".equals(object.path("type").asText())
-            && resourceVersion(object.path("object").path("metadata").path("resourceVersion").asText()) <= after) {
+        // after the resource version the client listed at
+        if (replayed(object, after)) {
           return true;
         }
         ObjectNode rendered = events.render(request, object);

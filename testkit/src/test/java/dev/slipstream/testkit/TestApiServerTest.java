@@ -146,6 +146,44 @@ class TestApiServerTest {
 
   @Test
   @org.junit.jupiter.api.Timeout(60) // a missed event would leave the watch waiting
+  void aClientWatchFromTheListedVersionGetsWhatChangedAfterAndOneFromNothingGetsEverything() throws Exception {
+    api.client().resource(model("informed")).create();
+    String listed = api.client().resources(ModelVersion.class).inNamespace("t").list().getMetadata().getResourceVersion();
+    assertThat(listed).as("a list carries the version to watch from, as an informer's does").isNotBlank();
+    var fromListed = new java.util.concurrent.LinkedBlockingQueue<String>();
+    var fromNothing = new java.util.concurrent.LinkedBlockingQueue<String>();
+    var models = api.client().resources(ModelVersion.class).inNamespace("t");
+    try (var a = models.watch(new io.fabric8.kubernetes.api.model.ListOptionsBuilder().withResourceVersion(listed).build(),
+            recorder(fromListed));
+        var b = models.watch(recorder(fromNothing))) {
+      models.withName("informed").edit(m -> {
+        m.getSpec().storageUri = "s3://m/4";
+        return m;
+      });
+      assertThat(fromListed.take()).as("no replay of what was listed").isEqualTo("MODIFIED informed");
+      // its twin: the same watch without a version starts with every object there, as ADDED
+      List<String> types = new java.util.ArrayList<>();
+      do {
+        types.add(fromNothing.take());
+      } while (!types.get(types.size() - 1).equals("MODIFIED informed"));
+      assertThat(types).contains("ADDED informed");
+    }
+  }
+
+  private static io.fabric8.kubernetes.client.Watcher<ModelVersion> recorder(java.util.concurrent.BlockingQueue<String> into) {
+    return new io.fabric8.kubernetes.client.Watcher<>() {
+      @Override
+      public void eventReceived(Action action, ModelVersion resource) {
+        into.add(action + " " + resource.getMetadata().getName());
+      }
+
+      @Override
+      public void onClose(io.fabric8.kubernetes.client.WatcherException cause) {}
+    };
+  }
+
+  @Test
+  @org.junit.jupiter.api.Timeout(60) // a missed event would leave the watch waiting
   void aWatchOfOneObjectThatWentBeforeItOpenedGetsItsDeletionAndOneStillThereGetsItsChanges() throws Exception {
     api.client().resource(model("gone")).create();
     api.client().resource(model("kept")).create();

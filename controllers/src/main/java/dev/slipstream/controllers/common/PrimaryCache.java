@@ -12,7 +12,10 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 final class PrimaryCache {
   private PrimaryCache() {}
 
-  /** {@code before} is the resource as the reconcile had it, {@code written} as the server answered the write. */
+  /**
+   * {@code before} is the resource as the reconcile had it (the cache reads only its resource version), {@code written}
+   * as the server answered the write.
+   */
   static <R extends HasMetadata> void wrote(Context<R> context, R before, R written) {
     context.eventSourceRetriever().getControllerEventSource()
         .handleRecentResourceUpdate(ResourceID.fromResource(written), written, before);

@@ -39,10 +39,10 @@ public final class StatusRecorder {
     if (Objects.equals(resource.getStatus(), next)) {
       return false;
     }
-    R before = Serialization.clone(resource);
     R written = write(resource, next);
     if (written != null) {
-      PrimaryCache.wrote(context, before, written);
+      // the cache reads only the resource version the write was sent on, which the write leaves as it was
+      PrimaryCache.wrote(context, resource, written);
     }
     return written != null;
   }

@@ -52,6 +52,9 @@ public class ModelVersionReconciler implements Reconciler<ModelVersion> {
         .withSecondaryToPrimaryMapper(p -> p.getSpec() == null || p.getSpec().serving == null
             || p.getSpec().serving.modelVersionRef == null ? Set.of()
             : Set.of(new ResourceID(p.getSpec().serving.modelVersionRef.name, p.getMetadata().getNamespace())))
+        // of a pipeline, a ModelVersion's status reads which version it names, its endpoint and whether it reported
+        .withOnUpdateFilter((changed, before) -> !Objects.equals(reference(changed), reference(before))
+            || !Objects.equals(endpoint(changed), endpoint(before)) || reported(changed) != reported(before))
         .build(), context);
     return List.of(pipelines);
   }
@@ -79,7 +82,7 @@ public class ModelVersionReconciler implements Reconciler<ModelVersion> {
       return UpdateControl.noUpdate();
     }
     Instant since = held.pendingSince(uid, now);
-    boolean unreported = servedBy.stream().anyMatch(p -> p.getStatus() == null || p.getStatus().observedGeneration == null);
+    boolean unreported = servedBy.stream().anyMatch(p -> !reported(p));
     Optional<java.time.Duration> hold = StatusPacing.modelVersion(model.getStatus(), next, since, unreported, now,
         config.statusProgressInterval());
     if (hold.isPresent()) {
@@ -89,5 +92,19 @@ public class ModelVersionReconciler implements Reconciler<ModelVersion> {
     statusRecorder.record(model, next, context);
     held.forget(uid);
     return UpdateControl.noUpdate();
+  }
+
+  private static String reference(StreamingPipeline p) {
+    return p.getSpec() == null || p.getSpec().serving == null || p.getSpec().serving.modelVersionRef == null ? null
+        : p.getSpec().serving.modelVersionRef.name;
+  }
+
+  private static String endpoint(StreamingPipeline p) {
+    return p.getStatus() == null ? null : p.getStatus().endpoint;
+  }
+
+  /** Whether the pipeline has a status of the operator's. */
+  private static boolean reported(StreamingPipeline p) {
+    return p.getStatus() != null && p.getStatus().observedGeneration != null;
   }
 }

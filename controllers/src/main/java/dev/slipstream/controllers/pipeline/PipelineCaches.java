@@ -153,10 +153,15 @@ final class PipelineCaches {
       var deployments = owned(Deployment.class, "deployments");
       var services = owned(Service.class, "services");
       var configMaps = owned(ConfigMap.class, "configmaps");
+      // a pipeline reads a ModelVersion's spec and metadata, never its status (which says which pipelines serve it):
+      // a status write of the ModelVersion reconciler is no reason to reconcile the pipelines naming it
       var modelVersions = referenced(ModelVersion.class, "modelversions",
-          p -> p.getSpec().serving == null || p.getSpec().serving.modelVersionRef == null ? null : p.getSpec().serving.modelVersionRef.name);
+          p -> p.getSpec().serving == null || p.getSpec().serving.modelVersionRef == null ? null : p.getSpec().serving.modelVersionRef.name,
+          PipelineCaches::beyondStatus);
+      // a ShedPolicy's status (Ready: its ladder valid) is read: every change counts
       var shedPolicies = referenced(ShedPolicy.class, "shedpolicies",
-          p -> p.getSpec().serving == null || p.getSpec().serving.shedPolicyRef == null ? null : p.getSpec().serving.shedPolicyRef.name);
+          p -> p.getSpec().serving == null || p.getSpec().serving.shedPolicyRef == null ? null : p.getSpec().serving.shedPolicyRef.name,
+          (changed, before) -> true);
       return new PipelineCaches(isvc, flink, topics, routes, scaled, monitors, deployments, services, configMaps,
           (namespace, name) -> modelVersions.get(new ResourceID(name, namespace)),
           (namespace, name) -> shedPolicies.get(new ResourceID(name, namespace)), topicReaders(), groupUsers(), sources);
@@ -224,7 +229,8 @@ final class PipelineCaches {
      * an index of the pipelines by the name they refer to (namespace/name), not by testing every pipeline.
      */
     private <R extends HasMetadata> InformerEventSource<R, StreamingPipeline> referenced(Class<R> type, String name,
-        Function<StreamingPipeline, String> reference) {
+        Function<StreamingPipeline, String> reference,
+        io.javaoperatorsdk.operator.processing.event.source.filter.OnUpdateFilter<R> counts) {
       String index = "references-" + name;
       context.getPrimaryCache().addIndexer(index, p -> {
         String referenced = p.getSpec() == null ? null : reference.apply(p);
@@ -236,9 +242,24 @@ final class PipelineCaches {
               .byIndex(index, object.getMetadata().getNamespace() + "/" + object.getMetadata().getName()).stream()
               .map(ResourceID::fromResource)
               .collect(Collectors.toCollection(HashSet::new)))
+          .withOnUpdateFilter(counts)
           .build(), context);
       sources.add(source);
       return source;
     }
+  }
+
+  /**
+   * Whether an update changed more than the status: the generation (the spec), labels, annotations, owners,
+   * finalizers or deletion.
+   */
+  static boolean beyondStatus(HasMetadata changed, HasMetadata before) {
+    var a = changed.getMetadata();
+    var b = before.getMetadata();
+    return !java.util.Objects.equals(a.getGeneration(), b.getGeneration()) || !java.util.Objects.equals(a.getLabels(), b.getLabels())
+        || !java.util.Objects.equals(a.getAnnotations(), b.getAnnotations())
+        || !java.util.Objects.equals(a.getOwnerReferences(), b.getOwnerReferences())
+        || !java.util.Objects.equals(a.getFinalizers(), b.getFinalizers())
+        || !java.util.Objects.equals(a.getDeletionTimestamp(), b.getDeletionTimestamp());
   }
 }
