@@ -43,9 +43,22 @@ final class FanOutBench {
     }
   }
 
+  private static final String KAFKA_HEAP = dev.slipstream.testkit.EmbeddedKafka.HEAP_PROPERTY;
+
   static Figures run(int pipelines, int waves) {
     Duration resync = Duration.ofSeconds(pipelines >= 2000 ? 30 : 10);
-    Map<String, String> settings = Map.of("SLIPSTREAM_RESYNC", resync.toSeconds() + "s", "SLIPSTREAM_LEADER_ELECTION", "false");
+    // the operator watches its own waves' namespaces only, so the floor's waves can run between them while it idles:
+    // the shared JVM (API server, stand-ins) keeps warming up wave after wave, and interleaved, both see the same
+    List<String> own = new ArrayList<>(List.of("fanout-template", "fanout-warm-up"));
+    for (int w = 1; w <= waves; w++) {
+      own.add("fanout-" + w);
+    }
+    Map<String, String> settings = Map.of("SLIPSTREAM_RESYNC", resync.toSeconds() + "s", "SLIPSTREAM_LEADER_ELECTION", "false",
+        "SLIPSTREAM_NAMESPACES", String.join(",", own));
+    // the broker holds three topics per pipeline, and a wave's deleted topics while it removes them: at its test-sized
+    // heap (384 MiB) it spent a wave's second half in garbage collection by the third wave of 1,000
+    String brokerHeap = System.getProperty(KAFKA_HEAP);
+    System.setProperty(KAFKA_HEAP, brokerHeap != null ? brokerHeap : Math.max(384, pipelines) + "m");
     try (EmbeddedStack stack = new EmbeddedStack()) {
       List<Double> seconds = new ArrayList<>();
       List<Double> created = new ArrayList<>();
@@ -55,6 +68,8 @@ final class FanOutBench {
       long conflicts = 0;
       Duration cpu = Duration.ZERO;
       Map<String, Double> reconciles = new TreeMap<>();
+      List<Double> floorSeconds = new ArrayList<>();
+      long floorRequests = 0;
       long idleWrites;
       double heapMiB;
       try (OperatorProcess operator = OperatorProcess.start(stack, settings, "bench-operator")) {
@@ -85,6 +100,9 @@ final class FanOutBench {
               pipelines, wave.seconds(), wave.created());
           if (w < waves) {
             cleanUp(stack, namespace);
+            FloorWave floor = floorWave(stack, pipelines, w);
+            floorSeconds.add(floor.seconds());
+            floorRequests += floor.requests();
           }
         }
         idleWrites = FanOut.writesInOneResync(stack, resync, FanOut::isWrite);
@@ -104,16 +122,9 @@ final class FanOutBench {
         restartWrites = FanOut.writesInOneResync(stack, resync, c -> FanOut.isWrite(c) && !c.path().contains("/leases/"));
       }
       cleanUp(stack, "fanout-" + waves);
-      List<Double> floorSeconds = new ArrayList<>();
-      long floorRequests = 0;
-      for (int w = 1; w <= waves; w++) {
-        String namespace = "fanout-floor-" + w;
-        int before = stack.api.callCount();
-        floorSeconds.add(FanOutFloor.run(stack, namespace, pipelines, "fanout-template"));
-        floorRequests += FanOut.calls(stack, FanOutFloor.AGENT, before, c -> true).size();
-        System.out.printf(Locale.ROOT, "  floor wave %d: %d pipelines Ready in %.1f s%n", w, pipelines, floorSeconds.get(w - 1));
-        cleanUp(stack, namespace);
-      }
+      FloorWave floor = floorWave(stack, pipelines, waves);
+      floorSeconds.add(floor.seconds());
+      floorRequests += floor.requests();
       double all = (double) pipelines * waves;
       Map<String, Double> perPipeline = new TreeMap<>();
       byKind.forEach((k, n) -> perPipeline.put(k, n / all));
@@ -122,17 +133,37 @@ final class FanOutBench {
       return new Figures(pipelines, seconds, floorSeconds, perPipeline, writes / all, requests / all, floorRequests / all,
           conflicts, idleWrites, heapMiB, ready, leading, boot, restartWrites, cpu.toNanos() / 1e6 / all, created, halfReady,
           reconciles);
+    } finally {
+      if (brokerHeap == null) {
+        System.clearProperty(KAFKA_HEAP);
+      } else {
+        System.setProperty(KAFKA_HEAP, brokerHeap);
+      }
     }
+  }
+
+  /** The kinds the operator creates for each pipeline of a wave. */
+  private static final List<StandInControllers.Kind> OWNED =
+      List.of(StandInControllers.Kind.INFERENCE_SERVICE, StandInControllers.Kind.FLINK_DEPLOYMENT);
+
+  /** A wave of the floor: its time to all Ready and the floor operator's requests. */
+  private record FloorWave(double seconds, long requests) {}
+
+  /** The floor's wave {@code w}, in a namespace the operator does not watch; removed after. */
+  private static FloorWave floorWave(EmbeddedStack stack, int pipelines, int w) {
+    String namespace = "fanout-floor-" + w;
+    int before = stack.api.callCount();
+    double seconds = FanOutFloor.run(stack, namespace, pipelines, "fanout-template");
+    long requests = FanOut.calls(stack, FanOutFloor.AGENT, before, c -> true).size();
+    System.out.printf(Locale.ROOT, "  floor wave %d: %d pipelines Ready in %.1f s%n", w, pipelines, seconds);
+    cleanUp(stack, namespace);
+    return new FloorWave(seconds, requests);
   }
 
   /**
    * Removes a wave: its pipelines, ModelVersions, the objects the operator (or the floor) created for them (the test
    * API server has no garbage collector), its Events, and its topics on the broker.
    */
-  /** The kinds the operator creates for each pipeline of a wave. */
-  private static final List<StandInControllers.Kind> OWNED =
-      List.of(StandInControllers.Kind.INFERENCE_SERVICE, StandInControllers.Kind.FLINK_DEPLOYMENT);
-
   static void cleanUp(EmbeddedStack stack, String namespace) {
     var client = stack.client;
     client.resources(StreamingPipeline.class).inNamespace(namespace).delete();

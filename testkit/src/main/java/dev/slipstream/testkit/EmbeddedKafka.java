@@ -35,6 +35,9 @@ public final class EmbeddedKafka implements AutoCloseable {
   private final Path config;
   private Process process;
 
+  /** The system property giving the broker process's heap (default 384m, enough for tests). */
+  public static final String HEAP_PROPERTY = "slipstream.kafka.heap";
+
   private EmbeddedKafka(Path dir) throws IOException {
     this.dir = dir;
     int[] ports = freePorts(4);
@@ -207,7 +210,7 @@ public final class EmbeddedKafka implements AutoCloseable {
   private List<String> command(String mainClass, String... args) {
     List<String> cmd = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx" + System.getProperty("slipstream.kafka.heap", "384m"), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
+        "-Xmx" + System.getProperty(HEAP_PROPERTY, "384m"), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
         "-Dlog4j2.level=WARN", "-Dkafka.logs.dir=" + dir.resolve("logs"),
         "-cp", System.getProperty("java.class.path"), mainClass));
     cmd.addAll(List.of(args));
