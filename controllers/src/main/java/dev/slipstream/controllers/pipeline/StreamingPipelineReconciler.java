@@ -219,16 +219,19 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
   private record Recorded(StreamingPipelineStatus status, Duration heldFor) {}
 
   /**
-   * When to look at the topics again: with backoff from how long Kafka has been unreachable (the condition's
-   * transition time, so it survives a restart), soon while topics are being created, else at the resync.
+   * When to look at the topics again: with backoff from how long Kafka has been unreachable, or the topics pending
+   * (the condition's transition time, so it survives a restart; pending topics at most every 10 s), else at the
+   * resync.
    */
   private Duration kafkaRetry(Topics.Outcome topicsSeen, StreamingPipelineStatus next, Instant now) {
-    if (topicsSeen.unreachable()) {
-      Instant since = Conditions.find(next.conditions, Conditions.TOPICS_READY)
-          .map(c -> Instant.parse(c.getLastTransitionTime())).orElse(now);
-      return RetryBackoff.after(since, now, config.kafkaRetryMin(), config.kafkaRetryMax());
+    boolean pending = topicsSeen.readiness().state() == Readiness.State.PENDING;
+    if (!topicsSeen.unreachable() && !pending) {
+      return config.resync();
     }
-    return topicsSeen.readiness().state() == Readiness.State.PENDING ? config.kafkaRetryMin() : config.resync();
+    Instant since = Conditions.find(next.conditions, Conditions.TOPICS_READY)
+        .map(c -> Instant.parse(c.getLastTransitionTime())).orElse(now);
+    return topicsSeen.unreachable() ? RetryBackoff.after(since, now, config.kafkaRetryMin(), config.kafkaRetryMax())
+        : RetryBackoff.pending(since, now, config.kafkaRetryMin());
   }
 
   private static Duration min(Duration a, Duration b) {

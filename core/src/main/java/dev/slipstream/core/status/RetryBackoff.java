@@ -10,6 +10,18 @@ import java.time.Instant;
 public final class RetryBackoff {
   private RetryBackoff() {}
 
+  /** The most a look at topics being created waits: they usually show within seconds, and a user waits on them. */
+  public static final Duration PENDING_MAX = Duration.ofSeconds(10);
+
+  /**
+   * When to look again at topics being created (accepted by Kafka, not described yet): from {@code min}, growing with
+   * how long they have been pending, at most {@link #PENDING_MAX} (or {@code min} when that is more). A broker that is
+   * slow to show thousands of new topics is then asked a few times per pipeline, not every {@code min}.
+   */
+  public static Duration pending(Instant pendingSince, Instant now, Duration min) {
+    return after(pendingSince, now, min, PENDING_MAX.compareTo(min) > 0 ? PENDING_MAX : min);
+  }
+
   public static Duration after(Instant failingSince, Instant now, Duration min, Duration max) {
     Duration elapsed = failingSince == null ? Duration.ZERO : Duration.between(failingSince, now);
     if (elapsed.compareTo(min) < 0) {

@@ -194,6 +194,11 @@ class PipelineStatusDeciderTest {
     assertThat(RetryBackoff.after(T0, T0, min, max)).isEqualTo(min);
     assertThat(RetryBackoff.after(T0, T0.plusSeconds(10), min, max)).hasSeconds(10);
     assertThat(RetryBackoff.after(T0, T0.plusSeconds(3600), min, max)).isEqualTo(max);
+    // topics being created: the same growth, capped low, since a user waits on them
+    assertThat(RetryBackoff.pending(T0, T0.plusSeconds(1), min)).isEqualTo(min);
+    assertThat(RetryBackoff.pending(T0, T0.plusSeconds(7), min)).hasSeconds(7);
+    assertThat(RetryBackoff.pending(T0, T0.plusSeconds(40), min)).isEqualTo(RetryBackoff.PENDING_MAX);
+    assertThat(RetryBackoff.pending(T0, T0.plusSeconds(40), java.time.Duration.ofSeconds(30))).as("never below min").hasSeconds(30);
   }
 
   @Test
