@@ -240,16 +240,18 @@ final class FanOutBench {
     System.out.printf(Locale.ROOT, row, "writes in a resync after the restart", f.restartWrites(), "0", 1);
   }
 
+  /** Figures by name as a JSON object, to three decimals. */
+  private static String jsonObject(Map<String, Double> byName) {
+    StringBuilder json = new StringBuilder("{");
+    byName.forEach((k, v) -> json.append(json.length() > 1 ? "," : "").append('"').append(k).append("\":")
+        .append(String.format(Locale.ROOT, "%.3f", v)));
+    return json.append('}').toString();
+  }
+
   /** The figures as a JSON object. */
   static String json(Figures f) {
-    StringBuilder kinds = new StringBuilder("{");
-    f.writesByKind().forEach((k, v) -> kinds.append(kinds.length() > 1 ? "," : "").append('"').append(k).append("\":")
-        .append(String.format(Locale.ROOT, "%.3f", v)));
-    kinds.append('}');
-    StringBuilder reconciles = new StringBuilder("{");
-    f.reconcilesByKind().forEach((k, v) -> reconciles.append(reconciles.length() > 1 ? "," : "").append('"').append(k)
-        .append("\":").append(String.format(Locale.ROOT, "%.3f", v)));
-    reconciles.append('}');
+    String kinds = jsonObject(f.writesByKind());
+    String reconciles = jsonObject(f.reconcilesByKind());
     return String.format(Locale.ROOT, "{\"pipelines\":%d,\"readySeconds\":%s,\"medianSeconds\":%.2f,\"floorSeconds\":%s,"
             + "\"floorMedianSeconds\":%.2f,\"operatorToFloor\":%.3f,\"operatorToFloorTarget\":1.5,\"createdSeconds\":%s,"
             + "\"halfReadySeconds\":%s,\"writesPerPipeline\":%.3f,\"writesTarget\":5,\"minimumWrites\":%d,\"writesByKind\":%s,"

@@ -49,9 +49,8 @@ public class ModelVersionReconciler implements Reconciler<ModelVersion> {
   public List<EventSource<?, ModelVersion>> prepareEventSources(EventSourceContext<ModelVersion> context) {
     pipelines = new InformerEventSource<>(InformerEventSourceConfiguration.from(StreamingPipeline.class, ModelVersion.class)
         .withName("streamingpipelines")
-        .withSecondaryToPrimaryMapper(p -> p.getSpec() == null || p.getSpec().serving == null
-            || p.getSpec().serving.modelVersionRef == null ? Set.of()
-            : Set.of(new ResourceID(p.getSpec().serving.modelVersionRef.name, p.getMetadata().getNamespace())))
+        .withSecondaryToPrimaryMapper(p -> reference(p) == null ? Set.of()
+            : Set.of(new ResourceID(reference(p), p.getMetadata().getNamespace())))
         // of a pipeline, a ModelVersion's status reads which version it names, its endpoint and whether it reported
         .withOnUpdateFilter((changed, before) -> !Objects.equals(reference(changed), reference(before))
             || !Objects.equals(endpoint(changed), endpoint(before)) || reported(changed) != reported(before))
@@ -67,8 +66,7 @@ public class ModelVersionReconciler implements Reconciler<ModelVersion> {
     String name = model.getMetadata().getName();
     // the pipelines that name it, from the source's index (built by the mapper above), not a scan of all
     List<StreamingPipeline> servedBy = pipelines.getSecondaryResources(model).stream()
-        .filter(p -> p.getSpec() != null && p.getSpec().serving != null && p.getSpec().serving.modelVersionRef != null
-                && name.equals(p.getSpec().serving.modelVersionRef.name))
+        .filter(p -> name.equals(reference(p)))
         .sorted(Comparator.comparing(p -> p.getMetadata().getName()))
         .toList();
     ModelVersionStatus next = ModelVersionStatusDecider.decide(held.previous(uid, model.getStatus()),
@@ -94,6 +92,7 @@ public class ModelVersionReconciler implements Reconciler<ModelVersion> {
     return UpdateControl.noUpdate();
   }
 
+  /** The ModelVersion a pipeline names, or null. */
   private static String reference(StreamingPipeline p) {
     return p.getSpec() == null || p.getSpec().serving == null || p.getSpec().serving.modelVersionRef == null ? null
         : p.getSpec().serving.modelVersionRef.name;

@@ -75,13 +75,7 @@ final class BatchedTopicGateway implements TopicGateway, AutoCloseable {
   public Map<String, String> apply(List<TopicAction> actions) {
     Set<String> mine = new LinkedHashSet<>();
     actions.forEach(a -> mine.add(a.topic()));
-    recent.forget(mine, System.nanoTime());
-    Map<String, String> refused;
-    try {
-      refused = changes.ask(List.copyOf(actions));
-    } finally {
-      recent.forget(mine, System.nanoTime());
-    }
+    Map<String, String> refused = changing(mine, () -> changes.ask(List.copyOf(actions)));
     Map<String, String> result = new LinkedHashMap<>(refused);
     result.keySet().retainAll(mine);
     return result;
@@ -89,12 +83,21 @@ final class BatchedTopicGateway implements TopicGateway, AutoCloseable {
 
   @Override
   public void delete(Map<String, String> idsByName) {
-    recent.forget(idsByName.keySet(), System.nanoTime());
-    try {
+    // only when a pipeline with deletionPolicy Delete goes: rare, and never batched with others
+    changing(idsByName.keySet(), () -> {
       admin.delete(idsByName);
+      return null;
+    });
+  }
+
+  /** A change of these topics: what was described of them is forgotten before it is sent and after it is answered. */
+  private <T> T changing(Collection<String> topics, java.util.function.Supplier<T> change) {
+    recent.forget(topics, System.nanoTime());
+    try {
+      return change.get();
     } finally {
-      recent.forget(idsByName.keySet(), System.nanoTime());
-    } // only when a pipeline with deletionPolicy Delete goes: rare, and never batched with others
+      recent.forget(topics, System.nanoTime());
+    }
   }
 
   /**
