@@ -2,7 +2,7 @@
 MVN ?= ./mvnw -B
 ARGS ?= --once
 
-.PHONY: demo test unit bench bench-replay bench-fanout crds golden helm-lint image kind-test plugin clean
+.PHONY: demo test unit bench bench-job bench-replay bench-fanout crds golden helm-lint image kind-test plugin clean
 
 ## demo: the operator, the reference job and a real Kafka broker in one process: examples/ applied, events scored, rollouts, shedding
 demo:
@@ -25,6 +25,11 @@ bench:
 bench-replay:
 	$(MVN) -q install -DskipTests -Djib.skip
 	$(MVN) -q -pl demo exec:exec -Ddemo.main=dev.slipstream.demo.ReplayBench -Ddemo.args="$(JOB_EVENTS)"
+
+## bench-job: the reference job's data plane alone (rates, latencies, burst) for JOB_EVENTS events
+bench-job:
+	$(MVN) -q install -DskipTests -Djib.skip
+	$(MVN) -q -pl demo exec:exec -Ddemo.main=dev.slipstream.demo.Bench -Ddemo.args="job $(JOB_EVENTS)"
 
 ## bench-fanout: the fan-out alone at PIPELINES (e.g. 5000), WAVES waves each of the operator and the floor, written to demo/target/bench-fanout-N.json
 WAVES ?= 3

@@ -40,6 +40,10 @@ public final class Bench {
       fanOutOnly(args.length > 1 ? Integer.parseInt(args[1]) : 1000, args.length > 2 ? Integer.parseInt(args[2]) : 3);
       return;
     }
+    if (args.length > 0 && "job".equals(args[0])) {
+      jobOnly(args.length > 1 ? Integer.parseInt(args[1]) : 100_000);
+      return;
+    }
     int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
     List<Double> reactions = new ArrayList<>();
     List<Double> keyReactions = new ArrayList<>();
@@ -180,6 +184,14 @@ public final class Bench {
   private static final String ROW = "%-50s %-12s %-28s %s%n";
   /** Waves of the fan-out, for the operator and for the floor each: their medians are compared. */
   private static final int WAVES = 3;
+
+  /** {@code make bench-job}: the job's data plane alone (the figures of issue-sized changes to the job, in minutes). */
+  private static void jobOnly(int events) throws java.io.IOException {
+    try (var kafka = dev.slipstream.testkit.EmbeddedKafka.start()) {
+      JobBench.print(JobBench.run(kafka, events, Duration.ofSeconds(10), Duration.ofSeconds(5),
+          Files.createTempDirectory("slipstream-job-bench")));
+    }
+  }
 
   /** {@code make bench-fanout}: the fan-out alone, at any size, written to target/bench-fanout-N.json. */
   private static void fanOutOnly(int pipelines, int waves) throws java.io.IOException {

@@ -68,11 +68,15 @@ public final class JobBench {
    * @param jobPerSecond the job with the model, the mean of two passes (as featuresOnlyPerSecond)
    * @param lightP99Ms event to decision at {@code lightRate}: the cost of the path itself (Kafka, the shuffle, the
    *     batch's wait, the model's round trip), which the p99 at half rate adds the machine's contention to
+   * @param modelCpu CPU milliseconds per 1,000 events of a pass with the model, by part ({@link CpuSample#PARTS}, the
+   *     JVM's own and the broker's), the mean of the passes
+   * @param featuresOnlyCpu the same for a pass with inference off
    */
   public record Figures(long events, double passThroughPerSecond, double featuresOnlyPerSecond, double jobPerSecond,
       double firstResultSeconds, double meanBatch, double lightRate, double lightP50Ms, double lightP99Ms,
       double steadyRate, double steadyP50Ms, double steadyP99Ms,
-      double burstRate, double burstP50Ms, double burstP99Ms, long burstMaxLag, double drainSeconds) {
+      double burstRate, double burstP50Ms, double burstP99Ms, long burstMaxLag, double drainSeconds,
+      Map<String, Double> modelCpu, Map<String, Double> featuresOnlyCpu) {
     public double ratio() {
       return jobPerSecond / passThroughPerSecond;
     }
@@ -164,13 +168,26 @@ public final class JobBench {
             percentile(lightLatencies, 50), percentile(lightLatencies, 99), steadyRate,
             percentile(steadyLatencies, 50),
             percentile(steadyLatencies, 99), burstRate, percentile(burstLatencies, 50), percentile(burstLatencies, 99),
-            maxLag.get(), Math.max(0, lastBurstDecision - burstEnd) / 1000.0);
+            maxLag.get(), Math.max(0, lastBurstDecision - burstEnd) / 1000.0, cpuPerThousand(withModel, events),
+            cpuPerThousand(featuresOnly, events));
       }
     }
   }
 
-  /** One pass of the job over the input's events: results per second, and from its start to its first result. */
-  private record Pass(double perSecond, double firstResultSeconds) {}
+  /**
+   * One pass of the job over the input's events: results per second, from its start to its first result, and the CPU
+   * seconds each part used from its start to its last result.
+   */
+  private record Pass(double perSecond, double firstResultSeconds, Map<String, Double> cpu) {}
+
+  /** CPU milliseconds per 1,000 events by part, the mean of the passes. */
+  private static Map<String, Double> cpuPerThousand(List<Pass> passes, int events) {
+    Map<String, Double> perThousand = new java.util.LinkedHashMap<>();
+    for (Pass pass : passes) {
+      pass.cpu().forEach((part, seconds) -> perThousand.merge(part, seconds * 1e6 / events / passes.size(), Double::sum));
+    }
+    return perThousand;
+  }
 
   private static Pass pass(EmbeddedKafka kafka, Admin admin, TestModelServer model, String input, String namespace,
       boolean inferenceOff, int events, Duration checkpointInterval, Path work) {
@@ -190,10 +207,12 @@ public final class JobBench {
       contract.put(JobContract.CONTROL_DIR, control.toString());
     }
     long started = System.currentTimeMillis();
+    CpuSample before = CpuSample.take(kafka);
     try (LocalJob job = start(contract, checkpointInterval, work.resolve(namespace))) {
       List<Result> results = awaitResults(job, kafka, contract.get(JobContract.OUTPUT_TOPIC), events);
+      Map<String, Double> cpu = CpuSample.take(kafka).since(before);
       long first = results.stream().mapToLong(r -> r.decidedAt()).min().orElseThrow();
-      return new Pass(rate(results, events), (first - started) / 1000.0);
+      return new Pass(rate(results, events), (first - started) / 1000.0, cpu);
     }
   }
 
@@ -358,5 +377,17 @@ public final class JobBench {
         f.meanBatch(), f.ratio(), f.modelShare(), f.firstResultSeconds(), f.lightRate(), f.lightP50Ms(), f.lightP99Ms(),
         f.steadyRate(), f.steadyP50Ms(), f.steadyP99Ms(),
         f.burstRate(), f.burstP50Ms(), f.burstP99Ms(), f.burstMaxLag(), f.drainSeconds());
+    StringBuilder cpu = new StringBuilder("  job CPU ms per 1,000 events, with the model / inference off / the difference:");
+    double model = 0;
+    double off = 0;
+    for (String part : f.modelCpu().keySet()) {
+      double m = f.modelCpu().get(part);
+      double o = f.featuresOnlyCpu().getOrDefault(part, 0.0);
+      model += m;
+      off += o;
+      cpu.append(String.format(java.util.Locale.ROOT, " %s %.1f / %.1f / %+.1f;", part, m, o, m - o));
+    }
+    cpu.append(String.format(java.util.Locale.ROOT, " all %.1f / %.1f / %+.1f", model, off, model - off));
+    System.out.println(cpu);
   }
 }

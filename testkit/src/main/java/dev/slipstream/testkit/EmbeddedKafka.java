@@ -126,6 +126,11 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
   }
 
+  /** CPU time the broker's process has used so far (zero if it is not running or the system does not say). */
+  public synchronized Duration cpu() {
+    return process == null ? Duration.ZERO : process.toHandle().info().totalCpuDuration().orElse(Duration.ZERO);
+  }
+
   /** Stops the broker as an outage would (SIGTERM, no controlled shutdown); data stays. */
   public synchronized void stop() {
     ChildProcesses.stop(process);
