@@ -10,13 +10,12 @@ import dev.slipstream.job.inference.RetryPolicy;
 import dev.slipstream.job.inference.V2Client;
 import dev.slipstream.job.inference.V2Codec;
 import dev.slipstream.job.metrics.JobMetrics;
+import dev.slipstream.job.metrics.PointCache;
 import dev.slipstream.job.output.Decision;
 import dev.slipstream.job.output.OutputCodec;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -35,6 +34,10 @@ import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
  * back-pressure reaches Kafka (lag grows, memory does not). An event whose answer does not
  * come within the timeout (retries included), or fails for good, gets the static fallback result, marked as a
  * fallback with the reason; so does every event while the control says {@code shed}.
+ *
+ * <p>The function keeps each event's deadline itself, so Flink's async operator runs without a timeout (no timer per
+ * event): one queue in deadline order, one timer at its head. The task thread only adds events to their batches; a
+ * batch is encoded and sent on the callback threads.
  */
 final class InferenceFunction extends RichAsyncFunction<FeaturedEvent, Decision> {
   static final long CONTROL_PERIOD_MS = 1000;
@@ -46,8 +49,17 @@ final class InferenceFunction extends RichAsyncFunction<FeaturedEvent, Decision>
   private transient ControlWatcher control;
   private transient JobMetrics metrics;
   private transient String[] labels;
-  /** Each event in flight, by identity: whether it has had its result (the answer and Flink's timeout race for it). */
-  private transient Map<FeaturedEvent, Item> pending;
+  /** The per-event points, looked up once: in flight, in flight by side and version, decision latency by model and version. */
+  private transient io.prometheus.metrics.core.datapoints.GaugeDataPoint inFlight;
+  private transient PointCache<io.prometheus.metrics.core.datapoints.GaugeDataPoint> routedInFlight;
+  private transient PointCache<io.prometheus.metrics.core.datapoints.DistributionDataPoint> decisionLatency;
+  /**
+   * Every event waiting for its answer, in the order of its deadline (each is the timeout after its arrival): the
+   * answer and the deadline race for it, and whichever comes first answers it. Guarded by itself.
+   */
+  private transient ArrayDeque<Item> deadlines;
+  /** Whether a sweep is scheduled at the head's deadline. Guarded by {@link #deadlines}. */
+  private transient boolean sweepScheduled;
 
   InferenceFunction(JobSettings settings) {
     this.settings = settings;
@@ -57,13 +69,17 @@ final class InferenceFunction extends RichAsyncFunction<FeaturedEvent, Decision>
   public void open(OpenContext context) {
     metrics = JobMetrics.get(settings.metricsPort());
     labels = new String[] {settings.namespace(), settings.pipeline(), settings.role().name()};
-    pending = Collections.synchronizedMap(new IdentityHashMap<>());
+    inFlight = metrics.inFlight.labelValues(labels);
+    routedInFlight = new PointCache<>((side, version) -> metrics.routedInFlight.labelValues(labels[0], labels[1], labels[2], side, version));
+    decisionLatency = new PointCache<>((model, version) -> metrics.decisionLatency.labelValues(labels[0], labels[1], labels[2], model, version));
+    deadlines = new ArrayDeque<>();
+    sweepScheduled = false;
     callbacks = Executors.newFixedThreadPool(2, r -> {
       Thread t = new Thread(r, "slipstream-inference");
       t.setDaemon(true);
       return t;
     });
-    client = new V2Client(new RetryPolicy(settings.retries()), this::attempted, callbacks);
+    client = new V2Client(new RetryPolicy(settings.retries()), this::attempted, settings.maxInFlight());
     timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "slipstream-batches");
       t.setDaemon(true);
@@ -99,13 +115,63 @@ final class InferenceFunction extends RichAsyncFunction<FeaturedEvent, Decision>
           now.fallbackResult() != null ? now.fallbackResult() : settings.fallbackResult(), "shed", version)));
       return;
     }
-    var routed = metrics.routedInFlight.labelValues(labels[0], labels[1], labels[2], route.side(), version);
-    metrics.inFlight.labelValues(labels).inc();
+    var routed = routedInFlight.get(route.side(), version);
+    inFlight.inc();
     routed.inc();
     Item item = new Item(e, result, new AtomicBoolean(), version, routed,
         System.nanoTime() + settings.inferenceTimeout().toNanos());
-    pending.put(e, item);
+    awaitDeadline(item);
     batcher.add(route, item);
+  }
+
+  /** Queues the event's deadline; the first event of an empty queue schedules the sweep at its deadline. */
+  private void awaitDeadline(Item item) {
+    boolean schedule;
+    synchronized (deadlines) {
+      while (!deadlines.isEmpty() && deadlines.peekFirst().answered().get()) {
+        deadlines.pollFirst(); // answered in time: its deadline no longer matters
+      }
+      deadlines.addLast(item);
+      schedule = !sweepScheduled;
+      sweepScheduled = true;
+    }
+    if (schedule) {
+      timer.schedule(this::sweep, item.deadlineNanos() - System.nanoTime(), TimeUnit.NANOSECONDS);
+    }
+  }
+
+  /**
+   * At the head's deadline: every event whose deadline has passed and that has no answer yet gets its timeout
+   * fallback (the batch it is in may still be waiting for a slot, or the client's own deadline may not have fired
+   * yet); then the sweep is scheduled at the next deadline, if any.
+   */
+  private void sweep() {
+    List<Item> due = new ArrayList<>();
+    boolean again;
+    long next;
+    synchronized (deadlines) {
+      long now = System.nanoTime();
+      while (!deadlines.isEmpty() && (deadlines.peekFirst().answered().get() || deadlines.peekFirst().deadlineNanos() <= now)) {
+        Item item = deadlines.pollFirst();
+        if (!item.answered().get()) {
+          due.add(item);
+        }
+      }
+      again = sweepScheduled = !deadlines.isEmpty();
+      next = again ? deadlines.peekFirst().deadlineNanos() : now;
+    }
+    if (again) {
+      try {
+        timer.schedule(this::sweep, next - System.nanoTime(), TimeUnit.NANOSECONDS);
+      } catch (java.util.concurrent.RejectedExecutionException closed) {
+        // closing: nothing waits any more
+      }
+    }
+    for (Item item : due) {
+      if (item.answered().compareAndSet(false, true)) {
+        item.result().complete(List.of(timedOut(item.event(), item.version())));
+      }
+    }
   }
 
   /**
@@ -115,12 +181,17 @@ final class InferenceFunction extends RichAsyncFunction<FeaturedEvent, Decision>
   private record Item(FeaturedEvent event, ResultFuture<Decision> result, AtomicBoolean answered, String version,
       io.prometheus.metrics.core.datapoints.GaugeDataPoint routed, long deadlineNanos) {}
 
+  /** Hands a due batch to the callback threads, which encode and send it: the caller may be the task thread. */
+  private CompletableFuture<?> send(JobControl.Route route, List<Item> batch) {
+    return CompletableFuture.supplyAsync(() -> sendNow(route, batch), callbacks).thenCompose(sent -> sent);
+  }
+
   /**
    * Sends one batch (events for one route) as one request, with the earliest deadline among them; each event gets
-   * its own row of the answer, or, if the request fails, its own fallback, unless Flink's timeout answered it first.
-   * Events already answered by their timeout while they waited are not sent.
+   * its own row of the answer, or, if the request fails, its own fallback, unless its deadline answered it first.
+   * Events already answered by their deadline while they waited are not sent.
    */
-  private CompletableFuture<?> send(JobControl.Route route, List<Item> batch) {
+  private CompletableFuture<?> sendNow(JobControl.Route route, List<Item> batch) {
     List<Item> live = new ArrayList<>(batch.size());
     for (Item item : batch) {
       if (item.answered().get()) {
@@ -154,9 +225,8 @@ final class InferenceFunction extends RichAsyncFunction<FeaturedEvent, Decision>
             Item item = live.get(i);
             done(item);
             if (!item.answered().compareAndSet(false, true)) {
-              continue; // the timeout answered first
+              continue; // the deadline answered first
             }
-            pending.remove(item.event());
             FeaturedEvent e = item.event();
             if (cause == null) {
               Decision scored = scored(e, answers.get(i));
@@ -174,22 +244,8 @@ final class InferenceFunction extends RichAsyncFunction<FeaturedEvent, Decision>
 
   /** The event no longer waits on the model: out of the in-flight gauges. */
   private void done(Item item) {
-    metrics.inFlight.labelValues(labels).dec();
+    inFlight.dec();
     item.routed().dec();
-  }
-
-  /**
-   * Flink's timeout for the event, retries included: the fallback, unless the answer came first. No longer
-   * pending means the client's callback answered it already (its own deadline may end at the same moment as
-   * Flink's): completing it again counted one timeout twice under load.
-   */
-  @Override
-  public void timeout(FeaturedEvent e, ResultFuture<Decision> result) {
-    Item p = pending.remove(e);
-    if (p == null || !p.answered().compareAndSet(false, true)) {
-      return;
-    }
-    result.complete(List.of(timedOut(e, p.version())));
   }
 
   private Decision timedOut(FeaturedEvent e, String version) {
@@ -206,7 +262,7 @@ final class InferenceFunction extends RichAsyncFunction<FeaturedEvent, Decision>
     d.score = answer.score();
     d.result = answer.outputs();
     d.features = OutputCodec.featuresJson(settings.features(), e.features);
-    metrics.decisionLatency.labelValues(labels[0], labels[1], labels[2], d.modelName, d.modelVersion).observe(d.latencyMs / 1000.0);
+    decisionLatency.get(d.modelName, d.modelVersion).observe(d.latencyMs / 1000.0);
     return d;
   }
 
@@ -220,7 +276,7 @@ final class InferenceFunction extends RichAsyncFunction<FeaturedEvent, Decision>
     d.reason = reason;
     d.features = OutputCodec.featuresJson(settings.features(), e.features);
     metrics.fallbacks.labelValues(labels[0], labels[1], labels[2], why, version).inc();
-    metrics.decisionLatency.labelValues(labels[0], labels[1], labels[2], d.modelName, "fallback").observe(d.latencyMs / 1000.0);
+    decisionLatency.get(d.modelName, "fallback").observe(d.latencyMs / 1000.0);
     return d;
   }
 
@@ -231,6 +287,9 @@ final class InferenceFunction extends RichAsyncFunction<FeaturedEvent, Decision>
     }
     if (timer != null) {
       timer.shutdownNow();
+    }
+    if (client != null) {
+      client.close();
     }
     if (callbacks != null) {
       callbacks.shutdownNow();

@@ -87,8 +87,9 @@ public final class ScoringGraph {
         .name("judge lateness").uid("lateness");
     SingleOutputStreamOperator<FeaturedEvent> featured = judged.keyBy(e -> e.key, org.apache.flink.api.common.typeinfo.Types.STRING)
         .process(new FeatureFunction(settings)).name("features").uid("features");
+    // no timeout of Flink's (a timer per event): the function answers each event by its own deadline
     DataStream<Decision> results = AsyncDataStream.unorderedWait(featured, new InferenceFunction(settings),
-        settings.inferenceTimeout().toMillis(), TimeUnit.MILLISECONDS, asyncCapacity(settings))
+        0, TimeUnit.MILLISECONDS, asyncCapacity(settings))
         .name("inference").uid("inference");
     return results.union(judged.getSideOutput(LATE), featured.getSideOutput(LATE));
   }

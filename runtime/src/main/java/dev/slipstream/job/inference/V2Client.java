@@ -1,21 +1,38 @@
 package dev.slipstream.job.inference;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.apache.hc.client5.http.ConnectTimeoutException;
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.util.TimeValue;
+import org.apache.hc.core5.util.Timeout;
 
 /**
- * Calls a model over HTTP without blocking: each call returns at once with a future; transient failures are
- * retried with backoff until the deadline. Every attempt is reported to the listener (for the per-version
- * latency and error metrics).
+ * Calls a model over HTTP without blocking its caller: each call returns at once with a future; transient failures are
+ * retried with backoff until the deadline. Every attempt is reported to the listener (for the per-version latency and
+ * error metrics).
+ *
+ * <p>Requests go over a pool of kept-alive HTTP/1.1 connections, one blocking exchange per connection on a thread of
+ * the client's own: per request that costs a fraction of the CPU of an asynchronous client's hand-overs between
+ * selector and executor threads (measured in {@code make bench-job}), and the number of requests in flight is already
+ * bounded by the caller. Redirects are not followed (an endpoint answers itself or fails) and nothing is retried
+ * behind the retry policy's back.
  */
 public final class V2Client implements AutoCloseable {
   /**
@@ -26,16 +43,37 @@ public final class V2Client implements AutoCloseable {
     void attempt(long nanos, String model, String modelVersion, boolean failed);
   }
 
-  private final HttpClient http;
+  /** How long a connection may sit idle before it is checked once more before use (servers close idle ones). */
+  private static final TimeValue VALIDATE_AFTER = TimeValue.ofSeconds(1);
+
+  private final CloseableHttpClient http;
+  private final ExecutorService exchanges;
   private final RetryPolicy retries;
   private final AttemptListener listener;
 
-  public V2Client(RetryPolicy retries, AttemptListener listener, Executor executor) {
-    this.http = HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(2))
-        .executor(executor)
+  /** @param connections the most requests in flight at once (the caller's bound): connections and threads */
+  public V2Client(RetryPolicy retries, AttemptListener listener, int connections) {
+    this.http = HttpClients.custom()
+        .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+            .setMaxConnTotal(connections)
+            .setMaxConnPerRoute(connections)
+            .setDefaultConnectionConfig(ConnectionConfig.custom()
+                .setConnectTimeout(Timeout.ofSeconds(2))
+                .setValidateAfterInactivity(VALIDATE_AFTER)
+                .build())
+            .build())
+        .disableAutomaticRetries()
+        .disableRedirectHandling()
+        .disableCookieManagement()
+        .disableContentCompression()
+        .disableAuthCaching()
+        .disableConnectionState()
         .build();
+    this.exchanges = Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "slipstream-model-io");
+      t.setDaemon(true);
+      return t;
+    });
     this.retries = retries;
     this.listener = listener;
   }
@@ -58,55 +96,78 @@ public final class V2Client implements AutoCloseable {
         deadlineNanos, 0);
   }
 
+  /** What one exchange gave: the answers, or why there are none. */
+  private record Outcome(List<V2Codec.Answer> answers, InferenceException failure) {}
+
   private CompletableFuture<List<V2Codec.Answer>> attempt(URI uri, String model, String expectedVersion, byte[] body,
       int n, long deadlineNanos, int attempt) {
-    long remainingMs = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
-    if (remainingMs <= 0) {
+    if (deadlineNanos - System.nanoTime() <= 0) {
       return CompletableFuture.failedFuture(InferenceException.timedOut());
     }
-    HttpRequest request = HttpRequest.newBuilder(uri)
-        .timeout(Duration.ofMillis(remainingMs))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-        .build();
-    long start = System.nanoTime();
-    return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
-        .handle((response, error) -> {
-          long took = System.nanoTime() - start;
-          InferenceException failure;
-          if (error != null) {
-            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-            // a connect that ran out the event's own deadline is the event's timeout; one that ran out the connect
-            // timeout with time left is a server that cannot be reached
-            boolean outOfTime = deadlineNanos - System.nanoTime() < TimeUnit.MILLISECONDS.toNanos(5);
-            failure = cause instanceof java.net.http.HttpTimeoutException
-                && (!(cause instanceof java.net.http.HttpConnectTimeoutException) || outOfTime)
-                ? InferenceException.timedOut()
-                : new InferenceException(cause.getClass().getSimpleName()
-                    + (cause.getMessage() == null ? "" : ": " + cause.getMessage()), cause instanceof IOException);
-          } else if (response.statusCode() != 200) {
-            failure = new InferenceException("HTTP " + response.statusCode() + " from " + uri.getHost(),
-                RetryPolicy.transientStatus(response.statusCode()));
-          } else {
-            try {
-              List<V2Codec.Answer> answers = V2Codec.responses(response.body(), model, n);
-              listener.attempt(took, answers.get(0).modelName(), answers.get(0).modelVersion(), false);
-              return CompletableFuture.completedFuture(answers);
-            } catch (InferenceException e) {
-              failure = e;
-            }
+    return CompletableFuture.supplyAsync(() -> exchange(uri, model, expectedVersion, body, n, deadlineNanos), exchanges)
+        .thenCompose(outcome -> {
+          if (outcome.failure() == null) {
+            return CompletableFuture.completedFuture(outcome.answers());
           }
-          listener.attempt(took, model, expectedVersion, true);
+          InferenceException failure = outcome.failure();
           long wait = failure.isTransient()
               ? retries.backoffMillis(attempt + 1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime())) : -1;
           if (wait < 0) {
             return CompletableFuture.<List<V2Codec.Answer>>failedFuture(failure);
           }
-          Executor later = CompletableFuture.delayedExecutor(wait, TimeUnit.MILLISECONDS);
+          Executor later = CompletableFuture.delayedExecutor(wait, TimeUnit.MILLISECONDS, exchanges);
           return CompletableFuture.supplyAsync(() -> null, later)
               .thenCompose(ignored -> attempt(uri, model, expectedVersion, body, n, deadlineNanos, attempt + 1));
-        })
-        .thenCompose(f -> f);
+        });
+  }
+
+  /** One request and its answer, on a thread of the client's own; the attempt reported either way. */
+  private Outcome exchange(URI uri, String model, String expectedVersion, byte[] body, int n, long deadlineNanos) {
+    long remainingMs = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
+    if (remainingMs <= 0) {
+      return new Outcome(null, InferenceException.timedOut());
+    }
+    HttpPost post = new HttpPost(uri);
+    post.setConfig(RequestConfig.custom()
+        .setResponseTimeout(Timeout.ofMilliseconds(remainingMs))
+        .setConnectionRequestTimeout(Timeout.ofMilliseconds(remainingMs))
+        .build());
+    post.setEntity(new ByteArrayEntity(body, ContentType.APPLICATION_JSON));
+    long start = System.nanoTime();
+    InferenceException failure;
+    try {
+      Object[] response = http.execute(post, r -> new Object[] {r.getCode(), EntityUtils.toByteArray(r.getEntity())});
+      int status = (Integer) response[0];
+      if (status == 200) {
+        try {
+          List<V2Codec.Answer> answers = V2Codec.responses((byte[]) response[1], model, n);
+          listener.attempt(System.nanoTime() - start, answers.get(0).modelName(), answers.get(0).modelVersion(), false);
+          return new Outcome(answers, null);
+        } catch (InferenceException e) {
+          failure = e;
+        }
+      } else {
+        failure = new InferenceException("HTTP " + status + " from " + uri.getHost(), RetryPolicy.transientStatus(status));
+      }
+    } catch (IOException e) {
+      failure = failure(e, deadlineNanos);
+    }
+    listener.attempt(System.nanoTime() - start, model, expectedVersion, true);
+    return new Outcome(null, failure);
+  }
+
+  /**
+   * An exchange that failed: running out the event's own deadline (waiting for the answer, for a free connection, or
+   * connecting with no time left) is the event's timeout; a connect timeout with time left is a server that cannot be
+   * reached, and like any other I/O failure it is transient.
+   */
+  private static InferenceException failure(IOException e, long deadlineNanos) {
+    boolean outOfTime = deadlineNanos - System.nanoTime() < TimeUnit.MILLISECONDS.toNanos(5);
+    boolean connecting = e instanceof ConnectTimeoutException;
+    if (!connecting && (e instanceof SocketTimeoutException || e instanceof InterruptedIOException) || connecting && outOfTime) {
+      return InferenceException.timedOut();
+    }
+    return new InferenceException(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()), true);
   }
 
   private static String trimSlash(String s) {
@@ -115,6 +176,11 @@ public final class V2Client implements AutoCloseable {
 
   @Override
   public void close() {
-    // java.net.http.HttpClient on Java 17 has no close(); its threads belong to the executor we were given
+    exchanges.shutdownNow();
+    try {
+      http.close();
+    } catch (IOException e) {
+      // closing the pool's sockets: nothing is waiting for them any more
+    }
   }
 }

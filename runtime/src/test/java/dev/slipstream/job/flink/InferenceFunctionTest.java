@@ -20,14 +20,23 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.flink.streaming.api.functions.async.ResultFuture;
 import org.junit.jupiter.api.Test;
 
-/** The race between the client's own deadline and Flink's timeout for one event: one answer, one count. */
+/**
+ * The function's own deadlines (Flink's async operator runs without a timeout): the race between the client's deadline
+ * and the function's for one event is one answer and one count; an event whose batch is still waiting is answered at
+ * its deadline. Batches: one request, a row each, never two versions, the in-flight bound.
+ */
 class InferenceFunctionTest {
   /** A ResultFuture that records every completion Flink would be handed. */
   private static final class Recorded implements ResultFuture<Decision> {
     final List<Collection<Decision>> completions = new CopyOnWriteArrayList<>();
+    /** System.nanoTime of the first completion. */
+    volatile long completedAt;
 
     @Override
     public void complete(Collection<Decision> result) {
+      if (completions.isEmpty()) {
+        completedAt = System.nanoTime();
+      }
       completions.add(result);
     }
 
@@ -47,7 +56,7 @@ class InferenceFunctionTest {
   }
 
   @Test
-  void flinksTimeoutAfterTheClientsOwnDeadlineNeitherAnswersNorCountsTheEventAgain() throws Exception {
+  void theClientsDeadlineAndTheFunctionsForTheSameEventAnswerAndCountItOnce() throws Exception {
     try (TestModelServer model = TestModelServer.start()) {
       model.answer("fraud", TestModelServer.Behaviour.healthy("1").hanging());
       Map<String, String> contract = new HashMap<>(ExampleContract.fraud("timeout-race", "127.0.0.1:9", model.url()));
@@ -66,8 +75,10 @@ class InferenceFunctionTest {
         Recorded result = new Recorded();
 
         function.asyncInvoke(event, result);
-        await("the client's own deadline").atMost(Duration.ofSeconds(10)).until(() -> result.completions.size() == 1);
-        function.timeout(event, result); // Flink's timeout, a moment later
+        await("the event's deadline").atMost(Duration.ofSeconds(10)).until(() -> result.completions.size() == 1);
+        // both deadlines are the event's: the client's (the request's) and the function's sweep race for it
+        await("no second answer").during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
+            .until(() -> result.completions.size() == 1);
 
         assertThat(result.completions).as("completions of the event's result").hasSize(1);
         assertThat(result.completions.get(0)).singleElement().satisfies(d -> assertThat(d.reason).startsWith("timeout"));
@@ -148,13 +159,56 @@ class InferenceFunctionTest {
           function.asyncInvoke(events.get(i), results.get(i));
         }
         await("four fallbacks").atMost(Duration.ofSeconds(10)).until(() -> results.stream().allMatch(r -> !r.completions.isEmpty()));
-        for (int i = 0; i < 4; i++) {
-          function.timeout(events.get(i), results.get(i)); // Flink's timeout, a moment after the batch's deadline
-        }
+        await("no second answer").during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
+            .until(() -> results.stream().allMatch(r -> r.completions.size() == 1));
         assertThat(results).allSatisfy(r -> assertThat(only(r).reason).startsWith("timeout"));
         assertThat(model.batchSizes()).isEqualTo(Map.of(4, 1L));
         assertThat(JobMetrics.get(0).timeouts.labelValues("batch-timeout", "fraud-scoring", "primary", "unknown").get())
             .as("timeouts counted, one per event").isEqualTo(4.0);
+      } finally {
+        function.close();
+      }
+    }
+  }
+
+  @Test
+  void anEventWhoseBatchIsStillWaitingIsAnsweredAtItsDeadlineAndNeverSent() throws Exception {
+    try (TestModelServer model = TestModelServer.start()) {
+      InferenceFunction function = open(model, "deadline-waiting", Map.of(JobContract.BATCH_MAX_SIZE, "8",
+          JobContract.BATCH_MAX_WAIT, "1 s", JobContract.INFERENCE_TIMEOUT, "200 ms", JobContract.INFERENCE_RETRIES, "0"));
+      try {
+        Recorded result = new Recorded();
+        long start = System.nanoTime();
+        function.asyncInvoke(event("alone", "card-1", 1), result);
+        await("the event's deadline").atMost(Duration.ofSeconds(10)).until(() -> !result.completions.isEmpty());
+        assertThat(only(result).reason).startsWith("timeout");
+        assertThat(Duration.ofNanos(result.completedAt - start)).as("answered at its deadline, not when its batch was due")
+            .isLessThan(Duration.ofMillis(800));
+        // the batch falls due a second after its first event: an answered event is not sent
+        await("the batch's wait is over").during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5))
+            .until(() -> model.requests() == 0 && result.completions.size() == 1);
+        assertThat(JobMetrics.get(0).timeouts.labelValues("deadline-waiting", "fraud-scoring", "primary", "unknown").get())
+            .as("timeouts counted").isEqualTo(1.0);
+      } finally {
+        function.close();
+      }
+    }
+  }
+
+  @Test
+  void anEventWhoseBatchWaitsWithinItsDeadlineIsScored() throws Exception {
+    try (TestModelServer model = TestModelServer.start()) {
+      InferenceFunction function = open(model, "deadline-later", Map.of(JobContract.BATCH_MAX_SIZE, "8",
+          JobContract.BATCH_MAX_WAIT, "1 s", JobContract.INFERENCE_TIMEOUT, "5 s", JobContract.INFERENCE_RETRIES, "0"));
+      try {
+        Recorded result = new Recorded();
+        long start = System.nanoTime();
+        function.asyncInvoke(event("alone", "card-1", 1), result);
+        await("the batch's wait").atMost(Duration.ofSeconds(10)).until(() -> !result.completions.isEmpty());
+        assertThat(only(result).kind).as(only(result).reason).isEqualTo(Decision.SCORED);
+        assertThat(Duration.ofNanos(result.completedAt - start)).as("sent when its batch was due")
+            .isGreaterThanOrEqualTo(Duration.ofMillis(900));
+        assertThat(model.requests()).isEqualTo(1);
       } finally {
         function.close();
       }
