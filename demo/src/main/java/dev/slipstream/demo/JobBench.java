@@ -65,18 +65,20 @@ public final class JobBench {
    *     ceiling the model call is measured against
    * @param firstResultSeconds from the job's start to its first result
    * @param meanBatch events per request to the model over the passes with the model
-   * @param jobPerSecond the job with the model, the mean of two passes (as featuresOnlyPerSecond)
+   * @param jobPerSecond the job with the model, the median of {@link #ROUNDS} passes (as featuresOnlyPerSecond)
    * @param lightP99Ms event to decision at {@code lightRate}: the cost of the path itself (Kafka, the shuffle, the
    *     batch's wait, the model's round trip), which the p99 at half rate adds the machine's contention to
    * @param modelCpu CPU milliseconds per 1,000 events of a pass with the model, by part ({@link CpuSample#PARTS}, the
    *     JVM's own and the broker's), the mean of the passes
    * @param featuresOnlyCpu the same for a pass with inference off
+   * @param roundShares each round's job with the model over the job without, the two passes run one after the other:
+   *     the machine drifts between rounds, so each round's own ratio is steadier than a ratio of means
    */
   public record Figures(long events, double passThroughPerSecond, double featuresOnlyPerSecond, double jobPerSecond,
       double firstResultSeconds, double meanBatch, double lightRate, double lightP50Ms, double lightP99Ms,
       double steadyRate, double steadyP50Ms, double steadyP99Ms,
       double burstRate, double burstP50Ms, double burstP99Ms, long burstMaxLag, double drainSeconds,
-      Map<String, Double> modelCpu, Map<String, Double> featuresOnlyCpu) {
+      Map<String, Double> modelCpu, Map<String, Double> featuresOnlyCpu, List<Double> roundShares) {
     public double ratio() {
       return jobPerSecond / passThroughPerSecond;
     }
@@ -89,9 +91,9 @@ public final class JobBench {
       return MODEL_LATENCY_MS + MODEL_PER_ITEM_MS * meanBatch + MAX_WAIT_MS + 20;
     }
 
-    /** The job with the model against the job without it: what the model call costs. */
+    /** The job with the model against the job without it (the median of the rounds' own): what the model call costs. */
     public double modelShare() {
-      return jobPerSecond / featuresOnlyPerSecond;
+      return Bench.median(roundShares);
     }
   }
 
@@ -129,12 +131,14 @@ public final class JobBench {
       model.resetCounts();
       List<Pass> withModel = new ArrayList<>();
       List<Pass> featuresOnly = new ArrayList<>();
-      for (int round = 1; round <= 2; round++) {
+      List<Double> roundShares = new ArrayList<>();
+      for (int round = 1; round <= ROUNDS; round++) {
         withModel.add(pass(kafka, admin, model, input, "jb" + round, false, events, checkpointInterval, work));
         featuresOnly.add(pass(kafka, admin, model, input, "jf" + round, true, events, checkpointInterval, work));
+        roundShares.add(withModel.get(round - 1).perSecond() / featuresOnly.get(round - 1).perSecond());
       }
-      double jobRate = withModel.stream().mapToDouble(Pass::perSecond).average().orElseThrow();
-      double featuresOnlyRate = featuresOnly.stream().mapToDouble(Pass::perSecond).average().orElseThrow();
+      double jobRate = Bench.median(withModel.stream().map(Pass::perSecond).toList());
+      double featuresOnlyRate = Bench.median(featuresOnly.stream().map(Pass::perSecond).toList());
       double firstResult = withModel.get(0).firstResultSeconds();
       double meanBatch = model.items() / (double) Math.max(1, model.requests());
 
@@ -169,10 +173,13 @@ public final class JobBench {
             percentile(steadyLatencies, 50),
             percentile(steadyLatencies, 99), burstRate, percentile(burstLatencies, 50), percentile(burstLatencies, 99),
             maxLag.get(), Math.max(0, lastBurstDecision - burstEnd) / 1000.0, cpuPerThousand(withModel, events),
-            cpuPerThousand(featuresOnly, events));
+            cpuPerThousand(featuresOnly, events), roundShares);
       }
     }
   }
+
+  /** Rounds of the two job passes, each with the model and then without it. */
+  static final int ROUNDS = 3;
 
   /**
    * One pass of the job over the input's events: results per second, from its start to its first result, and the CPU
@@ -389,5 +396,8 @@ public final class JobBench {
     }
     cpu.append(String.format(java.util.Locale.ROOT, " all %.1f / %.1f / %+.1f", model, off, model - off));
     System.out.println(cpu);
+    System.out.println("  job with the model over inference off, round by round: " + f.roundShares().stream()
+        .map(r -> String.format(java.util.Locale.ROOT, "%.2f", r)).collect(java.util.stream.Collectors.joining(" / "))
+        + String.format(java.util.Locale.ROOT, " (median %.2f)", f.modelShare()));
   }
 }
