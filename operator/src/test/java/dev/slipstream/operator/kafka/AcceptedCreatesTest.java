@@ -1,0 +1,54 @@
+package dev.slipstream.operator.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.slipstream.core.port.TopicAction;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class AcceptedCreatesTest {
+  private static final long S = 1_000_000_000L;
+  private static final TopicAction EVENTS = new TopicAction.Create("events", 3, 1, Map.of());
+  private static final TopicAction SCORES = new TopicAction.Create("scores", 3, 1, Map.of());
+
+  /** The creates of both topics sent at 100 s; Kafka refused {@code refused}. */
+  private static AcceptedCreates sentAt100(Map<String, String> refused) {
+    AcceptedCreates accepted = new AcceptedCreates(Duration.ofSeconds(30));
+    accepted.sent(List.of(EVENTS, SCORES), refused, 100 * S);
+    return accepted;
+  }
+
+  @Test
+  void aCreateAcceptedWithinTheWindowIsNotSentAgain() {
+    assertThat(sentAt100(Map.of()).unsent(List.of(EVENTS, SCORES), 129 * S)).isEmpty();
+  }
+
+  @Test
+  void aCreateAcceptedBeforeTheWindowIsSentAgain() {
+    AcceptedCreates accepted = sentAt100(Map.of());
+    assertThat(accepted.unsent(List.of(EVENTS), 131 * S)).containsExactly(EVENTS);
+    assertThat(accepted.unsent(List.of(EVENTS), 101 * S)).as("forgotten once it expired").containsExactly(EVENTS);
+  }
+
+  @Test
+  void aRefusedCreateIsSentAgainBesideAnAcceptedOne() {
+    assertThat(sentAt100(Map.of("scores", "Kafka refused to create topic scores: policy")).unsent(List.of(EVENTS, SCORES), 101 * S))
+        .containsExactly(SCORES);
+  }
+
+  @Test
+  void otherChangesOfAnAcceptedTopicAreSent() {
+    TopicAction raise = new TopicAction.IncreasePartitions("events", 3, 6);
+    TopicAction configs = new TopicAction.SetConfigs("events", Map.of("retention.ms", "1000"));
+    assertThat(sentAt100(Map.of()).unsent(List.of(EVENTS, raise, configs), 101 * S)).containsExactly(raise, configs);
+  }
+
+  @Test
+  void aTopicSeenOrDeletedIsCreatedAgainWhenPlanned() {
+    AcceptedCreates accepted = sentAt100(Map.of());
+    accepted.forget(List.of("events"));
+    assertThat(accepted.unsent(List.of(EVENTS, SCORES), 101 * S)).containsExactly(EVENTS);
+  }
+}
