@@ -171,24 +171,25 @@ class InferenceFunctionTest {
     }
   }
 
-  @Test
-  void anEventWhoseBatchIsStillWaitingIsAnsweredAtItsDeadlineAndNeverSent() throws Exception {
+  /** What the checks of one event alone in its batch are given: the model, its result, when it was answered. */
+  private interface AloneChecks {
+    void check(TestModelServer model, Recorded result, Duration answeredAfter) throws Exception;
+  }
+
+  /**
+   * One event, alone in a batch that falls due a second after it, under {@code timeout}: the checks run once it has
+   * its answer, with the function still open.
+   */
+  private static void alone(String namespace, String timeout, AloneChecks checks) throws Exception {
     try (TestModelServer model = TestModelServer.start()) {
-      InferenceFunction function = open(model, "deadline-waiting", Map.of(JobContract.BATCH_MAX_SIZE, "8",
-          JobContract.BATCH_MAX_WAIT, "1 s", JobContract.INFERENCE_TIMEOUT, "200 ms", JobContract.INFERENCE_RETRIES, "0"));
+      InferenceFunction function = open(model, namespace, Map.of(JobContract.BATCH_MAX_SIZE, "8",
+          JobContract.BATCH_MAX_WAIT, "1 s", JobContract.INFERENCE_TIMEOUT, timeout, JobContract.INFERENCE_RETRIES, "0"));
       try {
         Recorded result = new Recorded();
         long start = System.nanoTime();
         function.asyncInvoke(event("alone", "card-1", 1), result);
-        await("the event's deadline").atMost(Duration.ofSeconds(10)).until(() -> !result.completions.isEmpty());
-        assertThat(only(result).reason).startsWith("timeout");
-        assertThat(Duration.ofNanos(result.completedAt - start)).as("answered at its deadline, not when its batch was due")
-            .isLessThan(Duration.ofMillis(800));
-        // the batch falls due a second after its first event: an answered event is not sent
-        await("the batch's wait is over").during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5))
-            .until(() -> model.requests() == 0 && result.completions.size() == 1);
-        assertThat(JobMetrics.get(0).timeouts.labelValues("deadline-waiting", "fraud-scoring", "primary", "unknown").get())
-            .as("timeouts counted").isEqualTo(1.0);
+        await("the event's answer").atMost(Duration.ofSeconds(10)).until(() -> !result.completions.isEmpty());
+        checks.check(model, result, Duration.ofNanos(result.completedAt - start));
       } finally {
         function.close();
       }
@@ -196,23 +197,25 @@ class InferenceFunctionTest {
   }
 
   @Test
+  void anEventWhoseBatchIsStillWaitingIsAnsweredAtItsDeadlineAndNeverSent() throws Exception {
+    alone("deadline-waiting", "200 ms", (model, result, answeredAfter) -> {
+      assertThat(only(result).reason).startsWith("timeout");
+      assertThat(answeredAfter).as("answered at its deadline, not when its batch was due").isLessThan(Duration.ofMillis(800));
+      // the batch falls due a second after its first event: an answered event is not sent
+      await("the batch's wait is over").during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5))
+          .until(() -> model.requests() == 0 && result.completions.size() == 1);
+      assertThat(JobMetrics.get(0).timeouts.labelValues("deadline-waiting", "fraud-scoring", "primary", "unknown").get())
+          .as("timeouts counted").isEqualTo(1.0);
+    });
+  }
+
+  @Test
   void anEventWhoseBatchWaitsWithinItsDeadlineIsScored() throws Exception {
-    try (TestModelServer model = TestModelServer.start()) {
-      InferenceFunction function = open(model, "deadline-later", Map.of(JobContract.BATCH_MAX_SIZE, "8",
-          JobContract.BATCH_MAX_WAIT, "1 s", JobContract.INFERENCE_TIMEOUT, "5 s", JobContract.INFERENCE_RETRIES, "0"));
-      try {
-        Recorded result = new Recorded();
-        long start = System.nanoTime();
-        function.asyncInvoke(event("alone", "card-1", 1), result);
-        await("the batch's wait").atMost(Duration.ofSeconds(10)).until(() -> !result.completions.isEmpty());
-        assertThat(only(result).kind).as(only(result).reason).isEqualTo(Decision.SCORED);
-        assertThat(Duration.ofNanos(result.completedAt - start)).as("sent when its batch was due")
-            .isGreaterThanOrEqualTo(Duration.ofMillis(900));
-        assertThat(model.requests()).isEqualTo(1);
-      } finally {
-        function.close();
-      }
-    }
+    alone("deadline-later", "5 s", (model, result, answeredAfter) -> {
+      assertThat(only(result).kind).as(only(result).reason).isEqualTo(Decision.SCORED);
+      assertThat(answeredAfter).as("sent when its batch was due").isGreaterThanOrEqualTo(Duration.ofMillis(900));
+      assertThat(model.requests()).isEqualTo(1);
+    });
   }
 
   @Test
