@@ -25,8 +25,8 @@ record CpuSample(Map<Long, Long> threadNanos, Map<Long, String> threadNames, lon
   private static Map<String, Predicate<String>> parts() {
     Map<String, Predicate<String>> parts = new LinkedHashMap<>();
     parts.put("model stand-in", name -> name.startsWith("test-model") || name.startsWith("HTTP-Dispatcher"));
-    parts.put("model client", name -> name.startsWith("slipstream-inference") || name.startsWith("slipstream-batches") || name.startsWith("slipstream-model-io")
-        || name.startsWith("HttpClient-"));
+    parts.put("model client", name -> name.startsWith("slipstream-inference") || name.startsWith("slipstream-batches")
+        || name.startsWith("slipstream-model-io"));
     Pattern subtask = Pattern.compile(".*\\(\\d+/\\d+\\)#\\d+.*");
     parts.put("job tasks", name -> subtask.matcher(name).matches() || name.startsWith("kafka-producer-network-thread | producer-slipstream"));
     parts.put("bench", name -> name.startsWith("awaitility") || name.equals("main")

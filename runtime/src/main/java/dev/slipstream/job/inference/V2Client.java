@@ -99,11 +99,11 @@ public final class V2Client implements AutoCloseable {
   /** What one exchange gave: the answers, or why there are none. */
   private record Outcome(List<V2Codec.Answer> answers, InferenceException failure) {}
 
+  /** The server's reply as read off the connection, which is then free for the next request. */
+  private record Reply(int status, byte[] body) {}
+
   private CompletableFuture<List<V2Codec.Answer>> attempt(URI uri, String model, String expectedVersion, byte[] body,
       int n, long deadlineNanos, int attempt) {
-    if (deadlineNanos - System.nanoTime() <= 0) {
-      return CompletableFuture.failedFuture(InferenceException.timedOut());
-    }
     return CompletableFuture.supplyAsync(() -> exchange(uri, model, expectedVersion, body, n, deadlineNanos), exchanges)
         .thenCompose(outcome -> {
           if (outcome.failure() == null) {
@@ -121,7 +121,10 @@ public final class V2Client implements AutoCloseable {
         });
   }
 
-  /** One request and its answer, on a thread of the client's own; the attempt reported either way. */
+  /**
+   * One request and its answer, on a thread of the client's own; the attempt reported either way. Past the deadline
+   * (before the first attempt or after a backoff) nothing is sent: the event's timeout.
+   */
   private Outcome exchange(URI uri, String model, String expectedVersion, byte[] body, int n, long deadlineNanos) {
     long remainingMs = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
     if (remainingMs <= 0) {
@@ -136,11 +139,11 @@ public final class V2Client implements AutoCloseable {
     long start = System.nanoTime();
     InferenceException failure;
     try {
-      Object[] response = http.execute(post, r -> new Object[] {r.getCode(), EntityUtils.toByteArray(r.getEntity())});
-      int status = (Integer) response[0];
+      Reply reply = http.execute(post, r -> new Reply(r.getCode(), EntityUtils.toByteArray(r.getEntity())));
+      int status = reply.status();
       if (status == 200) {
         try {
-          List<V2Codec.Answer> answers = V2Codec.responses((byte[]) response[1], model, n);
+          List<V2Codec.Answer> answers = V2Codec.responses(reply.body(), model, n);
           listener.attempt(System.nanoTime() - start, answers.get(0).modelName(), answers.get(0).modelVersion(), false);
           return new Outcome(answers, null);
         } catch (InferenceException e) {
