@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -43,6 +44,8 @@ public final class V2Client implements AutoCloseable {
     void attempt(long nanos, String model, String modelVersion, boolean failed);
   }
 
+  /** The longest a new connection may take, whatever time the event has left (which bounds it when shorter). */
+  static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
   /** How long a connection may sit idle before it is checked once more before use (servers close idle ones). */
   private static final TimeValue VALIDATE_AFTER = TimeValue.ofSeconds(1);
 
@@ -58,7 +61,7 @@ public final class V2Client implements AutoCloseable {
             .setMaxConnTotal(connections)
             .setMaxConnPerRoute(connections)
             .setDefaultConnectionConfig(ConnectionConfig.custom()
-                .setConnectTimeout(Timeout.ofSeconds(2))
+                .setConnectTimeout(Timeout.of(CONNECT_TIMEOUT))
                 .setValidateAfterInactivity(VALIDATE_AFTER)
                 .build())
             .build())
@@ -123,8 +126,11 @@ public final class V2Client implements AutoCloseable {
 
   /**
    * One request and its answer, on a thread of the client's own; the attempt reported either way. Past the deadline
-   * (before the first attempt or after a backoff) nothing is sent: the event's timeout.
+   * (before the first attempt or after a backoff) nothing is sent: the event's timeout. Every wait of the exchange
+   * (for a pooled connection, for a new one to connect, for the answer) ends by the deadline, so that an endpoint
+   * that drops connection attempts holds the request's slot no longer than its events wait.
    */
+  @SuppressWarnings("deprecation") // the request's connect timeout: the pool's applies only when it is unset
   private Outcome exchange(URI uri, String model, String expectedVersion, byte[] body, int n, long deadlineNanos) {
     long remainingMs = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
     if (remainingMs <= 0) {
@@ -134,6 +140,7 @@ public final class V2Client implements AutoCloseable {
     post.setConfig(RequestConfig.custom()
         .setResponseTimeout(Timeout.ofMilliseconds(remainingMs))
         .setConnectionRequestTimeout(Timeout.ofMilliseconds(remainingMs))
+        .setConnectTimeout(Timeout.ofMilliseconds(Math.min(remainingMs, CONNECT_TIMEOUT.toMillis())))
         .build());
     post.setEntity(new ByteArrayEntity(body, ContentType.APPLICATION_JSON));
     long start = System.nanoTime();
