@@ -29,11 +29,13 @@ final class FanOutBench {
    * @param requestsPerPipeline every operator request per pipeline, over all waves
    * @param floorRequestsPerPipeline the floor's, over its waves
    * @param cpuMsPerPipeline the operator process's CPU per pipeline (reconciles, informers, JSON, GC), over all waves
+   * @param topicChanges the topic changes it planned per pipeline by kind and outcome (sent, refused, skipped)
    */
   record Figures(int pipelines, List<Double> seconds, List<Double> floorSeconds, Map<String, Double> writesByKind,
       double writesPerPipeline, double requestsPerPipeline, double floorRequestsPerPipeline, long conflicts,
       long idleWrites, double heapMiB, Duration ready, Duration leading, Duration boot, long restartWrites,
-      double cpuMsPerPipeline, List<Double> created, List<Double> halfReady, Map<String, Double> reconcilesByKind) {
+      double cpuMsPerPipeline, List<Double> created, List<Double> halfReady, Map<String, Double> reconcilesByKind,
+      Map<String, Double> topicChanges) {
     double median() {
       return Bench.median(seconds);
     }
@@ -68,6 +70,7 @@ final class FanOutBench {
       long conflicts = 0;
       Duration cpu = Duration.ZERO;
       Map<String, Double> reconciles = new TreeMap<>();
+      Map<String, Double> topicChanges = new TreeMap<>();
       List<Double> floorSeconds = new ArrayList<>();
       long floorRequests = 0;
       long idleWrites;
@@ -84,10 +87,13 @@ final class FanOutBench {
           int before = stack.api.callCount();
           Duration cpuBefore = operator.cpu();
           Map<String, Double> reconcilesBefore = operator.reconciliations();
+          Map<String, Double> topicChangesBefore = operator.topicChanges();
           FanOut.Wave wave = FanOut.wave(stack, namespace, pipelines);
           FanOut.awaitSettled(stack);
           cpu = cpu.plus(operator.cpu().minus(cpuBefore));
           operator.reconciliations().forEach((kind, n) -> reconciles.merge(kind, n - reconcilesBefore.getOrDefault(kind, 0.0),
+              Double::sum));
+          operator.topicChanges().forEach((kind, n) -> topicChanges.merge(kind, n - topicChangesBefore.getOrDefault(kind, 0.0),
               Double::sum));
           List<TestApiServer.Call> calls = FanOut.calls(stack, EmbeddedStack.OPERATOR_AGENT, before, c -> true);
           calls.stream().filter(FanOut::isWrite).forEach(c -> byKind.merge(c.method() + " " + FanOut.resource(c.path()), 1L, Long::sum));
@@ -129,10 +135,11 @@ final class FanOutBench {
       Map<String, Double> perPipeline = new TreeMap<>();
       byKind.forEach((k, n) -> perPipeline.put(k, n / all));
       reconciles.replaceAll((k, n) -> n / all);
+      topicChanges.replaceAll((k, n) -> n / all);
       long writes = byKind.values().stream().mapToLong(Long::longValue).sum();
       return new Figures(pipelines, seconds, floorSeconds, perPipeline, writes / all, requests / all, floorRequests / all,
           conflicts, idleWrites, heapMiB, ready, leading, boot, restartWrites, cpu.toNanos() / 1e6 / all, created, halfReady,
-          reconciles);
+          reconciles, topicChanges);
     } finally {
       if (brokerHeap == null) {
         System.clearProperty(KAFKA_HEAP);
@@ -212,6 +219,7 @@ final class FanOutBench {
         f.floorSeconds().stream().map(s -> String.format(Locale.ROOT, "%.1f", s)).toList(), f.seconds().size());
     System.out.println("  fan-out writes per pipeline by kind: " + f.writesByKind());
     System.out.println("  fan-out reconciles per pipeline by kind of resource: " + f.reconcilesByKind());
+    System.out.println("  fan-out topic changes per pipeline (3 topics each), by kind and outcome: " + f.topicChanges());
   }
 
   /** The rows of the bench's table for this size. */
@@ -258,10 +266,11 @@ final class FanOutBench {
             + "\"requestsPerPipeline\":%.3f,\"floorRequestsPerPipeline\":%.3f,\"requestsTargetRatio\":1.25,\"conflicts\":%d,"
             + "\"idleResyncWrites\":%d,\"operatorHeapMiB\":%.1f,\"operatorHeapTargetMiB\":256,\"cpuMsPerPipeline\":%.2f,"
             + "\"startUpReadySeconds\":%.2f,\"startUpLeadingSeconds\":%.2f,\"jvmBootSeconds\":%.2f,\"startUpTargetSeconds\":5,"
-            + "\"restartResyncWrites\":%d,\"reconcilesByKind\":%s}",
+            + "\"restartResyncWrites\":%d,\"reconcilesByKind\":%s,\"topicChanges\":%s}",
         f.pipelines(), f.seconds(), f.median(), f.floorSeconds(), f.floorMedian(), f.median() / f.floorMedian(), f.created(),
         f.halfReady(), f.writesPerPipeline(), FanOut.MINIMUM_WRITES, kinds, f.requestsPerPipeline(), f.floorRequestsPerPipeline(),
         f.conflicts(), f.idleWrites(), f.heapMiB(), f.cpuMsPerPipeline(), (f.ready().toMillis() - f.boot().toMillis()) / 1000.0,
-        (f.leading().toMillis() - f.boot().toMillis()) / 1000.0, f.boot().toMillis() / 1000.0, f.restartWrites(), reconciles);
+        (f.leading().toMillis() - f.boot().toMillis()) / 1000.0, f.boot().toMillis() / 1000.0, f.restartWrites(), reconciles,
+        jsonObject(f.topicChanges()));
   }
 }

@@ -31,6 +31,8 @@ final class OperatorProcess implements AutoCloseable {
 
   private static final java.util.regex.Pattern RECONCILIATIONS = java.util.regex.Pattern.compile(
       "(?m)^slipstream_reconciliations_total\\{kind=\"([^\"]+)\",[^}]*\\} (\\S+)$");
+  private static final Pattern TOPIC_CHANGES = Pattern.compile(
+      "(?m)^slipstream_topic_changes_total\\{change=\"([^\"]+)\",outcome=\"([^\"]+)\"\\} (\\S+)$");
   private final int metricsPort;
 
   private OperatorProcess(Process process, Duration ready, Duration leading, Duration boot, int metricsPort) {
@@ -120,15 +122,25 @@ final class OperatorProcess implements AutoCloseable {
 
   /** Its reconciliations so far, by kind of resource (its {@code slipstream_reconciliations_total}, all results). */
   Map<String, Double> reconciliations() {
+    return counted(RECONCILIATIONS, m -> m.group(1), 2);
+  }
+
+  /** The topic changes it planned so far, by kind and outcome ("create sent", "create skipped"...). */
+  Map<String, Double> topicChanges() {
+    return counted(TOPIC_CHANGES, m -> m.group(1) + " " + m.group(2), 3);
+  }
+
+  /** A counter on its /metrics, summed by the key each line gives; the value is group {@code value}. */
+  private Map<String, Double> counted(Pattern line, java.util.function.Function<Matcher, String> key, int value) {
     try {
       String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort
           + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
-      Map<String, Double> byKind = new java.util.TreeMap<>();
-      Matcher m = RECONCILIATIONS.matcher(text);
+      Map<String, Double> byKey = new java.util.TreeMap<>();
+      Matcher m = line.matcher(text);
       while (m.find()) {
-        byKind.merge(m.group(1), Double.parseDouble(m.group(2)), Double::sum);
+        byKey.merge(key.apply(m), Double.parseDouble(m.group(value)), Double::sum);
       }
-      return byKind;
+      return byKey;
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     } catch (InterruptedException e) {

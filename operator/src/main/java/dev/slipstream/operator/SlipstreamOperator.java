@@ -49,7 +49,8 @@ public final class SlipstreamOperator implements AutoCloseable {
    */
   public SlipstreamOperator(KubernetesClient client, OperatorConfig config, Clock clock, Metrics metrics,
       PrometheusRegistry registry, boolean exitOnLostLease) {
-    this.kafka = new AdminClientKafkaAccess(config.kafkaApiTimeout());
+    this.kafka = new AdminClientKafkaAccess(config.kafkaApiTimeout(),
+        new dev.slipstream.operator.metrics.TopicChangeMetrics(registry));
     this.notifications = new dev.slipstream.operator.notify.HttpNotifications(config.notificationAllowedHosts(),
         config.notificationTimeout(), config.notificationSinks(), registry);
     Set<ThirdPartyKinds> installed = installedKinds(client);

@@ -386,7 +386,9 @@ class StreamingPipelineIT extends WithOperator {
     assertThat(writesIn("idle")).as("write requests during three resyncs of a Ready pipeline").isEqualTo(writesBefore);
     assertThat(env.metrics()).as("the framework's reconciliations on /metrics")
         .containsPattern("slipstream_reconciliations_total\\{kind=\"StreamingPipeline\",result=\"success\"} [1-9]")
-        .contains("slipstream_reconcile_duration_seconds_count{controller=\"streamingpipeline\"");
+        .contains("slipstream_reconcile_duration_seconds_count{controller=\"streamingpipeline\"")
+        .as("the topic creates it sent to Kafka")
+        .containsPattern("slipstream_topic_changes_total\\{change=\"create\",outcome=\"sent\"} [1-9]");
   }
 
   @Test

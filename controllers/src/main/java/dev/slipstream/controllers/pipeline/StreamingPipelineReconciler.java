@@ -74,12 +74,15 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
   @Override
   public List<EventSource<?, StreamingPipeline>> prepareEventSources(EventSourceContext<StreamingPipeline> context) {
     caches = PipelineCaches.informed(client, config.installedKinds(), context);
-    topics = new Topics(caches.kafkaTopics, kafka, events, caches::topicReaders);
+    TopicsShown shown = new TopicsShown();
+    topics = new Topics(caches.kafkaTopics, kafka, events, caches::topicReaders, shown);
     rollouts = new Rollouts(client, config, events, new RolloutReads(client, caches, kafka));
     serving = new Serving(caches, config.defaults(), new JobControl(caches.configMaps),
         namespace -> client.resourceQuotas().inNamespace(namespace).list().getItems());
     flinkJob = new FlinkJob(caches.flinkDeployments, caches.podMonitors, config.defaults().podMonitorLabels());
-    return caches.sources();
+    List<EventSource<?, StreamingPipeline>> sources = new java.util.ArrayList<>(caches.sources());
+    sources.add(shown);
+    return sources;
   }
 
   @Override

@@ -23,6 +23,7 @@ import dev.slipstream.core.topics.TopicPlan;
 import dev.slipstream.core.topics.TopicPlanner;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -43,6 +44,7 @@ final class Topics {
   private final PipelineKafka kafka;
   private final EventRecorder events;
   private final Readers readers;
+  private final TopicsShown shown;
 
   /** Other pipelines, in any namespace the operator watches, that declare a topic (by name, in any role). */
   interface Readers {
@@ -50,11 +52,14 @@ final class Topics {
     List<String> of(StreamingPipeline self, String topic);
   }
 
-  Topics(OwnedObjects<GenericKubernetesResource> kafkaTopics, PipelineKafka kafka, EventRecorder events, Readers readers) {
+  /** @param shown reconciles a pipeline when the topics it waits for show */
+  Topics(OwnedObjects<GenericKubernetesResource> kafkaTopics, PipelineKafka kafka, EventRecorder events, Readers readers,
+      TopicsShown shown) {
     this.kafkaTopics = kafkaTopics;
     this.kafka = kafka;
     this.events = events;
     this.readers = readers;
+    this.shown = shown;
   }
 
   /**
@@ -102,6 +107,7 @@ final class Topics {
         refused = cluster.topics().apply(plan.actions());
         observed = cluster.topics().describe(names, configKeys);
       }
+      awaitAccepted(pipeline, cluster, names, observed, refused, configKeys);
       List<TopicStatus> statuses = TopicPlanner.status(desired, observed, plan, refused, known);
       var inputs = desired.stream().filter(t -> t.role() == DesiredTopic.Role.INPUT).map(DesiredTopic::name).toList();
       Position position = observed.keySet().containsAll(inputs)
@@ -113,6 +119,19 @@ final class Topics {
       LOG.warn("pipeline {}/{}: {}: {}", pipeline.getMetadata().getNamespace(), pipeline.getMetadata().getName(),
           e.kind().reason, why);
       return new Outcome(Readiness.pending(e.kind().reason, why), previous, null, true);
+    }
+  }
+
+  /**
+   * Topics Kafka accepted (not refused) that a describe does not show yet: the pipeline is reconciled again as soon as
+   * they show, not only at its next look.
+   */
+  private void awaitAccepted(StreamingPipeline pipeline, KafkaAccess.KafkaCluster cluster, List<String> names,
+      Map<String, ObservedTopic> observed, Map<String, String> refused, java.util.Collection<String> configKeys) {
+    List<String> coming = names.stream().filter(n -> !observed.containsKey(n) && !refused.containsKey(n)).toList();
+    if (!coming.isEmpty()) {
+      ResourceID id = ResourceID.fromResource(pipeline);
+      cluster.topics().whenVisible(id.toString(), coming, configKeys, () -> shown.shown(id));
     }
   }
 

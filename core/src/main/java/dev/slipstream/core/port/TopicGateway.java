@@ -29,4 +29,13 @@ public interface TopicGateway {
    * @throws KafkaUnavailableException when the cluster cannot be reached
    */
   void delete(Map<String, String> idsByName);
+
+  /**
+   * Asks to be told when every one of {@code names} exists: {@code visible} runs once, on a thread of the gateway's,
+   * after a describe shows them all (described with {@code configKeys}, so that a describe asked just after is
+   * answered without Kafka). A later call for the same {@code waiter} replaces the earlier. Kafka may show a topic
+   * seconds after it accepted its creation; this tells the caller at once, instead of at its next look. The default
+   * never calls back: callers keep looking on their own schedule as well.
+   */
+  default void whenVisible(String waiter, Collection<String> names, Collection<String> configKeys, Runnable visible) {}
 }

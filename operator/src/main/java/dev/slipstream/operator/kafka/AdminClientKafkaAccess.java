@@ -16,13 +16,20 @@ import org.apache.kafka.common.KafkaException;
  */
 public final class AdminClientKafkaAccess implements KafkaAccess, AutoCloseable {
   private final Duration apiTimeout;
+  private final TopicChanges topicChanges;
   private final Map<Map<String, String>, Cluster> clusters = new ConcurrentHashMap<>();
 
   /**
    * @param apiTimeout how long one batched call may take before Kafka counts as unavailable
    */
   public AdminClientKafkaAccess(Duration apiTimeout) {
+    this(apiTimeout, TopicChanges.NONE);
+  }
+
+  /** @param topicChanges hears what became of each topic change planned on any cluster */
+  public AdminClientKafkaAccess(Duration apiTimeout, TopicChanges topicChanges) {
     this.apiTimeout = apiTimeout;
+    this.topicChanges = topicChanges;
   }
 
   @Override
@@ -45,7 +52,7 @@ public final class AdminClientKafkaAccess implements KafkaAccess, AutoCloseable 
       throw new KafkaUnavailableException(KafkaUnavailableException.Kind.UNRESOLVABLE, rootMessage(e), e);
     }
     return new Cluster(admin, Map.copyOf(clientProperties), apiTimeout,
-        new BatchedTopicGateway(new AdminClientTopicGateway(admin, apiTimeout), apiTimeout),
+        new BatchedTopicGateway(new AdminClientTopicGateway(admin, apiTimeout), apiTimeout, topicChanges),
         new BatchedLagSource(new AdminClientLagSource(admin, apiTimeout), apiTimeout));
   }
 

@@ -20,7 +20,7 @@ import java.util.Set;
  * createPartitions and one incrementalAlterConfigs. Creating 300 topics in one request took 68 ms on the test
  * broker, in 100 requests 3.6 s. A topic described within the last seconds is answered from {@link RecentTopics};
  * a create Kafka accepted in the last seconds is not sent again while describes do not show the topic yet
- * ({@link AcceptedCreates}).
+ * ({@link AcceptedCreates}); the pipelines waiting for such topics are told when they show ({@link TopicWatch}).
  */
 final class BatchedTopicGateway implements TopicGateway, AutoCloseable {
   private record Describe(Collection<String> names, Collection<String> configKeys) {}
@@ -31,8 +31,12 @@ final class BatchedTopicGateway implements TopicGateway, AutoCloseable {
   private final RecentTopics recent = new RecentTopics(RecentTopics.FRESH_FOR);
   private final AcceptedCreates accepted = new AcceptedCreates(AcceptedCreates.ACCEPTED_FOR);
 
-  BatchedTopicGateway(AdminClientTopicGateway admin, Duration timeout) {
+  private final TopicChanges counted;
+  private final TopicWatch watch;
+
+  BatchedTopicGateway(AdminClientTopicGateway admin, Duration timeout, TopicChanges counted) {
     this.admin = admin;
+    this.counted = counted;
     this.describes = new RoundBatcher<>("describe-topics", timeout, calls -> {
       Set<String> names = new LinkedHashSet<>();
       Set<String> keys = new LinkedHashSet<>();
@@ -43,8 +47,12 @@ final class BatchedTopicGateway implements TopicGateway, AutoCloseable {
       AdminClientTopicGateway.Described all = admin.describeEach(names, keys);
       return calls.stream().map(c -> all).toList();
     });
+    this.watch = new TopicWatch(this::describe, TopicWatch.EVERY);
     this.changes = new RoundBatcher<>("change-topics", timeout, calls -> {
-      Map<String, String> refused = admin.apply(merge(calls));
+      List<TopicAction> merged = merge(calls);
+      Map<String, String> refused = admin.apply(merged);
+      merged.forEach(a -> counted.counted(a, refused.containsKey(a.topic()) ? TopicChanges.Outcome.REFUSED
+          : TopicChanges.Outcome.SENT));
       return calls.stream().map(c -> refused).toList();
     });
   }
@@ -78,6 +86,9 @@ final class BatchedTopicGateway implements TopicGateway, AutoCloseable {
   @Override
   public Map<String, String> apply(List<TopicAction> actions) {
     List<TopicAction> toSend = accepted.unsent(actions, System.nanoTime());
+    if (toSend.size() < actions.size()) {
+      actions.stream().filter(a -> !toSend.contains(a)).forEach(a -> counted.counted(a, TopicChanges.Outcome.SKIPPED));
+    }
     if (toSend.isEmpty()) {
       return Map.of();
     }
@@ -136,7 +147,13 @@ final class BatchedTopicGateway implements TopicGateway, AutoCloseable {
   }
 
   @Override
+  public void whenVisible(String waiter, Collection<String> names, Collection<String> configKeys, Runnable visible) {
+    watch.await(waiter, names, configKeys, visible, System.nanoTime());
+  }
+
+  @Override
   public void close() {
+    watch.close();
     describes.close();
     changes.close();
   }
