@@ -88,6 +88,7 @@ final class FanOutBench {
           Duration cpuBefore = operator.cpu();
           Map<String, Double> reconcilesBefore = operator.reconciliations();
           Map<String, Double> topicChangesBefore = operator.topicChanges();
+          Map<Double, Double> shownBefore = operator.topicShown();
           FanOut.Wave wave = FanOut.wave(stack, namespace, pipelines);
           FanOut.awaitSettled(stack);
           cpu = cpu.plus(operator.cpu().minus(cpuBefore));
@@ -104,6 +105,7 @@ final class FanOutBench {
           halfReady.add(wave.ready().half());
           System.out.printf(Locale.ROOT, "  fan-out wave %d: %d pipelines Ready in %.1f s (all created after %.1f s)%n", w,
               pipelines, wave.seconds(), wave.created());
+          System.out.println("  fan-out wave " + w + ": " + shown(shownBefore, operator.topicShown()));
           if (w < waves) {
             cleanUp(stack, namespace);
             FloorWave floor = floorWave(stack, pipelines, w);
@@ -210,6 +212,24 @@ final class FanOutBench {
           }
           return !left;
         });
+  }
+
+  /**
+   * How long after Kafka accepted the wave's creates a describe showed their topics, from the operator's histogram
+   * before and after the wave: the mean, and the bound within which 90% and all of them showed.
+   */
+  static String shown(Map<Double, Double> before, Map<Double, Double> after) {
+    Map<Double, Double> wave = new TreeMap<>();
+    after.forEach((bound, n) -> wave.put(bound, n - before.getOrDefault(bound, 0.0)));
+    Double sum = wave.remove(Double.NaN);
+    double count = wave.getOrDefault(Double.POSITIVE_INFINITY, 0.0);
+    if (count == 0 || sum == null) {
+      return "no topic was waited for (every create showed at once or none was sent)";
+    }
+    double p90 = wave.entrySet().stream().filter(e -> e.getValue() >= 0.9 * count).findFirst().orElseThrow().getKey();
+    double all = wave.entrySet().stream().filter(e -> e.getValue() >= count).findFirst().orElseThrow().getKey();
+    return String.format(Locale.ROOT, "%.0f topics shown by Kafka %.1f s on average after their create was accepted,"
+        + " 90%% within %s s, all within %s s", count, sum / count, p90, all);
   }
 
   /** What the fan-out prints, beside its targets. */

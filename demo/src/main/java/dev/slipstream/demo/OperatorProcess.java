@@ -31,6 +31,9 @@ final class OperatorProcess implements AutoCloseable {
 
   private static final java.util.regex.Pattern RECONCILIATIONS = java.util.regex.Pattern.compile(
       "(?m)^slipstream_reconciliations_total\\{kind=\"([^\"]+)\",[^}]*\\} (\\S+)$");
+  private static final Pattern TOPIC_SHOWN_BUCKETS = Pattern.compile(
+      "(?m)^slipstream_topic_shown_seconds_bucket\\{le=\"([^\"]+)\"\\} (\\S+)$");
+  private static final Pattern TOPIC_SHOWN_SUM = Pattern.compile("(?m)^slipstream_topic_shown_seconds_sum (\\S+)$");
   private static final Pattern TOPIC_CHANGES = Pattern.compile(
       "(?m)^slipstream_topic_changes_total\\{change=\"([^\"]+)\",outcome=\"([^\"]+)\"\\} (\\S+)$");
   private final int metricsPort;
@@ -128,6 +131,18 @@ final class OperatorProcess implements AutoCloseable {
   /** The topic changes it planned so far, by kind and outcome ("create sent", "create skipped"...). */
   Map<String, Double> topicChanges() {
     return counted(TOPIC_CHANGES, m -> m.group(1) + " " + m.group(2), 3);
+  }
+
+  /**
+   * Its {@code slipstream_topic_shown_seconds} so far: how long after Kafka accepted each create a describe showed the
+   * topic, as the histogram's cumulative counts by upper bound (seconds; +Inf last) and, under NaN, the sum.
+   */
+  Map<Double, Double> topicShown() {
+    Map<Double, Double> byBound = new java.util.TreeMap<>(counted(TOPIC_SHOWN_BUCKETS, m -> m.group(1), 2).entrySet().stream()
+        .collect(java.util.stream.Collectors.toMap(e -> e.getKey().equals("+Inf") ? Double.POSITIVE_INFINITY
+            : Double.parseDouble(e.getKey()), Map.Entry::getValue)));
+    counted(TOPIC_SHOWN_SUM, m -> "sum", 1).forEach((k, v) -> byBound.put(Double.NaN, v));
+    return byBound;
   }
 
   /** A counter on its /metrics, summed by the key each line gives; the value is group {@code value}. */

@@ -59,8 +59,23 @@ final class AcceptedCreates {
     }
   }
 
-  /** These topics were deleted, or are seen: a create of them is sent again if planned. */
+  /** These topics were deleted: a create of them is sent again if planned. */
   void forget(Collection<String> topics) {
     topics.forEach(acceptedAt::remove);
+  }
+
+  /**
+   * These topics are seen: a create of them is sent again if planned. Returns, for those whose create was accepted
+   * within the window, when it was.
+   */
+  Map<String, Long> seen(Collection<String> topics) {
+    Map<String, Long> pending = new java.util.HashMap<>();
+    for (String topic : topics) {
+      Long at = acceptedAt.remove(topic);
+      if (at != null) {
+        pending.put(topic, at);
+      }
+    }
+    return pending;
   }
 }

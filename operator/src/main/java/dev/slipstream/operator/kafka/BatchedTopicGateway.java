@@ -79,7 +79,8 @@ final class BatchedTopicGateway implements TopicGateway, AutoCloseable {
       }
     }
     recent.remember(mine, configKeys, asked);
-    accepted.forget(mine.keySet());
+    long answered = System.nanoTime();
+    accepted.seen(mine.keySet()).forEach((topic, at) -> counted.shown(topic, answered - at));
     return mine;
   }
 

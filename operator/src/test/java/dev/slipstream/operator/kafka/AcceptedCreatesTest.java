@@ -46,9 +46,18 @@ class AcceptedCreatesTest {
   }
 
   @Test
-  void aTopicSeenOrDeletedIsCreatedAgainWhenPlanned() {
+  void aTopicDeletedIsCreatedAgainWhenPlanned() {
     AcceptedCreates accepted = sentAt100(Map.of());
     accepted.forget(List.of("events"));
     assertThat(accepted.unsent(List.of(EVENTS, SCORES), 101 * S)).containsExactly(EVENTS);
+  }
+
+  @Test
+  void aTopicSeenIsCreatedAgainWhenPlannedAndSaysWhenItsCreateWasAccepted() {
+    AcceptedCreates accepted = sentAt100(Map.of());
+    assertThat(accepted.seen(List.of("events", "never-sent"))).as("only the accepted one, with its time")
+        .containsExactly(Map.entry("events", 100 * S));
+    assertThat(accepted.unsent(List.of(EVENTS, SCORES), 101 * S)).containsExactly(EVENTS);
+    assertThat(accepted.seen(List.of("events"))).as("told once").isEmpty();
   }
 }

@@ -24,8 +24,17 @@ class TopicGatewayIT {
   @BeforeAll
   static void start() {
     kafka = EmbeddedKafka.start();
-    access = new AdminClientKafkaAccess(Duration.ofSeconds(10),
-        (action, outcome) -> heard.add(TopicChanges.kind(action) + " " + action.topic() + " " + outcome));
+    access = new AdminClientKafkaAccess(Duration.ofSeconds(10), new TopicChanges() {
+      @Override
+      public void counted(TopicAction action, Outcome outcome) {
+        heard.add(TopicChanges.kind(action) + " " + action.topic() + " " + outcome);
+      }
+
+      @Override
+      public void shown(String topic, long nanosAfterAccepted) {
+        heard.add("shown " + topic + (nanosAfterAccepted > 0 ? " after its create" : " before its create"));
+      }
+    });
     topics = access.connect(Map.of("bootstrap.servers", kafka.bootstrapServers())).topics();
   }
 
@@ -63,6 +72,7 @@ class TopicGatewayIT {
     topics.whenVisible("ns/soon", List.of("shown-soon"), List.of("retention.ms"), () -> told.add("ns/soon"));
     await().atMost(Duration.ofSeconds(30)).until(() -> told.contains("ns/soon"));
     assertThat(told).as("looked at in the same describes").containsExactly("ns/soon");
+    assertThat(heard).as("how long it took to show, told once").containsOnlyOnce("shown shown-soon after its create");
     // the other waiter now waits for a topic that shows: told at the next look, after which nobody waits
     topics.whenVisible("ns/never", List.of("shown-soon"), List.of("retention.ms"), () -> told.add("ns/never, replaced"));
     await().atMost(Duration.ofSeconds(30)).until(() -> told.contains("ns/never, replaced"));
