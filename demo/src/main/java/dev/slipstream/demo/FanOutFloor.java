@@ -30,17 +30,24 @@ import org.apache.kafka.clients.admin.NewTopic;
 /**
  * The floor of the fan-out on this machine: the same wave against a minimal operator that makes only the requests
  * any operator must, with no logic. It watches pipelines, ModelVersions and the two owned kinds; per pipeline it
- * creates the InferenceService and the FlinkDeployment (copies of what the real operator wrote for a pipeline of the
- * wave before), creates the topics in batched requests, and once the stand-ins report both ready and the topics
- * exist writes the Ready status (the real operator's, copied) and one Event. What the real operator takes beyond this
- * floor is its own cost; the floor itself is the test API server's, the stand-ins', the broker's and the clients'
- * share of the same cores.
+ * creates the InferenceService (a copy of what the real operator wrote for a pipeline of the wave before) and the
+ * topics, in batched requests; it creates the FlinkDeployment (copied too) once a describe shows the topics, since a
+ * job cannot read a topic Kafka does not show yet (it looks once a second, in one describe, as the operator does);
+ * and once the stand-ins report both ready it writes the Ready status (the real operator's, copied) and one Event.
+ * What the real operator takes beyond this floor is its own cost; the floor itself is the test API server's, the
+ * stand-ins', the broker's and the clients' share of the same cores.
+ *
+ * <p>Asked not to wait for topics to show, it creates the FlinkDeployment at once and counts the topics done when
+ * Kafka accepts their creates: a floor no operator can meet whose job must find its topics, kept for comparison
+ * with the figures measured against it before.
  */
 final class FanOutFloor implements AutoCloseable {
   /** Requests this stand-in operator makes, to tell them from the others in the API server's record. */
   static final String AGENT = "slipstream-floor";
   /** What is needed before the Ready status: the InferenceService ready, the FlinkDeployment ready, the topics. */
   private static final int PARTS = 3;
+  /** How often the topics Kafka accepted and does not show yet are described. */
+  private static final long LOOK_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final KubernetesClient client;
   private final Admin admin;
@@ -56,16 +63,28 @@ final class FanOutFloor implements AutoCloseable {
   private final java.util.Set<String> readyOwned = ConcurrentHashMap.newKeySet();
   private final ExecutorService workers = Executors.newFixedThreadPool(8);
   private final Thread topicBatcher;
+  private final boolean untilShown;
+  /** Per pipeline whose topics Kafka accepted, the ones a describe has not shown yet (only when waiting for them). */
+  private final Map<String, List<String>> notShown = new java.util.LinkedHashMap<>();
   private volatile boolean closed;
 
-  /** The wave's time to all Ready with the floor operator in place of the real one (which must be stopped). */
+  /**
+   * The wave's time to all Ready with the floor operator in place of the real one (which must be stopped), its job
+   * created once its topics show.
+   */
   static double run(EmbeddedStack stack, String namespace, int pipelines, String templateNamespace) {
-    try (FanOutFloor floor = new FanOutFloor(stack, namespace, templateNamespace)) {
+    return run(stack, namespace, pipelines, templateNamespace, true);
+  }
+
+  /** @param untilShown whether the job waits for its topics to show, or they count once Kafka accepts them */
+  static double run(EmbeddedStack stack, String namespace, int pipelines, String templateNamespace, boolean untilShown) {
+    try (FanOutFloor floor = new FanOutFloor(stack, namespace, templateNamespace, untilShown)) {
       return FanOut.wave(stack, namespace, pipelines).seconds();
     }
   }
 
-  private FanOutFloor(EmbeddedStack stack, String namespace, String templateNamespace) {
+  private FanOutFloor(EmbeddedStack stack, String namespace, String templateNamespace, boolean untilShown) {
+    this.untilShown = untilShown;
     this.namespace = namespace;
     this.client = stack.api.newClient(AGENT);
     this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka.bootstrapServers()));
@@ -92,39 +111,82 @@ final class FanOutFloor implements AutoCloseable {
   }
 
   private void start(StreamingPipeline pipeline) {
-    String name = pipeline.getMetadata().getName();
-    for (GenericKubernetesResource template : List.of(isvcTemplate, flinkTemplate)) {
-      GenericKubernetesResource owned = Serialization.clone(template);
-      owned.setMetadata(new ObjectMetaBuilder()
-          .withName(template.getMetadata().getName().replaceFirst("^p0", name)).withNamespace(namespace)
-          .withLabels(template.getMetadata().getLabels()).withAnnotations(template.getMetadata().getAnnotations())
-          .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion(pipeline.getApiVersion()).withKind(pipeline.getKind())
-              .withName(name).withUid(pipeline.getMetadata().getUid()).withController(true).withBlockOwnerDeletion(true).build())
-          .build());
-      owned.getAdditionalProperties().remove("status");
-      client.resource(owned).create();
+    create(isvcTemplate, pipeline);
+    if (!untilShown) {
+      create(flinkTemplate, pipeline);
     }
-    topicsToCreate.add(Map.entry(name, DesiredTopic.of(pipeline)));
+    topicsToCreate.add(Map.entry(pipeline.getMetadata().getName(), DesiredTopic.of(pipeline)));
   }
 
-  /** One createTopics request for whatever has queued up since the last one answered. */
+  /** The pipeline's copy of an object the operator wrote for the template pipeline p0. */
+  private void create(GenericKubernetesResource template, StreamingPipeline pipeline) {
+    String name = pipeline.getMetadata().getName();
+    GenericKubernetesResource owned = Serialization.clone(template);
+    owned.setMetadata(new ObjectMetaBuilder()
+        .withName(template.getMetadata().getName().replaceFirst("^p0", name)).withNamespace(namespace)
+        .withLabels(template.getMetadata().getLabels()).withAnnotations(template.getMetadata().getAnnotations())
+        .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion(pipeline.getApiVersion()).withKind(pipeline.getKind())
+            .withName(name).withUid(pipeline.getMetadata().getUid()).withController(true).withBlockOwnerDeletion(true).build())
+        .build());
+    owned.getAdditionalProperties().remove("status");
+    client.resource(owned).create();
+  }
+
+  /**
+   * One createTopics request for whatever has queued up since the last one answered; waiting for topics to show, one
+   * describe of all the accepted ones not shown yet, once a second.
+   */
   private void createTopicsInBatches() {
+    long lastLook = System.nanoTime();
     while (!closed) {
       try {
         var first = topicsToCreate.poll(100, TimeUnit.MILLISECONDS);
-        if (first == null) {
-          continue;
+        if (first != null) {
+          List<Map.Entry<String, List<DesiredTopic>>> batch = new ArrayList<>(List.of(first));
+          topicsToCreate.drainTo(batch);
+          admin.createTopics(batch.stream().flatMap(e -> e.getValue().stream())
+              .map(t -> new NewTopic(t.name(), t.partitions(), (short) t.replicationFactor()).configs(t.configs())).toList())
+              .all().get();
+          if (untilShown) {
+            batch.forEach(e -> notShown.put(e.getKey(), e.getValue().stream().map(DesiredTopic::name).toList()));
+          } else {
+            batch.forEach(e -> partDone(e.getKey()));
+          }
         }
-        List<Map.Entry<String, List<DesiredTopic>>> batch = new ArrayList<>(List.of(first));
-        topicsToCreate.drainTo(batch);
-        admin.createTopics(batch.stream().flatMap(e -> e.getValue().stream())
-            .map(t -> new NewTopic(t.name(), t.partitions(), (short) t.replicationFactor()).configs(t.configs())).toList())
-            .all().get();
-        batch.forEach(e -> partDone(e.getKey()));
+        if (!notShown.isEmpty() && System.nanoTime() - lastLook >= LOOK_EVERY_NANOS) {
+          lastLook = System.nanoTime();
+          lookForShownTopics();
+        }
       } catch (InterruptedException e) {
         return;
       } catch (java.util.concurrent.ExecutionException e) {
         throw new IllegalStateException("the floor's topics", e.getCause());
+      }
+    }
+  }
+
+  /** The pipelines whose topics a describe now shows get their FlinkDeployment, and their topics are done. */
+  private void lookForShownTopics() throws InterruptedException {
+    var described = admin.describeTopics(notShown.values().stream().flatMap(List::stream).toList()).topicNameValues();
+    java.util.Set<String> shown = new java.util.HashSet<>();
+    for (var e : described.entrySet()) {
+      try {
+        e.getValue().get();
+        shown.add(e.getKey());
+      } catch (java.util.concurrent.ExecutionException notYet) {
+        // UnknownTopicOrPartition: accepted, not shown yet
+      }
+    }
+    var it = notShown.entrySet().iterator();
+    while (it.hasNext()) {
+      var e = it.next();
+      if (shown.containsAll(e.getValue())) {
+        it.remove();
+        String pipeline = e.getKey();
+        workers.execute(() -> {
+          create(flinkTemplate, pipelines.getStore().getByKey(namespace + "/" + pipeline));
+          partDone(pipeline);
+        });
       }
     }
   }
