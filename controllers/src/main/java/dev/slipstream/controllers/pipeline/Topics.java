@@ -14,6 +14,7 @@ import dev.slipstream.core.port.ConsumerLagSource.Position;
 import dev.slipstream.core.port.KafkaAccess;
 import dev.slipstream.core.port.KafkaUnavailableException;
 import dev.slipstream.core.port.ObservedTopic;
+import dev.slipstream.core.port.TopicAction;
 import dev.slipstream.core.status.ObjectReadiness;
 import dev.slipstream.core.status.Readiness;
 import dev.slipstream.core.status.TopicReadiness;
@@ -26,6 +27,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -107,7 +109,7 @@ final class Topics {
         refused = cluster.topics().apply(plan.actions());
         observed = cluster.topics().describe(names, configKeys);
       }
-      awaitAccepted(pipeline, cluster, names, observed, refused, configKeys);
+      awaitCreated(pipeline, cluster, plan, observed, refused, configKeys);
       List<TopicStatus> statuses = TopicPlanner.status(desired, observed, plan, refused, known);
       var inputs = desired.stream().filter(t -> t.role() == DesiredTopic.Role.INPUT).map(DesiredTopic::name).toList();
       Position position = observed.keySet().containsAll(inputs)
@@ -123,12 +125,14 @@ final class Topics {
   }
 
   /**
-   * Topics Kafka accepted (not refused) that a describe does not show yet: the pipeline is reconciled again as soon as
-   * they show, not only at its next look.
+   * Topics this reconcile asked to create, Kafka did not refuse, and a describe does not show yet: the pipeline is
+   * reconciled again as soon as they show, not only at its next look. A topic missing that the plan does not create (a
+   * lost topic reported under {@code lostTopicPolicy: Report}) is not waited for.
    */
-  private void awaitAccepted(StreamingPipeline pipeline, KafkaAccess.KafkaCluster cluster, List<String> names,
-      Map<String, ObservedTopic> observed, Map<String, String> refused, java.util.Collection<String> configKeys) {
-    List<String> coming = names.stream().filter(n -> !observed.containsKey(n) && !refused.containsKey(n)).toList();
+  private void awaitCreated(StreamingPipeline pipeline, KafkaAccess.KafkaCluster cluster, TopicPlan plan,
+      Map<String, ObservedTopic> observed, Map<String, String> refused, Collection<String> configKeys) {
+    List<String> coming = plan.actions().stream().filter(a -> a instanceof TopicAction.Create).map(TopicAction::topic)
+        .filter(n -> !observed.containsKey(n) && !refused.containsKey(n)).toList();
     if (!coming.isEmpty()) {
       ResourceID id = ResourceID.fromResource(pipeline);
       cluster.topics().whenVisible(id.toString(), coming, configKeys, () -> shown.shown(id));
