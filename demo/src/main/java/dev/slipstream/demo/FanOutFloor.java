@@ -47,7 +47,7 @@ final class FanOutFloor implements AutoCloseable {
   /** What is needed before the Ready status: the InferenceService ready, the FlinkDeployment ready, the topics. */
   private static final int PARTS = 3;
   /** How often the topics Kafka accepted and does not show yet are described. */
-  private static final long LOOK_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
+  private static final long LOOK_EVERY_MILLIS = 1000;
 
   private final KubernetesClient client;
   private final Admin admin;
@@ -65,7 +65,9 @@ final class FanOutFloor implements AutoCloseable {
   private final Thread topicBatcher;
   private final boolean untilShown;
   /** Per pipeline whose topics Kafka accepted, the ones a describe has not shown yet (only when waiting for them). */
-  private final Map<String, List<String>> notShown = new java.util.LinkedHashMap<>();
+  private final Map<String, List<String>> notShown = new ConcurrentHashMap<>();
+  /** Describes the accepted topics once a second, on a thread of its own so that creates never wait behind it. */
+  private final java.util.concurrent.ScheduledExecutorService looks = Executors.newSingleThreadScheduledExecutor();
   private volatile boolean closed;
 
   /**
@@ -101,6 +103,9 @@ final class FanOutFloor implements AutoCloseable {
     }
     topicBatcher = new Thread(this::createTopicsInBatches, "slipstream-floor-topics");
     topicBatcher.start();
+    if (untilShown) {
+      looks.scheduleWithFixedDelay(this::lookForShownTopics, LOOK_EVERY_MILLIS, LOOK_EVERY_MILLIS, TimeUnit.MILLISECONDS);
+    }
   }
 
   /** An owned object the stand-ins have given a status is ready (they write it once, when it is). */
@@ -132,12 +137,8 @@ final class FanOutFloor implements AutoCloseable {
     client.resource(owned).create();
   }
 
-  /**
-   * One createTopics request for whatever has queued up since the last one answered; waiting for topics to show, one
-   * describe of all the accepted ones not shown yet, once a second.
-   */
+  /** One createTopics request for whatever has queued up since the last one answered. */
   private void createTopicsInBatches() {
-    long lastLook = System.nanoTime();
     while (!closed) {
       try {
         var first = topicsToCreate.poll(100, TimeUnit.MILLISECONDS);
@@ -153,10 +154,6 @@ final class FanOutFloor implements AutoCloseable {
             batch.forEach(e -> partDone(e.getKey()));
           }
         }
-        if (!notShown.isEmpty() && System.nanoTime() - lastLook >= LOOK_EVERY_NANOS) {
-          lastLook = System.nanoTime();
-          lookForShownTopics();
-        }
       } catch (InterruptedException e) {
         return;
       } catch (java.util.concurrent.ExecutionException e) {
@@ -165,8 +162,23 @@ final class FanOutFloor implements AutoCloseable {
     }
   }
 
-  /** The pipelines whose topics a describe now shows get their FlinkDeployment, and their topics are done. */
-  private void lookForShownTopics() throws InterruptedException {
+  /**
+   * One describe of every topic accepted and not shown yet; the pipelines whose topics it shows get their
+   * FlinkDeployment, and their topics are done.
+   */
+  private void lookForShownTopics() {
+    try {
+      lookOnce();
+    } catch (RuntimeException e) {
+      // looked at again in a second; a look that failed must not end the schedule
+      System.err.println("floor: describing the accepted topics failed: " + e);
+    }
+  }
+
+  private void lookOnce() {
+    if (notShown.isEmpty()) {
+      return;
+    }
     var described = admin.describeTopics(notShown.values().stream().flatMap(List::stream).toList()).topicNameValues();
     java.util.Set<String> shown = new java.util.HashSet<>();
     for (var e : described.entrySet()) {
@@ -175,6 +187,9 @@ final class FanOutFloor implements AutoCloseable {
         shown.add(e.getKey());
       } catch (java.util.concurrent.ExecutionException notYet) {
         // UnknownTopicOrPartition: accepted, not shown yet
+      } catch (InterruptedException stop) {
+        Thread.currentThread().interrupt();
+        return;
       }
     }
     var it = notShown.entrySet().iterator();
@@ -219,6 +234,7 @@ final class FanOutFloor implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    looks.shutdownNow();
     topicBatcher.interrupt();
     informers.forEach(SharedIndexInformer::close);
     // the wave ends at the last Ready status; that pipeline's Event may still be on its way: let it finish
