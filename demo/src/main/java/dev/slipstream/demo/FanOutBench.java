@@ -98,10 +98,8 @@ final class FanOutBench {
           FanOut.Wave wave = FanOut.wave(stack, namespace, pipelines);
           FanOut.awaitSettled(stack);
           cpu = cpu.plus(operator.cpu().minus(cpuBefore));
-          operator.reconciliations().forEach((kind, n) -> reconciles.merge(kind, n - reconcilesBefore.getOrDefault(kind, 0.0),
-              Double::sum));
-          operator.topicChanges().forEach((kind, n) -> topicChanges.merge(kind, n - topicChangesBefore.getOrDefault(kind, 0.0),
-              Double::sum));
+          since(reconcilesBefore, operator.reconciliations()).forEach((kind, n) -> reconciles.merge(kind, n, Double::sum));
+          since(topicChangesBefore, operator.topicChanges()).forEach((kind, n) -> topicChanges.merge(kind, n, Double::sum));
           List<TestApiServer.Call> calls = FanOut.calls(stack, EmbeddedStack.OPERATOR_AGENT, before, c -> true);
           calls.stream().filter(FanOut::isWrite).forEach(c -> byKind.merge(c.method() + " " + FanOut.resource(c.path()), 1L, Long::sum));
           requests += calls.size();
@@ -163,8 +161,9 @@ final class FanOutBench {
   private static final List<StandInControllers.Kind> OWNED =
       List.of(StandInControllers.Kind.INFERENCE_SERVICE, StandInControllers.Kind.FLINK_DEPLOYMENT);
 
-  /** A wave of the floor: its time to all Ready and the floor operator's requests. */
   /**
+   * A wave of the floor: its time to all Ready and the floor operator's requests.
+   *
    * @param seconds the floor's wave, its jobs created once their topics show
    * @param acceptedSeconds the same floor counting topics done once Kafka accepts their creates, its jobs at once
    */
@@ -229,13 +228,19 @@ final class FanOutBench {
         });
   }
 
+  /** What the operator's counters (by key) added between two readings of its /metrics. */
+  private static <K extends Comparable<K>> Map<K, Double> since(Map<K, Double> before, Map<K, Double> after) {
+    Map<K, Double> added = new TreeMap<>();
+    after.forEach((key, n) -> added.put(key, n - before.getOrDefault(key, 0.0)));
+    return added;
+  }
+
   /**
    * How long after Kafka accepted the wave's creates a describe showed their topics, from the operator's histogram
    * before and after the wave: the mean, and the bound within which 90% and all of them showed.
    */
   static String shown(Map<Double, Double> before, Map<Double, Double> after) {
-    Map<Double, Double> wave = new TreeMap<>();
-    after.forEach((bound, n) -> wave.put(bound, n - before.getOrDefault(bound, 0.0)));
+    Map<Double, Double> wave = since(before, after);
     Double sum = wave.remove(Double.NaN);
     double count = wave.getOrDefault(Double.POSITIVE_INFINITY, 0.0);
     if (count == 0 || sum == null) {
