@@ -46,7 +46,7 @@ public record OperatorConfig(
     RESYNC("resync", "60s", "How often each pipeline is looked at without any event (refreshes lag, repairs drift)."),
     KAFKA_RETRY_MIN("kafka-retry-min", "2s", "First retry delay while Kafka is unreachable or topics are being created (the delay grows with the time it lasts; for topics being created, to 10s at most)."),
     KAFKA_RETRY_MAX("kafka-retry-max", "60s", "Largest retry delay while Kafka stays unreachable."),
-    STATUS_PROGRESS_INTERVAL("status-progress-interval", "10s", "How long a status change that is only progress (a pipeline still Provisioning, the pipelines a ModelVersion serves) may wait, to be written with the next; Ready, failures and every other change are written at once."),
+    STATUS_PROGRESS_INTERVAL("status-progress-interval", "10s", "How long a status change that is only progress may wait, to be written with the next: a new pipeline's first status while its parts are being created, a Provisioning pipeline's progress when its status says something to act on (progress of parts on their way waits a minute, or this if longer), the pipelines a ModelVersion serves; Ready, failures and every other change are written at once."),
     TRITON_IMAGE("triton-image", OperatorDefaults.STANDARD.tritonImage(), "tritonserver image for ModelVersions that name none."),
     CLUSTER_DOMAIN("cluster-domain", OperatorDefaults.STANDARD.clusterDomain(), "DNS suffix of Services in endpoints."),
     MAX_MODEL_CPU("max-model-cpu", OperatorDefaults.ResourceCeiling.STANDARD.cpu(), "The most CPU one model replica may ask for; a ModelVersion above it is not served (ModelVersionInvalid)."),

@@ -452,6 +452,34 @@ class StreamingPipelineIT extends WithOperator {
   }
 
   @Test
+  void aPipelineSlowToProvisionIsWrittenProvisioningThenReadyAndNoStepBetween() {
+    String ns = "slow";
+    env.standIns.behave(StandInControllers.Kind.INFERENCE_SERVICE, ns, "fraud-scoring", StandInControllers.Behaviour.HOLD);
+    env.standIns.behave(StandInControllers.Kind.FLINK_DEPLOYMENT, ns, "fraud-scoring", StandInControllers.Behaviour.HOLD);
+    env.apply(fraudScoringIn(ns));
+    String statusPath = "/apis/slipstream.dev/v1alpha1/namespaces/" + ns + "/streamingpipelines/fraud-scoring/status";
+    // past the progress interval: Provisioning, with every part it waits for
+    StreamingPipeline provisioning = env.awaitReady(ns, "fraud-scoring", false, "ServingPending");
+    assertThat(provisioning.getStatus().phase).isEqualTo("Provisioning");
+    assertThat(Conditions.isTrue(provisioning.getStatus().conditions, "FlinkJobReady")).isFalse();
+
+    // the job starts: progress only, held (at most a minute) for the next write
+    env.standIns.behave(StandInControllers.Kind.FLINK_DEPLOYMENT, ns, "fraud-scoring", StandInControllers.Behaviour.READY);
+    await().atMost(Duration.ofSeconds(30)).until(() -> get("flink.apache.org/v1beta1", "FlinkDeployment", ns, "fraud-scoring")
+        .getAdditionalProperties().get("status") != null);
+    await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+        Conditions.isTrue(env.pipeline(ns, "fraud-scoring").getStatus().conditions, "FlinkJobReady"))
+        .as("a part ready while others provision is not a write of its own").isFalse());
+
+    // the twin: serving ready too, and Ready is written at once, with the job's condition it held
+    env.standIns.behave(StandInControllers.Kind.INFERENCE_SERVICE, ns, "fraud-scoring", StandInControllers.Behaviour.READY);
+    StreamingPipeline ready = env.awaitReady(ns, "fraud-scoring", true, "Ready");
+    assertThat(Conditions.isTrue(ready.getStatus().conditions, "FlinkJobReady")).isTrue();
+    assertThat(env.api.writes().stream().filter(w -> w.path().equals(statusPath))).as("status writes: Provisioning, Ready")
+        .hasSize(2);
+  }
+
+  @Test
   void aFlinkJobBeingUpgradedIsNotReadyUntilTheFlinkOperatorHasDeployedTheNewSpec() {
     var objects = fraudScoringIn("upgrading");
     // the Flink operator is moving the job to the spec the operator wrote: the old job still RUNNING

@@ -19,7 +19,8 @@ public final class HeldStatus<S> {
   /** How often a hold looks for such entries: a sweep reads every entry, so not at every hold. */
   private static final Duration SWEEP_EVERY = Duration.ofMinutes(1);
 
-  private record Entry<S>(S held, Instant pendingSince, Instant lastWrite) {}
+  /** {@code quiet}: the last write said only what a user need not act on (see {@link #written(String, Instant, boolean)}). */
+  private record Entry<S>(S held, Instant pendingSince, Instant lastWrite, boolean quiet) {}
 
   private final Map<String, Entry<S>> byUid = new ConcurrentHashMap<>();
   private volatile Instant nextSweep = Instant.MIN;
@@ -36,6 +37,12 @@ public final class HeldStatus<S> {
     return e == null ? null : e.lastWrite();
   }
 
+  /** Whether the status this process last wrote was marked quiet (false: none remembered). */
+  public boolean lastWriteQuiet(String uid) {
+    Entry<S> e = byUid.get(uid);
+    return e != null && e.quiet();
+  }
+
   /** Since when the status has differed from the stored one: the first time this was asked, until written. */
   public Instant pendingSince(String uid, Instant now) {
     Entry<S> e = byUid.get(uid);
@@ -48,17 +55,25 @@ public final class HeldStatus<S> {
       nextSweep = now.plus(SWEEP_EVERY);
       byUid.values().removeIf(e -> e.pendingSince() != null && e.pendingSince().plus(FORGOTTEN_AFTER).isBefore(now));
     }
-    byUid.compute(uid, (k, e) -> new Entry<>(next, since, e == null ? null : e.lastWrite()));
+    byUid.compute(uid, (k, e) -> new Entry<>(next, since, e == null ? null : e.lastWrite(), e != null && e.quiet()));
   }
 
   /** The decided status was written (or equals the stored one): nothing held. */
   public void written(String uid, Instant at) {
-    byUid.put(uid, new Entry<>(null, null, at));
+    written(uid, at, false);
+  }
+
+  /**
+   * The decided status was written: nothing held. {@code quiet} marks a status that says only what a user need not
+   * act on (a pipeline's own parts on their way), so that the next change of the same kind may wait longer.
+   */
+  public void written(String uid, Instant at, boolean quiet) {
+    byUid.put(uid, new Entry<>(null, null, at, quiet));
   }
 
   /** Nothing held, and no write to remember. */
   public void settled(String uid) {
-    byUid.computeIfPresent(uid, (k, e) -> e.lastWrite() == null ? null : new Entry<>(null, null, e.lastWrite()));
+    byUid.computeIfPresent(uid, (k, e) -> e.lastWrite() == null ? null : new Entry<>(null, null, e.lastWrite(), e.quiet()));
   }
 
   /** The resource is gone. */

@@ -202,14 +202,16 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
     StreamingPipelineStatus next = PipelineStatusDecider.decide(previous, seen, generation, now);
     String uid = pipeline.getMetadata().getUid();
     Instant since = held.pendingSince(uid, now);
+    boolean onlyCreating = seen.waiting() == PipelineObservation.Waiting.ONLY_CREATING;
     Optional<Duration> hold = java.util.Objects.equals(pipeline.getStatus(), next) ? Optional.empty()
         : StatusPacing.neverWritten(pipeline.getStatus())
             ? StatusPacing.firstPipelineStatus(next, seen.waiting(), since, now, config.statusProgressInterval())
-            : StatusPacing.pipeline(pipeline.getStatus(), next, held.lastWrite(uid), now, config.statusProgressInterval());
+            : StatusPacing.pipeline(pipeline.getStatus(), next, held.lastWrite(uid), onlyCreating && held.lastWriteQuiet(uid),
+                now, config.statusProgressInterval());
     if (hold.isPresent()) {
       held.hold(uid, next, since, now);
     } else if (statusRecorder.record(pipeline, next, context)) {
-      held.written(uid, now);
+      held.written(uid, now, onlyCreating);
     } else {
       held.settled(uid);
     }

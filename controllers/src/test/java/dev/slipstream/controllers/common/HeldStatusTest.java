@@ -23,6 +23,18 @@ class HeldStatusTest {
   }
 
   @Test
+  void aWriteMarkedQuietIsRememberedUntilTheNextWrite() {
+    HeldStatus<String> held = new HeldStatus<>();
+    assertThat(held.lastWriteQuiet("a")).as("nothing written").isFalse();
+    held.written("a", T0, true);
+    held.hold("a", "held", T0.plusSeconds(1), T0.plusSeconds(1));
+    held.settled("a");
+    assertThat(held.lastWriteQuiet("a")).as("kept through a hold and a settle").isTrue();
+    held.written("a", T0.plusSeconds(2));
+    assertThat(held.lastWriteQuiet("a")).as("the twin: a write not marked").isFalse();
+  }
+
+  @Test
   void anEntryHeldLongerThanTenMinutesIsDroppedByTheNextSweepAMinuteApart() {
     HeldStatus<String> held = new HeldStatus<>();
     held.hold("gone", "held", T0, T0);

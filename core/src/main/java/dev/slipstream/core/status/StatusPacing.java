@@ -1,6 +1,7 @@
 package dev.slipstream.core.status;
 
 import dev.slipstream.api.v1alpha1.ModelVersionStatus;
+import dev.slipstream.api.v1alpha1.ShedStatus;
 import dev.slipstream.api.v1alpha1.StreamingPipelineStatus;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,20 +25,46 @@ public final class StatusPacing {
   private StatusPacing() {}
 
   /**
+   * How long a pipeline that is only provisioning keeps the status it last wrote: while that status and the next both
+   * say only that the operator's own parts are on their way, a change (a part becoming ready, a message) waits until
+   * this long after the last write. A pipeline that provisions without trouble is then written twice, Provisioning
+   * and Ready, if it is Ready within a minute of its Provisioning write; one that is slower shows what it waits for at
+   * most a minute late.
+   */
+  public static final Duration PROGRESS_REFRESH = Duration.ofMinutes(1);
+
+  /**
    * A pipeline's status: progress while it provisions (phase Provisioning before and after, same generation, same
-   * rollout and ladder) waits until {@code interval} after the last write; anything else is written now.
+   * rollout and ladder) waits until {@code interval} after the last write, and until {@link #PROGRESS_REFRESH} after
+   * it (or the interval, if longer) when both the last write and the next status say only that its own parts are on
+   * their way; anything else is written now.
    *
    * @param persisted the status as stored
    * @param lastWrite when this process last wrote it; null (never, or before a restart): now
+   * @param onlyCreating whether the status last written and the next both wait only for parts the operator creates
+   *     ({@link PipelineObservation.Waiting#ONLY_CREATING}): nothing in either that a user must act on
    */
   public static Optional<Duration> pipeline(StreamingPipelineStatus persisted, StreamingPipelineStatus next,
-      Instant lastWrite, Instant now, Duration interval) {
+      Instant lastWrite, boolean onlyCreating, Instant now, Duration interval) {
     if (persisted == null || lastWrite == null || !PROVISIONING.equals(persisted.phase) || !PROVISIONING.equals(next.phase)
         || !Objects.equals(persisted.observedGeneration, next.observedGeneration)
-        || !Objects.equals(persisted.rollout, next.rollout) || !Objects.equals(persisted.shed, next.shed)) {
+        || !Objects.equals(persisted.rollout, next.rollout) || !sameLevel(persisted.shed, next.shed)) {
       return Optional.empty();
     }
-    return waitUntil(lastWrite.plus(interval), now);
+    Duration wait = onlyCreating && PROGRESS_REFRESH.compareTo(interval) > 0 ? PROGRESS_REFRESH : interval;
+    return waitUntil(lastWrite.plus(wait), now);
+  }
+
+  /**
+   * Whether two shed statuses hold the same level of the same ladder, with the same actions in force: a ladder step is
+   * written at once, a new evaluation at the same level (its time, lag and next bounds) is progress.
+   */
+  private static boolean sameLevel(ShedStatus a, ShedStatus b) {
+    if (a == null || b == null) {
+      return a == b;
+    }
+    return Objects.equals(a.policy, b.policy) && Objects.equals(a.level, b.level) && Objects.equals(a.actions, b.actions)
+        && Objects.equals(a.heldBack, b.heldBack);
   }
 
   /** Whether a pipeline's stored status was never written by the operator (absent, or empty as a new object reads). */

@@ -22,29 +22,64 @@ class StatusPacingTest {
     return s;
   }
 
+  private static dev.slipstream.api.v1alpha1.ShedStatus shed(int level, String evaluatedAt) {
+    var s = new dev.slipstream.api.v1alpha1.ShedStatus();
+    s.policy = "shed";
+    s.level = level;
+    s.evaluatedAt = evaluatedAt;
+    return s;
+  }
+
+  private static StreamingPipelineStatus withShed(dev.slipstream.api.v1alpha1.ShedStatus shed) {
+    var s = pipeline("Provisioning", "TopicsPending", 1);
+    s.shed = shed;
+    return s;
+  }
+
   @Test
   void progressWhileProvisioningWaitsForTheIntervalSinceTheLastWrite() {
     var topicsPending = pipeline("Provisioning", "TopicsPending", 1);
     var servingPending = pipeline("Provisioning", "ServingPending", 1);
-    assertThat(StatusPacing.pipeline(topicsPending, servingPending, T0, T0.plusSeconds(3), INTERVAL)).contains(Duration.ofSeconds(7));
-    assertThat(StatusPacing.pipeline(topicsPending, servingPending, T0, T0.plusSeconds(10), INTERVAL))
+    assertThat(StatusPacing.pipeline(topicsPending, servingPending, T0, false, T0.plusSeconds(3), INTERVAL)).contains(Duration.ofSeconds(7));
+    assertThat(StatusPacing.pipeline(topicsPending, servingPending, T0, false, T0.plusSeconds(10), INTERVAL))
         .as("the interval has passed").isEmpty();
-    assertThat(StatusPacing.pipeline(topicsPending, servingPending, null, T0, INTERVAL))
+    assertThat(StatusPacing.pipeline(topicsPending, servingPending, null, false, T0, INTERVAL))
         .as("no write remembered (a restart): now").isEmpty();
+  }
+
+  @Test
+  void progressWhileOnlyTheOperatorsPartsAreOnTheirWayWaitsAMinuteSinceTheLastWrite() {
+    var topicsPending = pipeline("Provisioning", "TopicsPending", 1);
+    var servingPending = pipeline("Provisioning", "ServingPending", 1);
+    assertThat(StatusPacing.pipeline(topicsPending, servingPending, T0, true, T0.plusSeconds(10), INTERVAL))
+        .contains(Duration.ofSeconds(50));
+    assertThat(StatusPacing.pipeline(topicsPending, servingPending, T0, true, T0.plusSeconds(60), INTERVAL))
+        .as("a minute behind at most").isEmpty();
+    assertThat(StatusPacing.pipeline(topicsPending, servingPending, T0, false, T0.plusSeconds(10), INTERVAL))
+        .as("the twin: something to act on, before or after, waits only the interval").isEmpty();
+    assertThat(StatusPacing.pipeline(topicsPending, pipeline("Ready", "Ready", 1), T0, true, T0.plusSeconds(10), INTERVAL))
+        .as("Ready is written at once").isEmpty();
+    assertThat(StatusPacing.pipeline(topicsPending, servingPending, T0, true, T0.plusSeconds(60), Duration.ofMinutes(2)))
+        .as("an interval longer than the refresh is kept").contains(Duration.ofMinutes(1));
   }
 
   @Test
   void readyAFailureANewGenerationOrAFirstStatusAreWrittenAtOnce() {
     var provisioning = pipeline("Provisioning", "TopicsPending", 1);
-    assertThat(StatusPacing.pipeline(provisioning, pipeline("Ready", "Ready", 1), T0, T0.plusSeconds(1), INTERVAL)).isEmpty();
-    assertThat(StatusPacing.pipeline(provisioning, pipeline("Failed", "ServingFailed", 1), T0, T0.plusSeconds(1), INTERVAL)).isEmpty();
-    assertThat(StatusPacing.pipeline(provisioning, pipeline("Provisioning", "TopicsPending", 2), T0, T0.plusSeconds(1), INTERVAL))
+    assertThat(StatusPacing.pipeline(provisioning, pipeline("Ready", "Ready", 1), T0, false, T0.plusSeconds(1), INTERVAL)).isEmpty();
+    assertThat(StatusPacing.pipeline(provisioning, pipeline("Failed", "ServingFailed", 1), T0, false, T0.plusSeconds(1), INTERVAL)).isEmpty();
+    assertThat(StatusPacing.pipeline(provisioning, pipeline("Provisioning", "TopicsPending", 2), T0, false, T0.plusSeconds(1), INTERVAL))
         .isEmpty();
-    assertThat(StatusPacing.pipeline(null, provisioning, T0, T0.plusSeconds(1), INTERVAL)).isEmpty();
+    assertThat(StatusPacing.pipeline(null, provisioning, T0, false, T0.plusSeconds(1), INTERVAL)).isEmpty();
     var rolling = pipeline("Provisioning", "ServingPending", 1);
     rolling.rollout = new dev.slipstream.api.v1alpha1.RolloutStatus();
     rolling.rollout.phase = "Shadowing";
-    assertThat(StatusPacing.pipeline(provisioning, rolling, T0, T0.plusSeconds(1), INTERVAL)).as("a rollout step").isEmpty();
+    assertThat(StatusPacing.pipeline(provisioning, rolling, T0, false, T0.plusSeconds(1), INTERVAL)).as("a rollout step").isEmpty();
+    provisioning.shed = shed(0, "2026-12-02T10:00:00Z");
+    assertThat(StatusPacing.pipeline(provisioning, withShed(shed(1, "2026-12-02T10:00:01Z")), T0, true, T0.plusSeconds(1),
+        INTERVAL)).as("a ladder step").isEmpty();
+    assertThat(StatusPacing.pipeline(provisioning, withShed(shed(0, "2026-12-02T10:00:01Z")), T0, true, T0.plusSeconds(1),
+        INTERVAL)).as("the twin: a new evaluation at the same level is progress").contains(Duration.ofSeconds(59));
   }
 
   @Test
