@@ -114,7 +114,10 @@ public final class TestApiServer implements AutoCloseable {
     client.apiextensions().v1().customResourceDefinitions().withName(Crds.load(resource).getMetadata().getName()).delete();
   }
 
-  /** A fresh client of this server (the operator under test gets its own, like a separate process would). */
+  /**
+   * A fresh client of this server (the operator under test gets its own, like a separate process would), on the
+   * JDK's HTTP transport, the one the operator's own process names.
+   */
   public KubernetesClient newClient() {
     return newClient(null);
   }
@@ -125,7 +128,9 @@ public final class TestApiServer implements AutoCloseable {
     if (userAgent != null) {
       config.withUserAgent(userAgent);
     }
-    return new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(config.build()).build();
+    // the JDK's transport, as the operator's Main names it: fabric8 would pick between it and Vert.x at random
+    return new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+        .withHttpClientFactory(new io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory()).withConfig(config.build()).build();
   }
 
   /** The server's address: every client, kubectl included, talks to it. */
