@@ -66,6 +66,10 @@ final class FanOutFloor implements AutoCloseable {
   private final boolean untilShown;
   /** Per pipeline whose topics Kafka accepted, the ones a describe has not shown yet (only when waiting for them). */
   private final Map<String, List<String>> notShown = new ConcurrentHashMap<>();
+  /** When Kafka accepted each pipeline's creates (nanoTime), until its topics show. */
+  private final Map<String, Long> acceptedAt = new ConcurrentHashMap<>();
+  /** Seconds from a create accepted to its topic shown, per topic, in the order they showed. */
+  private final List<Double> shownAfter = java.util.Collections.synchronizedList(new ArrayList<>());
   /** Describes the accepted topics once a second, on a thread of its own so that creates never wait behind it. */
   private final java.util.concurrent.ScheduledExecutorService looks = Executors.newSingleThreadScheduledExecutor();
   private volatile boolean closed;
@@ -75,13 +79,23 @@ final class FanOutFloor implements AutoCloseable {
    * created once its topics show.
    */
   static double run(EmbeddedStack stack, String namespace, int pipelines, String templateNamespace) {
-    return run(stack, namespace, pipelines, templateNamespace, true);
+    return run(stack, namespace, pipelines, templateNamespace, true).seconds();
   }
 
+  /**
+   * A wave of the floor.
+   *
+   * @param seconds time from the first create to the last pipeline Ready
+   * @param topicsShownAfter per topic, seconds from its create accepted to a describe showing it (empty when the
+   *     floor does not wait for topics to show)
+   */
+  record Wave(double seconds, List<Double> topicsShownAfter) {}
+
   /** @param untilShown whether the job waits for its topics to show, or they count once Kafka accepts them */
-  static double run(EmbeddedStack stack, String namespace, int pipelines, String templateNamespace, boolean untilShown) {
+  static Wave run(EmbeddedStack stack, String namespace, int pipelines, String templateNamespace, boolean untilShown) {
     try (FanOutFloor floor = new FanOutFloor(stack, namespace, templateNamespace, untilShown)) {
-      return FanOut.wave(stack, namespace, pipelines).seconds();
+      double seconds = FanOut.wave(stack, namespace, pipelines).seconds();
+      return new Wave(seconds, List.copyOf(floor.shownAfter));
     }
   }
 
@@ -149,7 +163,11 @@ final class FanOutFloor implements AutoCloseable {
               .map(t -> new NewTopic(t.name(), t.partitions(), (short) t.replicationFactor()).configs(t.configs())).toList())
               .all().get();
           if (untilShown) {
-            batch.forEach(e -> notShown.put(e.getKey(), e.getValue().stream().map(DesiredTopic::name).toList()));
+            long accepted = System.nanoTime();
+            batch.forEach(e -> {
+              acceptedAt.put(e.getKey(), accepted);
+              notShown.put(e.getKey(), e.getValue().stream().map(DesiredTopic::name).toList());
+            });
           } else {
             batch.forEach(e -> partDone(e.getKey()));
           }
@@ -192,16 +210,24 @@ final class FanOutFloor implements AutoCloseable {
         return;
       }
     }
+    long now = System.nanoTime();
     var it = notShown.entrySet().iterator();
     while (it.hasNext()) {
       var e = it.next();
-      if (shown.containsAll(e.getValue())) {
+      List<String> still = e.getValue().stream().filter(t -> !shown.contains(t)).toList();
+      double after = (now - acceptedAt.get(e.getKey())) / 1e9;
+      for (int i = still.size(); i < e.getValue().size(); i++) {
+        shownAfter.add(after);
+      }
+      if (still.isEmpty()) {
         it.remove();
         String pipeline = e.getKey();
         workers.execute(() -> {
           create(flinkTemplate, pipelines.getStore().getByKey(namespace + "/" + pipeline));
           partDone(pipeline);
         });
+      } else {
+        e.setValue(still);
       }
     }
   }
