@@ -35,10 +35,21 @@ final class ThirdPartyObjects implements OwnedObjects<GenericKubernetesResource>
     return kind;
   }
 
-  /** An informer for the kind, to register with the controller (at start-up, or dynamically once the CRD appears). */
+  /**
+   * An informer for the kind, to register with the controller (at start-up, or dynamically once the CRD appears).
+   * An object seen for the first time without a status is one the operator has just created (their controllers give
+   * every object a status): its pipeline knows it already, and is reconciled when the status comes. Without this,
+   * the watch's copy of a create, arriving before the create's answer, reconciled the pipeline once more.
+   */
   InformerEventSource<GenericKubernetesResource, StreamingPipeline> source(EventSourceContext<StreamingPipeline> context) {
     return new InformerEventSource<>(Kinds.informer(kind, StreamingPipeline.class)
-        .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(StreamingPipeline.class)).build(), context);
+        .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(StreamingPipeline.class))
+        .withOnAddFilter(ThirdPartyObjects::hasStatus).build(), context);
+  }
+
+  /** Whether the object's controller has written it a status. */
+  static boolean hasStatus(GenericKubernetesResource object) {
+    return object.getAdditionalProperties().get("status") != null;
   }
 
   /** From now on the kind is read from {@code source}. */
