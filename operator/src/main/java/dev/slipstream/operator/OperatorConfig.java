@@ -44,7 +44,7 @@ public record OperatorConfig(
     NAMESPACES("namespaces", "", "Namespaces to watch, comma-separated; empty watches all."),
     KAFKA_API_TIMEOUT("kafka-api-timeout", "10s", "How long one batched Kafka AdminClient call may take before Kafka counts as unavailable."),
     RESYNC("resync", "60s", "How often each pipeline is looked at without any event (refreshes lag, repairs drift)."),
-    KAFKA_RETRY_MIN("kafka-retry-min", "2s", "First retry delay while Kafka is unreachable or topics are being created (the delay grows with the time it lasts; for topics being created, to 10s at most)."),
+    KAFKA_RETRY_MIN("kafka-retry-min", "2s", "First retry delay while Kafka is unreachable or topics are being created (the delay grows with the time it lasts; for topics being created, to 10s at most, and 30s, only a fallback, while the operator's watch of the cluster will tell when they show)."),
     KAFKA_RETRY_MAX("kafka-retry-max", "60s", "Largest retry delay while Kafka stays unreachable."),
     STATUS_PROGRESS_INTERVAL("status-progress-interval", "10s", "How long a status change that is only progress may wait, to be written with the next: a new pipeline's first status while its parts are being created, a Provisioning pipeline's progress when its status says something to act on (progress of parts on their way waits a minute, or this if longer), the pipelines a ModelVersion serves; Ready, failures and every other change are written at once."),
     TRITON_IMAGE("triton-image", OperatorDefaults.STANDARD.tritonImage(), "tritonserver image for ModelVersions that name none."),

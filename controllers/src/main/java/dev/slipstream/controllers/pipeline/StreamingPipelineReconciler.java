@@ -236,7 +236,7 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
     Instant since = Conditions.find(next.conditions, Conditions.TOPICS_READY)
         .map(c -> Instant.parse(c.getLastTransitionTime())).orElse(now);
     return topicsSeen.unreachable() ? RetryBackoff.after(since, now, config.kafkaRetryMin(), config.kafkaRetryMax())
-        : RetryBackoff.pending(since, now, config.kafkaRetryMin());
+        : RetryBackoff.pending(since, now, config.kafkaRetryMin(), topicsSeen.watched());
   }
 
   private static Duration min(Duration a, Duration b) {

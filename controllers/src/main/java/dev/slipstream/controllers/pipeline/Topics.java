@@ -68,10 +68,12 @@ final class Topics {
    * @param statuses the topics as they exist (kept from before while Kafka is unreachable)
    * @param position the pipeline's consumer group on its inputs, or null while unknown
    * @param unreachable Kafka could not be reached: the pipeline retries with backoff
+   * @param watched topics it created are not shown yet, and the gateway will reconcile the pipeline when they are
+   *     (its next look is then only a fallback)
    */
-  record Outcome(Readiness readiness, List<TopicStatus> statuses, Position position, boolean unreachable) {
+  record Outcome(Readiness readiness, List<TopicStatus> statuses, Position position, boolean unreachable, boolean watched) {
     Outcome(Readiness readiness, List<TopicStatus> statuses, Position position) {
-      this(readiness, statuses, position, false);
+      this(readiness, statuses, position, false, false);
     }
 
     Long lag() {
@@ -109,18 +111,18 @@ final class Topics {
         refused = cluster.topics().apply(plan.actions());
         observed = cluster.topics().describe(names, configKeys);
       }
-      awaitCreated(pipeline, cluster, plan, observed, refused, configKeys);
+      boolean watched = awaitCreated(pipeline, cluster, plan, observed, refused, configKeys);
       List<TopicStatus> statuses = TopicPlanner.status(desired, observed, plan, refused, known);
       var inputs = desired.stream().filter(t -> t.role() == DesiredTopic.Role.INPUT).map(DesiredTopic::name).toList();
       Position position = observed.keySet().containsAll(inputs)
           ? cluster.lag().position(JobContract.consumerGroup(pipeline), inputs).orElse(null) : null;
-      return new Outcome(TopicReadiness.of(statuses, !refused.isEmpty()), statuses, position);
+      return new Outcome(TopicReadiness.of(statuses, !refused.isEmpty()), statuses, position, false, watched);
     } catch (KafkaUnavailableException e) {
       String why = unusable(pipeline, e);
       // one line per try, no stack trace: the tries back off, and the status says the same
       LOG.warn("pipeline {}/{}: {}: {}", pipeline.getMetadata().getNamespace(), pipeline.getMetadata().getName(),
           e.kind().reason, why);
-      return new Outcome(Readiness.pending(e.kind().reason, why), previous, null, true);
+      return new Outcome(Readiness.pending(e.kind().reason, why), previous, null, true, false);
     }
   }
 
@@ -128,15 +130,18 @@ final class Topics {
    * Topics this reconcile asked to create, Kafka did not refuse, and a describe does not show yet: the pipeline is
    * reconciled again as soon as they show, not only at its next look. A topic missing that the plan does not create (a
    * lost topic reported under {@code lostTopicPolicy: Report}) is not waited for.
+   *
+   * @return whether the gateway will tell when they show
    */
-  private void awaitCreated(StreamingPipeline pipeline, KafkaAccess.KafkaCluster cluster, TopicPlan plan,
+  private boolean awaitCreated(StreamingPipeline pipeline, KafkaAccess.KafkaCluster cluster, TopicPlan plan,
       Map<String, ObservedTopic> observed, Map<String, String> refused, Collection<String> configKeys) {
     List<String> coming = plan.actions().stream().filter(a -> a instanceof TopicAction.Create).map(TopicAction::topic)
         .filter(n -> !observed.containsKey(n) && !refused.containsKey(n)).toList();
-    if (!coming.isEmpty()) {
-      ResourceID id = ResourceID.fromResource(pipeline);
-      cluster.topics().whenVisible(id.toString(), coming, configKeys, () -> shown.shown(id));
+    if (coming.isEmpty()) {
+      return false;
     }
+    ResourceID id = ResourceID.fromResource(pipeline);
+    return cluster.topics().whenVisible(id.toString(), coming, configKeys, () -> shown.shown(id));
   }
 
   /** Why the pipeline's Kafka cannot be used, naming the address and where to look. */

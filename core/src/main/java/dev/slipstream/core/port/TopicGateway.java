@@ -34,8 +34,12 @@ public interface TopicGateway {
    * Asks to be told when every one of {@code names} exists: {@code visible} runs once, on a thread of the gateway's,
    * after a describe shows them all (described with {@code configKeys}, so that a describe asked just after is
    * answered without Kafka). A later call for the same {@code waiter} replaces the earlier. Kafka may show a topic
-   * seconds after it accepted its creation; this tells the caller at once, instead of at its next look. The default
-   * never calls back: callers keep looking on their own schedule as well.
+   * seconds after it accepted its creation; this tells the caller at once, instead of at its next look.
+   *
+   * @return whether the gateway will call back; the default never does (false), and its callers keep looking on
+   *     their own schedule
    */
-  default void whenVisible(String waiter, Collection<String> names, Collection<String> configKeys, Runnable visible) {}
+  default boolean whenVisible(String waiter, Collection<String> names, Collection<String> configKeys, Runnable visible) {
+    return false;
+  }
 }

@@ -22,6 +22,20 @@ public final class RetryBackoff {
     return after(pendingSince, now, min, PENDING_MAX.compareTo(min) > 0 ? PENDING_MAX : min);
   }
 
+  /**
+   * The look at topics being created when whoever created them will be told as soon as they show (a watch on the
+   * cluster): only a fallback, should that word never come, so not sooner than this.
+   */
+  public static final Duration WATCHED_FALLBACK = Duration.ofSeconds(30);
+
+  /** {@link #pending}, or {@link #WATCHED_FALLBACK} (or {@code min}, if more) when a watch will tell. */
+  public static Duration pending(Instant pendingSince, Instant now, Duration min, boolean watched) {
+    if (!watched) {
+      return pending(pendingSince, now, min);
+    }
+    return WATCHED_FALLBACK.compareTo(min) > 0 ? WATCHED_FALLBACK : min;
+  }
+
   public static Duration after(Instant failingSince, Instant now, Duration min, Duration max) {
     Duration elapsed = failingSince == null ? Duration.ZERO : Duration.between(failingSince, now);
     if (elapsed.compareTo(min) < 0) {

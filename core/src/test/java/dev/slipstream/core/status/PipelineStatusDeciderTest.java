@@ -199,6 +199,10 @@ class PipelineStatusDeciderTest {
     assertThat(RetryBackoff.pending(T0, T0.plusSeconds(7), min)).hasSeconds(7);
     assertThat(RetryBackoff.pending(T0, T0.plusSeconds(40), min)).isEqualTo(RetryBackoff.PENDING_MAX);
     assertThat(RetryBackoff.pending(T0, T0.plusSeconds(40), java.time.Duration.ofSeconds(30))).as("never below min").hasSeconds(30);
+    // a watch will tell when they show: the look is only a fallback
+    assertThat(RetryBackoff.pending(T0, T0.plusSeconds(1), min, true)).isEqualTo(RetryBackoff.WATCHED_FALLBACK);
+    assertThat(RetryBackoff.pending(T0, T0.plusSeconds(1), min, false)).as("the twin, unwatched").isEqualTo(min);
+    assertThat(RetryBackoff.pending(T0, T0, java.time.Duration.ofSeconds(45), true)).as("never below min").hasSeconds(45);
   }
 
   @Test

@@ -148,8 +148,9 @@ final class BatchedTopicGateway implements TopicGateway, AutoCloseable {
   }
 
   @Override
-  public void whenVisible(String waiter, Collection<String> names, Collection<String> configKeys, Runnable visible) {
+  public boolean whenVisible(String waiter, Collection<String> names, Collection<String> configKeys, Runnable visible) {
     watch.await(waiter, names, configKeys, visible, System.nanoTime());
+    return true;
   }
 
   @Override
