@@ -251,8 +251,13 @@ final class FanOutBench {
     }
     double p90 = wave.entrySet().stream().filter(e -> e.getValue() >= 0.9 * count).findFirst().orElseThrow().getKey();
     double all = wave.entrySet().stream().filter(e -> e.getValue() >= count).findFirst().orElseThrow().getKey();
-    return String.format(Locale.ROOT, "%.0f topics shown by Kafka %.1f s on average after their create was accepted,"
-        + " 90%% within %s s, all within %s s", count, sum / count, p90, all);
+    return shownLine(String.format(Locale.ROOT, "%.0f", count), sum / count, String.valueOf(p90), String.valueOf(all));
+  }
+
+  /** The line both print: how many topics, their mean, and the bounds within which 90% and all of them showed. */
+  private static String shownLine(String topics, double mean, String p90, String all) {
+    return String.format(Locale.ROOT, "%s topics shown by Kafka %.1f s on average after their create was accepted,"
+        + " 90%% within %s s, all within %s s", topics, mean, p90, all);
   }
 
   /** The same for the floor's wave, from each topic's time (the floor looks once a second, as the operator does). */
@@ -262,9 +267,9 @@ final class FanOutBench {
     }
     List<Double> sorted = after.stream().sorted().toList();
     double mean = sorted.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
-    return String.format(Locale.ROOT, "%d topics shown by Kafka %.1f s on average after their create was accepted,"
-        + " 90%% within %.1f s, all within %.1f s", sorted.size(), mean, sorted.get((int) Math.ceil(0.9 * sorted.size()) - 1),
-        sorted.get(sorted.size() - 1));
+    return shownLine(String.valueOf(sorted.size()), mean,
+        String.format(Locale.ROOT, "%.1f", sorted.get((int) Math.ceil(0.9 * sorted.size()) - 1)),
+        String.format(Locale.ROOT, "%.1f", sorted.get(sorted.size() - 1)));
   }
 
   /** What the fan-out prints, beside its targets. */

@@ -64,10 +64,11 @@ final class FanOutFloor implements AutoCloseable {
   private final ExecutorService workers = Executors.newFixedThreadPool(8);
   private final Thread topicBatcher;
   private final boolean untilShown;
-  /** Per pipeline whose topics Kafka accepted, the ones a describe has not shown yet (only when waiting for them). */
-  private final Map<String, List<String>> notShown = new ConcurrentHashMap<>();
-  /** When Kafka accepted each pipeline's creates (nanoTime), until its topics show. */
-  private final Map<String, Long> acceptedAt = new ConcurrentHashMap<>();
+  /** A pipeline's topics Kafka accepted: when (nanoTime), and the ones a describe has not shown yet. */
+  private record Accepted(long at, List<String> notShown) {}
+
+  /** Per pipeline whose topics Kafka accepted and a describe has not all shown yet (only when waiting for them). */
+  private final Map<String, Accepted> notShown = new ConcurrentHashMap<>();
   /** Seconds from a create accepted to its topic shown, per topic, in the order they showed. */
   private final List<Double> shownAfter = java.util.Collections.synchronizedList(new ArrayList<>());
   /** Describes the accepted topics once a second, on a thread of its own so that creates never wait behind it. */
@@ -164,10 +165,8 @@ final class FanOutFloor implements AutoCloseable {
               .all().get();
           if (untilShown) {
             long accepted = System.nanoTime();
-            batch.forEach(e -> {
-              acceptedAt.put(e.getKey(), accepted);
-              notShown.put(e.getKey(), e.getValue().stream().map(DesiredTopic::name).toList());
-            });
+            batch.forEach(e -> notShown.put(e.getKey(),
+                new Accepted(accepted, e.getValue().stream().map(DesiredTopic::name).toList())));
           } else {
             batch.forEach(e -> partDone(e.getKey()));
           }
@@ -197,7 +196,8 @@ final class FanOutFloor implements AutoCloseable {
     if (notShown.isEmpty()) {
       return;
     }
-    var described = admin.describeTopics(notShown.values().stream().flatMap(List::stream).toList()).topicNameValues();
+    var described = admin.describeTopics(notShown.values().stream().flatMap(a -> a.notShown().stream()).toList())
+        .topicNameValues();
     java.util.Set<String> shown = new java.util.HashSet<>();
     for (var e : described.entrySet()) {
       try {
@@ -214,9 +214,10 @@ final class FanOutFloor implements AutoCloseable {
     var it = notShown.entrySet().iterator();
     while (it.hasNext()) {
       var e = it.next();
-      List<String> still = e.getValue().stream().filter(t -> !shown.contains(t)).toList();
-      double after = (now - acceptedAt.get(e.getKey())) / 1e9;
-      for (int i = still.size(); i < e.getValue().size(); i++) {
+      Accepted accepted = e.getValue();
+      List<String> still = accepted.notShown().stream().filter(t -> !shown.contains(t)).toList();
+      double after = (now - accepted.at()) / 1e9;
+      for (int i = still.size(); i < accepted.notShown().size(); i++) {
         shownAfter.add(after);
       }
       if (still.isEmpty()) {
@@ -227,7 +228,7 @@ final class FanOutFloor implements AutoCloseable {
           partDone(pipeline);
         });
       } else {
-        e.setValue(still);
+        e.setValue(new Accepted(accepted.at(), still));
       }
     }
   }
