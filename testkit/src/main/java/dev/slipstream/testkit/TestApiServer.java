@@ -124,13 +124,22 @@ public final class TestApiServer implements AutoCloseable {
 
   /** A fresh client whose requests carry {@code userAgent}, so writes can be told apart by who sent them. */
   public KubernetesClient newClient(String userAgent) {
+    return newClient(userAgent, null);
+  }
+
+  /**
+   * A fresh client whose requests carry {@code userAgent} and that reads and writes objects through
+   * {@code serialization} (fabric8's own when null), as the operator's client does.
+   */
+  public KubernetesClient newClient(String userAgent, io.fabric8.kubernetes.client.utils.KubernetesSerialization serialization) {
     var config = new io.fabric8.kubernetes.client.ConfigBuilder(mockClientConfig).withMasterUrl(url());
     if (userAgent != null) {
       config.withUserAgent(userAgent);
     }
     // the JDK's transport, as the operator's Main names it: fabric8 would pick between it and Vert.x at random
-    return new io.fabric8.kubernetes.client.KubernetesClientBuilder()
-        .withHttpClientFactory(new io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory()).withConfig(config.build()).build();
+    var builder = new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+        .withHttpClientFactory(new io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory()).withConfig(config.build());
+    return (serialization == null ? builder : builder.withKubernetesSerialization(serialization)).build();
   }
 
   /** The server's address: every client, kubectl included, talks to it. */
@@ -244,9 +253,25 @@ public final class TestApiServer implements AutoCloseable {
     server.destroy();
   }
 
-  /** A LinkedHashMap (the mock's own kind of store) that also knows its keys by kind, namespace and name. */
+  /**
+   * A LinkedHashMap (the mock's own kind of store) that also knows its keys by kind, namespace and name. The mock
+   * answers every GET (and starts every watch) by testing each stored entry against the request; within
+   * {@link #scoped} its entry set holds only the entries of the request's kind (and namespace, and name), as a real
+   * API server's cache is kept by resource and namespace, so that a list of one kind does not test the others.
+   */
   private static final class IndexedStore extends java.util.LinkedHashMap<io.fabric8.mockwebserver.crud.AttributeSet, String> {
     private final java.util.Map<String, java.util.Set<io.fabric8.mockwebserver.crud.AttributeSet>> byName = new java.util.HashMap<>();
+    /** By plural and namespace ("plural|namespace"), and by plural alone ("plural"). */
+    private final java.util.Map<String, java.util.Set<io.fabric8.mockwebserver.crud.AttributeSet>> byKind = new java.util.HashMap<>();
+    /** Entries without a plural: every scoped view holds them. */
+    private final java.util.Set<io.fabric8.mockwebserver.crud.AttributeSet> kindless = new java.util.LinkedHashSet<>();
+    private final ThreadLocal<io.fabric8.mockwebserver.crud.AttributeSet> scope = new ThreadLocal<>();
+    private final java.util.Set<java.util.Map.Entry<io.fabric8.mockwebserver.crud.AttributeSet, String>> entries = new ScopedEntries();
+
+    private static String attribute(io.fabric8.mockwebserver.crud.AttributeSet attributes, String key) {
+      var attribute = attributes.getAttribute(key);
+      return attribute == null ? null : String.valueOf(attribute);
+    }
 
     static String nameKey(io.fabric8.mockwebserver.crud.AttributeSet attributes) {
       var name = attributes.getAttribute(io.fabric8.kubernetes.client.server.mock.KubernetesAttributesExtractor.NAME);
@@ -258,8 +283,61 @@ public final class TestApiServer implements AutoCloseable {
       return plural + "|" + (namespace == null ? "" : namespace) + "|" + name;
     }
 
+    /** The index keys of a stored entry's kind: its plural with its namespace, and its plural alone. */
+    private static List<String> kindKeys(io.fabric8.mockwebserver.crud.AttributeSet attributes) {
+      String plural = attribute(attributes, io.fabric8.kubernetes.client.server.mock.KubernetesAttributesExtractor.PLURAL);
+      if (plural == null) {
+        return List.of();
+      }
+      String namespace = attribute(attributes, io.fabric8.kubernetes.client.server.mock.KubernetesAttributesExtractor.NAMESPACE);
+      return List.of(plural + "|" + (namespace == null ? "" : namespace), plural);
+    }
+
+    /** The index key a request's attributes can be answered from: by name, else by kind; null: every entry. */
+    private static String scopeKey(io.fabric8.mockwebserver.crud.AttributeSet query) {
+      String byName = nameKey(query);
+      if (byName != null) {
+        return "name:" + byName;
+      }
+      String plural = attribute(query, io.fabric8.kubernetes.client.server.mock.KubernetesAttributesExtractor.PLURAL);
+      if (plural == null) {
+        return null;
+      }
+      String namespace = attribute(query, io.fabric8.kubernetes.client.server.mock.KubernetesAttributesExtractor.NAMESPACE);
+      return "kind:" + (namespace == null ? plural : plural + "|" + namespace);
+    }
+
+    /** Runs {@code answer} with the entry set limited to the entries that can match {@code query}. */
+    <T> T scoped(io.fabric8.mockwebserver.crud.AttributeSet query, java.util.function.Supplier<T> answer) {
+      scope.set(query);
+      try {
+        return answer.get();
+      } finally {
+        scope.remove();
+      }
+    }
+
     synchronized java.util.List<io.fabric8.mockwebserver.crud.AttributeSet> named(String key) {
       return List.copyOf(byName.getOrDefault(key, java.util.Set.of()));
+    }
+
+    private synchronized java.util.List<java.util.Map.Entry<io.fabric8.mockwebserver.crud.AttributeSet, String>> candidates(String key) {
+      var keys = new java.util.ArrayList<io.fabric8.mockwebserver.crud.AttributeSet>(kindless);
+      keys.addAll(key.startsWith("name:") ? byName.getOrDefault(key.substring(5), java.util.Set.of())
+          : byKind.getOrDefault(key.substring(5), java.util.Set.of()));
+      var found = new java.util.ArrayList<java.util.Map.Entry<io.fabric8.mockwebserver.crud.AttributeSet, String>>(keys.size());
+      for (var k : keys) {
+        String value = super.get(k);
+        if (value != null) {
+          found.add(new java.util.AbstractMap.SimpleImmutableEntry<>(k, value));
+        }
+      }
+      return found;
+    }
+
+    @Override
+    public java.util.Set<java.util.Map.Entry<io.fabric8.mockwebserver.crud.AttributeSet, String>> entrySet() {
+      return entries;
     }
 
     @Override
@@ -268,6 +346,11 @@ public final class TestApiServer implements AutoCloseable {
       if (k != null) {
         byName.computeIfAbsent(k, x -> new java.util.LinkedHashSet<>()).add(key);
       }
+      List<String> kinds = kindKeys(key);
+      if (kinds.isEmpty()) {
+        kindless.add(key);
+      }
+      kinds.forEach(kind -> byKind.computeIfAbsent(kind, x -> new java.util.LinkedHashSet<>()).add(key));
       return super.put(key, value);
     }
 
@@ -279,22 +362,103 @@ public final class TestApiServer implements AutoCloseable {
     @Override
     public synchronized String remove(Object key) {
       if (key instanceof io.fabric8.mockwebserver.crud.AttributeSet a) {
-        String k = nameKey(a);
-        var set = k == null ? null : byName.get(k);
-        if (set != null) {
-          set.remove(a);
-          if (set.isEmpty()) {
-            byName.remove(k);
+        unindex(a);
+      }
+      return super.remove(key);
+    }
+
+    private void unindex(io.fabric8.mockwebserver.crud.AttributeSet a) {
+      String k = nameKey(a);
+      var set = k == null ? null : byName.get(k);
+      if (set != null) {
+        set.remove(a);
+        if (set.isEmpty()) {
+          byName.remove(k);
+        }
+      }
+      kindless.remove(a);
+      for (String kind : kindKeys(a)) {
+        var ofKind = byKind.get(kind);
+        if (ofKind != null) {
+          ofKind.remove(a);
+          if (ofKind.isEmpty()) {
+            byKind.remove(kind);
           }
         }
       }
-      return super.remove(key);
     }
 
     @Override
     public synchronized void clear() {
       byName.clear();
+      byKind.clear();
+      kindless.clear();
       super.clear();
+    }
+
+    /**
+     * The map's entry set: within {@link #scoped}, a copy of the entries that can match the request; else the map's
+     * own (whose iterator's remove keeps the indexes, through {@link #unindex}).
+     */
+    private final class ScopedEntries extends java.util.AbstractSet<java.util.Map.Entry<io.fabric8.mockwebserver.crud.AttributeSet, String>> {
+      private java.util.Set<java.util.Map.Entry<io.fabric8.mockwebserver.crud.AttributeSet, String>> all() {
+        return IndexedStore.super.entrySet();
+      }
+
+      private java.util.List<java.util.Map.Entry<io.fabric8.mockwebserver.crud.AttributeSet, String>> inScope() {
+        var query = scope.get();
+        String key = query == null ? null : scopeKey(query);
+        return key == null ? null : candidates(key);
+      }
+
+      @Override
+      public java.util.Iterator<java.util.Map.Entry<io.fabric8.mockwebserver.crud.AttributeSet, String>> iterator() {
+        var scoped = inScope();
+        if (scoped != null) {
+          return java.util.Collections.unmodifiableList(scoped).iterator();
+        }
+        var iterator = all().iterator();
+        return new java.util.Iterator<>() {
+          private java.util.Map.Entry<io.fabric8.mockwebserver.crud.AttributeSet, String> last;
+
+          @Override
+          public boolean hasNext() {
+            return iterator.hasNext();
+          }
+
+          @Override
+          public java.util.Map.Entry<io.fabric8.mockwebserver.crud.AttributeSet, String> next() {
+            last = iterator.next();
+            return last;
+          }
+
+          @Override
+          public void remove() {
+            synchronized (IndexedStore.this) {
+              unindex(last.getKey());
+              iterator.remove();
+            }
+          }
+        };
+      }
+
+      @Override
+      public Object[] toArray() {
+        var scoped = inScope();
+        return scoped != null ? scoped.toArray() : all().toArray();
+      }
+
+      @Override
+      public <T> T[] toArray(T[] a) {
+        var scoped = inScope();
+        return scoped != null ? scoped.toArray(a) : all().toArray(a);
+      }
+
+      @Override
+      public int size() {
+        var scoped = inScope();
+        return scoped != null ? scoped.size() : IndexedStore.this.size();
+      }
     }
   }
 
@@ -467,7 +631,7 @@ public final class TestApiServer implements AutoCloseable {
         // served by a real API server in protobuf only; without it kubectl leaves validation to the server
         return status(404, "NotFound", "OpenAPI v2 is not served: read /openapi/v3");
       }
-      MockResponse stored = super.dispatch(request);
+      MockResponse stored = store.scoped(attributeExtractor.fromPath(path), () -> super.dispatch(request));
       if (path.contains("watch=") || stored.code() != 200 || !wantsTable(request)) {
         return stored;
       }

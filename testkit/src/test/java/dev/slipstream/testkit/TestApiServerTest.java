@@ -36,6 +36,38 @@ class TestApiServerTest {
   }
 
   @Test
+  void listsAndGetsAnswerFromTheirKindAndNamespaceOnlyAsTheyWouldFromEveryObject() {
+    var client = api.client();
+    for (String namespace : List.of("lists-a", "lists-b")) {
+      for (int i = 0; i < 3; i++) {
+        var cm = new io.fabric8.kubernetes.api.model.ConfigMapBuilder().withNewMetadata().withName("c" + i)
+            .withNamespace(namespace).addToLabels("n", String.valueOf(i % 2)).endMetadata().build();
+        client.resource(cm).create();
+      }
+      client.resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata().withName("c0")
+          .withNamespace(namespace).endMetadata().build()).create();
+    }
+    assertThat(client.configMaps().inNamespace("lists-a").list().getItems()).extracting(c -> c.getMetadata().getName())
+        .containsExactlyInAnyOrder("c0", "c1", "c2");
+    assertThat(client.configMaps().inNamespace("lists-a").withLabel("n", "1").list().getItems()).hasSize(1);
+    assertThat(client.configMaps().inAnyNamespace().list().getItems()).filteredOn(c -> c.getMetadata().getNamespace()
+        .startsWith("lists-")).hasSize(6);
+    assertThat(client.secrets().inNamespace("lists-b").withName("c0").get()).isNotNull();
+    assertThat(client.configMaps().inNamespace("lists-b").withName("c0").get().getMetadata().getNamespace()).isEqualTo("lists-b");
+
+    client.configMaps().inNamespace("lists-a").withName("c1").edit(c -> {
+      c.getMetadata().getLabels().put("n", "0");
+      return c;
+    });
+    client.configMaps().inNamespace("lists-a").withName("c2").delete();
+    assertThat(client.configMaps().inNamespace("lists-a").withLabel("n", "0").list().getItems())
+        .extracting(c -> c.getMetadata().getName()).containsExactlyInAnyOrder("c0", "c1");
+    assertThat(client.configMaps().inNamespace("lists-a").withName("c2").get()).isNull();
+    assertThat(client.secrets().inNamespace("lists-a").list().getItems()).as("another kind of the same name stays")
+        .extracting(c -> c.getMetadata().getName()).containsExactly("c0");
+  }
+
+  @Test
   void mergePatchOfStatusReplacesListsAndRemovesNullFieldsAsRfc7386Says() {
     api.client().resource(model("merge")).create();
     var models = api.client().resources(ModelVersion.class).inNamespace("t").withName("merge").subresource("status");
