@@ -22,26 +22,30 @@ public final class PrometheusPipelineMetrics implements PipelineMetrics {
   /** The labels of each pipeline's last-ended-rollout series, so a newer rollout replaces it. */
   private final java.util.Map<String, String[]> lastEndedLabels = new java.util.concurrent.ConcurrentHashMap<>();
 
+  /**
+   * Series are per pipeline (ten or so each): none keeps exemplars, which no gauge here is given and which cost an
+   * exemplar sampler per series (about 10 MB over 5,000 pipelines).
+   */
   public PrometheusPipelineMetrics(PrometheusRegistry registry) {
-    phase = Gauge.builder().name("slipstream_rollout_phase")
+    phase = Gauge.builder().withoutExemplars().name("slipstream_rollout_phase")
         .help("1 for the rollout phase each pipeline is in, 0 for the others")
         .labelNames("namespace", "pipeline", "phase").register(registry);
-    weight = Gauge.builder().name("slipstream_rollout_weight_percent")
+    weight = Gauge.builder().withoutExemplars().name("slipstream_rollout_weight_percent")
         .help("Share of real traffic the rollout's candidate gets").labelNames("namespace", "pipeline").register(registry);
-    rollbacks = Counter.builder().name("slipstream_rollbacks_total")
+    rollbacks = Counter.builder().withoutExemplars().name("slipstream_rollbacks_total")
         .help("Rollbacks started, by reason").labelNames("namespace", "pipeline", "reason").register(registry);
-    checks = Counter.builder().name("slipstream_analysis_checks_total")
+    checks = Counter.builder().withoutExemplars().name("slipstream_analysis_checks_total")
         .help("Rollout check results, by metric and verdict").labelNames("namespace", "pipeline", "metric", "result")
         .register(registry);
-    lastValue = Gauge.builder().name("slipstream_analysis_last_value")
+    lastValue = Gauge.builder().withoutExemplars().name("slipstream_analysis_last_value")
         .help("Last measured value of each rollout check metric").labelNames("namespace", "pipeline", "metric", "target")
         .register(registry);
-    lag = Gauge.builder().name("slipstream_consumer_lag")
+    lag = Gauge.builder().withoutExemplars().name("slipstream_consumer_lag")
         .help("Consumer lag of each pipeline's group, in messages").labelNames("namespace", "pipeline").register(registry);
-    lastEnded = Gauge.builder().name("slipstream_rollout_last_ended_timestamp_seconds")
+    lastEnded = Gauge.builder().withoutExemplars().name("slipstream_rollout_last_ended_timestamp_seconds")
         .help("When each pipeline's last rollout ended (status.rollout.history), by candidate, outcome and rollback reason")
         .labelNames("namespace", "pipeline", "candidate", "outcome", "reason").register(registry);
-    shedLevel = Gauge.builder().name("slipstream_shed_level")
+    shedLevel = Gauge.builder().withoutExemplars().name("slipstream_shed_level")
         .help("Each pipeline's level on its ShedPolicy's ladder: 0 normal, n the policy's n-th level")
         .labelNames("namespace", "pipeline").register(registry);
   }
