@@ -17,9 +17,20 @@ public final class Controllers {
    * @param namespaces namespaces to watch; empty for all
    */
   public static void register(Operator operator, KubernetesClient client, ControllersConfig config, Set<String> namespaces) {
+    register(operator, client, client, config, namespaces);
+  }
+
+  /**
+   * @param views the client of the ModelVersion and ShedPolicy controllers' watches of pipelines and ModelVersions,
+   *     which read them untyped: with {@link dev.slipstream.controllers.common.PrunedReads#viewsSerialization} it
+   *     holds only what those controllers read of them
+   * @param namespaces namespaces to watch; empty for all
+   */
+  public static void register(Operator operator, KubernetesClient client, KubernetesClient views, ControllersConfig config,
+      Set<String> namespaces) {
     operator.register(new StreamingPipelineReconciler(client, config), o -> watch(o, namespaces));
-    operator.register(new ModelVersionReconciler(client, config), o -> watch(o, namespaces));
-    operator.register(new ShedPolicyReconciler(client, config), o -> watch(o, namespaces));
+    operator.register(new ModelVersionReconciler(client, config, views), o -> watch(o, namespaces));
+    operator.register(new ShedPolicyReconciler(client, config, views), o -> watch(o, namespaces));
   }
 
   /**

@@ -32,7 +32,7 @@ public final class EmbeddedStack implements AutoCloseable {
    */
   public EmbeddedStack(Map<String, String> settings) {
     this();
-    operatorClient = api.newClient(OPERATOR_AGENT);
+    operatorClient = api.newClient(OPERATOR_AGENT, dev.slipstream.controllers.common.PrunedReads.serialization());
     operator = new SlipstreamOperator(operatorClient, OperatorConfig.from(new String[0], settings), Clock.systemUTC(),
         reconcileCpu, new PrometheusRegistry(), false);
     operator.start();
@@ -86,7 +86,7 @@ public final class EmbeddedStack implements AutoCloseable {
     withElection.put("SLIPSTREAM_LEADER_ELECTION", "true");
     withElection.putIfAbsent("SLIPSTREAM_LEADER_ELECTION_NAMESPACE", "default");
     long start = System.nanoTime();
-    operatorClient = api.newClient(OPERATOR_AGENT);
+    operatorClient = api.newClient(OPERATOR_AGENT, dev.slipstream.controllers.common.PrunedReads.serialization());
     operator = new SlipstreamOperator(operatorClient, OperatorConfig.from(new String[0], withElection), Clock.systemUTC(),
         reconcileCpu, new PrometheusRegistry(), false);
     operator.start();

@@ -2,6 +2,7 @@ package dev.slipstream.operator;
 
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
+import dev.slipstream.controllers.common.PrunedReads;
 import dev.slipstream.operator.logging.LogSetup;
 import dev.slipstream.operator.metrics.OperatorHttpServer;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
@@ -28,8 +29,10 @@ public final class Main {
       return;
     }
     LogSetup.apply(config.logFormat());
-    // the JDK's HTTP client, named: with another factory on the class path, fabric8 would pick one at random
-    var client = new KubernetesClientBuilder().withHttpClientFactory(new JdkHttpClientFactory()).withConfig(new io.fabric8.kubernetes.client.ConfigBuilder(
+    // the JDK's HTTP client, named: with another factory on the class path, fabric8 would pick one at random; objects
+    // read without what no reconcile reads (managedFields, the Flink operator's copies of a spec...)
+    var client = new KubernetesClientBuilder().withHttpClientFactory(new JdkHttpClientFactory())
+        .withKubernetesSerialization(PrunedReads.serialization()).withConfig(new io.fabric8.kubernetes.client.ConfigBuilder(
         io.fabric8.kubernetes.client.Config.autoConfigure(null)).withUserAgent(USER_AGENT).build()).build();
     var registry = new PrometheusRegistry();
     var operator = new SlipstreamOperator(client, config, Clock.systemUTC(), Metrics.NOOP, registry);

@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
 public final class SlipstreamOperator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SlipstreamOperator.class);
   private final Operator operator;
+  private final KubernetesClient views;
   private final AdminClientKafkaAccess kafka;
   private final dev.slipstream.operator.notify.HttpNotifications notifications;
   private volatile boolean started;
@@ -85,7 +86,13 @@ public final class SlipstreamOperator implements AutoCloseable {
         o.withLeaderElectionConfiguration(election.build());
       }
     });
-    Controllers.register(operator, client, controllers, config.namespaces());
+    // the ModelVersion and ShedPolicy controllers watch pipelines and ModelVersions through a client of their own,
+    // which holds of each only what they read (OwnKindViews); the operator's client reads them whole
+    this.views = new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+        .withHttpClientFactory(new io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory())
+        .withKubernetesSerialization(dev.slipstream.controllers.common.PrunedReads.viewsSerialization())
+        .withConfig(client.getConfiguration()).build();
+    Controllers.register(operator, client, views, controllers, config.namespaces());
   }
 
   /** Which optional third-party CRDs the cluster has; controllers never watch or write the others. */
@@ -117,6 +124,7 @@ public final class SlipstreamOperator implements AutoCloseable {
   @Override
   public void close() {
     operator.stop();
+    views.close();
     kafka.close();
     notifications.close();
   }

@@ -51,7 +51,7 @@ final class OperatorFixture implements AutoCloseable {
     this.api = TestApiServer.start(thirdPartyCrds);
     this.client = api.client();
     this.standIns = StandInControllers.startAll(api.newClient());
-    this.operatorClient = api.newClient(OPERATOR_AGENT);
+    this.operatorClient = api.newClient(OPERATOR_AGENT, dev.slipstream.controllers.common.PrunedReads.serialization());
     startOperator();
   }
 

@@ -2,10 +2,11 @@ package dev.slipstream.controllers.modelversion;
 
 import dev.slipstream.api.v1alpha1.ModelVersion;
 import dev.slipstream.api.v1alpha1.ModelVersionStatus;
-import dev.slipstream.api.v1alpha1.StreamingPipeline;
 import dev.slipstream.controllers.ControllersConfig;
 import dev.slipstream.controllers.common.StatusRecorder;
 import dev.slipstream.controllers.common.HeldStatus;
+import dev.slipstream.controllers.common.OwnKindViews;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import dev.slipstream.core.status.ModelVersionStatusDecider;
 import dev.slipstream.core.status.StatusPacing;
 import dev.slipstream.core.validation.ModelVersionValidator;
@@ -36,24 +37,38 @@ import java.util.Set;
 @ControllerConfiguration(name = "modelversion")
 public class ModelVersionReconciler implements Reconciler<ModelVersion> {
   private final ControllersConfig config;
+  private final KubernetesClient views;
   private final StatusRecorder statusRecorder;
   private final HeldStatus<ModelVersionStatus> held = new HeldStatus<>();
-  private InformerEventSource<StreamingPipeline, ModelVersion> pipelines;
+  private InformerEventSource<GenericKubernetesResource, ModelVersion> pipelines;
 
   public ModelVersionReconciler(KubernetesClient client, ControllersConfig config) {
+    this(client, config, client);
+  }
+
+  /** @param views the client of its watch of Slipstream's kinds read untyped (see {@link OwnKindViews}) */
+  public ModelVersionReconciler(KubernetesClient client, ControllersConfig config, KubernetesClient views) {
+    this.views = views;
     this.config = config;
     this.statusRecorder = new StatusRecorder(client);
   }
 
+  /**
+   * Pipelines are watched untyped and read as {@link OwnKindViews} (the pipeline controller holds them whole):
+   * which version each names, its endpoint and whether it reported are all this controller reads of them.
+   */
   @Override
   public List<EventSource<?, ModelVersion>> prepareEventSources(EventSourceContext<ModelVersion> context) {
-    pipelines = new InformerEventSource<>(InformerEventSourceConfiguration.from(StreamingPipeline.class, ModelVersion.class)
+    pipelines = new InformerEventSource<>(InformerEventSourceConfiguration.from(OwnKindViews.PIPELINE, ModelVersion.class)
+        .withKubernetesClient(views)
         .withName("streamingpipelines")
-        .withSecondaryToPrimaryMapper(p -> reference(p) == null ? Set.of()
-            : Set.of(new ResourceID(reference(p), p.getMetadata().getNamespace())))
+        .withSecondaryToPrimaryMapper(p -> OwnKindViews.modelVersion(p) == null ? Set.of()
+            : Set.of(new ResourceID(OwnKindViews.modelVersion(p), p.getMetadata().getNamespace())))
         // of a pipeline, a ModelVersion's status reads which version it names, its endpoint and whether it reported
-        .withOnUpdateFilter((changed, before) -> !Objects.equals(reference(changed), reference(before))
-            || !Objects.equals(endpoint(changed), endpoint(before)) || reported(changed) != reported(before))
+        .withOnUpdateFilter((changed, before) -> !Objects.equals(OwnKindViews.modelVersion(changed),
+            OwnKindViews.modelVersion(before))
+            || !Objects.equals(OwnKindViews.endpoint(changed), OwnKindViews.endpoint(before))
+            || OwnKindViews.reported(changed) != OwnKindViews.reported(before))
         .build(), context);
     return List.of(pipelines);
   }
@@ -65,14 +80,14 @@ public class ModelVersionReconciler implements Reconciler<ModelVersion> {
     String uid = model.getMetadata().getUid();
     String name = model.getMetadata().getName();
     // the pipelines that name it, from the source's index (built by the mapper above), not a scan of all
-    List<StreamingPipeline> servedBy = pipelines.getSecondaryResources(model).stream()
-        .filter(p -> name.equals(reference(p)))
+    List<GenericKubernetesResource> servedBy = pipelines.getSecondaryResources(model).stream()
+        .filter(p -> name.equals(OwnKindViews.modelVersion(p)))
         .sorted(Comparator.comparing(p -> p.getMetadata().getName()))
         .toList();
     ModelVersionStatus next = ModelVersionStatusDecider.decide(held.previous(uid, model.getStatus()),
         ModelVersionValidator.validate(model, config.defaults().ceiling()),
         servedBy.stream().map(p -> p.getMetadata().getName()).toList(),
-        servedBy.stream().map(p -> p.getStatus() == null ? null : p.getStatus().endpoint).filter(Objects::nonNull)
+        servedBy.stream().map(OwnKindViews::endpoint).filter(Objects::nonNull)
             .distinct().toList(),
         generation, now);
     if (Objects.equals(model.getStatus(), next)) {
@@ -80,7 +95,7 @@ public class ModelVersionReconciler implements Reconciler<ModelVersion> {
       return UpdateControl.noUpdate();
     }
     Instant since = held.pendingSince(uid, now);
-    boolean unreported = servedBy.stream().anyMatch(p -> !reported(p));
+    boolean unreported = servedBy.stream().anyMatch(p -> !OwnKindViews.reported(p));
     Optional<java.time.Duration> hold = StatusPacing.modelVersion(model.getStatus(), next, since, unreported, now,
         config.statusProgressInterval());
     if (hold.isPresent()) {
@@ -90,20 +105,5 @@ public class ModelVersionReconciler implements Reconciler<ModelVersion> {
     statusRecorder.record(model, next, context);
     held.forget(uid);
     return UpdateControl.noUpdate();
-  }
-
-  /** The ModelVersion a pipeline names, or null. */
-  private static String reference(StreamingPipeline p) {
-    return p.getSpec() == null || p.getSpec().serving == null || p.getSpec().serving.modelVersionRef == null ? null
-        : p.getSpec().serving.modelVersionRef.name;
-  }
-
-  private static String endpoint(StreamingPipeline p) {
-    return p.getStatus() == null ? null : p.getStatus().endpoint;
-  }
-
-  /** Whether the pipeline has a status of the operator's. */
-  private static boolean reported(StreamingPipeline p) {
-    return p.getStatus() != null && p.getStatus().observedGeneration != null;
   }
 }

@@ -1,10 +1,11 @@
 package dev.slipstream.controllers.shedpolicy;
 
-import dev.slipstream.api.v1alpha1.ModelVersion;
 import dev.slipstream.api.v1alpha1.ShedPolicy;
 import dev.slipstream.api.v1alpha1.ShedPolicyStatus;
 import dev.slipstream.controllers.ControllersConfig;
+import dev.slipstream.controllers.common.OwnKindViews;
 import dev.slipstream.controllers.common.StatusRecorder;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import dev.slipstream.core.status.Conditions;
 import dev.slipstream.core.validation.ShedPolicyValidator;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -28,17 +29,25 @@ import java.util.stream.Collectors;
 public class ShedPolicyReconciler implements Reconciler<ShedPolicy> {
   private static final String DOWNGRADE_TARGETS = "downgrade-targets";
   private final ControllersConfig config;
+  private final KubernetesClient views;
   private final StatusRecorder statusRecorder;
-  private InformerEventSource<ModelVersion, ShedPolicy> modelVersions;
+  private InformerEventSource<GenericKubernetesResource, ShedPolicy> modelVersions;
 
   public ShedPolicyReconciler(KubernetesClient client, ControllersConfig config) {
+    this(client, config, client);
+  }
+
+  /** @param views the client of its watch of Slipstream's kinds read untyped (see {@link OwnKindViews}) */
+  public ShedPolicyReconciler(KubernetesClient client, ControllersConfig config, KubernetesClient views) {
+    this.views = views;
     this.config = config;
     this.statusRecorder = new StatusRecorder(client);
   }
 
   /**
    * A ModelVersion's change re-validates the policies that downgrade to it, found through an index of the policies
-   * by their downgrade targets (namespace/name), not by testing every policy.
+   * by their downgrade targets (namespace/name), not by testing every policy. ModelVersions are watched untyped and
+   * read as their identity ({@link OwnKindViews}): whether one exists is all a policy reads of them.
    */
   @Override
   public List<EventSource<?, ShedPolicy>> prepareEventSources(EventSourceContext<ShedPolicy> context) {
@@ -46,9 +55,10 @@ public class ShedPolicyReconciler implements Reconciler<ShedPolicy> {
         ? List.of()
         : policy.getSpec().levels.stream().filter(l -> l.downgrade != null && l.downgrade.modelVersionRef != null)
             .map(l -> policy.getMetadata().getNamespace() + "/" + l.downgrade.modelVersionRef.name).distinct().toList());
-    modelVersions = new InformerEventSource<>(InformerEventSourceConfiguration.from(ModelVersion.class, ShedPolicy.class)
+    modelVersions = new InformerEventSource<>(InformerEventSourceConfiguration.from(OwnKindViews.MODEL_VERSION, ShedPolicy.class)
+        .withKubernetesClient(views)
         .withName("modelversions")
-        .withSecondaryToPrimaryMapper((ModelVersion mv) -> context.getPrimaryCache()
+        .withSecondaryToPrimaryMapper((GenericKubernetesResource mv) -> context.getPrimaryCache()
             .byIndex(DOWNGRADE_TARGETS, mv.getMetadata().getNamespace() + "/" + mv.getMetadata().getName()).stream()
             .map(ResourceID::fromResource)
             .collect(Collectors.toSet()))

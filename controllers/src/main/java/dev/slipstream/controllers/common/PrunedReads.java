@@ -1,0 +1,176 @@
+package dev.slipstream.controllers.common;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.BeanDescription;
+import com.fasterxml.jackson.databind.DeserializationConfig;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.deser.BeanDeserializerModifier;
+import com.fasterxml.jackson.databind.deser.std.DelegatingDeserializer;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.io.IOException;
+import java.util.Map;
+
+/**
+ * What the operator's API client leaves out of every object it reads, so that its caches (one copy of every
+ * pipeline, ModelVersion and owned object, several of some) hold only what a reconcile reads:
+ * <ul>
+ *   <li>{@code metadata.managedFields}, which a real API server keeps on every object, one entry per writer (the
+ *       operator writes no managedFields, and an update that carries none keeps the server's);</li>
+ *   <li>a FlinkDeployment's {@code status.reconciliationStatus.lastReconciledSpec} and {@code lastStableSpec}: the
+ *       Flink operator's copies of the whole spec, as JSON text, in a status the operator never writes (it reads
+ *       the reconciliation's {@code state});</li>
+ *   <li>{@code kubectl.kubernetes.io/last-applied-configuration} on Slipstream's own kinds, a copy of the whole
+ *       object that {@code kubectl apply} and client-side ArgoCD syncs leave. The operator never replaces these
+ *       objects (status patches, and for the finalizer an apply of that one entry), so the annotation is never
+ *       written back without it. Owned objects keep it: the operator replaces those, and the annotation must
+ *       survive.</li>
+ *   <li>with {@link #viewsSerialization}, of Slipstream's own kinds read untyped, all but what {@link OwnKindViews}
+ *       reads (the ModelVersion controller's watch of pipelines, the ShedPolicy controller's of ModelVersions; the
+ *       pipeline controller reads both typed, whole, through the other client).</li>
+ * </ul>
+ * And equal strings are read as one instance where a small table of recent strings has it ({@link SharedStrings}):
+ * over thousands of pipelines most values repeat (a condition's type, reason and message, labels, images, the
+ * FlinkDeployment's configuration keys and values), and each copy was a String and its bytes of its own.
+ */
+public final class PrunedReads {
+  public static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
+  private static final String OWN_GROUP = "slipstream.dev/";
+  private static final String FLINK_GROUP = "flink.apache.org/";
+
+  private PrunedReads() {}
+
+  /** The serialization of the operator's client: fabric8's own, reading objects through {@link #prune}. */
+  public static KubernetesSerialization serialization() {
+    return serialization(false);
+  }
+
+  /**
+   * The same, and Slipstream's own kinds read untyped read as {@link OwnKindViews}: only for a client that serves
+   * those views' watches and nothing else. fabric8 reads a typed object untyped on its way at times (a watch event
+   * whose kind its serialization has not registered yet), and a view made typed again has lost what it left out.
+   */
+  public static KubernetesSerialization viewsSerialization() {
+    return serialization(true);
+  }
+
+  private static KubernetesSerialization serialization(boolean views) {
+    ObjectMapper mapper = new ObjectMapper();
+    mapper.addMixIn(ObjectMeta.class, WithoutManagedFields.class);
+    SimpleModule module = new SimpleModule("slipstream-pruned-reads");
+    module.addDeserializer(String.class, new SharedStringDeserializer());
+    mapper.registerModule(module.setDeserializerModifier(new BeanDeserializerModifier() {
+      @Override
+      public JsonDeserializer<?> modifyDeserializer(DeserializationConfig config, BeanDescription description,
+          JsonDeserializer<?> deserializer) {
+        return HasMetadata.class.isAssignableFrom(description.getBeanClass()) ? new Pruning(deserializer, views) : deserializer;
+      }
+    }));
+    return new KubernetesSerialization(mapper, true);
+  }
+
+  /** Leaves out of {@code object} what the operator never reads (see the class). */
+  public static <R extends HasMetadata> R prune(R object) {
+    return prune(object, false);
+  }
+
+  @SuppressWarnings("unchecked")
+  static <R extends HasMetadata> R prune(R object, boolean views) {
+    ObjectMeta meta = object.getMetadata();
+    if (meta != null) {
+      meta.setManagedFields(null);
+    }
+    String apiVersion = object.getApiVersion() == null ? "" : object.getApiVersion();
+    if (meta != null && meta.getAnnotations() != null && apiVersion.startsWith(OWN_GROUP)
+        && meta.getAnnotations().containsKey(LAST_APPLIED)) {
+      meta.getAnnotations().remove(LAST_APPLIED);
+    }
+    if (object instanceof GenericKubernetesResource generic) {
+      if (views) {
+        OwnKindViews.project(generic);
+      }
+      if (apiVersion.startsWith(FLINK_GROUP) && generic.getAdditionalProperties().get("status") instanceof Map<?, ?> status
+          && status.get("reconciliationStatus") instanceof Map<?, ?> reconciliation) {
+        ((Map<String, Object>) reconciliation).remove("lastReconciledSpec");
+        ((Map<String, Object>) reconciliation).remove("lastStableSpec");
+      }
+      // a generic object's fields are untyped: their strings were read without the shared table
+      share(generic.getAdditionalProperties());
+    }
+    return object;
+  }
+
+  /** Puts the strings of an untyped value (maps and lists as Jackson reads them) through {@link SharedStrings}. */
+  @SuppressWarnings("unchecked")
+  private static Object share(Object value) {
+    if (value instanceof String text) {
+      return SharedStrings.INSTANCE.share(text);
+    }
+    if (value instanceof Map<?, ?> map) {
+      // not through entrySet(): a LinkedHashMap keeps the view it makes, an object more in every map held
+      ((Map<String, Object>) map).replaceAll((key, item) -> share(item));
+    } else if (value instanceof java.util.List<?> list) {
+      var items = (java.util.List<Object>) list;
+      for (int i = 0; i < items.size(); i++) {
+        Object shared = share(items.get(i));
+        if (shared != items.get(i)) {
+          items.set(i, shared);
+        }
+      }
+    }
+    return value;
+  }
+
+  /** Strings of typed fields, read as Jackson reads them, then through {@link SharedStrings}. */
+  private static final class SharedStringDeserializer extends com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer<String> {
+    SharedStringDeserializer() {
+      super(String.class);
+    }
+
+    @Override
+    public String deserialize(JsonParser parser, DeserializationContext context) throws IOException {
+      return SharedStrings.INSTANCE.share(com.fasterxml.jackson.databind.deser.std.StringDeserializer.instance
+          .deserialize(parser, context));
+    }
+  }
+
+  /** ObjectMeta read without its managedFields (never parsed); written as it is. */
+  @JsonIgnoreProperties(value = "managedFields", allowGetters = true)
+  private abstract static class WithoutManagedFields {}
+
+  /** A resource's own deserializer, then {@link #prune}. */
+  private static final class Pruning extends DelegatingDeserializer {
+    private final boolean views;
+
+    Pruning(JsonDeserializer<?> delegate, boolean views) {
+      super(delegate);
+      this.views = views;
+    }
+
+    @Override
+    protected JsonDeserializer<?> newDelegatingInstance(JsonDeserializer<?> delegate) {
+      return new Pruning(delegate, views);
+    }
+
+    @Override
+    public Object deserialize(JsonParser parser, DeserializationContext context) throws IOException {
+      return pruned(super.deserialize(parser, context));
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public Object deserialize(JsonParser parser, DeserializationContext context, Object into) throws IOException {
+      return pruned(((JsonDeserializer<Object>) _delegatee).deserialize(parser, context, into));
+    }
+
+    private Object pruned(Object read) {
+      return read instanceof HasMetadata resource ? prune(resource, views) : read;
+    }
+  }
+}
