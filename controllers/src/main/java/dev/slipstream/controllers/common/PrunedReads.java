@@ -35,9 +35,6 @@ import java.util.Map;
  *       reads (the ModelVersion controller's watch of pipelines, the ShedPolicy controller's of ModelVersions; the
  *       pipeline controller reads both typed, whole, through the other client).</li>
  * </ul>
- * And equal strings are read as one instance where a small table of recent strings has it ({@link SharedStrings}):
- * over thousands of pipelines most values repeat (a condition's type, reason and message, labels, images, the
- * FlinkDeployment's configuration keys and values), and each copy was a String and its bytes of its own.
  */
 public final class PrunedReads {
   public static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
@@ -63,16 +60,16 @@ public final class PrunedReads {
   private static KubernetesSerialization serialization(boolean views) {
     ObjectMapper mapper = new ObjectMapper();
     mapper.addMixIn(ObjectMeta.class, WithoutManagedFields.class);
-    SimpleModule module = new SimpleModule("slipstream-pruned-reads");
-    module.addDeserializer(String.class, new SharedStringDeserializer());
-    mapper.registerModule(module.setDeserializerModifier(new BeanDeserializerModifier() {
+    mapper.registerModule(new SimpleModule("slipstream-pruned-reads").setDeserializerModifier(new BeanDeserializerModifier() {
       @Override
       public JsonDeserializer<?> modifyDeserializer(DeserializationConfig config, BeanDescription description,
           JsonDeserializer<?> deserializer) {
         return HasMetadata.class.isAssignableFrom(description.getBeanClass()) ? new Pruning(deserializer, views) : deserializer;
       }
     }));
-    return new KubernetesSerialization(mapper, true);
+    // the views' client reads only untyped objects: its serialization need not look for typed classes on the class
+    // path (a scan of every jar at start-up)
+    return new KubernetesSerialization(mapper, !views);
   }
 
   /** Leaves out of {@code object} what the operator never reads (see the class). */
@@ -100,44 +97,8 @@ public final class PrunedReads {
         ((Map<String, Object>) reconciliation).remove("lastReconciledSpec");
         ((Map<String, Object>) reconciliation).remove("lastStableSpec");
       }
-      // a generic object's fields are untyped: their strings were read without the shared table
-      share(generic.getAdditionalProperties());
     }
     return object;
-  }
-
-  /** Puts the strings of an untyped value (maps and lists as Jackson reads them) through {@link SharedStrings}. */
-  @SuppressWarnings("unchecked")
-  private static Object share(Object value) {
-    if (value instanceof String text) {
-      return SharedStrings.INSTANCE.share(text);
-    }
-    if (value instanceof Map<?, ?> map) {
-      // not through entrySet(): a LinkedHashMap keeps the view it makes, an object more in every map held
-      ((Map<String, Object>) map).replaceAll((key, item) -> share(item));
-    } else if (value instanceof java.util.List<?> list) {
-      var items = (java.util.List<Object>) list;
-      for (int i = 0; i < items.size(); i++) {
-        Object shared = share(items.get(i));
-        if (shared != items.get(i)) {
-          items.set(i, shared);
-        }
-      }
-    }
-    return value;
-  }
-
-  /** Strings of typed fields, read as Jackson reads them, then through {@link SharedStrings}. */
-  private static final class SharedStringDeserializer extends com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer<String> {
-    SharedStringDeserializer() {
-      super(String.class);
-    }
-
-    @Override
-    public String deserialize(JsonParser parser, DeserializationContext context) throws IOException {
-      return SharedStrings.INSTANCE.share(com.fasterxml.jackson.databind.deser.std.StringDeserializer.instance
-          .deserialize(parser, context));
-    }
   }
 
   /** ObjectMeta read without its managedFields (never parsed); written as it is. */

@@ -78,27 +78,6 @@ class PrunedReadsTest {
   }
 
   @Test
-  @SuppressWarnings("unchecked")
-  void equalStringsOfObjectsReadApartAreOneInstanceTypedOrNot() {
-    GenericKubernetesResource a = PRUNED.unmarshal(flinkDeployment(), GenericKubernetesResource.class);
-    GenericKubernetesResource b = PRUNED.unmarshal(flinkDeployment(), GenericKubernetesResource.class);
-    assertThat(b.getMetadata().getLabels().get("app.kubernetes.io/managed-by"))
-        .isSameAs(a.getMetadata().getLabels().get("app.kubernetes.io/managed-by"));
-    Object stateA = ((Map<String, Object>) ((Map<String, Object>) a.getAdditionalProperties().get("spec")).get("job")).get("state");
-    Object stateB = ((Map<String, Object>) ((Map<String, Object>) b.getAdditionalProperties().get("spec")).get("job")).get("state");
-    assertThat(stateB).isEqualTo("running").isSameAs(stateA);
-    StreamingPipeline p = PRUNED.unmarshal(withLastApplied("slipstream.dev/v1alpha1", "StreamingPipeline"), StreamingPipeline.class);
-    StreamingPipeline q = PRUNED.unmarshal(withLastApplied("slipstream.dev/v1alpha1", "StreamingPipeline"), StreamingPipeline.class);
-    assertThat(q.getMetadata().getAnnotations().get("team")).isSameAs(p.getMetadata().getAnnotations().get("team"));
-
-    GenericKubernetesResource c = PLAIN.unmarshal(flinkDeployment(), GenericKubernetesResource.class);
-    GenericKubernetesResource d = PLAIN.unmarshal(flinkDeployment(), GenericKubernetesResource.class);
-    assertThat(d.getMetadata().getLabels().get("app.kubernetes.io/managed-by")).as("the twin: read apart, two instances")
-        .isEqualTo(c.getMetadata().getLabels().get("app.kubernetes.io/managed-by"))
-        .isNotSameAs(c.getMetadata().getLabels().get("app.kubernetes.io/managed-by"));
-  }
-
-  @Test
   void whatIsWrittenIsWrittenAsFabric8WritesIt() {
     StreamingPipeline pipeline = PLAIN.unmarshal(withLastApplied("slipstream.dev/v1alpha1", "StreamingPipeline"),
         StreamingPipeline.class);
