@@ -14,13 +14,6 @@ public final class Controllers {
   private Controllers() {}
 
   /**
-   * @param namespaces namespaces to watch; empty for all
-   */
-  public static void register(Operator operator, KubernetesClient client, ControllersConfig config, Set<String> namespaces) {
-    register(operator, client, client, config, namespaces);
-  }
-
-  /**
    * @param views the client of the ModelVersion and ShedPolicy controllers' watches of pipelines and ModelVersions,
    *     which read them untyped: with {@link dev.slipstream.controllers.common.PrunedReads#viewsSerialization} it
    *     holds only what those controllers read of them

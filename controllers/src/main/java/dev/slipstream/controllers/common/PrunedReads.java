@@ -43,7 +43,7 @@ public final class PrunedReads {
 
   private PrunedReads() {}
 
-  /** The serialization of the operator's client: fabric8's own, reading objects through {@link #prune}. */
+  /** The serialization of the operator's client: fabric8's own, reading objects through {@code prune}. */
   public static KubernetesSerialization serialization() {
     return serialization(false);
   }
@@ -72,13 +72,9 @@ public final class PrunedReads {
     return new KubernetesSerialization(mapper, !views);
   }
 
-  /** Leaves out of {@code object} what the operator never reads (see the class). */
-  public static <R extends HasMetadata> R prune(R object) {
-    return prune(object, false);
-  }
-
+  /** Leaves out of {@code object} what the operator never reads (see the class), and with {@code views} makes it a view. */
   @SuppressWarnings("unchecked")
-  static <R extends HasMetadata> R prune(R object, boolean views) {
+  private static <R extends HasMetadata> R prune(R object, boolean views) {
     ObjectMeta meta = object.getMetadata();
     if (meta != null) {
       meta.setManagedFields(null);
@@ -105,7 +101,7 @@ public final class PrunedReads {
   @JsonIgnoreProperties(value = "managedFields", allowGetters = true)
   private abstract static class WithoutManagedFields {}
 
-  /** A resource's own deserializer, then {@link #prune}. */
+  /** A resource's own deserializer, then {@code prune}. */
   private static final class Pruning extends DelegatingDeserializer {
     private final boolean views;
 

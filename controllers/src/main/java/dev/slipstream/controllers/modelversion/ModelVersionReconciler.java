@@ -42,10 +42,6 @@ public class ModelVersionReconciler implements Reconciler<ModelVersion> {
   private final HeldStatus<ModelVersionStatus> held = new HeldStatus<>();
   private InformerEventSource<GenericKubernetesResource, ModelVersion> pipelines;
 
-  public ModelVersionReconciler(KubernetesClient client, ControllersConfig config) {
-    this(client, config, client);
-  }
-
   /** @param views the client of its watch of Slipstream's kinds read untyped (see {@link OwnKindViews}) */
   public ModelVersionReconciler(KubernetesClient client, ControllersConfig config, KubernetesClient views) {
     this.views = views;

@@ -33,10 +33,6 @@ public class ShedPolicyReconciler implements Reconciler<ShedPolicy> {
   private final StatusRecorder statusRecorder;
   private InformerEventSource<GenericKubernetesResource, ShedPolicy> modelVersions;
 
-  public ShedPolicyReconciler(KubernetesClient client, ControllersConfig config) {
-    this(client, config, client);
-  }
-
   /** @param views the client of its watch of Slipstream's kinds read untyped (see {@link OwnKindViews}) */
   public ShedPolicyReconciler(KubernetesClient client, ControllersConfig config, KubernetesClient views) {
     this.views = views;
