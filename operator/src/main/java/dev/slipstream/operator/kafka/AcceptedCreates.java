@@ -11,19 +11,38 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Topics whose creation Kafka accepted a short while ago. The controller has the topic once it accepts the create,
  * but a broker's describe may not show it for seconds (40 s for the last of 1,000 pipelines' topics on the test
- * broker): a pipeline reconciled meanwhile plans the create again. Within {@link #ACCEPTED_FOR} of its acceptance
- * such a create is not sent again; after that it is (a topic deleted by someone else right after its creation is
- * created again at most that much later).
+ * broker, minutes for 15,000 topics at once): a pipeline reconciled meanwhile plans the create again. Within the
+ * window of its acceptance such a create is not sent again; after that it is (a topic deleted by someone else right
+ * after its creation is created again at most that much later). The window is {@link #ACCEPTED_FOR} at least, and
+ * twice the longest a topic took to show in the last {@link #REMEMBERED} (at most {@link #AT_MOST}): a broker that
+ * shows topics slowly is not sent the same creates again while it works through the first.
  */
 final class AcceptedCreates {
-  /** How long an accepted create stands in for the topic a describe does not show yet. */
+  /** How long an accepted create stands in for the topic a describe does not show yet, at least. */
   static final Duration ACCEPTED_FOR = Duration.ofSeconds(30);
+  /** The longest the window grows to when topics show slowly. */
+  static final Duration AT_MOST = Duration.ofMinutes(5);
+  /** How long a slow topic's wait counts towards the window. */
+  static final Duration REMEMBERED = Duration.ofMinutes(10);
 
   private final Map<String, Long> acceptedAt = new ConcurrentHashMap<>();
-  private final long forNanos;
+  private final long minNanos;
+  /** The longest a topic took to show, and when it showed; replaced by a shorter wait once older than REMEMBERED. */
+  private volatile long longestShown;
+  private volatile long longestShownAt;
 
   AcceptedCreates(Duration acceptedFor) {
-    this.forNanos = acceptedFor.toNanos();
+    this.minNanos = acceptedFor.toNanos();
+  }
+
+  /** How long an accepted create stands in for its topic now. */
+  Duration window(long nowNanos) {
+    return Duration.ofNanos(windowNanos(nowNanos));
+  }
+
+  private long windowNanos(long nowNanos) {
+    long recent = nowNanos - longestShownAt <= REMEMBERED.toNanos() ? longestShown : 0;
+    return Math.max(minNanos, Math.min(AT_MOST.toNanos(), 2 * recent));
   }
 
   /** {@code actions} without the creates Kafka accepted within the window (forgetting those accepted before it). */
@@ -43,7 +62,7 @@ final class AcceptedCreates {
     if (at == null) {
       return false;
     }
-    if (nowNanos - at > forNanos) {
+    if (nowNanos - at > windowNanos(nowNanos)) {
       acceptedAt.remove(topic, at);
       return false;
     }
@@ -65,17 +84,25 @@ final class AcceptedCreates {
   }
 
   /**
-   * These topics are seen: a create of them is sent again if planned. Returns, for those whose create was accepted
-   * within the window, when it was.
+   * These topics are seen at {@code nowNanos}: a create of them is sent again if planned. Returns, for those whose
+   * create was accepted within the window, when it was.
    */
-  Map<String, Long> seen(Collection<String> topics) {
+  Map<String, Long> seen(Collection<String> topics, long nowNanos) {
     Map<String, Long> pending = new java.util.HashMap<>();
     for (String topic : topics) {
       Long at = acceptedAt.remove(topic);
       if (at != null) {
         pending.put(topic, at);
+        shownAfter(nowNanos - at, nowNanos);
       }
     }
     return pending;
+  }
+
+  private synchronized void shownAfter(long waited, long nowNanos) {
+    if (waited >= longestShown || nowNanos - longestShownAt > REMEMBERED.toNanos()) {
+      longestShown = waited;
+      longestShownAt = nowNanos;
+    }
   }
 }

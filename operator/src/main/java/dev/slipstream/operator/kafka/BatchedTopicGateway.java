@@ -80,7 +80,7 @@ final class BatchedTopicGateway implements TopicGateway, AutoCloseable {
     }
     recent.remember(mine, configKeys, asked);
     long answered = System.nanoTime();
-    accepted.seen(mine.keySet()).forEach((topic, at) -> counted.shown(topic, answered - at));
+    accepted.seen(mine.keySet(), answered).forEach((topic, at) -> counted.shown(topic, answered - at));
     return mine;
   }
 

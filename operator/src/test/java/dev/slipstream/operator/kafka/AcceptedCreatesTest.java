@@ -55,9 +55,32 @@ class AcceptedCreatesTest {
   @Test
   void aTopicSeenIsCreatedAgainWhenPlannedAndSaysWhenItsCreateWasAccepted() {
     AcceptedCreates accepted = sentAt100(Map.of());
-    assertThat(accepted.seen(List.of("events", "never-sent"))).as("only the accepted one, with its time")
+    assertThat(accepted.seen(List.of("events", "never-sent"), 101 * S)).as("only the accepted one, with its time")
         .containsExactly(Map.entry("events", 100 * S));
     assertThat(accepted.unsent(List.of(EVENTS, SCORES), 101 * S)).containsExactly(EVENTS);
-    assertThat(accepted.seen(List.of("events"))).as("told once").isEmpty();
+    assertThat(accepted.seen(List.of("events"), 102 * S)).as("told once").isEmpty();
+  }
+
+  @Test
+  void aBrokerThatShowsTopicsSlowlyIsNotSentTheirCreatesAgainWhileItWorks() {
+    AcceptedCreates accepted = sentAt100(Map.of());
+    accepted.sent(List.of(new TopicAction.Create("late", 3, 1, Map.of())), Map.of(), 100 * S);
+    accepted.seen(List.of("events"), 160 * S);
+    assertThat(accepted.window(160 * S)).as("twice the 60 s the slowest took").isEqualTo(Duration.ofSeconds(120));
+    assertThat(accepted.unsent(List.of(SCORES), 190 * S)).as("beyond 30 s, within the window").isEmpty();
+    assertThat(accepted.unsent(List.of(SCORES), 221 * S)).containsExactly(SCORES);
+  }
+
+  @Test
+  void theWindowStaysAtItsMinimumWhileTopicsShowQuicklyAndForgetsASlowOneLater() {
+    AcceptedCreates accepted = sentAt100(Map.of());
+    accepted.seen(List.of("events"), 105 * S);
+    assertThat(accepted.window(105 * S)).isEqualTo(Duration.ofSeconds(30));
+    assertThat(accepted.unsent(List.of(SCORES), 131 * S)).containsExactly(SCORES);
+
+    accepted.sent(List.of(EVENTS), Map.of(), 1_000 * S);
+    accepted.seen(List.of("events"), 1_400 * S);
+    assertThat(accepted.window(1_400 * S)).as("at most five minutes").isEqualTo(Duration.ofMinutes(5));
+    assertThat(accepted.window(2_001 * S)).as("a wait older than ten minutes no longer counts").isEqualTo(Duration.ofSeconds(30));
   }
 }
