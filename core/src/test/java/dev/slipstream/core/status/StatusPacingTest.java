@@ -143,10 +143,12 @@ class StatusPacingTest {
     assertThat(StatusPacing.modelVersion(null, model(true, 1), T0, false, T0, INTERVAL))
         .as("a new valid version waits for the pipelines applied with it").contains(StatusPacing.FOLD);
     assertThat(StatusPacing.modelVersion(null, model(true, 1, "p1"), T0, true, T0.plusSeconds(3), INTERVAL))
-        .as("and for their endpoints, while one has not reported (its first status may wait the interval)")
-        .contains(Duration.ofSeconds(9));
-    assertThat(StatusPacing.modelVersion(null, model(true, 1, "p1"), T0, true, T0.plusSeconds(12), INTERVAL))
-        .as("at most the interval and a fold").isEmpty();
+        .as("and for their endpoints, while one has not reported (its first status may wait, and start late)")
+        .contains(Duration.ofSeconds(59));
+    assertThat(StatusPacing.modelVersion(null, model(true, 1, "p1"), T0, true, T0.plusSeconds(62), INTERVAL))
+        .as("at most a minute and a fold").isEmpty();
+    assertThat(StatusPacing.modelVersion(null, model(true, 1, "p1"), T0, false, T0.plusSeconds(3), INTERVAL))
+        .as("not a moment longer than a fold once they all reported").isEmpty();
     assertThat(StatusPacing.modelVersion(model(true, 1), model(true, 1, "p1"), T0, false, T0.plusSeconds(1), INTERVAL))
         .contains(Duration.ofSeconds(1));
     assertThat(StatusPacing.modelVersion(null, model(false, 1), T0, false, T0, INTERVAL)).as("invalid: at once").isEmpty();
