@@ -71,6 +71,8 @@ public final class SlipstreamOperator implements AutoCloseable {
       o.withKubernetesClient(client)
           .withCloseClientOnStop(false)
           .withUseSSAToPatchPrimaryResource(false)
+          // each reconcile's copy of its primary through a token buffer, not JSON text (BufferCloner)
+          .withResourceCloner(new dev.slipstream.controllers.common.BufferCloner(client.getKubernetesSerialization()))
           .withMetrics(reconcileMetrics);
       if (config.leaderElection()) {
         Duration lease = config.leaseDuration();
