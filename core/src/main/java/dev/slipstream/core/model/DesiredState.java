@@ -78,20 +78,29 @@ public final class DesiredState {
    * strings, numbers, booleans, null); anything else is converted to one first.
    */
   static boolean contains(Object have, Object want) {
+    return matches(have, want, false);
+  }
+
+  /** {@code have} is exactly {@code want}: no key more or fewer, numbers by value; a null is an absent key. */
+  static boolean same(Object have, Object want) {
+    return matches(have, want, true);
+  }
+
+  private static boolean matches(Object have, Object want, boolean exact) {
     want = json(want);
-    if (want == null) {
-      return true;
-    }
     have = json(have);
+    if (want == null) {
+      return !exact || have == null;
+    }
     if (have == null) {
       return false;
     }
     if (want instanceof Map<?, ?> wanted) {
-      if (!(have instanceof Map<?, ?> present)) {
+      if (!(have instanceof Map<?, ?> present) || exact && present.size() - nulls(present) != wanted.size() - nulls(wanted)) {
         return false;
       }
       for (Map.Entry<?, ?> field : wanted.entrySet()) {
-        if (!contains(present.get(field.getKey()), field.getValue())) {
+        if (!matches(present.get(field.getKey()), field.getValue(), exact)) {
           return false;
         }
       }
@@ -102,7 +111,7 @@ public final class DesiredState {
         return false;
       }
       for (int i = 0; i < wanted.size(); i++) {
-        if (!contains(present.get(i), wanted.get(i))) {
+        if (!matches(present.get(i), wanted.get(i), exact)) {
           return false;
         }
       }
@@ -111,41 +120,8 @@ public final class DesiredState {
     return sameScalar(have, want);
   }
 
-  /** {@code have} is exactly {@code want}: no key more or fewer, numbers by value; a null is an absent key. */
-  static boolean same(Object have, Object want) {
-    want = json(want);
-    have = json(have);
-    if (want == null || have == null) {
-      return want == have;
-    }
-    if (want instanceof Map<?, ?> wanted) {
-      if (!(have instanceof Map<?, ?> present)) {
-        return false;
-      }
-      long presentKeys = present.values().stream().filter(Objects::nonNull).count();
-      long wantedKeys = wanted.values().stream().filter(Objects::nonNull).count();
-      if (presentKeys != wantedKeys) {
-        return false;
-      }
-      for (Map.Entry<?, ?> field : wanted.entrySet()) {
-        if (field.getValue() != null && !same(present.get(field.getKey()), field.getValue())) {
-          return false;
-        }
-      }
-      return true;
-    }
-    if (want instanceof List<?> wanted) {
-      if (!(have instanceof List<?> present) || present.size() != wanted.size()) {
-        return false;
-      }
-      for (int i = 0; i < wanted.size(); i++) {
-        if (!same(present.get(i), wanted.get(i))) {
-          return false;
-        }
-      }
-      return true;
-    }
-    return sameScalar(have, want);
+  private static long nulls(Map<?, ?> map) {
+    return map.values().stream().filter(Objects::isNull).count();
   }
 
   private static boolean sameScalar(Object have, Object want) {
