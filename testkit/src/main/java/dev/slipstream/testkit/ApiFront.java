@@ -51,7 +51,7 @@ final class ApiFront implements AutoCloseable {
         MockResponse answer = dispatcher.dispatch(request);
         long after = resourceVersion(queryParameter(request.getPath(), "resourceVersion"));
         WebSocketListener watch = answer.getWebSocketListener();
-        return watch == null || after <= 0 ? answer : answer.withWebSocketUpgrade(new FromVersion(watch, after));
+        return watch == null ? answer : answer.withWebSocketUpgrade(new FromVersion(watch, after, request, events));
       }
     };
     server = vertx.createHttpServer(new HttpServerOptions().setHost(InetAddress.getLoopbackAddress().getHostAddress()).setPort(0)
@@ -77,6 +77,15 @@ final class ApiFront implements AutoCloseable {
      * watches, would wait for an event already sent); null when the object is still there or the watch is not of one.
      */
     ObjectNode goneBeforeWatch(RecordedRequest request);
+
+    /**
+     * Opens a watch: the mock sends every stored object it matches as ADDED when it opens; {@code open} is run where
+     * the objects it reads are only those of the watched kind stored after {@code after} (all of them for 0), which
+     * are all a watch from that version may be sent.
+     */
+    default void opening(RecordedRequest request, long after, Runnable open) {
+      open.run();
+    }
   }
 
   int port() {
@@ -113,7 +122,7 @@ final class ApiFront implements AutoCloseable {
       stream.closed = true;
       listener.onClosed(stream, 1000, "the client went away");
     });
-    listener.onOpen(stream, answer);
+    events.opening(recorded, after, () -> listener.onOpen(stream, answer));
     if (after > 0) {
       ObjectNode gone = events.goneBeforeWatch(recorded);
       if (gone != null) {
@@ -147,15 +156,19 @@ final class ApiFront implements AutoCloseable {
         && resourceVersion(event.path("object").path("metadata").path("resourceVersion").asText()) <= after;
   }
 
-  /** A WebSocket watch from a resource version: the mock's listener, its replays of older objects left out. */
+  /** A WebSocket watch: the mock's listener, opened in the watch's scope, its replays of older objects left out. */
   private static final class FromVersion extends WebSocketListener {
     private final WebSocketListener mock;
     private final long after;
+    private final RecordedRequest request;
+    private final EventRenderer events;
     private volatile Filtered socket;
 
-    FromVersion(WebSocketListener mock, long after) {
+    FromVersion(WebSocketListener mock, long after, RecordedRequest request, EventRenderer events) {
       this.mock = mock;
       this.after = after;
+      this.request = request;
+      this.events = events;
     }
 
     private Filtered socket(WebSocket ws) {
@@ -174,7 +187,7 @@ final class ApiFront implements AutoCloseable {
 
     @Override
     public void onOpen(WebSocket ws, io.fabric8.mockwebserver.http.Response response) {
-      mock.onOpen(socket(ws), response);
+      events.opening(request, after, () -> mock.onOpen(socket(ws), response));
     }
 
     @Override

@@ -71,6 +71,11 @@ public final class TestApiServer implements AutoCloseable {
       public ObjectNode goneBeforeWatch(RecordedRequest request) {
         return dispatcher.goneBeforeWatch(request);
       }
+
+      @Override
+      public void opening(RecordedRequest request, long after, Runnable open) {
+        dispatcher.opening(request, after, open);
+      }
     });
     try (KubernetesClient probe = server.createClient()) {
       this.mockClientConfig = probe.getConfiguration();
@@ -259,13 +264,21 @@ public final class TestApiServer implements AutoCloseable {
    * {@link #scoped} its entry set holds only the entries of the request's kind (and namespace, and name), as a real
    * API server's cache is kept by resource and namespace, so that a list of one kind does not test the others.
    */
+  /** See {@code IndexedStore.storedVersion}. */
+  static long storedVersion(String json) {
+    return IndexedStore.storedVersion(json);
+  }
+
   private static final class IndexedStore extends java.util.LinkedHashMap<io.fabric8.mockwebserver.crud.AttributeSet, String> {
     private final java.util.Map<String, java.util.Set<io.fabric8.mockwebserver.crud.AttributeSet>> byName = new java.util.HashMap<>();
     /** By plural and namespace ("plural|namespace"), and by plural alone ("plural"). */
     private final java.util.Map<String, java.util.Set<io.fabric8.mockwebserver.crud.AttributeSet>> byKind = new java.util.HashMap<>();
     /** Entries without a plural: every scoped view holds them. */
     private final java.util.Set<io.fabric8.mockwebserver.crud.AttributeSet> kindless = new java.util.LinkedHashSet<>();
-    private final ThreadLocal<io.fabric8.mockwebserver.crud.AttributeSet> scope = new ThreadLocal<>();
+    private final ThreadLocal<Scope> scope = new ThreadLocal<>();
+
+    /** What a request can be answered from: entries that may match {@code query}, stored after {@code after}. */
+    private record Scope(io.fabric8.mockwebserver.crud.AttributeSet query, long after) {}
     private final java.util.Set<java.util.Map.Entry<io.fabric8.mockwebserver.crud.AttributeSet, String>> entries = new ScopedEntries();
 
     private static String attribute(io.fabric8.mockwebserver.crud.AttributeSet attributes, String key) {
@@ -309,7 +322,15 @@ public final class TestApiServer implements AutoCloseable {
 
     /** Runs {@code answer} with the entry set limited to the entries that can match {@code query}. */
     <T> T scoped(io.fabric8.mockwebserver.crud.AttributeSet query, java.util.function.Supplier<T> answer) {
-      scope.set(query);
+      return scoped(query, 0, answer);
+    }
+
+    /**
+     * Runs {@code answer} with the entry set limited to the entries that can match {@code query} and were stored
+     * after resource version {@code after} (0: whenever), as a watch from that version is answered.
+     */
+    <T> T scoped(io.fabric8.mockwebserver.crud.AttributeSet query, long after, java.util.function.Supplier<T> answer) {
+      scope.set(new Scope(query, after));
       try {
         return answer.get();
       } finally {
@@ -321,14 +342,34 @@ public final class TestApiServer implements AutoCloseable {
       return List.copyOf(byName.getOrDefault(key, java.util.Set.of()));
     }
 
-    private synchronized java.util.List<java.util.Map.Entry<io.fabric8.mockwebserver.crud.AttributeSet, String>> candidates(String key) {
+    /**
+     * The highest resource version written in a stored object (its own, in its metadata; a nested one, if any, is
+     * lower): read from the text, not parsed. 0 when there is none: such an entry is never left out.
+     */
+    static long storedVersion(String json) {
+      long highest = 0;
+      String field = "\"resourceVersion\":\"";
+      for (int at = json.indexOf(field); at >= 0; at = json.indexOf(field, at + 1)) {
+        long version = 0;
+        int i = at + field.length();
+        for (; i < json.length() && Character.isDigit(json.charAt(i)) && i - at - field.length() < 18; i++) {
+          version = version * 10 + (json.charAt(i) - '0');
+        }
+        highest = Math.max(highest, version);
+      }
+      return highest;
+    }
+
+    private synchronized java.util.List<java.util.Map.Entry<io.fabric8.mockwebserver.crud.AttributeSet, String>> candidates(
+        String key, long after) {
       var keys = new java.util.ArrayList<io.fabric8.mockwebserver.crud.AttributeSet>(kindless);
       keys.addAll(key.startsWith("name:") ? byName.getOrDefault(key.substring(5), java.util.Set.of())
           : byKind.getOrDefault(key.substring(5), java.util.Set.of()));
       var found = new java.util.ArrayList<java.util.Map.Entry<io.fabric8.mockwebserver.crud.AttributeSet, String>>(keys.size());
       for (var k : keys) {
         String value = super.get(k);
-        if (value != null) {
+        long stored = value == null || after <= 0 ? 0 : storedVersion(value);
+        if (value != null && (stored == 0 || stored > after)) {
           found.add(new java.util.AbstractMap.SimpleImmutableEntry<>(k, value));
         }
       }
@@ -406,9 +447,9 @@ public final class TestApiServer implements AutoCloseable {
       }
 
       private java.util.List<java.util.Map.Entry<io.fabric8.mockwebserver.crud.AttributeSet, String>> inScope() {
-        var query = scope.get();
-        String key = query == null ? null : scopeKey(query);
-        return key == null ? null : candidates(key);
+        var current = scope.get();
+        String key = current == null ? null : scopeKey(current.query());
+        return key == null ? null : candidates(key, current.after());
       }
 
       @Override
@@ -620,6 +661,14 @@ public final class TestApiServer implements AutoCloseable {
      * resource or a list of them as a Table when the client asks for one (kubectl does, for its columns), else what
      * the mock stores.
      */
+    /** See {@link ApiFront.EventRenderer#opening}: the mock's replay at a watch's opening reads the watch's scope. */
+    void opening(RecordedRequest request, long after, Runnable open) {
+      store.scoped(attributeExtractor.fromPath(request.getPath()), after, () -> {
+        open.run();
+        return null;
+      });
+    }
+
     private MockResponse read(RecordedRequest request) {
       String path = request.getPath();
       String bare = withoutQuery(path);

@@ -202,6 +202,46 @@ class TestApiServerTest {
     }
   }
 
+  @Test
+  @org.junit.jupiter.api.Timeout(60) // a missed event would leave the watch waiting
+  void aWatchFromTheListedVersionGetsWhatChangedBeforeItOpenedAndNothingOlder() throws Exception {
+    var models = api.client().resources(ModelVersion.class).inNamespace("t");
+    for (String name : List.of("kept-as-listed", "changed-after-list")) {
+      api.client().resource(model(name)).create();
+    }
+    String listed = models.list().getMetadata().getResourceVersion();
+    models.withName("changed-after-list").edit(m -> {
+      m.getSpec().storageUri = "s3://m/5";
+      return m;
+    });
+    var fromListed = new java.util.concurrent.LinkedBlockingQueue<String>();
+    var fromNothing = new java.util.concurrent.LinkedBlockingQueue<String>();
+    try (var a = models.watch(new io.fabric8.kubernetes.api.model.ListOptionsBuilder().withResourceVersion(listed).build(),
+            recorder(fromListed));
+        var b = models.watch(recorder(fromNothing))) {
+      api.client().resource(model("created-after-watch")).create();
+      List<String> seen = new java.util.ArrayList<>();
+      do {
+        seen.add(fromListed.take());
+      } while (!seen.get(seen.size() - 1).endsWith("created-after-watch"));
+      assertThat(seen).as("a change between the list and the watch is not lost")
+          .containsExactly("ADDED changed-after-list", "ADDED created-after-watch");
+      // its twin: without a version, every object there
+      List<String> all = new java.util.ArrayList<>();
+      do {
+        all.add(fromNothing.take());
+      } while (!all.get(all.size() - 1).endsWith("created-after-watch"));
+      assertThat(all).contains("ADDED kept-as-listed", "ADDED changed-after-list");
+    }
+  }
+
+  @Test
+  void aStoredObjectsVersionIsReadFromItsTextTheHighestWrittenInIt() {
+    assertThat(TestApiServer.storedVersion("{\"metadata\":{\"name\":\"a\",\"resourceVersion\":\"1234\"},"
+        + "\"spec\":{\"template\":{\"metadata\":{\"resourceVersion\":\"7\"}}}}")).isEqualTo(1234);
+    assertThat(TestApiServer.storedVersion("{\"metadata\":{\"name\":\"a\"}}")).as("none: never left out").isZero();
+  }
+
   private static io.fabric8.kubernetes.client.Watcher<ModelVersion> recorder(java.util.concurrent.BlockingQueue<String> into) {
     return new io.fabric8.kubernetes.client.Watcher<>() {
       @Override
