@@ -22,7 +22,8 @@ import org.apache.kafka.common.TopicPartition;
  * Signal collection: the consumer lag of many pipelines (one group each on its own input topic of several
  * partitions) read by the operator's Kafka access the way reconciles ask for it, 50 at a time (the framework's
  * reconcile threads). First look: every pipeline asks for the first time (a start-up). Collection round: the
- * same pipelines ask again once the answers are a second old (a resync): wall time and AdminClient requests.
+ * same pipelines ask again once the answers are stale and a sweep of all is due (a resync, {@link
+ * AdminClientKafkaAccess#LAG_SWEEP_EVERY} later at least): wall time and AdminClient requests.
  * Baseline: what one pipeline's lag costs alone (a fresh access asked for one group), times the pipelines.
  */
 public final class SignalBench {
@@ -65,8 +66,9 @@ public final class SignalBench {
       double firstMillis = (System.nanoTime() - start) / 1e6;
       long firstRequests = access.requestsSent() - before;
 
-      // a resync: the same pipelines ask again once their answers are stale (bench pacing, not synchronisation)
-      java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(1100).toNanos());
+      // a resync: the same pipelines ask again once their answers are stale and a sweep is due, as at the operator's
+      // resync (60 s) (bench pacing, not synchronisation)
+      java.util.concurrent.locks.LockSupport.parkNanos(AdminClientKafkaAccess.LAG_SWEEP_EVERY.plusMillis(100).toNanos());
       before = access.requestsSent();
       start = System.nanoTime();
       List<Optional<ConsumerLagSource.Position>> round = askAll(lag, topics, reconciles);

@@ -15,6 +15,9 @@ import org.apache.kafka.common.KafkaException;
  * every pipeline on that cluster and kept across reconciles; it reconnects by itself after an outage.
  */
 public final class AdminClientKafkaAccess implements KafkaAccess, AutoCloseable {
+  /** How often, at most, a lag round reads every stale group besides its callers' (a resync's first round does). */
+  public static final java.time.Duration LAG_SWEEP_EVERY = BatchedLagSource.SWEEP_EVERY;
+
   private final Duration apiTimeout;
   private final TopicChanges topicChanges;
   private final Map<Map<String, String>, Cluster> clusters = new ConcurrentHashMap<>();
