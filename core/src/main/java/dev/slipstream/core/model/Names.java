@@ -9,19 +9,24 @@ import java.util.Locale;
 /** Names of owned objects: DNS-1035 labels of at most 63 characters, stable for the same inputs. */
 public final class Names {
   public static final int MAX_LABEL = 63;
+  // compiled once: a name is joined several times in every reconcile
+  private static final java.util.regex.Pattern NOT_LABEL_CHAR = java.util.regex.Pattern.compile("[^a-z0-9-]");
+  private static final java.util.regex.Pattern DNS_LABEL = java.util.regex.Pattern.compile("^[a-z]([-a-z0-9]*[a-z0-9])?$");
+  private static final java.util.regex.Pattern LEADING_NON_LETTERS = java.util.regex.Pattern.compile("^[^a-z]+");
+  private static final java.util.regex.Pattern TRAILING_DASHES = java.util.regex.Pattern.compile("-+$");
 
   private Names() {}
 
   /** {@code a-b-c}, shortened with a hash suffix when over 63 characters or not a DNS label. */
   public static String join(String... parts) {
     String joined = String.join("-", parts);
-    String label = joined.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
-    if (label.equals(joined) && label.length() <= MAX_LABEL && label.matches("^[a-z]([-a-z0-9]*[a-z0-9])?$")) {
+    String label = NOT_LABEL_CHAR.matcher(joined.toLowerCase(Locale.ROOT)).replaceAll("-");
+    if (label.equals(joined) && label.length() <= MAX_LABEL && DNS_LABEL.matcher(label).matches()) {
       return label;
     }
     String hash = hash(joined).substring(0, 8);
-    String head = label.replaceAll("^[^a-z]+", "");
-    head = head.substring(0, Math.min(head.length(), MAX_LABEL - hash.length() - 1)).replaceAll("-+$", "");
+    String head = LEADING_NON_LETTERS.matcher(label).replaceAll("");
+    head = TRAILING_DASHES.matcher(head.substring(0, Math.min(head.length(), MAX_LABEL - hash.length() - 1))).replaceAll("");
     return (head.isEmpty() ? "s" : head) + "-" + hash;
   }
 

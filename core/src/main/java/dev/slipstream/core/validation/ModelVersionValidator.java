@@ -11,6 +11,8 @@ import java.util.Set;
 
 /** A ModelVersion's consistency, the same rules as the CRD's CEL, for clusters that do not evaluate CEL. */
 public final class ModelVersionValidator {
+  private static final java.util.regex.Pattern STORAGE_URI = java.util.regex.Pattern.compile("^(s3|gs|pvc)://.+");
+
   static final Set<ModelFormat> TRITON_FORMATS = EnumSet.of(
       ModelFormat.ONNX, ModelFormat.PYTORCH, ModelFormat.TENSORFLOW, ModelFormat.TENSORRT,
       ModelFormat.XGBOOST, ModelFormat.CUSTOM);
@@ -42,7 +44,7 @@ public final class ModelVersionValidator {
       if (!TRITON_FORMATS.contains(spec.format)) {
         problems.add("spec.format " + spec.format.wireName() + " cannot be served by runtime triton; use runtime kserve");
       }
-      if (!spec.storageUri.matches("^(s3|gs|pvc)://.+")) {
+      if (!STORAGE_URI.matcher(spec.storageUri).matches()) {
         problems.add("spec.storageUri must be s3://, gs:// or pvc:// for runtime triton");
       }
     }

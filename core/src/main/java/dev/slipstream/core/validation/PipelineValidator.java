@@ -24,10 +24,17 @@ public final class PipelineValidator {
 
   private PipelineValidator() {}
 
+  // compiled once: every reconcile validates its pipeline
+  private static final java.util.regex.Pattern DNS_LABEL = java.util.regex.Pattern.compile("^[a-z]([-a-z0-9]*[a-z0-9])?$");
+  private static final java.util.regex.Pattern TOPIC_NAME = java.util.regex.Pattern.compile("^[a-zA-Z0-9._-]{1,249}$");
+  private static final java.util.regex.Pattern TOPIC_CONFIG_KEY = java.util.regex.Pattern.compile("^[a-z0-9]+(\\.[a-z0-9]+)*$");
+  private static final java.util.regex.Pattern URL_WITH_CREDENTIALS =
+      java.util.regex.Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#]*@.*");
+
   public static List<String> validate(StreamingPipeline pipeline) {
     List<String> problems = new ArrayList<>();
     String name = pipeline.getMetadata().getName();
-    if (name.length() > MAX_NAME || !name.matches("^[a-z]([-a-z0-9]*[a-z0-9])?$")) {
+    if (name.length() > MAX_NAME || !DNS_LABEL.matcher(name).matches()) {
       problems.add("metadata.name '" + name + "' must be a DNS label of at most " + MAX_NAME
           + " characters starting with a letter, because the InferenceService and FlinkDeployment take its name");
     }
@@ -65,7 +72,7 @@ public final class PipelineValidator {
         all.add(spec.topics.lateEvents);
       }
       for (TopicSpec t : all) {
-        if (t.name == null || !t.name.matches("^[a-zA-Z0-9._-]{1,249}$") || t.name.equals(".") || t.name.equals("..")) {
+        if (t.name == null || !TOPIC_NAME.matcher(t.name).matches() || t.name.equals(".") || t.name.equals("..")) {
           problems.add("topic name '" + t.name + "' is not a Kafka topic name (letters, digits, '.', '_', '-', at most 249)");
         } else if (t.name.startsWith("__")) {
           problems.add("topic name '" + t.name + "': names starting with __ are Kafka's own (__consumer_offsets,"
@@ -78,7 +85,7 @@ public final class PipelineValidator {
           problems.add("spec.topics '" + t.name + "' replicationFactor must be at least 1");
         }
         if (t.config != null) {
-          t.config.keySet().stream().filter(k -> !k.matches("^[a-z0-9]+(\\.[a-z0-9]+)*$"))
+          t.config.keySet().stream().filter(k -> !TOPIC_CONFIG_KEY.matcher(k).matches())
               .forEach(k -> problems.add("spec.topics '" + t.name + "' config key '" + k
                   + "' is not a Kafka topic-level name such as retention.ms or cleanup.policy"));
         }
@@ -178,7 +185,7 @@ public final class PipelineValidator {
     }
     var prometheus = rollout.analysis == null ? null : rollout.analysis.prometheus;
     if (prometheus != null) {
-      if (prometheus.address != null && prometheus.address.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#]*@.*")) {
+      if (prometheus.address != null && URL_WITH_CREDENTIALS.matcher(prometheus.address).matches()) {
         problems.add("spec.rollout.analysis.prometheus.address may not carry credentials (they would live in Git): the"
             + " operator's admin declares a source with them (Helm values prometheus.sources) and the pipeline names it"
             + " in source");
