@@ -130,7 +130,8 @@ public class StreamingPipelineReconciler implements Reconciler<StreamingPipeline
     // observe and act, part by part
     var spec = pipeline.getSpec().serving;
     Optional<ModelVersion> model = caches.modelVersion(namespace, spec.modelVersionRef.name);
-    Topics.Outcome topicsSeen = topics.reconcile(pipeline, previous.topics);
+    Topics.Outcome topicsSeen = topics.reconcile(pipeline, previous.topics,
+        caches.flinkDeployments.get(namespace, dev.slipstream.core.model.FlinkDeploymentModel.name(pipeline)).isPresent());
     String policyName = spec.shedPolicyRef == null ? null : spec.shedPolicyRef.name;
     PolicyStanding policy = PolicyStanding.of(policyName, caches.shedPolicy(namespace, policyName).orElse(null),
         spec.modelVersionRef.name);

@@ -81,12 +81,18 @@ final class Topics {
     }
   }
 
-  /** @param previous the topics the last status reported, kept while Kafka cannot be read */
-  Outcome reconcile(StreamingPipeline pipeline, List<TopicStatus> previous) {
-    return pipeline.getSpec().kafka.topicManagement == TopicManagement.STRIMZI ? strimzi(pipeline) : admin(pipeline, previous);
+  /**
+   * @param previous the topics the last status reported, kept while Kafka cannot be read
+   * @param jobCreated whether the pipeline's job exists: before it does, its consumer group's position is not read
+   *     (no decision waits on it, and while thousands of pipelines are created the reads load the broker that is
+   *     creating their topics)
+   */
+  Outcome reconcile(StreamingPipeline pipeline, List<TopicStatus> previous, boolean jobCreated) {
+    return pipeline.getSpec().kafka.topicManagement == TopicManagement.STRIMZI ? strimzi(pipeline, jobCreated)
+        : admin(pipeline, previous, jobCreated);
   }
 
-  private Outcome admin(StreamingPipeline pipeline, List<TopicStatus> previous) {
+  private Outcome admin(StreamingPipeline pipeline, List<TopicStatus> previous, boolean jobCreated) {
     var spec = pipeline.getSpec().kafka;
     List<DesiredTopic> desired = DesiredTopic.of(pipeline);
     List<String> names = desired.stream().map(DesiredTopic::name).toList();
@@ -114,7 +120,7 @@ final class Topics {
       boolean watched = awaitCreated(pipeline, cluster, plan, observed, refused, configKeys);
       List<TopicStatus> statuses = TopicPlanner.status(desired, observed, plan, refused, known);
       var inputs = desired.stream().filter(t -> t.role() == DesiredTopic.Role.INPUT).map(DesiredTopic::name).toList();
-      Position position = observed.keySet().containsAll(inputs)
+      Position position = jobCreated && observed.keySet().containsAll(inputs)
           ? cluster.lag().position(JobContract.consumerGroup(pipeline), inputs).orElse(null) : null;
       return new Outcome(TopicReadiness.of(statuses, !refused.isEmpty()), statuses, position, false, watched);
     } catch (KafkaUnavailableException e) {
@@ -172,7 +178,7 @@ final class Topics {
         .forEach(lost -> events.warning(pipeline, "TopicRecreated", "Topic " + lost.name() + " " + lost.message()));
   }
 
-  private Outcome strimzi(StreamingPipeline pipeline) {
+  private Outcome strimzi(StreamingPipeline pipeline, boolean jobCreated) {
     if (!kafkaTopics.installed()) {
       return new Outcome(ObjectReadiness.crdMissing(ThirdPartyKinds.KAFKA_TOPIC, "topicManagement strimzi"), List.of(), null);
     }
@@ -181,7 +187,7 @@ final class Topics {
         .map(topic -> ObjectReadiness.kafkaTopic(kafkaTopics.ensure(KafkaTopicModel.from(pipeline, topic)))).toList();
     TopicPlanner.TopicReport report = TopicPlanner.strimzi(desired, written);
     // Strimzi owns the topics, but the lag is still read from Kafka
-    return new Outcome(report.readiness(), report.statuses(), report.readiness().isReady()
+    return new Outcome(report.readiness(), report.statuses(), jobCreated && report.readiness().isReady()
         ? kafka.position(pipeline, JobContract.consumerGroup(pipeline)).orElse(null) : null);
   }
 
