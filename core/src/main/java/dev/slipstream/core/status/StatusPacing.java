@@ -51,7 +51,7 @@ public final class StatusPacing {
         || !Objects.equals(persisted.rollout, next.rollout) || !sameLevel(persisted.shed, next.shed)) {
       return Optional.empty();
     }
-    Duration wait = onlyCreating && PROGRESS_REFRESH.compareTo(interval) > 0 ? PROGRESS_REFRESH : interval;
+    Duration wait = onlyCreating ? refreshOr(interval) : interval;
     return waitUntil(lastWrite.plus(wait), now);
   }
 
@@ -122,9 +122,14 @@ public final class StatusPacing {
     }
     Instant due = pendingSince.plus(FOLD);
     if (pipelinesUnreported) {
-      due = pendingSince.plus(interval.compareTo(PROGRESS_REFRESH) > 0 ? interval : PROGRESS_REFRESH).plus(FOLD);
+      due = pendingSince.plus(refreshOr(interval)).plus(FOLD);
     }
     return waitUntil(due, now);
+  }
+
+  /** {@link #PROGRESS_REFRESH}, or {@code interval} if longer: how long progress of parts on their way may wait. */
+  private static Duration refreshOr(Duration interval) {
+    return interval.compareTo(PROGRESS_REFRESH) > 0 ? interval : PROGRESS_REFRESH;
   }
 
   private static Optional<Duration> waitUntil(Instant due, Instant now) {
