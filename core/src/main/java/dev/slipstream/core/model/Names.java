@@ -17,11 +17,16 @@ public final class Names {
 
   private Names() {}
 
+  /** Whether {@code name} is a DNS label's shape (a letter first, then letters, digits and inner dashes); not its length. */
+  public static boolean isDnsLabel(String name) {
+    return DNS_LABEL.matcher(name).matches();
+  }
+
   /** {@code a-b-c}, shortened with a hash suffix when over 63 characters or not a DNS label. */
   public static String join(String... parts) {
     String joined = String.join("-", parts);
     String label = NOT_LABEL_CHAR.matcher(joined.toLowerCase(Locale.ROOT)).replaceAll("-");
-    if (label.equals(joined) && label.length() <= MAX_LABEL && DNS_LABEL.matcher(label).matches()) {
+    if (label.equals(joined) && label.length() <= MAX_LABEL && isDnsLabel(label)) {
       return label;
     }
     String hash = hash(joined).substring(0, 8);

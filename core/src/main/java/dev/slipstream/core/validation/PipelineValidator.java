@@ -6,6 +6,7 @@ import dev.slipstream.api.v1alpha1.KafkaConnection;
 import dev.slipstream.api.v1alpha1.StreamingPipeline;
 import dev.slipstream.api.v1alpha1.TopicSpec;
 import dev.slipstream.core.model.DesiredTopic;
+import dev.slipstream.core.model.Names;
 import dev.slipstream.core.time.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,7 +26,6 @@ public final class PipelineValidator {
   private PipelineValidator() {}
 
   // compiled once: every reconcile validates its pipeline
-  private static final java.util.regex.Pattern DNS_LABEL = java.util.regex.Pattern.compile("^[a-z]([-a-z0-9]*[a-z0-9])?$");
   private static final java.util.regex.Pattern TOPIC_NAME = java.util.regex.Pattern.compile("^[a-zA-Z0-9._-]{1,249}$");
   private static final java.util.regex.Pattern TOPIC_CONFIG_KEY = java.util.regex.Pattern.compile("^[a-z0-9]+(\\.[a-z0-9]+)*$");
   private static final java.util.regex.Pattern URL_WITH_CREDENTIALS =
@@ -34,7 +34,7 @@ public final class PipelineValidator {
   public static List<String> validate(StreamingPipeline pipeline) {
     List<String> problems = new ArrayList<>();
     String name = pipeline.getMetadata().getName();
-    if (name.length() > MAX_NAME || !DNS_LABEL.matcher(name).matches()) {
+    if (name.length() > MAX_NAME || !Names.isDnsLabel(name)) {
       problems.add("metadata.name '" + name + "' must be a DNS label of at most " + MAX_NAME
           + " characters starting with a letter, because the InferenceService and FlinkDeployment take its name");
     }
