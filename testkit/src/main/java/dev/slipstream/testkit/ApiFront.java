@@ -238,8 +238,8 @@ final class ApiFront implements AutoCloseable {
 
     @Override
     public boolean send(String text) {
-      // cheap test first: most events of a running watch are not ADDED
-      if (text.contains("\"ADDED\"")) {
+      // cheap tests first: a watch from nothing is sent everything, and most events of a running watch are not ADDED
+      if (after > 0 && text.contains("\"ADDED\"")) {
         try {
           if (replayed(Serialization.jsonMapper().readTree(text), after)) {
             return true;
