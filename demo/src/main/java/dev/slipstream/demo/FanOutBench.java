@@ -52,7 +52,9 @@ final class FanOutBench {
 
   private static final String KAFKA_HEAP = dev.slipstream.testkit.EmbeddedKafka.HEAP_PROPERTY;
   /** The uncounted wave before the measured ones: as many pipelines as a wave, at most 1,000. */
-  static final java.util.function.IntUnaryOperator WARM_UP_SIZE = pipelines -> Math.max(1, Math.min(pipelines, 1000));
+  static int warmUpSize(int pipelines) {
+    return Math.max(1, Math.min(pipelines, 1000));
+  }
 
   static Figures run(int pipelines, int waves) {
     // the operator's shipped resync: a shorter one would add reconciles to every wave that a user's operator never makes
@@ -89,7 +91,7 @@ final class FanOutBench {
         // server, the stand-ins and the bench's creators up: with a tenth, the first measured wave's creates took
         // 24 s against 5 s in the next, all of it counted against the operator
         FanOut.wave(stack, "fanout-template", 1);
-        FanOut.wave(stack, "fanout-warm-up", WARM_UP_SIZE.applyAsInt(pipelines));
+        FanOut.wave(stack, "fanout-warm-up", warmUpSize(pipelines));
         FanOut.awaitSettled(stack);
         cleanUp(stack, "fanout-warm-up");
         for (int w = 1; w <= waves; w++) {
