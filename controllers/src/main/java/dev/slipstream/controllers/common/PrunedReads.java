@@ -35,6 +35,7 @@ import java.util.Map;
  *       reads (the ModelVersion controller's watch of pipelines, the ShedPolicy controller's of ModelVersions; the
  *       pipeline controller reads both typed, whole, through the other client).</li>
  * </ul>
+ * What is kept of untyped objects, and every object's labels and annotations, is held in {@link CompactMap}s.
  */
 public final class PrunedReads {
   public static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
@@ -93,6 +94,11 @@ public final class PrunedReads {
         ((Map<String, Object>) reconciliation).remove("lastReconciledSpec");
         ((Map<String, Object>) reconciliation).remove("lastStableSpec");
       }
+      generic.getAdditionalProperties().replaceAll((key, value) -> CompactMap.compact(value));
+    }
+    if (meta != null) {
+      meta.setLabels(CompactMap.of(meta.getLabels()));
+      meta.setAnnotations(CompactMap.of(meta.getAnnotations()));
     }
     return object;
   }

@@ -52,6 +52,27 @@ class PrunedReadsTest {
   }
 
   @Test
+  void anUntypedObjectAndItsLabelsAreHeldInCompactMapsThatWriteTheSameJsonAndStillChange() {
+    GenericKubernetesResource read = PRUNED.unmarshal(flinkDeployment(), GenericKubernetesResource.class);
+    assertThat(read.getAdditionalProperties().get("spec")).isInstanceOf(CompactMap.class);
+    assertThat(read.getMetadata().getLabels()).isInstanceOf(CompactMap.class);
+    GenericKubernetesResource plain = PLAIN.unmarshal(flinkDeployment(), GenericKubernetesResource.class);
+    assertThat(plain.getAdditionalProperties().get("spec")).as("the twin: fabric8's own serialization reads hash maps")
+        .isInstanceOf(java.util.LinkedHashMap.class);
+    reconciliation(plain).remove("lastReconciledSpec");
+    reconciliation(plain).remove("lastStableSpec");
+    plain.getMetadata().setManagedFields(null);
+    assertThat(PRUNED.asJson(read)).as("the same text, keys in the same order").isEqualTo(PLAIN.asJson(plain));
+    assertThat(read).isEqualTo(plain);
+
+    @SuppressWarnings("unchecked")
+    Map<String, Object> job = (Map<String, Object>) ((Map<String, Object>) read.getAdditionalProperties().get("spec")).get("job");
+    job.put("state", "suspended");
+    job.put("upgradeMode", "savepoint");
+    assertThat(PRUNED.asJson(read)).contains("\"job\":{\"state\":\"suspended\",\"parallelism\":2,\"upgradeMode\":\"savepoint\"}");
+  }
+
+  @Test
   void theLastAppliedCopyIsLeftOutOfSlipstreamsKindsAndKeptOnOwnedOnesWhichTheOperatorReplaces() {
     StreamingPipeline pipeline = PRUNED.unmarshal(withLastApplied("slipstream.dev/v1alpha1", "StreamingPipeline"),
         StreamingPipeline.class);
