@@ -42,7 +42,8 @@ public final class TestModelServer implements AutoCloseable {
     }
   }
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
+      .enable(com.fasterxml.jackson.core.StreamReadFeature.USE_FAST_DOUBLE_PARSER).build());
   private final HttpServer server;
   private final ScheduledExecutorService delays = Executors.newScheduledThreadPool(2, r -> {
     Thread t = new Thread(r, "test-model-delays");
@@ -333,7 +334,9 @@ public final class TestModelServer implements AutoCloseable {
         }
         double[] row = java.util.Arrays.copyOfRange(data, r * width, (r + 1) * width);
         double score = score(row, b.bias());
-        json.append(flipped(row, b.flipPercent()) ? (score + 0.5) % 1.0 : score);
+        // the shortest text that reads back as the same double, written as the job's own writer does
+        json.append(com.fasterxml.jackson.core.io.NumberOutput.toString(
+            flipped(row, b.flipPercent()) ? (score + 0.5) % 1.0 : score, true));
       }
       respond(ex, 200, json.append("]}]}").toString());
     } catch (IOException e) {
