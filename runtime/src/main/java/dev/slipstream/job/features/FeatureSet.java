@@ -66,7 +66,12 @@ public final class FeatureSet implements Serializable {
   }
 
   public boolean expired(HistoryEntry e, long watermark) {
-    return watermark != Long.MIN_VALUE && e.ts <= watermark - retentionMillis;
+    return expired(e.ts, watermark);
+  }
+
+  /** Whether an event of time {@code ts} is kept no longer at {@code watermark}. */
+  public boolean expired(long ts, long watermark) {
+    return watermark != Long.MIN_VALUE && ts <= watermark - retentionMillis;
   }
 
   /**
@@ -89,35 +94,56 @@ public final class FeatureSet implements Serializable {
    * scratch table, so one FeatureSet serves one thread, as each Flink task opens its own).
    */
   public void compute(Iterable<HistoryEntry> history, HistoryEntry current, double[] values) {
+    Window w = open(current.ts);
+    for (HistoryEntry e : history) {
+      add(e.ts, e.numbers, e.texts, 0, current.ts, w);
+    }
+    close(current, w, values);
+  }
+
+  /**
+   * {@link #compute(Iterable, HistoryEntry, double[])} over a key's history as the job keeps it: the same values, the
+   * events taken in the same order.
+   */
+  public void compute(KeyHistory history, HistoryEntry current, double[] values) {
+    Window w = open(current.ts);
+    long[] ts = history.ts;
+    for (int i = 0, n = history.size; i < n; i++) {
+      add(ts[i], history.numbers, history.texts, i * history.width, current.ts, w);
+    }
+    close(current, w, values);
+  }
+
+  /** One event's window being counted: per feature, its start and what has been added so far. */
+  private record Window(long[] start, long[] count, long[] numbers, double[] sum, double[] min, double[] max,
+      DistinctTexts[] distinct) {}
+
+  private Window open(long t) {
     int n = specs.size();
-    long[] count = new long[n];
-    long[] numbers = new long[n];
-    double[] sum = new double[n];
-    double[] min = new double[n];
-    double[] max = new double[n];
-    long[] start = new long[n];
-    DistinctTexts[] distinct = distinctScratch();
+    Window w = new Window(new long[n], new long[n], new long[n], new double[n], new double[n], new double[n],
+        distinctScratch());
     for (int i = 0; i < n; i++) {
-      min[i] = Double.POSITIVE_INFINITY;
-      max[i] = Double.NEGATIVE_INFINITY;
-      start[i] = specs.get(i).windowStart(current.ts);
-      if (distinct[i] != null) {
-        distinct[i].clear();
+      w.min[i] = Double.POSITIVE_INFINITY;
+      w.max[i] = Double.NEGATIVE_INFINITY;
+      w.start[i] = specs.get(i).windowStart(t);
+      if (w.distinct[i] != null) {
+        w.distinct[i].clear();
       }
     }
-    for (HistoryEntry e : history) {
-      add(e, current.ts, start, count, numbers, sum, min, max, distinct);
-    }
-    add(current, current.ts, start, count, numbers, sum, min, max, distinct);
+    return w;
+  }
 
-    for (int i = 0; i < n; i++) {
+  /** Adds the event itself, then writes each feature's value. */
+  private void close(HistoryEntry current, Window w, double[] values) {
+    add(current.ts, current.numbers, current.texts, 0, current.ts, w);
+    for (int i = 0; i < specs.size(); i++) {
       values[i] = switch (aggregates[i]) {
-        case count -> (double) count[i];
-        case sum -> sum[i];
-        case min -> numbers[i] == 0 ? Double.NaN : min[i];
-        case max -> numbers[i] == 0 ? Double.NaN : max[i];
-        case mean -> numbers[i] == 0 ? Double.NaN : sum[i] / numbers[i];
-        case distinctCount -> (double) distinct[i].size();
+        case count -> (double) w.count[i];
+        case sum -> w.sum[i];
+        case min -> w.numbers[i] == 0 ? Double.NaN : w.min[i];
+        case max -> w.numbers[i] == 0 ? Double.NaN : w.max[i];
+        case mean -> w.numbers[i] == 0 ? Double.NaN : w.sum[i] / w.numbers[i];
+        case distinctCount -> (double) w.distinct[i].size();
       };
     }
   }
@@ -134,34 +160,34 @@ public final class FeatureSet implements Serializable {
     return distinctScratch;
   }
 
-  private void add(HistoryEntry e, long t, long[] start, long[] count, long[] numbers, double[] sum, double[] min,
-      double[] max, DistinctTexts[] distinct) {
-    if (e.ts > t) {
+  /** One event of time {@code ts}, its values at {@code at} in {@code numbers} and {@code texts}, into the window. */
+  private void add(long ts, double[] numbers, String[] texts, int at, long t, Window w) {
+    if (ts > t) {
       return; // from the event's future: not known when it was decided
     }
     for (int i = 0; i < aggregates.length; i++) {
-      if (e.ts < start[i]) {
+      if (ts < w.start[i]) {
         continue;
       }
       int f = fieldOf[i];
       switch (aggregates[i]) {
         case count -> {
-          if (f < 0 || e.texts[f] != null || !Double.isNaN(e.numbers[f])) {
-            count[i]++;
+          if (f < 0 || texts[at + f] != null || !Double.isNaN(numbers[at + f])) {
+            w.count[i]++;
           }
         }
         case distinctCount -> {
-          if (e.texts[f] != null) {
-            distinct[i].add(e.texts[f]);
+          if (texts[at + f] != null) {
+            w.distinct[i].add(texts[at + f]);
           }
         }
         default -> {
-          double v = e.numbers[f];
+          double v = numbers[at + f];
           if (!Double.isNaN(v)) {
-            numbers[i]++;
-            sum[i] += v;
-            min[i] = Math.min(min[i], v);
-            max[i] = Math.max(max[i], v);
+            w.numbers[i]++;
+            w.sum[i] += v;
+            w.min[i] = Math.min(w.min[i], v);
+            w.max[i] = Math.max(w.max[i], v);
           }
         }
       }
@@ -172,10 +198,18 @@ public final class FeatureSet implements Serializable {
    * The distinct texts of one event's window: an open-addressing table emptied in O(1) by starting a new
    * generation, so counting a window allocates nothing once the table has grown to the key's history. A profile
    * of the job showed a new HashSet per event as the largest single cost of computing the example's features.
+   *
+   * <p>Each slot keeps its text's hash, compared before the text, and a text's slot is taken from the high bits of
+   * its hash times a large odd constant: texts such as merchant ids ("m1", "m2"...) have consecutive hashes, which
+   * the low bits of the hash put in one run of adjacent slots, and a probe then walked the run comparing texts. With
+   * the history kept in arrays (`KeyHistory`), that walk was half the feature task's samples.
    */
   static final class DistinctTexts {
     private String[] texts = new String[16];
+    private int[] hashes = new int[16];
     private int[] generations = new int[16];
+    /** 32 minus the table's size in bits: the multiplied hash's top bits pick the slot. */
+    private int shift = 32 - 4;
     private int generation = 1;
     private int size;
 
@@ -191,16 +225,18 @@ public final class FeatureSet implements Serializable {
       if (size * 2 >= texts.length) {
         grow();
       }
+      int h = text.hashCode();
       int mask = texts.length - 1;
-      int i = spread(text.hashCode()) & mask;
+      int i = (h * 0x9E3779B9) >>> shift;
       while (generations[i] == generation) {
-        if (texts[i].equals(text)) {
+        if (hashes[i] == h && (texts[i] == text || texts[i].equals(text))) {
           return;
         }
         i = (i + 1) & mask;
       }
       generations[i] = generation;
       texts[i] = text;
+      hashes[i] = h;
       size++;
     }
 
@@ -212,17 +248,15 @@ public final class FeatureSet implements Serializable {
       String[] oldTexts = texts;
       int[] oldGenerations = generations;
       texts = new String[oldTexts.length * 2];
+      hashes = new int[oldTexts.length * 2];
       generations = new int[oldTexts.length * 2];
+      shift--;
       size = 0;
       for (int j = 0; j < oldTexts.length; j++) {
         if (oldGenerations[j] == generation) {
           add(oldTexts[j]);
         }
       }
-    }
-
-    private static int spread(int h) {
-      return h ^ (h >>> 16);
     }
   }
 }

@@ -5,13 +5,14 @@ import dev.slipstream.job.event.FeaturedEvent;
 import dev.slipstream.job.event.SourceEvent;
 import dev.slipstream.job.features.FeatureSet;
 import dev.slipstream.job.features.HistoryEntry;
+import dev.slipstream.job.features.KeyHistory;
 import dev.slipstream.job.metrics.JobMetrics;
 import dev.slipstream.job.output.OutputCodec;
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -25,7 +26,9 @@ final class FeatureFunction extends KeyedProcessFunction<String, SourceEvent, Fe
   private static final long TIMER_GRANULARITY_MS = 1000;
   private final JobSettings settings;
   private transient FeatureSet features;
-  private transient ListState<HistoryEntry> history;
+  private transient ValueState<KeyHistory> history;
+  /** Where versions before kept a key's history, one entry per event: moved into {@link #history} on the key's next event. */
+  private transient ListState<HistoryEntry> entries;
   private transient JobMetrics metrics;
 
   FeatureFunction(JobSettings settings) {
@@ -35,7 +38,8 @@ final class FeatureFunction extends KeyedProcessFunction<String, SourceEvent, Fe
   @Override
   public void open(OpenContext context) {
     features = new FeatureSet(settings.features(), settings.allowedLateness().toMillis());
-    history = getRuntimeContext().getListState(new ListStateDescriptor<>("history", HistoryEntry.class));
+    history = getRuntimeContext().getState(new ValueStateDescriptor<>("key-history", KeyHistory.class));
+    entries = getRuntimeContext().getListState(new ListStateDescriptor<>("history", HistoryEntry.class));
     metrics = JobMetrics.get(settings.metricsPort());
   }
 
@@ -60,11 +64,13 @@ final class FeatureFunction extends KeyedProcessFunction<String, SourceEvent, Fe
       return;
     }
     HistoryEntry entry = new HistoryEntry(e.eventTime, e.numbers, e.texts);
+    KeyHistory kept = keyHistory();
     double[] plain = new double[features.specs().size()];
     if (!warmingUp) {
-      features.compute(history.get(), entry, plain);
+      features.compute(kept, entry, plain);
     }
-    history.add(entry);
+    kept.add(entry);
+    history.update(kept);
     long cleanup = e.eventTime + features.retentionMillis();
     ctx.timerService().registerEventTimeTimer(cleanup - Math.floorMod(cleanup, TIMER_GRANULARITY_MS) + TIMER_GRANULARITY_MS);
     if (!warmingUp) {
@@ -76,19 +82,36 @@ final class FeatureFunction extends KeyedProcessFunction<String, SourceEvent, Fe
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<FeaturedEvent> out) throws Exception {
     long watermark = ctx.timerService().currentWatermark();
-    List<HistoryEntry> kept = new ArrayList<>();
-    boolean dropped = false;
-    for (HistoryEntry h : history.get()) {
-      if (features.expired(h, watermark)) {
-        dropped = true;
-      } else {
-        kept.add(h);
-      }
-    }
-    if (kept.isEmpty()) {
+    KeyHistory kept = keyHistory();
+    boolean dropped = kept.expire(features, watermark);
+    if (kept.size() == 0) {
       history.clear();
     } else if (dropped) {
       history.update(kept);
     }
+  }
+
+  /**
+   * The current key's history, with what a version before kept of it as separate entries moved in (and their list
+   * cleared): a job restored from such a version's savepoint loses none of its windows.
+   */
+  private KeyHistory keyHistory() throws Exception {
+    KeyHistory kept = history.value();
+    if (kept != null) {
+      return kept;
+    }
+    kept = new KeyHistory(features.fields().size());
+    Iterable<HistoryEntry> before = entries.get();
+    if (before != null) {
+      boolean any = false;
+      for (HistoryEntry h : before) {
+        kept.add(h);
+        any = true;
+      }
+      if (any) {
+        entries.clear();
+      }
+    }
+    return kept;
   }
 }
