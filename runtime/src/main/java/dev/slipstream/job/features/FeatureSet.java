@@ -200,9 +200,9 @@ public final class FeatureSet implements Serializable {
    * of the job showed a new HashSet per event as the largest single cost of computing the example's features.
    *
    * <p>Each slot keeps its text's hash, compared before the text, and a text's slot is taken from the high bits of
-   * its hash times a large odd constant: texts such as merchant ids ("m1", "m2"...) have consecutive hashes, which
-   * the low bits of the hash put in one run of adjacent slots, and a probe then walked the run comparing texts. With
-   * the history kept in arrays (`KeyHistory`), that walk was half the feature task's samples.
+   * its hash times a large odd constant, so texts with consecutive hashes (merchant ids "m1", "m2"...) do not fill
+   * one run of adjacent slots. In a profile with the history kept in arrays ({@link KeyHistory}) this table was half
+   * of the feature tasks' samples; see DESIGN.md for what changing it did and did not do.
    */
   static final class DistinctTexts {
     private String[] texts = new String[16];
