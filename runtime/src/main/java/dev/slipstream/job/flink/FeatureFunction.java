@@ -3,6 +3,7 @@ package dev.slipstream.job.flink;
 import dev.slipstream.job.config.JobSettings;
 import dev.slipstream.job.event.FeaturedEvent;
 import dev.slipstream.job.event.SourceEvent;
+import dev.slipstream.job.features.CanonicalTexts;
 import dev.slipstream.job.features.FeatureSet;
 import dev.slipstream.job.features.HistoryEntry;
 import dev.slipstream.job.features.KeyHistory;
@@ -24,12 +25,15 @@ import org.apache.flink.util.Collector;
  */
 final class FeatureFunction extends KeyedProcessFunction<String, SourceEvent, FeaturedEvent> {
   private static final long TIMER_GRANULARITY_MS = 1000;
+  /** How many distinct text values a task keeps one instance of before it starts again. */
+  private static final int CANONICAL_TEXTS = 10_000;
   private final JobSettings settings;
   private transient FeatureSet features;
   private transient ValueState<KeyHistory> history;
   /** Where versions before kept a key's history, one entry per event: moved into {@link #history} on the key's next event. */
   private transient ListState<HistoryEntry> entries;
   private transient JobMetrics metrics;
+  private transient CanonicalTexts texts;
 
   FeatureFunction(JobSettings settings) {
     this.settings = settings;
@@ -38,6 +42,7 @@ final class FeatureFunction extends KeyedProcessFunction<String, SourceEvent, Fe
   @Override
   public void open(OpenContext context) {
     features = new FeatureSet(settings.features(), settings.allowedLateness().toMillis());
+    texts = new CanonicalTexts(CANONICAL_TEXTS);
     history = getRuntimeContext().getState(new ValueStateDescriptor<>("key-history", KeyHistory.class));
     entries = getRuntimeContext().getListState(new ListStateDescriptor<>("history", HistoryEntry.class));
     metrics = JobMetrics.get(settings.metricsPort());
@@ -63,7 +68,7 @@ final class FeatureFunction extends KeyedProcessFunction<String, SourceEvent, Fe
           System.currentTimeMillis()));
       return;
     }
-    HistoryEntry entry = new HistoryEntry(e.eventTime, e.numbers, e.texts);
+    HistoryEntry entry = new HistoryEntry(e.eventTime, e.numbers, texts.canonical(e.texts));
     KeyHistory kept = keyHistory();
     double[] plain = new double[features.specs().size()];
     if (!warmingUp) {
