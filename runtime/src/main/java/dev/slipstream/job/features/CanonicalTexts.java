@@ -37,8 +37,4 @@ public final class CanonicalTexts {
     }
     return values;
   }
-
-  int size() {
-    return known.size();
-  }
 }

@@ -94,17 +94,12 @@ public final class FeatureSet implements Serializable {
    * scratch table, so one FeatureSet serves one thread, as each Flink task opens its own).
    */
   public void compute(Iterable<HistoryEntry> history, HistoryEntry current, double[] values) {
-    Window w = open(current.ts);
-    for (HistoryEntry e : history) {
-      add(e.ts, e.numbers, e.texts, 0, current.ts, w);
-    }
-    close(current, w, values);
+    KeyHistory kept = new KeyHistory(fields.size());
+    history.forEach(kept::add);
+    compute(kept, current, values);
   }
 
-  /**
-   * {@link #compute(Iterable, HistoryEntry, double[])} over a key's history as the job keeps it: the same values, the
-   * events taken in the same order.
-   */
+  /** {@link #compute(Iterable, HistoryEntry, double[])} over a key's history as the job keeps it. */
   public void compute(KeyHistory history, HistoryEntry current, double[] values) {
     Window w = open(current.ts);
     long[] ts = history.ts;
@@ -229,7 +224,7 @@ public final class FeatureSet implements Serializable {
       int mask = texts.length - 1;
       int i = (h * 0x9E3779B9) >>> shift;
       while (generations[i] == generation) {
-        if (hashes[i] == h && (texts[i] == text || texts[i].equals(text))) {
+        if (hashes[i] == h && texts[i].equals(text)) {
           return;
         }
         i = (i + 1) & mask;

@@ -36,18 +36,19 @@ public class KeyHistory {
   /** Appends one event's time and values ({@code width} of each; missing ones have none). */
   public void add(long eventTime, double[] values, String[] valueTexts) {
     if (size == ts.length) {
-      int capacity = Math.max(4, size * 2);
-      ts = Arrays.copyOf(ts, capacity);
-      numbers = Arrays.copyOf(numbers, capacity * width);
-      texts = Arrays.copyOf(texts, capacity * width);
+      resize(Math.max(4, size * 2));
     }
     ts[size] = eventTime;
     int at = size * width;
     int n = values == null ? 0 : Math.min(width, values.length);
-    System.arraycopy(values == null ? new double[0] : values, 0, numbers, at, n);
+    if (n > 0) {
+      System.arraycopy(values, 0, numbers, at, n);
+    }
     Arrays.fill(numbers, at + n, at + width, Double.NaN);
     int t = valueTexts == null ? 0 : Math.min(width, valueTexts.length);
-    System.arraycopy(valueTexts == null ? new String[0] : valueTexts, 0, texts, at, t);
+    if (t > 0) {
+      System.arraycopy(valueTexts, 0, texts, at, t);
+    }
     Arrays.fill(texts, at + t, at + width, null);
     size++;
   }
@@ -79,11 +80,15 @@ public class KeyHistory {
     Arrays.fill(texts, kept * width, size * width, null);
     size = kept;
     if (ts.length > 4 && size <= ts.length / 4) {
-      int capacity = Math.max(4, size * 2);
-      ts = Arrays.copyOf(ts, capacity);
-      numbers = Arrays.copyOf(numbers, capacity * width);
-      texts = Arrays.copyOf(texts, capacity * width);
+      resize(Math.max(4, size * 2));
     }
     return dropped;
+  }
+
+  /** Room for {@code capacity} events in all three arrays, the kept ones copied. */
+  private void resize(int capacity) {
+    ts = Arrays.copyOf(ts, capacity);
+    numbers = Arrays.copyOf(numbers, capacity * width);
+    texts = Arrays.copyOf(texts, capacity * width);
   }
 }
