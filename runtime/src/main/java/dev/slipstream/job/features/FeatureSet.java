@@ -99,48 +99,96 @@ public final class FeatureSet implements Serializable {
     compute(kept, current, values);
   }
 
-  /** {@link #compute(Iterable, HistoryEntry, double[])} over a key's history as the job keeps it. */
+  /**
+   * {@link #compute(Iterable, HistoryEntry, double[])} over a key's history as the job keeps it: one feature at a
+   * time, each a tight loop over the history's rows in order, then the event itself. The rows are added in the same
+   * order as before, so sums are the same to the last bit. A loop over the rows that switched over every feature for
+   * each row was most of the feature tasks' samples in a profile of the job.
+   */
   public void compute(KeyHistory history, HistoryEntry current, double[] values) {
-    Window w = open(current.ts);
+    long t = current.ts;
     long[] ts = history.ts;
-    for (int i = 0, n = history.size; i < n; i++) {
-      add(ts[i], history.numbers, history.texts, i * history.width, current.ts, w);
-    }
-    close(current, w, values);
-  }
-
-  /** One event's window being counted: per feature, its start and what has been added so far. */
-  private record Window(long[] start, long[] count, long[] numbers, double[] sum, double[] min, double[] max,
-      DistinctTexts[] distinct) {}
-
-  private Window open(long t) {
-    int n = specs.size();
-    Window w = new Window(new long[n], new long[n], new long[n], new double[n], new double[n], new double[n],
-        distinctScratch());
-    for (int i = 0; i < n; i++) {
-      w.min[i] = Double.POSITIVE_INFINITY;
-      w.max[i] = Double.NEGATIVE_INFINITY;
-      w.start[i] = specs.get(i).windowStart(t);
-      if (w.distinct[i] != null) {
-        w.distinct[i].clear();
+    int n = history.size;
+    int width = history.width;
+    double[] numbers = history.numbers;
+    String[] texts = history.texts;
+    DistinctTexts[] distinct = distinctScratch();
+    for (int i = 0; i < aggregates.length; i++) {
+      long start = specs.get(i).windowStart(t);
+      int f = fieldOf[i];
+      switch (aggregates[i]) {
+        case count -> {
+          long count = 0;
+          if (f < 0) {
+            for (int r = 0; r < n; r++) {
+              long at = ts[r];
+              if (at >= start && at <= t) {
+                count++;
+              }
+            }
+            count++;
+          } else {
+            for (int r = 0, at = f; r < n; r++, at += width) {
+              long when = ts[r];
+              if (when >= start && when <= t && (texts[at] != null || !Double.isNaN(numbers[at]))) {
+                count++;
+              }
+            }
+            if (current.texts[f] != null || !Double.isNaN(current.numbers[f])) {
+              count++;
+            }
+          }
+          values[i] = count;
+        }
+        case distinctCount -> {
+          DistinctTexts d = distinct[i];
+          d.clear();
+          for (int r = 0, at = f; r < n; r++, at += width) {
+            long when = ts[r];
+            if (when >= start && when <= t && texts[at] != null) {
+              d.add(texts[at]);
+            }
+          }
+          if (current.texts[f] != null) {
+            d.add(current.texts[f]);
+          }
+          values[i] = d.size();
+        }
+        default -> values[i] = numeric(aggregates[i], ts, numbers, n, width, f, start, t, current.numbers[f]);
       }
     }
-    return w;
   }
 
-  /** Adds the event itself, then writes each feature's value. */
-  private void close(HistoryEntry current, Window w, double[] values) {
-    add(current.ts, current.numbers, current.texts, 0, current.ts, w);
-    for (int i = 0; i < specs.size(); i++) {
-      values[i] = switch (aggregates[i]) {
-        case count -> (double) w.count[i];
-        case sum -> w.sum[i];
-        case min -> w.numbers[i] == 0 ? Double.NaN : w.min[i];
-        case max -> w.numbers[i] == 0 ? Double.NaN : w.max[i];
-        case mean -> w.numbers[i] == 0 ? Double.NaN : w.sum[i] / w.numbers[i];
-        case distinctCount -> (double) w.distinct[i].size();
-      };
+  /** A sum, min, max or mean of field {@code f} over the rows in [start, t], then the event's own value. */
+  private static double numeric(FeatureSpec.Aggregate aggregate, long[] ts, double[] numbers, int n, int width, int f,
+      long start, long t, double own) {
+    long count = 0;
+    double sum = 0;
+    double min = Double.POSITIVE_INFINITY;
+    double max = Double.NEGATIVE_INFINITY;
+    for (int r = 0, at = f; r < n; r++, at += width) {
+      long when = ts[r];
+      double v = numbers[at];
+      if (when >= start && when <= t && !Double.isNaN(v)) {
+        count++;
+        sum += v;
+        min = Math.min(min, v);
+        max = Math.max(max, v);
+      }
     }
+    if (!Double.isNaN(own)) {
+      count++;
+      sum += own;
+      min = Math.min(min, own);
+      max = Math.max(max, own);
+    }
+    return switch (aggregate) {
+      case sum -> sum;
+      case min -> count == 0 ? Double.NaN : min;
+      case max -> count == 0 ? Double.NaN : max;
+      case mean -> count == 0 ? Double.NaN : sum / count;
+      default -> throw new IllegalArgumentException(aggregate + " is not a numeric aggregate");
+    };
   }
 
   private DistinctTexts[] distinctScratch() {
@@ -153,40 +201,6 @@ public final class FeatureSet implements Serializable {
       }
     }
     return distinctScratch;
-  }
-
-  /** One event of time {@code ts}, its values at {@code at} in {@code numbers} and {@code texts}, into the window. */
-  private void add(long ts, double[] numbers, String[] texts, int at, long t, Window w) {
-    if (ts > t) {
-      return; // from the event's future: not known when it was decided
-    }
-    for (int i = 0; i < aggregates.length; i++) {
-      if (ts < w.start[i]) {
-        continue;
-      }
-      int f = fieldOf[i];
-      switch (aggregates[i]) {
-        case count -> {
-          if (f < 0 || texts[at + f] != null || !Double.isNaN(numbers[at + f])) {
-            w.count[i]++;
-          }
-        }
-        case distinctCount -> {
-          if (texts[at + f] != null) {
-            w.distinct[i].add(texts[at + f]);
-          }
-        }
-        default -> {
-          double v = numbers[at + f];
-          if (!Double.isNaN(v)) {
-            w.numbers[i]++;
-            w.sum[i] += v;
-            w.min[i] = Math.min(w.min[i], v);
-            w.max[i] = Math.max(w.max[i], v);
-          }
-        }
-      }
-    }
   }
 
   /**
