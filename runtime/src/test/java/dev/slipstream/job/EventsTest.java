@@ -30,6 +30,24 @@ class EventsTest {
   }
 
   @Test
+  void aTextFieldIsANumberExactlyWhenJavaReadsItAsAFiniteOne() {
+    String[] texts = {" 12.5 ", "-3", "+4e2", ".5", "0x1p3", "7d", "m12", "card-5", "", "  ", "NaN", "Infinity",
+        "-Infinity", "-", "1.2.3", "e5", "\u00e912"};
+    for (String text : texts) {
+      SourceEvent e = read("{\"card\":{\"id\":\"c\"},\"event_time\":1,\"amount\":\"" + text + "\"}");
+      double expected;
+      try {
+        double d = Double.parseDouble(text.trim());
+        expected = Double.isFinite(d) ? d : Double.NaN;
+      } catch (NumberFormatException notANumber) {
+        expected = Double.NaN;
+      }
+      assertThat((Double) e.numbers[0]).as("'%s'", text).isEqualTo((Double) expected);
+      assertThat(e.texts[0]).isEqualTo(text);
+    }
+  }
+
+  @Test
   void whatCannotBeScoredSaysWhy() {
     assertThat(read("not json").problem).isEqualTo("not a JSON object");
     assertThat(read(null).problem).isEqualTo("not a JSON object");

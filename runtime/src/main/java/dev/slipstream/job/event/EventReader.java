@@ -105,14 +105,32 @@ public final class EventReader implements Serializable {
       return v.doubleValue();
     }
     if (v.isTextual()) {
+      String text = v.asText().trim();
+      if (!mayBeFinite(text)) {
+        return Double.NaN;
+      }
       try {
-        double d = Double.parseDouble(v.asText().trim());
+        double d = Double.parseDouble(text);
         return Double.isFinite(d) ? d : Double.NaN;
       } catch (NumberFormatException e) {
         return Double.NaN;
       }
     }
     return Double.NaN;
+  }
+
+  /**
+   * Whether {@code text} may read as a finite number: it starts with a sign, a digit or a point. Every other text is
+   * not a number or not a finite one (NaN, Infinity), and is not handed to {@code Double.parseDouble}: its
+   * exception, a stack trace filled in for every event whose text field is not a number (a merchant id, a card
+   * number with dashes), was a visible part of reading events.
+   */
+  static boolean mayBeFinite(String text) {
+    if (text.isEmpty()) {
+      return false;
+    }
+    char c = text.charAt(0);
+    return c >= '0' && c <= '9' || c == '-' || c == '+' || c == '.';
   }
 
   private static Long eventTime(JsonNode ts) {
