@@ -43,6 +43,22 @@ class OutputCodecTest {
   }
 
   @Test
+  void aBufferKeptFromRecordToRecordGivesEachItsOwnBytesExactly() {
+    java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream(16);
+    Decision longer = OutputCodec.base(event(), 1250);
+    longer.kind = Decision.FALLBACK;
+    longer.result = "{\"decision\":\"" + "x".repeat(2_000) + "\"}";
+    Decision shorter = OutputCodec.base(event(), 1300);
+    shorter.kind = Decision.FALLBACK;
+    shorter.result = "{\"decision\":\"ok\"}";
+    byte[] first = OutputCodec.toJsonBytes(longer, buffer);
+    byte[] second = OutputCodec.toJsonBytes(shorter, buffer);
+    assertThat(first).isEqualTo(OutputCodec.toJsonBytes(longer));
+    assertThat(second).as("nothing of the longer record before it").isEqualTo(OutputCodec.toJsonBytes(shorter));
+    assertThat(new String(second, java.nio.charset.StandardCharsets.UTF_8)).endsWith("\"latencyMs\":300}");
+  }
+
+  @Test
   void aFallbackResultThatIsNotJsonAndALateEventThatIsNotJsonAreKeptAsText() {
     Decision f = OutputCodec.base(event(), 1100);
     f.kind = Decision.FALLBACK;

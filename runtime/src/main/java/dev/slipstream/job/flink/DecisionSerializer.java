@@ -19,6 +19,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 final class DecisionSerializer implements KafkaRecordSerializationSchema<Decision>, KafkaDatasetFacetProvider {
   private final JobSettings settings;
   private transient JobMetrics metrics;
+  /** Each record is written through it in turn (a subtask's sink serializes on its one thread). */
+  private transient java.io.ByteArrayOutputStream buffer;
 
   DecisionSerializer(JobSettings settings) {
     this.settings = settings;
@@ -27,6 +29,7 @@ final class DecisionSerializer implements KafkaRecordSerializationSchema<Decisio
   @Override
   public void open(SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
     metrics = JobMetrics.get(settings.metricsPort());
+    buffer = new java.io.ByteArrayOutputStream(512);
   }
 
   @Override
@@ -34,7 +37,7 @@ final class DecisionSerializer implements KafkaRecordSerializationSchema<Decisio
     metrics.produced.labelValues(settings.namespace(), settings.pipeline(), settings.role().name(), d.kind).inc();
     String topic = d.isLate() ? settings.lateTopic() : settings.outputTopic();
     byte[] key = d.key == null ? null : d.key.getBytes(StandardCharsets.UTF_8);
-    return new ProducerRecord<>(topic, null, d.decidedAt, key, OutputCodec.toJsonBytes(d));
+    return new ProducerRecord<>(topic, null, d.decidedAt, key, OutputCodec.toJsonBytes(d, buffer));
   }
 
   /** The topics written, so the sink can find its own open transactions on them after a restart. */

@@ -94,7 +94,16 @@ public final class OutputCodec {
    * it is, else as a string holding it, so nothing is lost.
    */
   public static byte[] toJsonBytes(Decision d) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(384);
+    return toJsonBytes(d, new ByteArrayOutputStream(512));
+  }
+
+  /**
+   * {@link #toJsonBytes(Decision)} written through {@code bytes}, emptied first: a writer that keeps one for the
+   * records it writes in turn (the sink's serializer, one per subtask) copies each record once, to its exact size,
+   * instead of growing a new buffer for each.
+   */
+  public static byte[] toJsonBytes(Decision d, ByteArrayOutputStream bytes) {
+    bytes.reset();
     try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(bytes)) {
       g.writeStartObject();
       g.writeStringField("kind", d.kind);
