@@ -3,6 +3,7 @@ package dev.slipstream.controllers.common;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -15,10 +16,12 @@ import java.util.Objects;
  * The one writer of status. Unchanged status is not written. A change is sent as a JSON merge patch of the
  * status subresource holding only what changed, with explicit nulls for fields that went away at any depth
  * (a field left out of a merge patch is kept, so a nested field that went away must be nulled), so it needs no
- * resourceVersion (no 409 on a stale cache) and never touches the spec a user owns.
+ * resourceVersion (no 409 on a stale cache) and never touches the spec a user owns. A resource deleted while it was
+ * being reconciled (the API server answers 404) has no status to write: that is not an error to retry.
  */
 public final class StatusRecorder {
   private static final ObjectMapper MAPPER = Serialization.jsonMapper();
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StatusRecorder.class);
   private final KubernetesClient client;
 
   public StatusRecorder(KubernetesClient client) {
@@ -67,6 +70,14 @@ public final class StatusRecorder {
           .patch(PatchContext.of(PatchType.JSON_MERGE), MAPPER.writeValueAsString(whole));
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException("status of " + resource.getMetadata().getName() + " cannot be serialised", e);
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 404) {
+        throw e;
+      }
+      // deleted while it was being reconciled (its finalizer already gone): no status to write, and nothing to retry
+      LOG.debug("{} {}/{} is gone; its status is not written", resource.getKind(),
+          resource.getMetadata().getNamespace(), resource.getMetadata().getName());
+      return null;
     }
     resource.setStatus(next);
     return written;
