@@ -48,6 +48,50 @@ class EventsTest {
   }
 
   @Test
+  void anEventOfTopLevelFieldsReadAsAStreamIsReadExactlyAsTheTreeReadsIt() {
+    List<String> fields = List.of("amount", "merchant", "tags", "flag");
+    EventReader stream = new EventReader("event_time", "card_id", "txn_id", fields);
+    // a dotted name anywhere makes the reader take the whole event as a tree
+    EventReader tree = new EventReader("event_time", "card_id", "txn_id",
+        List.of("amount", "merchant", "tags", "flag", "no.such"));
+    String[] events = {
+        "{\"txn_id\":\"t\",\"card_id\":\"c\",\"event_time\":1000,\"amount\":12.5,\"merchant\":\"m1\"}",
+        "{\"card_id\":7,\"event_time\":\"2025-11-24T16:00:00Z\",\"amount\":1e10,\"merchant\":-0,\"tags\":[1,{\"a\":2}]}",
+        "{\"card_id\":\"c\",\"event_time\":1000,\"amount\":99999999999999999999,\"flag\":true,\"merchant\":null}",
+        "{\"card_id\":\"c\",\"event_time\":1000,\"amount\":1,\"amount\":2,\"merchant\":{\"id\":\"m\"},\"flag\":false}",
+        "{\"card_id\":\"c\",\"event_time\":1000,\"txn_id\":\"\",\"amount\":\"12\",\"other\":{\"x\":[1,2,3]}}",
+        "{\"card_id\":\"c\",\"event_time\":1.5}",
+        "{\"card_id\":{\"id\":1},\"event_time\":1000}",
+        "{\"card_id\":null,\"event_time\":1000}",
+        "{\"event_time\":1000}",
+        "{\"card_id\":\"c\"}",
+        "{\"card_id\":\"c\",\"event_time\":1000,\"other\":[1,}",
+        "{\"card_id\":\"c\",\"event_time\":1000",
+        "[1,2]",
+        "\"text\"",
+        "",
+        "{\"card_id\":\"c\",\"event_time\":1000} trailing",
+    };
+    for (String json : events) {
+      byte[] value = json.getBytes(StandardCharsets.UTF_8);
+      SourceEvent a = stream.read("txns", 1, 42, NOW, null, value);
+      SourceEvent b = tree.read("txns", 1, 42, NOW, null, value);
+      assertThat(a.problem).as(json).isEqualTo(b.problem);
+      assertThat(a.id).as(json).isEqualTo(b.id);
+      assertThat(a.key).as(json).isEqualTo(b.key);
+      assertThat(a.eventTime).as(json).isEqualTo(b.eventTime);
+      assertThat(a.texts).as(json).containsExactly(java.util.Arrays.copyOf(b.texts, fields.size()));
+      assertThat(java.util.Arrays.toString(a.numbers)).as(json)
+          .isEqualTo(java.util.Arrays.toString(java.util.Arrays.copyOf(b.numbers, fields.size())));
+    }
+    SourceEvent first = stream.read("txns", 1, 42, NOW, null, events[0].getBytes(StandardCharsets.UTF_8));
+    assertThat(first.problem).isNull();
+    assertThat(first.numbers).containsExactly(12.5, Double.NaN, Double.NaN, Double.NaN);
+    assertThat(stream.read("txns", 1, 42, NOW, null, events[3].getBytes(StandardCharsets.UTF_8)).texts)
+        .as("a later field of the same name wins").containsExactly("2", "{\"id\":\"m\"}", null, "false");
+  }
+
+  @Test
   void whatCannotBeScoredSaysWhy() {
     assertThat(read("not json").problem).isEqualTo("not a JSON object");
     assertThat(read(null).problem).isEqualTo("not a JSON object");
