@@ -126,6 +126,9 @@ public final class Bench {
     System.out.printf(Locale.ROOT, "%-50s %-12s %-28s %s%n", "job events/s (model 5 ms, parallelism 2)",
         String.format(Locale.ROOT, "%.0f/s", job.jobPerSecond()), String.format(Locale.ROOT, "ratio %.3f to %.0f/s plain",
             job.ratio(), job.passThroughPerSecond()), 1);
+    System.out.printf(Locale.ROOT, "%-50s %-12s %-28s %s%n", "job with the model / inference off",
+        String.format(Locale.ROOT, "%.2f", job.modelShare()), String.format(Locale.ROOT,
+            ">= 0.8 (%.2f by CPU, server elsewhere)", job.modelShareServerElsewhere()), JobBench.ROUNDS);
     String p99Target = String.format(Locale.ROOT, "p99 <= %.0f ms", job.p99TargetMs());
     System.out.printf(Locale.ROOT, "%-50s %-12s %-28s %s%n", String.format(Locale.ROOT, "event to decision at %.0f/s, p50 / p99", job.lightRate()),
         String.format(Locale.ROOT, "%.0f / %.0f ms", job.lightP50Ms(), job.lightP99Ms()), p99Target + " (light load)", 1);
@@ -148,7 +151,7 @@ public final class Bench {
             + "\"fanOut\":%s,"
             + "\"job\":{\"events\":%d,\"modelLatencyMs\":%.0f,\"modelPerEventMs\":%.2f,\"meanBatch\":%.1f,\"eventsPerSecond\":%.1f,"
             + "\"passThroughPerSecond\":%.1f,\"featuresOnlyPerSecond\":%.1f,\"ratio\":%.4f,\"ratioTarget\":0.5,"
-            + "\"modelShare\":%.4f,\"firstResultSeconds\":%.2f,"
+            + "\"modelShare\":%.4f,\"modelShareServerElsewhere\":%.4f,\"firstResultSeconds\":%.2f,"
             + "\"lightRate\":%.1f,\"lightP50Ms\":%.1f,\"lightP99Ms\":%.1f,\"p99TargetMs\":%.1f,\"steadyRate\":%.1f,\"steadyP50Ms\":%.1f,\"steadyP99Ms\":%.1f,\"burstRate\":%.1f,\"burstP50Ms\":%.1f,"
             + "\"burstP99Ms\":%.1f,\"burstMaxLag\":%d,\"drainSeconds\":%.2f},"
             + "\"signals\":{\"pipelines\":%d,\"partitions\":%d,\"roundMillis\":%.1f,\"targetMillis\":500,\"roundRequests\":%d,"
@@ -158,7 +161,7 @@ public final class Bench {
         shedMedian, target, INTERVAL.toSeconds(), shedReactions, shedMedian <= target, shedWrites, onlyWhatChanges,
         FanOutBench.json(fanOut),
         job.events(), JobBench.MODEL_LATENCY_MS, JobBench.MODEL_PER_ITEM_MS, job.meanBatch(), job.jobPerSecond(),
-        job.passThroughPerSecond(), job.featuresOnlyPerSecond(), job.ratio(), job.modelShare(), job.firstResultSeconds(),
+        job.passThroughPerSecond(), job.featuresOnlyPerSecond(), job.ratio(), job.modelShare(), job.modelShareServerElsewhere(), job.firstResultSeconds(),
         job.lightRate(), job.lightP50Ms(), job.lightP99Ms(), job.p99TargetMs(), job.steadyRate(),
         job.steadyP50Ms(), job.steadyP99Ms(), job.burstRate(), job.burstP50Ms(), job.burstP99Ms(), job.burstMaxLag(),
         job.drainSeconds(), signals.pipelines(), signals.partitions(), signals.roundMillis(), signals.roundRequests(),

@@ -17,6 +17,8 @@ import java.util.regex.Pattern;
  */
 record CpuSample(Map<Long, Long> threadNanos, Map<Long, String> threadNames, long processNanos, long brokerNanos) {
   /** The parts, in the order they are printed; a thread counts in the first whose test its name passes. */
+  /** The part that is the model server's: on a cluster it runs on cores of its own. */
+  static final String MODEL_STAND_IN = "model stand-in";
   static final Map<String, Predicate<String>> PARTS = parts();
   /** The JVM's CPU not on any thread it lists: the collector, the compiler. */
   static final String JVM = "JVM (GC, JIT)";
@@ -24,7 +26,7 @@ record CpuSample(Map<Long, Long> threadNanos, Map<Long, String> threadNames, lon
 
   private static Map<String, Predicate<String>> parts() {
     Map<String, Predicate<String>> parts = new LinkedHashMap<>();
-    parts.put("model stand-in", name -> name.startsWith("test-model") || name.startsWith("HTTP-Dispatcher"));
+    parts.put(MODEL_STAND_IN, name -> name.startsWith("test-model") || name.startsWith("HTTP-Dispatcher"));
     parts.put("model client", name -> name.startsWith("slipstream-inference") || name.startsWith("slipstream-batches")
         || name.startsWith("slipstream-model-io"));
     Pattern subtask = Pattern.compile(".*\\(\\d+/\\d+\\)#\\d+.*");

@@ -24,6 +24,8 @@ class JobBenchIT {
       assertThat(f.steadyP50Ms()).isNotNaN().isLessThanOrEqualTo(f.steadyP99Ms());
       assertThat(f.burstP50Ms()).isNotNaN().isLessThanOrEqualTo(f.burstP99Ms());
       assertThat(f.drainSeconds()).isGreaterThanOrEqualTo(0);
+      assertThat(f.modelCpu()).as("the stand-in's CPU is measured, to be left out").containsKey("model stand-in");
+      assertThat(f.modelShareServerElsewhere()).isPositive().isFinite();
     }
   }
 }
