@@ -3,16 +3,10 @@ package dev.slipstream.controllers.common;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.slipstream.core.model.ThirdPartyKinds;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -22,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /** The CRD check over HTTP, against a server answering as an API server does for each case. */
 class KindsTest {
-  private HttpServer server;
+  private StubApi api;
   private KubernetesClient client;
   private final List<String> accepts = new CopyOnWriteArrayList<>();
   /** CRD name to the status code answered; a 200 carries a body that is not even JSON: it must not be parsed. */
@@ -33,27 +27,18 @@ class KindsTest {
 
   @BeforeEach
   void start() throws IOException {
-    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/apis/apiextensions.k8s.io/v1/customresourcedefinitions/", exchange -> {
+    api = new StubApi("/apis/apiextensions.k8s.io/v1/customresourcedefinitions/", exchange -> {
       accepts.add(exchange.getRequestHeaders().getFirst("Accept"));
       String name = exchange.getRequestURI().getPath().replaceAll(".*/", "");
       int code = answers.getOrDefault(name, 404);
-      byte[] body = (code == 200 ? "x".repeat(2_000_000) : "{\"kind\":\"Status\",\"code\":" + code + "}")
-          .getBytes(StandardCharsets.UTF_8);
-      exchange.sendResponseHeaders(code, body.length);
-      exchange.getResponseBody().write(body);
-      exchange.close();
+      return new StubApi.Answer(code, code == 200 ? "x".repeat(2_000_000) : "{\"kind\":\"Status\",\"code\":" + code + "}");
     });
-    server.start();
-    client = new KubernetesClientBuilder().withHttpClientFactory(new JdkHttpClientFactory())
-        .withConfig(new ConfigBuilder().withMasterUrl("http://127.0.0.1:" + server.getAddress().getPort())
-            .withRequestRetryBackoffLimit(0).build()).build();
+    client = api.client;
   }
 
   @AfterEach
   void stop() {
-    client.close();
-    server.stop(0);
+    api.close();
   }
 
   @Test

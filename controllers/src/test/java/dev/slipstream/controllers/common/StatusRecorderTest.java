@@ -3,18 +3,12 @@ package dev.slipstream.controllers.common;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.slipstream.api.v1alpha1.StreamingPipeline;
 import dev.slipstream.api.v1alpha1.StreamingPipelineStatus;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -24,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /** The status write over HTTP, against a server answering each pipeline as an API server would. */
 class StatusRecorderTest {
-  private HttpServer server;
+  private StubApi api;
   private KubernetesClient client;
   private final List<String> patched = new CopyOnWriteArrayList<>();
   /** Pipeline name to the status code its status patch is answered with. */
@@ -32,32 +26,21 @@ class StatusRecorderTest {
 
   @BeforeEach
   void start() throws IOException {
-    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/apis/slipstream.dev/", exchange -> {
-      String path = exchange.getRequestURI().getPath();
-      String name = path.replaceAll(".*/streamingpipelines/([^/]+)/status$", "$1");
+    api = new StubApi("/apis/slipstream.dev/", exchange -> {
+      String name = exchange.getRequestURI().getPath().replaceAll(".*/streamingpipelines/([^/]+)/status$", "$1");
       patched.add(exchange.getRequestMethod() + " " + name);
       int code = answers.getOrDefault(name, 404);
-      String body = code == 200
+      return new StubApi.Answer(code, code == 200
           ? "{\"apiVersion\":\"slipstream.dev/v1alpha1\",\"kind\":\"StreamingPipeline\",\"metadata\":{\"name\":\"" + name
               + "\",\"namespace\":\"team\",\"resourceVersion\":\"8\"},\"status\":{\"phase\":\"Ready\"}}"
-          : "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"code\":" + code + "}";
-      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().set("Content-Type", "application/json");
-      exchange.sendResponseHeaders(code, bytes.length);
-      exchange.getResponseBody().write(bytes);
-      exchange.close();
+          : "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"code\":" + code + "}");
     });
-    server.start();
-    client = new KubernetesClientBuilder().withHttpClientFactory(new JdkHttpClientFactory())
-        .withConfig(new ConfigBuilder().withMasterUrl("http://127.0.0.1:" + server.getAddress().getPort())
-            .withRequestRetryBackoffLimit(0).build()).build();
+    client = api.client;
   }
 
   @AfterEach
   void stop() {
-    client.close();
-    server.stop(0);
+    api.close();
   }
 
   private static StreamingPipeline pipeline(String name) {
