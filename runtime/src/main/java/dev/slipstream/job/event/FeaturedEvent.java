@@ -20,6 +20,8 @@ public class FeaturedEvent extends SourceEvent {
     f.lateness = e.lateness;
     f.watermark = e.watermark;
     f.readAt = e.readAt;
+    f.problem = e.problem;
+    f.lateReason = e.lateReason;
     f.features = features;
     return f;
   }

@@ -26,6 +26,12 @@ public class SourceEvent {
   public String[] texts;
   /** Why the record cannot be scored; null for a readable event. */
   public String problem;
+  /**
+   * Set once the event is judged to go to the late-events topic (unreadable, or beyond the allowed lateness): why,
+   * in words. Such an event still flows on to the inference step, untouched by the features and the model, which
+   * writes its late record: every record leaves the job through the one sink chained to that step.
+   */
+  public String lateReason;
   public int lateness;
   /** The watermark of the record's partition when it was read. */
   public long watermark = Long.MIN_VALUE;

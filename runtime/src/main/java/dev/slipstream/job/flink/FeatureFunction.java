@@ -54,6 +54,10 @@ final class FeatureFunction extends KeyedProcessFunction<String, SourceEvent, Fe
     if (watermark != Long.MIN_VALUE) {
       metrics.watermark.labelValues(settings.namespace(), settings.pipeline(), settings.role().name()).set(watermark / 1000.0);
     }
+    if (e.lateReason != null) {
+      out.collect(FeaturedEvent.of(e, null)); // judged late at the source: on to its late record, no features
+      return;
+    }
     boolean warmingUp = settings.replay() != null && settings.replay().warmingUp(e.topic, e.partition, e.offset);
     if (watermark != Long.MIN_VALUE && e.eventTime <= watermark - settings.allowedLateness().toMillis()) {
       if (warmingUp) {
@@ -63,9 +67,9 @@ final class FeatureFunction extends KeyedProcessFunction<String, SourceEvent, Fe
       e.lateness = SourceEvent.TOO_LATE;
       e.watermark = watermark;
       metrics.lateEvents.labelValues(settings.namespace(), settings.pipeline(), settings.role().name(), "too-late").inc();
-      ctx.output(ScoringGraph.LATE, OutputCodec.late(e, OutputCodec.lateReason(e, settings.allowedLateness().toMillis())
-          .replace("of partition " + e.partitionName(), "of the job (partition " + e.partitionName() + " was idle)"),
-          System.currentTimeMillis()));
+      e.lateReason = OutputCodec.lateReason(e, settings.allowedLateness().toMillis())
+          .replace("of partition " + e.partitionName(), "of the job (partition " + e.partitionName() + " was idle)");
+      out.collect(FeaturedEvent.of(e, null));
       return;
     }
     HistoryEntry entry = new HistoryEntry(e.eventTime, e.numbers, texts.canonical(e.texts));

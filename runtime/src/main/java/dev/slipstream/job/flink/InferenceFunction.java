@@ -107,6 +107,10 @@ final class InferenceFunction extends RichAsyncFunction<FeaturedEvent, Decision>
 
   @Override
   public void asyncInvoke(FeaturedEvent e, ResultFuture<Decision> result) {
+    if (e.lateReason != null) {
+      result.complete(List.of(OutputCodec.late(e, e.lateReason, System.currentTimeMillis())));
+      return;
+    }
     JobControl now = control();
     JobControl.Route route = now.route(e.key);
     String version = route.modelVersion() == null ? "unknown" : route.modelVersion();

@@ -49,8 +49,8 @@ final class LatenessJudge extends ProcessFunction<SourceEvent, SourceEvent> impl
       }
       metrics.lateEvents.labelValues(settings.namespace(), settings.pipeline(), settings.role().name(),
           e.problem != null ? "unreadable" : "too-late").inc();
-      ctx.output(ScoringGraph.LATE, OutputCodec.late(e, OutputCodec.lateReason(e, clock.allowedLatenessMillis()),
-          System.currentTimeMillis()));
+      e.lateReason = OutputCodec.lateReason(e, clock.allowedLatenessMillis());
+      out.collect(e);
       return;
     }
     if (e.lateness == SourceEvent.LATE) {

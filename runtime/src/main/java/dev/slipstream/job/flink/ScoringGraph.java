@@ -25,7 +25,6 @@ import org.apache.flink.streaming.api.datastream.AsyncDataStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.util.OutputTag;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
@@ -34,14 +33,14 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  *
  * <pre>
  * KafkaSource (per-partition watermarks, idleness)
- *   -> LatenessJudge (partition clock; unreadable and too-late events -> late)
- *   -> keyBy(key) -> FeatureFunction (features over the key's history)
- *   -> InferenceFunction (async, max-in-flight, timeout -> fallback; shed/downgrade from the control)
- *   -> KafkaSink (output topic, late-events topic; exactly-once by default)
+ *   -> LatenessJudge (partition clock; unreadable and too-late events marked late)
+ *   -> keyBy(key) -> FeatureFunction (features over the key's history; late ones passed on untouched)
+ *   -> InferenceFunction (async, max-in-flight, timeout -> fallback; shed/downgrade from the control; a late one's
+ *      record at once)
+ *   -> KafkaSink, chained (output topic, late-events topic; exactly-once by default)
  * </pre>
  */
 public final class ScoringGraph {
-  static final OutputTag<Decision> LATE = new OutputTag<>("late", org.apache.flink.api.common.typeinfo.TypeInformation.of(Decision.class));
   /** Checkpoints commit outputs (exactly-once) and consumer offsets (the lag the operator reads). */
   public static final long DEFAULT_CHECKPOINT_INTERVAL_MS = 10_000;
 
@@ -91,7 +90,9 @@ public final class ScoringGraph {
     DataStream<Decision> results = AsyncDataStream.unorderedWait(featured, new InferenceFunction(settings),
         0, TimeUnit.MILLISECONDS, asyncCapacity(settings))
         .name("inference").uid("inference");
-    return results.union(judged.getSideOutput(LATE), featured.getSideOutput(LATE));
+    // late records come through the inference step too (it writes them at once): with one input, the sink is
+    // chained to it, and no result is serialized on its way to the sink
+    return results;
   }
 
   /** The most events Flink holds waiting for answers, per task: every request slot with a full batch. */

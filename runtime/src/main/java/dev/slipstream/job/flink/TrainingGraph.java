@@ -9,6 +9,7 @@ import dev.slipstream.job.event.FeaturedEvent;
 import dev.slipstream.job.event.SourceEvent;
 import dev.slipstream.job.features.FeatureSet;
 import dev.slipstream.job.features.FeatureSpec;
+import dev.slipstream.job.output.OutputCodec;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.RichMapFunction;
@@ -62,12 +63,11 @@ public final class TrainingGraph {
     SingleOutputStreamOperator<FeaturedEvent> featured = judged.keyBy(e -> e.key, Types.STRING)
         .process(new FeatureFunction(settings)).name("features");
     List<FeatureSpec> specs = settings.features();
+    // the late ones come through the features, as in the scoring job, each with why it is late
     DataStream<String> rows = featured
         .filter(e -> range.contains(e.recordTimestamp)).name("in range")
-        .map(e -> TrainingRows.features(e, specs)).name("feature rows")
-        .union(judged.getSideOutput(ScoringGraph.LATE).union(featured.getSideOutput(ScoringGraph.LATE))
-            .filter(d -> range.contains(d.recordTimestamp)).name("late in range")
-            .map(TrainingRows::late).name("late rows"));
+        .map(e -> e.lateReason == null ? TrainingRows.features(e, specs)
+            : TrainingRows.late(OutputCodec.late(e, e.lateReason, System.currentTimeMillis()))).name("rows");
     rows.sinkTo(FileSink.forRowFormat(new Path(outputDir), new SimpleStringEncoder<String>("UTF-8"))
             .withBucketAssigner(new BasePathBucketAssigner<>())
             .withOutputFileConfig(OutputFileConfig.builder().withPartPrefix("rows").withPartSuffix(".jsonl").build())
