@@ -16,9 +16,9 @@ import java.util.regex.Pattern;
  * better than its wall time does.
  */
 record CpuSample(Map<Long, Long> threadNanos, Map<Long, String> threadNames, long processNanos, long brokerNanos) {
-  /** The parts, in the order they are printed; a thread counts in the first whose test its name passes. */
   /** The part that is the model server's: on a cluster it runs on cores of its own. */
   static final String MODEL_STAND_IN = "model stand-in";
+  /** The parts, in the order they are printed; a thread counts in the first whose test its name passes. */
   static final Map<String, Predicate<String>> PARTS = parts();
   /** The JVM's CPU not on any thread it lists: the collector, the compiler. */
   static final String JVM = "JVM (GC, JIT)";

@@ -88,7 +88,7 @@ public final class V2Codec {
       Rows rows = new Rows(body);
       rows.open();
       for (Output out : reply.outputs) {
-        rows.name(out.name);
+        rows.name(out.quotedName());
         rows.slice(out.dataStart, out.dataEnd);
       }
       return List.of(new Answer(model, reply.version, reply.first.dataFirst, rows.close()));
@@ -102,7 +102,7 @@ public final class V2Codec {
     for (int i = 0; i < n; i++) {
       rows.open();
       for (Output out : reply.outputs) {
-        rows.name(out.name);
+        rows.name(out.quotedName());
         out.row(rows, i, n);
       }
       answers.add(new Answer(model, reply.version, reply.first.score(i, n), rows.close()));
@@ -191,6 +191,7 @@ public final class V2Codec {
     int[] starts = new int[8];
     int[] ends = new int[8];
     double[] firsts = new double[8];
+    private byte[] quotedName;
 
     static Output read(JsonParser p) throws IOException {
       Output out = new Output();
@@ -268,12 +269,25 @@ public final class V2Codec {
       firsts[count++] = first;
     }
 
+    /** The name as JSON string content (escaped, UTF-8), worked out once for all the batch's events. */
+    byte[] quotedName() {
+      if (quotedName == null) {
+        quotedName = com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance().quoteAsUTF8(name);
+      }
+      return quotedName;
+    }
+
+    /** Whether the data holds one element per row of a batch of {@code n} (else the rows' values one after another). */
+    private boolean elementPerRow(int n) {
+      return nested && count == n;
+    }
+
     /** The answer to a batch of {@code n} must carry it as this output's first dimension. */
     void check(int n) {
       if (shaped && batch != n) {
         throw new InferenceException("output '" + name + "' has a batch dimension of " + batch + ", not " + n, false);
       }
-      if (!(nested && count == n) && (count == 0 || count % n != 0)) {
+      if (!elementPerRow(n) && (count == 0 || count % n != 0)) {
         throw new InferenceException("output '" + name + "' has " + count + " values, not a multiple of the batch of "
             + n, false);
       }
@@ -282,7 +296,7 @@ public final class V2Codec {
     /** Row {@code i} of a batch of {@code n} as an array: [the row] for one element per row, else [its values]. */
     void row(Rows rows, int i, int n) {
       rows.put('[');
-      if (nested && count == n) {
+      if (elementPerRow(n)) {
         rows.slice(starts[i], ends[i]);
       } else {
         int width = count / n;
@@ -297,7 +311,7 @@ public final class V2Codec {
     }
 
     double score(int i, int n) {
-      return nested && count == n ? firsts[i] : firsts[i * (count / n)];
+      return elementPerRow(n) ? firsts[i] : firsts[i * (count / n)];
     }
 
     /** Where the parser's current token starts in the answer's bytes. */
@@ -329,12 +343,12 @@ public final class V2Codec {
       put('{');
     }
 
-    void name(String name) {
+    /** An output's name, as {@link Output#quotedName()} gives it. */
+    void name(byte[] quoted) {
       if (!firstField) {
         put(',');
       }
       firstField = false;
-      byte[] quoted = com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance().quoteAsUTF8(name);
       put('"');
       put(quoted, 0, quoted.length);
       put('"');
