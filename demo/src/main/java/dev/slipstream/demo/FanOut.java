@@ -18,17 +18,21 @@ import java.util.function.Predicate;
 final class FanOut {
   /** Threads creating the pipelines of a wave. */
   static final int CREATORS = 8;
-  /** Per pipeline: the InferenceService and FlinkDeployment created, one status write, one Ready Event. */
+  /**
+   * Per pipeline at the least: the InferenceService and FlinkDeployment created, one status write, and one more: the
+   * operator's is its ModelVersion's status, the floor's a Ready Event.
+   */
   static final int MINIMUM_WRITES = 4;
 
   /**
    * What the operator writes per pipeline of the wave (each with its own ModelVersion, deletionPolicy Retain, topics
    * through the admin API), by request: the two owned objects, the pipeline's status once, Ready (a first status that
    * only says its parts are being created waits the status progress interval, and these are Ready within it), the
-   * ModelVersion's one status (valid, served by the pipeline, its endpoint), one Event (Ready).
+   * ModelVersion's one status (valid, served by the pipeline, its endpoint). No Event: a pipeline's first Ready is
+   * said by its condition.
    */
   static final java.util.Map<String, Long> WRITES_PER_PIPELINE = java.util.Map.of("POST inferenceservices", 1L,
-      "POST flinkdeployments", 1L, "PATCH streamingpipelines/status", 1L, "PATCH modelversions/status", 1L, "POST events", 1L);
+      "POST flinkdeployments", 1L, "PATCH streamingpipelines/status", 1L, "PATCH modelversions/status", 1L);
 
   /**
    * @param seconds time from the first create to the last pipeline Ready

@@ -53,6 +53,9 @@ class KafkaOutageIT extends WithOperator {
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
         assertThat(env.pipeline("payments", "fraud-scoring").getStatus().consumerLag).isZero());
     assertThat(env.pipeline("payments", "fraud-scoring").getStatus().phase).isEqualTo("Ready");
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(env.events("payments"))
+        .extracting(io.fabric8.kubernetes.api.model.Event::getReason)
+        .as("its first Ready unrecorded, the outage and the return after it recorded").containsExactly("KafkaUnavailable", "Ready"));
     dev.slipstream.testkit.Reliability.record("Faults", "the Kafka broker stopped under a Ready pipeline, then restarted",
         "KafkaUnavailable reported with backoff, nothing deleted or recreated, Ready again by itself");
   }

@@ -145,24 +145,48 @@ public final class PipelineStatusDecider {
   /**
    * The Event a status change is worth, recorded after the status is written: one when Ready turns True or False,
    * and one when the reason changes into or out of a failure (phase Failed or Degraded: a Warning going in). None
-   * for the Provisioning a new pipeline starts in, and none while provisioning moves from one pending part to the
-   * next (the status says that; Events are for transitions).
+   * for the Provisioning a new pipeline starts in, none while provisioning moves from one pending part to the next
+   * (the status says that; Events are for transitions), and none for a pipeline's first Ready: that is what the
+   * user's apply asked for, and the Ready condition says it (`kubectl wait`, ArgoCD's health), while an Event stream
+   * of a fleet is read for what happened to pipelines after they ran. Ready again after an Event said it was not (it
+   * left Ready, or failed) is recorded, so every Event that leaves Ready has its return.
    */
   public static Optional<StatusEvent> readyEvent(StreamingPipelineStatus previous, StreamingPipelineStatus next) {
     var before = Conditions.find(previous == null ? null : previous.conditions, Conditions.READY);
     var after = Conditions.find(next.conditions, Conditions.READY).orElseThrow();
     boolean warning = !"True".equals(after.getStatus()) && failing(next.phase);
     if (before.isEmpty()) {
-      return "Provisioning".equals(next.phase) ? Optional.empty()
-          : Optional.of(new StatusEvent(warning, after.getReason(), after.getMessage()));
+      return warning ? Optional.of(new StatusEvent(true, after.getReason(), after.getMessage())) : Optional.empty();
     }
     boolean turned = !before.get().getStatus().equals(after.getStatus());
     boolean reasonChanged = !Objects.equals(before.get().getReason(), after.getReason());
     boolean wasWarning = !"True".equals(before.get().getStatus()) && failing(previous.phase);
+    if (turned && "True".equals(after.getStatus()) && !wasWarning && neverReady(previous)) {
+      return Optional.empty();
+    }
     if (turned || (reasonChanged && (warning || wasWarning))) {
       return Optional.of(new StatusEvent(warning, after.getReason(), after.getMessage()));
     }
     return Optional.empty();
+  }
+
+  /**
+   * Whether a not-Ready status has never been Ready, read from the conditions' transition times (so it survives a
+   * restart and needs no field of its own): a pipeline's first status sets Ready and its parts' conditions at once,
+   * and a condition's time moves only when its status turns, so Ready False since no later than each part's last
+   * turn has been False from the start. Ready left later than some part's last turn (the job went pending while the
+   * topics stayed) has been True. Only a pipeline whose every part turned at or after it left Ready reads as never
+   * Ready: its return is then not recorded (a failure on the way still is).
+   */
+  static boolean neverReady(StreamingPipelineStatus status) {
+    var ready = Conditions.find(status.conditions, Conditions.READY);
+    if (ready.isEmpty() || "True".equals(ready.get().getStatus())) {
+      return false;
+    }
+    Instant left = Instant.parse(ready.get().getLastTransitionTime());
+    return java.util.stream.Stream.of(Conditions.TOPICS_READY, Conditions.SERVING_READY, Conditions.FLINK_JOB_READY)
+        .map(type -> Conditions.find(status.conditions, type))
+        .allMatch(part -> part.isEmpty() || !Instant.parse(part.get().getLastTransitionTime()).isBefore(left));
   }
 
   private static boolean failing(String phase) {

@@ -206,7 +206,7 @@ class PipelineStatusDeciderTest {
   }
 
   @Test
-  void anEventOnlyWhenReadyChangesAndAWarningOnlyForAFailedOrDegradedPipeline() {
+  void anEventOnlyWhenReadyChangesAfterItsFirstReadyAndAWarningOnlyForAFailedOrDegradedPipeline() {
     StreamingPipelineStatus provisioning = PipelineStatusDecider.decide(null, seen(Readiness.pending("TopicsPending", "wait"),
         Readiness.ready("ServingReady", "ok"), Readiness.ready("JobRunning", "RUNNING"), Readiness.ready("NoShedPolicy", "none"),
         null), 1, T0);
@@ -224,10 +224,24 @@ class PipelineStatusDeciderTest {
     assertThat(PipelineStatusDecider.readyEvent(failedAtOnce, servingPending)).as("out of a failure: recovering")
         .contains(new PipelineStatusDecider.StatusEvent(false, "ServingPending", "loading"));
 
-    StreamingPipelineStatus ready = PipelineStatusDecider.decide(provisioning, allReady(0L), 1, T1);
-    assertThat(PipelineStatusDecider.readyEvent(provisioning, ready)).get()
+    StreamingPipelineStatus ready = PipelineStatusDecider.decide(servingPending, allReady(0L), 1, T1.plusSeconds(5));
+    assertThat(PipelineStatusDecider.readyEvent(servingPending, ready)).as("a pipeline's first Ready: the condition says it")
+        .isEmpty();
+    assertThat(PipelineStatusDecider.readyEvent(null, PipelineStatusDecider.decide(null, allReady(0L), 1, T0)))
+        .as("nor when its first status is Ready").isEmpty();
+    StreamingPipelineStatus jobPending = PipelineStatusDecider.decide(ready, seen(Readiness.ready("TopicsReady", "ok"),
+        Readiness.ready("ServingReady", "ok"), Readiness.pending("JobPending", "RECONCILING"),
+        Readiness.ready("NoShedPolicy", "none"), 0L), 1, T1.plusSeconds(60));
+    assertThat(PipelineStatusDecider.readyEvent(ready, jobPending)).as("leaving Ready is recorded").get()
         .extracting(PipelineStatusDecider.StatusEvent::warning, PipelineStatusDecider.StatusEvent::reason)
+        .containsExactly(false, "JobPending");
+    StreamingPipelineStatus readyAgain = PipelineStatusDecider.decide(jobPending, allReady(0L), 1, T1.plusSeconds(90));
+    assertThat(PipelineStatusDecider.readyEvent(jobPending, readyAgain)).as("and so is its return, twin of the first Ready")
+        .get().extracting(PipelineStatusDecider.StatusEvent::warning, PipelineStatusDecider.StatusEvent::reason)
         .containsExactly(false, "Ready");
+    StreamingPipelineStatus recovered = PipelineStatusDecider.decide(failedAtOnce, allReady(0L), 1, T1);
+    assertThat(PipelineStatusDecider.readyEvent(failedAtOnce, recovered)).as("Ready out of a failure, never Ready before")
+        .get().extracting(PipelineStatusDecider.StatusEvent::reason).isEqualTo("Ready");
 
     StreamingPipelineStatus failed = PipelineStatusDecider.decide(ready, seen(Readiness.ready("TopicsReady", "ok"),
         Readiness.failed("ServingFailed", "cannot load"), Readiness.ready("JobRunning", "RUNNING"),
