@@ -235,6 +235,11 @@ final class FanOutBench {
           }
           return !left;
         });
+    // and the broker has removed the deleted topics' files (for a second on end: it renames them as it learns of the
+    // deletes), so that the next wave does not share the broker with that work
+    org.awaitility.Awaitility.await("the files of " + namespace + "'s topics removed").atMost(Duration.ofMinutes(5))
+        .pollInterval(Duration.ofMillis(200)).during(Duration.ofSeconds(1))
+        .until(() -> !stack.kafka.removingFilesOf(namespace + "-"));
   }
 
   /** What the operator's counters (by key) added between two readings of its /metrics. */

@@ -82,6 +82,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         Map.entry("log.flush.interval.messages", "10000"),
         // thousands of test partitions: small indexes keep the broker's mapped memory small
         Map.entry("log.index.size.max.bytes", "1048576"),
+        // a deleted topic's files go at once, not a minute later in the middle of whatever runs then (a bench's next
+        // wave): see removingFilesOf
+        Map.entry("log.segment.delete.delay.ms", "0"),
         Map.entry("controlled.shutdown.enable", "false")));
     try (var out = Files.newOutputStream(config)) {
       p.store(out, "Slipstream test broker");
@@ -163,6 +166,20 @@ public final class EmbeddedKafka implements AutoCloseable {
 
 
   /** The last lines the broker wrote to its log, for a test that wants to say why it failed. */
+  /**
+   * Whether the broker is still removing the files of deleted topics whose names start with {@code prefix}: a deleted
+   * topic's partition directories are renamed to end in {@code -delete} and removed by a background thread. (A topic
+   * deleted while the broker was still creating it may leave its directories as they were, never renamed: those
+   * stay until a restart and cost no work, so they are not waited for.)
+   */
+  public boolean removingFilesOf(String prefix) {
+    try (var dirs = Files.list(dir.resolve("data"))) {
+      return dirs.map(d -> d.getFileName().toString()).anyMatch(d -> d.startsWith(prefix) && d.endsWith("-delete"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   public String logTail(int lines) {
     try {
       List<String> all = Files.readAllLines(dir.resolve("broker.log"));
