@@ -1,9 +1,11 @@
 package dev.slipstream.job.event;
 
 /**
- * One record read from an input topic, with what the job needs of it (a Flink POJO). A record that cannot be
- * scored (not JSON, no event time, no key) carries a {@code problem} and goes to the late-events topic with it.
+ * One record read from an input topic, with what the job needs of it. A record that cannot be scored (not JSON, no
+ * event time, no key) carries a {@code problem} and goes to the late-events topic with it. Flink writes it with
+ * {@link SourceEventSerializer}, which must learn of every field added here.
  */
+@org.apache.flink.api.common.typeinfo.TypeInfo(SourceEventSerializer.SourceFactory.class)
 public class SourceEvent {
   public static final int ON_TIME = 0;
   /** Behind its partition's watermark but within the allowed lateness: scored, and marked late. */
