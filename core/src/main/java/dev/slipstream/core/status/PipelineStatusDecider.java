@@ -176,17 +176,27 @@ public final class PipelineStatusDecider {
    * and a condition's time moves only when its status turns, so Ready False since no later than each part's last
    * turn has been False from the start. Ready left later than some part's last turn (the job went pending while the
    * topics stayed) has been True. Only a pipeline whose every part turned at or after it left Ready reads as never
-   * Ready: its return is then not recorded (a failure on the way still is).
+   * Ready: its return is then not recorded (a failure on the way still is). A time that does not read (a status
+   * written by hand) counts as having been Ready: the Event is recorded.
    */
   static boolean neverReady(StreamingPipelineStatus status) {
     var ready = Conditions.find(status.conditions, Conditions.READY);
     if (ready.isEmpty() || "True".equals(ready.get().getStatus())) {
       return false;
     }
-    Instant left = Instant.parse(ready.get().getLastTransitionTime());
-    return java.util.stream.Stream.of(Conditions.TOPICS_READY, Conditions.SERVING_READY, Conditions.FLINK_JOB_READY)
+    Instant left = time(ready.get());
+    return left != null && java.util.stream.Stream.of(Conditions.TOPICS_READY, Conditions.SERVING_READY,
+            Conditions.FLINK_JOB_READY)
         .map(type -> Conditions.find(status.conditions, type))
-        .allMatch(part -> part.isEmpty() || !Instant.parse(part.get().getLastTransitionTime()).isBefore(left));
+        .allMatch(part -> part.isEmpty() || (time(part.get()) != null && !time(part.get()).isBefore(left)));
+  }
+
+  private static Instant time(io.fabric8.kubernetes.api.model.Condition c) {
+    try {
+      return Instant.parse(c.getLastTransitionTime());
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 
   private static boolean failing(String phase) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.slipstream.api.v1alpha1.StreamingPipelineStatus;
 import dev.slipstream.api.v1alpha1.TopicStatus;
+import dev.slipstream.core.json.Json;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -239,6 +240,10 @@ class PipelineStatusDeciderTest {
     assertThat(PipelineStatusDecider.readyEvent(jobPending, readyAgain)).as("and so is its return, twin of the first Ready")
         .get().extracting(PipelineStatusDecider.StatusEvent::warning, PipelineStatusDecider.StatusEvent::reason)
         .containsExactly(false, "Ready");
+    StreamingPipelineStatus handEdited = Json.copy(servingPending);
+    Conditions.find(handEdited.conditions, Conditions.READY).orElseThrow().setLastTransitionTime("yesterday");
+    assertThat(PipelineStatusDecider.readyEvent(handEdited, ready)).as("a time that does not read: recorded, no failure")
+        .get().extracting(PipelineStatusDecider.StatusEvent::reason).isEqualTo("Ready");
     StreamingPipelineStatus recovered = PipelineStatusDecider.decide(failedAtOnce, allReady(0L), 1, T1);
     assertThat(PipelineStatusDecider.readyEvent(failedAtOnce, recovered)).as("Ready out of a failure, never Ready before")
         .get().extracting(PipelineStatusDecider.StatusEvent::reason).isEqualTo("Ready");
