@@ -187,8 +187,9 @@ public final class PipelineStatusDecider {
     Instant left = time(ready.get());
     return left != null && java.util.stream.Stream.of(Conditions.TOPICS_READY, Conditions.SERVING_READY,
             Conditions.FLINK_JOB_READY)
-        .map(type -> Conditions.find(status.conditions, type))
-        .allMatch(part -> part.isEmpty() || (time(part.get()) != null && !time(part.get()).isBefore(left)));
+        .flatMap(type -> Conditions.find(status.conditions, type).stream())
+        .map(PipelineStatusDecider::time)
+        .allMatch(turned -> turned != null && !turned.isBefore(left));
   }
 
   private static Instant time(io.fabric8.kubernetes.api.model.Condition c) {

@@ -37,9 +37,38 @@ public abstract class SourceEventSerializer<T extends SourceEvent> extends TypeS
   }
 
   @Override
+  public T copy(T from) {
+    T e = createInstance();
+    copyFields(from, e);
+    copyOwnFields(from, e);
+    return e;
+  }
+
+  @Override
   public T copy(T from, T reuse) {
     return copy(from);
   }
+
+  @Override
+  public void serialize(T e, DataOutputView out) throws IOException {
+    writeFields(e, out);
+    writeOwnFields(e, out);
+  }
+
+  @Override
+  public T deserialize(DataInputView in) throws IOException {
+    T e = createInstance();
+    readFields(e, in);
+    readOwnFields(e, in);
+    return e;
+  }
+
+  /** What a subclass of {@link SourceEvent} adds: copied, written after the source event's fields and read back. */
+  void copyOwnFields(T from, T e) {}
+
+  void writeOwnFields(T e, DataOutputView out) throws IOException {}
+
+  void readOwnFields(T e, DataInputView in) throws IOException {}
 
   @Override
   public int getLength() {
@@ -90,14 +119,7 @@ public abstract class SourceEventSerializer<T extends SourceEvent> extends TypeS
     out.writeLong(e.eventTime);
     StringValue.writeString(e.payload, out);
     writeDoubles(e.numbers, out);
-    if (e.texts == null) {
-      out.writeInt(-1);
-    } else {
-      out.writeInt(e.texts.length);
-      for (String t : e.texts) {
-        StringValue.writeString(t, out);
-      }
-    }
+    writeTexts(e.texts, out);
     StringValue.writeString(e.problem, out);
     StringValue.writeString(e.lateReason, out);
     out.writeInt(e.lateness);
@@ -115,13 +137,7 @@ public abstract class SourceEventSerializer<T extends SourceEvent> extends TypeS
     e.eventTime = in.readLong();
     e.payload = StringValue.readString(in);
     e.numbers = readDoubles(in);
-    int t = in.readInt();
-    if (t >= 0) {
-      e.texts = new String[t];
-      for (int i = 0; i < t; i++) {
-        e.texts[i] = StringValue.readString(in);
-      }
-    }
+    e.texts = readTexts(in);
     e.problem = StringValue.readString(in);
     e.lateReason = StringValue.readString(in);
     e.lateness = in.readInt();
@@ -152,6 +168,29 @@ public abstract class SourceEventSerializer<T extends SourceEvent> extends TypeS
     return values;
   }
 
+  private static void writeTexts(String[] values, DataOutputView out) throws IOException {
+    if (values == null) {
+      out.writeInt(-1);
+      return;
+    }
+    out.writeInt(values.length);
+    for (String t : values) {
+      StringValue.writeString(t, out);
+    }
+  }
+
+  private static String[] readTexts(DataInputView in) throws IOException {
+    int n = in.readInt();
+    if (n < 0) {
+      return null;
+    }
+    String[] values = new String[n];
+    for (int i = 0; i < n; i++) {
+      values[i] = StringValue.readString(in);
+    }
+    return values;
+  }
+
   /** {@link SourceEvent}'s serializer. */
   public static final class Source extends SourceEventSerializer<SourceEvent> {
     private static final long serialVersionUID = 1L;
@@ -159,25 +198,6 @@ public abstract class SourceEventSerializer<T extends SourceEvent> extends TypeS
     @Override
     public SourceEvent createInstance() {
       return new SourceEvent();
-    }
-
-    @Override
-    public SourceEvent copy(SourceEvent from) {
-      SourceEvent e = new SourceEvent();
-      copyFields(from, e);
-      return e;
-    }
-
-    @Override
-    public void serialize(SourceEvent e, DataOutputView out) throws IOException {
-      writeFields(e, out);
-    }
-
-    @Override
-    public SourceEvent deserialize(DataInputView in) throws IOException {
-      SourceEvent e = new SourceEvent();
-      readFields(e, in);
-      return e;
     }
 
     @Override
@@ -196,25 +216,18 @@ public abstract class SourceEventSerializer<T extends SourceEvent> extends TypeS
     }
 
     @Override
-    public FeaturedEvent copy(FeaturedEvent from) {
-      FeaturedEvent e = new FeaturedEvent();
-      copyFields(from, e);
+    void copyOwnFields(FeaturedEvent from, FeaturedEvent e) {
       e.features = from.features == null ? null : from.features.clone();
-      return e;
     }
 
     @Override
-    public void serialize(FeaturedEvent e, DataOutputView out) throws IOException {
-      writeFields(e, out);
+    void writeOwnFields(FeaturedEvent e, DataOutputView out) throws IOException {
       writeDoubles(e.features, out);
     }
 
     @Override
-    public FeaturedEvent deserialize(DataInputView in) throws IOException {
-      FeaturedEvent e = new FeaturedEvent();
-      readFields(e, in);
+    void readOwnFields(FeaturedEvent e, DataInputView in) throws IOException {
       e.features = readDoubles(in);
-      return e;
     }
 
     @Override
